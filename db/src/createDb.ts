@@ -1,0 +1,97 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import * as schema from './schema/index.js';
+
+export type Schema = typeof schema;
+/** The database handle every service receives; the same type for Postgres and PGlite. */
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+/** A transaction or the database itself. */
+export type Executor = Parameters<Parameters<Database['transaction']>[0]>[0] | Database;
+
+export interface DbConfig {
+  /** postgres:// URL. When absent, embedded PGlite is used. */
+  databaseUrl?: string | undefined;
+  /** Directory for PGlite's files; `memory://` keeps them in memory (tests). */
+  dataDir: string;
+  /** Max connections in the postgres.js pool. */
+  poolSize?: number;
+  /** Run migrations on open (default true). */
+  migrate?: boolean;
+}
+
+export interface Db {
+  readonly db: Database;
+  readonly kind: 'postgres' | 'pglite';
+  /** Throws if the database does not answer. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
+
+/** Any lock id works as long as every Lectern process uses the same one. */
+const MIGRATION_LOCK_ID = 7_202_611;
+
+export async function createDb(config: DbConfig): Promise<Db> {
+  const runMigrations = config.migrate ?? true;
+  if (config.databaseUrl) {
+    const client = postgres(config.databaseUrl, {
+      max: config.poolSize ?? 10,
+      onnotice: () => undefined,
+      connection: { application_name: 'lectern' },
+    });
+    const db = drizzlePostgres({ client, schema }) as unknown as Database;
+    if (runMigrations) {
+      // Several nodes may start at once: a session-level advisory lock, held on a
+      // connection of its own, serialises their migrations.
+      const lock = postgres(config.databaseUrl, { max: 1, onnotice: () => undefined });
+      try {
+        await lock`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
+        await migratePostgres(db, { migrationsFolder: MIGRATIONS_DIR });
+      } finally {
+        await lock.end({ timeout: 5 });
+      }
+    }
+    let closed = false;
+    return {
+      db,
+      kind: 'postgres',
+      ping: async () => {
+        await client`select 1`;
+      },
+      close: async () => {
+        if (closed) return;
+        closed = true;
+        await client.end({ timeout: 5 });
+      },
+    };
+  }
+
+  if (!config.dataDir.startsWith('memory://')) mkdirSync(config.dataDir, { recursive: true });
+  const client = await PGlite.create(config.dataDir);
+  const db = drizzlePglite({ client, schema }) as unknown as Database;
+  if (runMigrations) {
+    await migratePglite(drizzlePglite({ client, schema }), { migrationsFolder: MIGRATIONS_DIR });
+  }
+  let closed = false;
+  return {
+    db,
+    kind: 'pglite',
+    ping: async () => {
+      await db.execute(sql`select 1`);
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await client.close();
+    },
+  };
+}

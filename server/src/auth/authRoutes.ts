@@ -1,0 +1,127 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { and, eq, isNull } from 'drizzle-orm';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { refreshTokens } from '@lectern/db';
+import type { AppContext } from '../context.js';
+import { TooManyRequestsError, UnauthorizedError } from '../errors.js';
+import { Email } from '../http/schemas.js';
+import { caller } from '../plugins/authPlugin.js';
+import { findUserByEmail, getUser, toPublicUser } from '../users/userService.js';
+import { dummyPasswordHash, verifyPassword } from './passwords.js';
+
+const REFRESH_COOKIE = 'lectern_refresh';
+const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url');
+
+const LoginBody = z.object({ email: Email, password: z.string().min(1).max(200) });
+const RefreshBody = z.object({ refreshToken: z.string().min(20).max(200).optional() }).optional();
+
+export async function authRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { db, tokens, counters, clock, config } = ctx;
+
+  async function issueRefresh(userId: string, familyId: string): Promise<{ token: string; expiresAt: Date }> {
+    const token = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(clock.now().getTime() + config.auth.refreshTokenTtlDays * 86_400_000);
+    await db.insert(refreshTokens).values({ userId, familyId, tokenHash: sha256(token), expiresAt });
+    return { token, expiresAt };
+  }
+
+  function setRefreshCookie(reply: FastifyReply, token: string, expiresAt: Date): void {
+    void reply.setCookie(REFRESH_COOKIE, token, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: config.publicUrl.startsWith('https://'),
+      path: '/api/auth',
+      expires: expiresAt,
+    });
+  }
+
+  r.post(
+    '/api/auth/login',
+    { schema: { tags: ['auth'], summary: 'Sign in with email and password', body: LoginBody } },
+    async (request, reply) => {
+      const { email, password } = request.body;
+      const key = `login:${email}`;
+      const prior = await counters.peek(key);
+      if (prior && prior.count >= config.auth.loginMaxFailures) {
+        throw new TooManyRequestsError(prior.resetSeconds, 'Too many failed sign-in attempts for this account; try again later');
+      }
+      const user = await findUserByEmail(db, email);
+      // Verify against a dummy hash for unknown emails so timing does not reveal accounts.
+      const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash(config.auth.scryptLogN)));
+      if (!user || !ok || user.disabled) {
+        await counters.hit(key, config.auth.loginWindowSeconds);
+        throw new UnauthorizedError('Wrong email or password');
+      }
+      await counters.reset(key);
+      const accessToken = await tokens.signAccess({ userId: user.id, role: user.role });
+      const refresh = await issueRefresh(user.id, randomUUID());
+      setRefreshCookie(reply, refresh.token, refresh.expiresAt);
+      return {
+        accessToken,
+        refreshToken: refresh.token,
+        expiresIn: config.auth.accessTokenTtlSeconds,
+        user: toPublicUser(user),
+      };
+    },
+  );
+
+  r.post(
+    '/api/auth/refresh',
+    { schema: { tags: ['auth'], summary: 'Rotate a refresh token (cookie or body) for a new access token', body: RefreshBody } },
+    async (request, reply) => {
+      const presented = request.body?.refreshToken ?? request.cookies[REFRESH_COOKIE];
+      if (!presented) throw new UnauthorizedError('No refresh token');
+      const now = clock.now();
+      const [row] = await db.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, sha256(presented)));
+      if (!row || row.revokedAt || row.expiresAt <= now) throw new UnauthorizedError('Invalid refresh token');
+      if (row.rotatedAt) {
+        // Reuse of a rotated token: someone holds a stolen copy. End the whole family.
+        await db
+          .update(refreshTokens)
+          .set({ revokedAt: now })
+          .where(and(eq(refreshTokens.familyId, row.familyId), isNull(refreshTokens.revokedAt)));
+        throw new UnauthorizedError('Invalid refresh token');
+      }
+      const rotated = await db
+        .update(refreshTokens)
+        .set({ rotatedAt: now })
+        .where(and(eq(refreshTokens.id, row.id), isNull(refreshTokens.rotatedAt)))
+        .returning({ id: refreshTokens.id });
+      if (rotated.length === 0) throw new UnauthorizedError('Invalid refresh token');
+      const user = await getUser(db, row.userId);
+      if (user.disabled) throw new UnauthorizedError('Account disabled');
+      const accessToken = await tokens.signAccess({ userId: user.id, role: user.role });
+      const refresh = await issueRefresh(user.id, row.familyId);
+      setRefreshCookie(reply, refresh.token, refresh.expiresAt);
+      return { accessToken, refreshToken: refresh.token, expiresIn: config.auth.accessTokenTtlSeconds, user: toPublicUser(user) };
+    },
+  );
+
+  r.post(
+    '/api/auth/logout',
+    { schema: { tags: ['auth'], summary: 'Revoke the refresh token family', body: RefreshBody } },
+    async (request, reply) => {
+      const presented = request.body?.refreshToken ?? request.cookies[REFRESH_COOKIE];
+      if (presented) {
+        const [row] = await db.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, sha256(presented)));
+        if (row) {
+          await db
+            .update(refreshTokens)
+            .set({ revokedAt: clock.now() })
+            .where(and(eq(refreshTokens.familyId, row.familyId), isNull(refreshTokens.revokedAt)));
+        }
+      }
+      void reply.clearCookie(REFRESH_COOKIE, { path: '/api/auth' });
+      return reply.status(204).send();
+    },
+  );
+
+  r.get('/api/me', { schema: { tags: ['auth'], summary: 'The signed-in user' }, preHandler: app.requireAuth }, async (request) => {
+    const user = await getUser(db, caller(request).userId);
+    return toPublicUser(user);
+  });
+
+}

@@ -1,0 +1,164 @@
+// The one place that reads the environment. Every other module receives the frozen
+// Config built here.
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no'])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: int(0, 65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  LECTERN_ROLE: z.enum(['all', 'api', 'sfu']).default('all'),
+  LECTERN_DATA_DIR: z.string().min(1).default('./data'),
+  LECTERN_PUBLIC_URL: z.preprocess(emptyToUndefined, z.url().optional()),
+  DATABASE_URL: z.preprocess(
+    emptyToUndefined,
+    z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  ),
+  REDIS_URL: z.preprocess(emptyToUndefined, z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional()),
+  LECTERN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LECTERN_JWT_SECRET: optionalString,
+  LECTERN_ADMIN_EMAIL: z.preprocess(emptyToUndefined, z.email().optional()),
+  LECTERN_ADMIN_PASSWORD: optionalString,
+  LECTERN_ACCESS_TOKEN_TTL_SECONDS: int(60, 3600).default(900),
+  LECTERN_REFRESH_TOKEN_TTL_DAYS: int(1, 365).default(30),
+  LECTERN_ROOM_TOKEN_TTL_SECONDS: int(60, 3600).default(600),
+  LECTERN_CODE_TTL_MINUTES: int(1, 7 * 24 * 60).default(60),
+  LECTERN_LOGIN_MAX_FAILURES: int(1, 100).default(5),
+  LECTERN_LOGIN_WINDOW_SECONDS: int(10, 86400).default(900),
+  LECTERN_JOIN_RATE_PER_IP: int(1, 100000).default(20),
+  LECTERN_JOIN_RATE_GLOBAL: int(1, 1000000).default(600),
+  LECTERN_JOIN_RATE_WINDOW_SECONDS: int(1, 3600).default(60),
+  LECTERN_SCRYPT_LOG_N: int(14, 20).default(17),
+  LECTERN_SFU_WORKERS: int(1, 64).optional(),
+  LECTERN_RTC_LISTEN_IP: z.string().min(1).default('127.0.0.1'),
+  LECTERN_RTC_ANNOUNCED_ADDRESS: optionalString,
+  LECTERN_RTC_PORT_BASE: int(1024, 65000).default(40000),
+  LECTERN_ROOM_MAX_PARTICIPANTS: int(2, 1000).default(50),
+  LECTERN_CLIENT_DIST: optionalString,
+  LECTERN_TRUST_PROXY: bool.default(false),
+});
+
+export type Env = z.input<typeof EnvSchema>;
+
+export interface Config {
+  readonly env: 'development' | 'production' | 'test';
+  readonly port: number;
+  readonly host: string;
+  readonly role: 'all' | 'api' | 'sfu';
+  readonly dataDir: string;
+  /** Base URL used in links (join links, calendar feeds, emails). */
+  readonly publicUrl: string;
+  readonly databaseUrl: string | undefined;
+  readonly redisUrl: string | undefined;
+  readonly logLevel: string;
+  readonly trustProxy: boolean;
+  readonly clientDist: string;
+  readonly auth: {
+    /** undefined: generate one into the data dir (embedded default). */
+    readonly jwtSecret: string | undefined;
+    readonly accessTokenTtlSeconds: number;
+    readonly refreshTokenTtlDays: number;
+    readonly roomTokenTtlSeconds: number;
+    readonly loginMaxFailures: number;
+    readonly loginWindowSeconds: number;
+    readonly scryptLogN: number;
+    readonly adminEmail: string | undefined;
+    readonly adminPassword: string | undefined;
+  };
+  readonly codes: {
+    readonly ttlMinutes: number;
+    readonly ratePerIp: number;
+    readonly rateGlobal: number;
+    readonly rateWindowSeconds: number;
+  };
+  readonly sfu: {
+    readonly workers: number;
+    readonly listenIp: string;
+    readonly announcedAddress: string | undefined;
+    readonly portBase: number;
+    readonly maxParticipants: number;
+  };
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Minimum length of a configured signing secret (bytes of text). */
+export const MIN_SECRET_LENGTH = 32;
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  if (e.LECTERN_JWT_SECRET !== undefined) {
+    const s = e.LECTERN_JWT_SECRET;
+    if (s.length < MIN_SECRET_LENGTH || new Set(s).size < 10) {
+      throw new ConfigError(
+        `Invalid configuration:\n  LECTERN_JWT_SECRET: must be at least ${MIN_SECRET_LENGTH} random characters (try: openssl rand -base64 48)`,
+      );
+    }
+  }
+  if ((e.LECTERN_ADMIN_EMAIL === undefined) !== (e.LECTERN_ADMIN_PASSWORD === undefined)) {
+    throw new ConfigError('Invalid configuration:\n  LECTERN_ADMIN_EMAIL and LECTERN_ADMIN_PASSWORD must be set together');
+  }
+  if (e.LECTERN_ADMIN_PASSWORD !== undefined && e.LECTERN_ADMIN_PASSWORD.length < 10) {
+    throw new ConfigError('Invalid configuration:\n  LECTERN_ADMIN_PASSWORD: must be at least 10 characters');
+  }
+  const dataDir = resolve(e.LECTERN_DATA_DIR);
+  const shownHost = e.HOST === '0.0.0.0' || e.HOST === '::' ? '127.0.0.1' : e.HOST;
+  const config: Config = {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    role: e.LECTERN_ROLE,
+    dataDir,
+    publicUrl: (e.LECTERN_PUBLIC_URL ?? `http://${shownHost}:${e.PORT}`).replace(/\/$/, ''),
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    logLevel: e.LECTERN_LOG_LEVEL,
+    trustProxy: e.LECTERN_TRUST_PROXY,
+    clientDist: resolve(e.LECTERN_CLIENT_DIST ?? new URL('../../client/dist', import.meta.url).pathname),
+    auth: {
+      jwtSecret: e.LECTERN_JWT_SECRET,
+      accessTokenTtlSeconds: e.LECTERN_ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenTtlDays: e.LECTERN_REFRESH_TOKEN_TTL_DAYS,
+      roomTokenTtlSeconds: e.LECTERN_ROOM_TOKEN_TTL_SECONDS,
+      loginMaxFailures: e.LECTERN_LOGIN_MAX_FAILURES,
+      loginWindowSeconds: e.LECTERN_LOGIN_WINDOW_SECONDS,
+      scryptLogN: e.LECTERN_SCRYPT_LOG_N,
+      adminEmail: e.LECTERN_ADMIN_EMAIL?.toLowerCase(),
+      adminPassword: e.LECTERN_ADMIN_PASSWORD,
+    },
+    codes: {
+      ttlMinutes: e.LECTERN_CODE_TTL_MINUTES,
+      ratePerIp: e.LECTERN_JOIN_RATE_PER_IP,
+      rateGlobal: e.LECTERN_JOIN_RATE_GLOBAL,
+      rateWindowSeconds: e.LECTERN_JOIN_RATE_WINDOW_SECONDS,
+    },
+    sfu: {
+      workers: e.LECTERN_SFU_WORKERS ?? Math.max(1, cpus().length),
+      listenIp: e.LECTERN_RTC_LISTEN_IP,
+      announcedAddress: e.LECTERN_RTC_ANNOUNCED_ADDRESS,
+      portBase: e.LECTERN_RTC_PORT_BASE,
+      maxParticipants: e.LECTERN_ROOM_MAX_PARTICIPANTS,
+    },
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T extends object>(o: T): T {
+  for (const v of Object.values(o)) if (v && typeof v === 'object') deepFreeze(v as object);
+  return Object.freeze(o);
+}

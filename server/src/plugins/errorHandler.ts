@@ -1,0 +1,44 @@
+// One error handler: AppErrors and 4xx pass through with `{ error: { code, message } }`;
+// everything else is logged and masked as a 500.
+import type { FastifyError, FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { AppError, TooManyRequestsError } from '../errors.js';
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+function validationMessage(err: FastifyError): string {
+  const first = err.validation?.[0];
+  if (!first) return err.message;
+  const where = `${err.validationContext ?? 'body'}${first.instancePath ? first.instancePath.replaceAll('/', '.') : ''}`;
+  return `${where}: ${first.message ?? 'is invalid'}`;
+}
+
+async function errorHandler(app: FastifyInstance): Promise<void> {
+  app.setErrorHandler<FastifyError | AppError>((err, request, reply) => {
+    if (err instanceof AppError) {
+      if (err instanceof TooManyRequestsError) void reply.header('retry-after', String(err.retryAfterSeconds));
+      if (err.statusCode >= 500) request.log.error({ err }, 'request failed');
+      const body: ErrorBody = {
+        error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) },
+      };
+      return reply.status(err.statusCode).send(body);
+    }
+    const fe = err as FastifyError;
+    if (fe.validation) {
+      return reply.status(400).send({ error: { code: 'validation_failed', message: validationMessage(fe) } });
+    }
+    const status = typeof fe.statusCode === 'number' ? fe.statusCode : 500;
+    if (status >= 400 && status < 500) {
+      return reply.status(status).send({ error: { code: fe.code ?? 'bad_request', message: fe.message } });
+    }
+    request.log.error({ err }, 'unhandled error');
+    return reply.status(500).send({ error: { code: 'internal', message: 'Internal server error' } });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    return reply.status(404).send({ error: { code: 'not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}` } });
+  });
+}
+
+export default fp(errorHandler, { name: 'lectern-errors', fastify: '5.x' });
