@@ -55,7 +55,7 @@ export async function createDb(config: DbConfig): Promise<Db> {
       const lock = postgres(config.databaseUrl, { max: 1, onnotice: () => undefined });
       try {
         await lock`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
-        await migratePostgres(db, { migrationsFolder: MIGRATIONS_DIR });
+        await migratePostgres(drizzlePostgres({ client, schema }), { migrationsFolder: MIGRATIONS_DIR });
       } finally {
         await lock.end({ timeout: 5 });
       }

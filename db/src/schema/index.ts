@@ -7,3 +7,4 @@ export * from './sessions.js';
 export * from './sessionMembers.js';
 export * from './joinCodes.js';
 export * from './attendanceIntervals.js';
+export * from './roomAccess.js';

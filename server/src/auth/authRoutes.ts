@@ -119,7 +119,7 @@ export async function authRoutes(app: FastifyInstance, { ctx }: { ctx: AppContex
     },
   );
 
-  r.get('/api/me', { schema: { tags: ['auth'], summary: 'The signed-in user' }, preHandler: app.requireAuth }, async (request) => {
+  r.get('/api/me', { schema: { tags: ['auth'], summary: 'The signed-in user' }, onRequest: app.requireAuth }, async (request) => {
     const user = await getUser(db, caller(request).userId);
     return toPublicUser(user);
   });

@@ -47,7 +47,7 @@ export async function courseRoutes(app: FastifyInstance, { ctx }: { ctx: AppCont
 
   r.post(
     '/api/courses',
-    { schema: { tags: ['courses'], summary: 'Create a course (teacher, admin)', body: CourseBody }, preHandler: app.requireRole('admin', 'teacher') },
+    { schema: { tags: ['courses'], summary: 'Create a course (teacher, admin)', body: CourseBody }, onRequest: app.requireRole('admin', 'teacher') },
     async (request, reply) => {
       const who = caller(request);
       let ownerId = who.userId;
@@ -65,7 +65,7 @@ export async function courseRoutes(app: FastifyInstance, { ctx }: { ctx: AppCont
     },
   );
 
-  r.get('/api/courses', { schema: { tags: ['courses'], summary: 'Courses I can see' }, preHandler: app.requireAuth }, async (request) => {
+  r.get('/api/courses', { schema: { tags: ['courses'], summary: 'Courses I can see' }, onRequest: app.requireAuth }, async (request) => {
     const who = caller(request);
     if (who.role === 'admin' || who.role === 'mentor') {
       return (await db.select().from(courses).orderBy(asc(courses.title))).map(toCourse);
@@ -84,7 +84,7 @@ export async function courseRoutes(app: FastifyInstance, { ctx }: { ctx: AppCont
 
   r.get(
     '/api/courses/:id',
-    { schema: { tags: ['courses'], summary: 'One course', params: IdParams }, preHandler: app.requireAuth },
+    { schema: { tags: ['courses'], summary: 'One course', params: IdParams }, onRequest: app.requireAuth },
     async (request) => {
       const who = caller(request);
       const course = await getCourse(db, request.params.id);
@@ -101,7 +101,7 @@ export async function courseRoutes(app: FastifyInstance, { ctx }: { ctx: AppCont
 
   r.patch(
     '/api/courses/:id',
-    { schema: { tags: ['courses'], summary: 'Update a course', params: IdParams, body: CoursePatch }, preHandler: app.requireRole('admin', 'teacher') },
+    { schema: { tags: ['courses'], summary: 'Update a course', params: IdParams, body: CoursePatch }, onRequest: app.requireRole('admin', 'teacher') },
     async (request) => {
       const who = caller(request);
       const course = await getCourse(db, request.params.id);
@@ -118,7 +118,7 @@ export async function courseRoutes(app: FastifyInstance, { ctx }: { ctx: AppCont
 
   r.delete(
     '/api/courses/:id',
-    { schema: { tags: ['courses'], summary: 'Delete a course', params: IdParams }, preHandler: app.requireRole('admin', 'teacher') },
+    { schema: { tags: ['courses'], summary: 'Delete a course', params: IdParams }, onRequest: app.requireRole('admin', 'teacher') },
     async (request, reply) => {
       const course = await getCourse(db, request.params.id);
       assertCanManageCourse(caller(request), course);
@@ -129,7 +129,7 @@ export async function courseRoutes(app: FastifyInstance, { ctx }: { ctx: AppCont
 
   r.get(
     '/api/courses/:id/enrolments',
-    { schema: { tags: ['courses'], summary: 'Students enrolled in a course', params: IdParams }, preHandler: app.requireRole('admin', 'teacher', 'mentor') },
+    { schema: { tags: ['courses'], summary: 'Students enrolled in a course', params: IdParams }, onRequest: app.requireRole('admin', 'teacher', 'mentor') },
     async (request) => {
       const who = caller(request);
       const course = await getCourse(db, request.params.id);
@@ -146,7 +146,7 @@ export async function courseRoutes(app: FastifyInstance, { ctx }: { ctx: AppCont
 
   r.post(
     '/api/courses/:id/enrolments',
-    { schema: { tags: ['courses'], summary: 'Enrol students', params: IdParams, body: EnrolBody }, preHandler: app.requireRole('admin', 'teacher') },
+    { schema: { tags: ['courses'], summary: 'Enrol students', params: IdParams, body: EnrolBody }, onRequest: app.requireRole('admin', 'teacher') },
     async (request) => {
       const course = await getCourse(db, request.params.id);
       assertCanManageCourse(caller(request), course);
@@ -164,7 +164,7 @@ export async function courseRoutes(app: FastifyInstance, { ctx }: { ctx: AppCont
 
   r.delete(
     '/api/courses/:id/enrolments/:userId',
-    { schema: { tags: ['courses'], summary: 'Remove a student from a course', params: EnrolParams }, preHandler: app.requireRole('admin', 'teacher') },
+    { schema: { tags: ['courses'], summary: 'Remove a student from a course', params: EnrolParams }, onRequest: app.requireRole('admin', 'teacher') },
     async (request, reply) => {
       const course = await getCourse(db, request.params.id);
       assertCanManageCourse(caller(request), course);

@@ -1,6 +1,6 @@
 // Bearer authentication for the API: `request.auth` holds the verified claims (or null).
-// Routes opt in with `preHandler: app.requireAuth` or `app.requireRole(...)`.
-import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+// Routes opt in with `onRequest: app.requireAuth` or `app.requireRole(...)`.
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import type { UserRole } from '@lectern/db';
 import type { AccessClaims } from '../auth/tokens.js';
@@ -12,8 +12,8 @@ declare module 'fastify' {
     auth: AccessClaims | null;
   }
   interface FastifyInstance {
-    requireAuth: preHandlerAsyncHookHandler;
-    requireRole: (...roles: UserRole[]) => preHandlerAsyncHookHandler;
+    requireAuth: onRequestAsyncHookHandler;
+    requireRole: (...roles: UserRole[]) => onRequestAsyncHookHandler;
   }
 }
 
@@ -33,11 +33,11 @@ async function authPlugin(app: FastifyInstance, opts: { ctx: AppContext }): Prom
     if (!match?.[1]) throw new UnauthorizedError('Malformed Authorization header');
     request.auth = await tokens.verifyAccess(match[1]);
   });
-  const requireAuth: preHandlerAsyncHookHandler = async (request: FastifyRequest, _reply: FastifyReply) => {
+  const requireAuth: onRequestAsyncHookHandler = async (request: FastifyRequest, _reply: FastifyReply) => {
     caller(request);
   };
   app.decorate('requireAuth', requireAuth);
-  app.decorate('requireRole', (...roles: UserRole[]): preHandlerAsyncHookHandler => {
+  app.decorate('requireRole', (...roles: UserRole[]): onRequestAsyncHookHandler => {
     return async (request: FastifyRequest) => {
       const who = caller(request);
       if (!roles.includes(who.role)) throw new ForbiddenError();

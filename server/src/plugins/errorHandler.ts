@@ -36,9 +36,6 @@ async function errorHandler(app: FastifyInstance): Promise<void> {
     request.log.error({ err }, 'unhandled error');
     return reply.status(500).send({ error: { code: 'internal', message: 'Internal server error' } });
   });
-  app.setNotFoundHandler((request, reply) => {
-    return reply.status(404).send({ error: { code: 'not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}` } });
-  });
 }
 
 export default fp(errorHandler, { name: 'lectern-errors', fastify: '5.x' });

@@ -29,7 +29,7 @@ export async function userRoutes(app: FastifyInstance, { ctx }: { ctx: AppContex
 
   r.post(
     '/api/users',
-    { schema: { tags: ['users'], summary: 'Create a user (admin)', body: CreateUserBody }, preHandler: app.requireRole('admin') },
+    { schema: { tags: ['users'], summary: 'Create a user (admin)', body: CreateUserBody }, onRequest: app.requireRole('admin') },
     async (request, reply) => {
       const user = await createUser(db, request.body, config.auth.scryptLogN);
       return reply.status(201).send(toPublicUser(user));
@@ -40,7 +40,7 @@ export async function userRoutes(app: FastifyInstance, { ctx }: { ctx: AppContex
     '/api/users',
     {
       schema: { tags: ['users'], summary: 'List users (admin: all; teacher/mentor: students only)', querystring: ListQuery },
-      preHandler: app.requireRole('admin', 'teacher', 'mentor'),
+      onRequest: app.requireRole('admin', 'teacher', 'mentor'),
     },
     async (request) => {
       const who = caller(request);
@@ -66,7 +66,7 @@ export async function userRoutes(app: FastifyInstance, { ctx }: { ctx: AppContex
 
   r.get(
     '/api/users/:id',
-    { schema: { tags: ['users'], summary: 'One user (admin)', params: IdParams }, preHandler: app.requireRole('admin') },
+    { schema: { tags: ['users'], summary: 'One user (admin)', params: IdParams }, onRequest: app.requireRole('admin') },
     async (request) => toPublicUser(await getUser(db, request.params.id)),
   );
 
@@ -74,7 +74,7 @@ export async function userRoutes(app: FastifyInstance, { ctx }: { ctx: AppContex
     '/api/users/:id',
     {
       schema: { tags: ['users'], summary: 'Update a user: name, role, password, disable (admin)', params: IdParams, body: UpdateUserBody },
-      preHandler: app.requireRole('admin'),
+      onRequest: app.requireRole('admin'),
     },
     async (request) => {
       const { password, ...rest } = request.body;
@@ -88,7 +88,7 @@ export async function userRoutes(app: FastifyInstance, { ctx }: { ctx: AppContex
 
   r.patch(
     '/api/me',
-    { schema: { tags: ['users'], summary: 'Update my name or time zone', body: UpdateMeBody }, preHandler: app.requireAuth },
+    { schema: { tags: ['users'], summary: 'Update my name or time zone', body: UpdateMeBody }, onRequest: app.requireAuth },
     async (request) => {
       const [row] = await db
         .update(users)

@@ -1,0 +1,21 @@
+import { pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { tstz } from './columns.js';
+import { sessions } from './sessions.js';
+
+export const ROOM_ACCESS_STATES = ['admitted', 'denied', 'removed'] as const;
+
+/**
+ * Who was let into a session's room, denied at the lobby, or removed by the teacher.
+ * Lets an admitted participant reconnect without the lobby (and into a locked room),
+ * and keeps a removed participant's token from getting back in.
+ */
+export const roomAccess = pgTable(
+  'room_access',
+  {
+    sessionId: uuid('session_id').notNull().references(() => sessions.id, { onDelete: 'cascade' }),
+    participantId: text('participant_id').notNull(),
+    state: text('state', { enum: ROOM_ACCESS_STATES }).notNull(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.sessionId, t.participantId] })],
+);

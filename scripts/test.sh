@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# `npm test`: every suite that needs no browser, on PGlite and the in-memory bus, plus
+# the Postgres and Redis suites when DATABASE_URL / REDIS_URL are set.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+"$ROOT/scripts/setup.sh"
+cd "$ROOT"
+"$ROOT/scripts/system-deps.sh" test
+npx turbo run typecheck lint --output-logs=errors-only
+npx turbo run test --concurrency=1

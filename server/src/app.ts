@@ -1,0 +1,77 @@
+// Builds the Fastify app without listening: tests drive it with app.inject(), main.ts
+// listens. Infrastructure plugins first, then the route modules, then the browser app.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { authRoutes } from './auth/authRoutes.js';
+import type { AppContext } from './context.js';
+import { courseRoutes } from './courses/courseRoutes.js';
+import { healthRoutes } from './http/healthRoutes.js';
+import authPlugin from './plugins/authPlugin.js';
+import errorHandler from './plugins/errorHandler.js';
+import { userRoutes } from './users/userRoutes.js';
+
+export type RouteModule = FastifyPluginAsync<{ ctx: AppContext }>;
+
+export interface BuildAppOptions {
+  /** Route modules added by other parts of the program (rooms, scheduling, ...). */
+  routes?: RouteModule[];
+  /** Serve the built browser app (default: when client/dist exists). */
+  serveClient?: boolean;
+}
+
+export const BODY_LIMIT_BYTES = 256 * 1024;
+
+export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: ctx.logger as FastifyBaseLogger,
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: ctx.config.trustProxy,
+    routerOptions: { maxParamLength: 200 },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(errorHandler);
+  await app.register(fastifyCookie);
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Lectern API',
+        version: '0.1.0',
+        description: 'Self-hosted live teaching: sessions, join codes, rooms, attendance, notifications.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(authPlugin, { ctx });
+
+  const modules: RouteModule[] = [healthRoutes, authRoutes, userRoutes, courseRoutes, ...(opts.routes ?? [])];
+  for (const mod of modules) await app.register(mod, { ctx });
+
+  const index = join(ctx.config.clientDist, 'index.html');
+  const serveClient = (opts.serveClient ?? true) && existsSync(index);
+  if (serveClient) {
+    await app.register(fastifyStatic, { root: ctx.config.clientDist, wildcard: false, index: false });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    const isApi = path.startsWith('/api/') || path.startsWith('/socket.io');
+    if (serveClient && request.method === 'GET' && !isApi && !/\.[a-z0-9]+$/i.test(path)) {
+      // Browser routes (/j/CODE, /sessions/...) are rendered by the single-page app.
+      return reply.type('text/html').sendFile('index.html');
+    }
+    return reply.status(404).send({ error: { code: 'not_found', message: `No route for ${request.method} ${path}` } });
+  });
+  return app;
+}

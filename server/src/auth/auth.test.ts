@@ -1,0 +1,158 @@
+import { SignJWT, base64url } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, dbKinds, type TestApp } from '../test/harness.js';
+
+describe.each(dbKinds())('auth on %s', (kind) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp(kind);
+  });
+  afterAll(async () => t?.close());
+
+  const login = (email: string, password: string) =>
+    t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password } });
+
+  it('login succeeds with the right password and returns a usable token', async () => {
+    const u = await t.userWithToken('teacher');
+    const res = await login(u.email, u.password);
+    expect(res.statusCode).toBe(200);
+    const body = res.json<{ accessToken: string; user: { email: string; role: string } }>();
+    expect(body.user).toMatchObject({ email: u.email, role: 'teacher' });
+    expect(JSON.stringify(body.user)).not.toMatch(/password/i);
+    const me = await t.app.inject({ method: 'GET', url: '/api/me', headers: { authorization: `Bearer ${body.accessToken}` } });
+    expect(me.statusCode).toBe(200);
+    expect(me.json()).toMatchObject({ email: u.email });
+  });
+
+  it('login with a wrong password is 401', async () => {
+    const u = await t.userWithToken('student');
+    const res = await login(u.email, 'not-the-password');
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toEqual({ error: { code: 'unauthorized', message: 'Wrong email or password' } });
+    expect((await login('nobody@example.test', 'whatever-123')).statusCode).toBe(401);
+  });
+
+  it('login throttles the sixth rapid failure for one account', async () => {
+    const u = await t.userWithToken('student');
+    for (let i = 0; i < 5; i++) expect((await login(u.email, `wrong-${i}`)).statusCode).toBe(401);
+    const sixth = await login(u.email, 'wrong-again');
+    expect(sixth.statusCode).toBe(429);
+    expect(Number(sixth.headers['retry-after'])).toBeGreaterThan(0);
+    // Even the right password waits until the window passes.
+    expect((await login(u.email, u.password)).statusCode).toBe(429);
+    t.clock.advance(t.config.auth.loginWindowSeconds * 1000 + 1000);
+    expect((await login(u.email, u.password)).statusCode).toBe(200);
+  });
+
+  it('auth rejects expired and tampered tokens with 401', async () => {
+    const u = await t.userWithToken('teacher');
+    const token = u.headers.authorization.slice('Bearer '.length);
+    const [h, p, s] = token.split('.') as [string, string, string];
+    const payload = JSON.parse(new TextDecoder().decode(base64url.decode(p))) as Record<string, unknown>;
+    const forged = `${h}.${base64url.encode(JSON.stringify({ ...payload, role: 'admin' }))}.${s}`;
+    const tampered = await t.app.inject({ method: 'GET', url: '/api/me', headers: { authorization: `Bearer ${forged}` } });
+    expect(tampered.statusCode).toBe(401);
+
+    t.clock.advance((t.config.auth.accessTokenTtlSeconds + 5) * 1000);
+    const expired = await t.app.inject({ method: 'GET', url: '/api/me', headers: u.headers });
+    expect(expired.statusCode).toBe(401);
+    t.clock.set(new Date());
+  });
+
+  it('auth rejects alg none and tokens without exp', async () => {
+    const u = await t.userWithToken('admin');
+    const enc = (o: object) => base64url.encode(JSON.stringify(o));
+    const now = Math.floor(t.clock.now().getTime() / 1000);
+    const claims = { sub: u.id, role: 'admin', typ: 'access', iss: 'lectern', aud: 'lectern:api', iat: now, exp: now + 600 };
+    const none = `${enc({ alg: 'none', typ: 'JWT' })}.${enc(claims)}.`;
+    expect((await t.app.inject({ method: 'GET', url: '/api/me', headers: { authorization: `Bearer ${none}` } })).statusCode).toBe(401);
+
+    const key = new TextEncoder().encode(t.config.auth.jwtSecret);
+    const noExp = await new SignJWT({ role: 'admin', typ: 'access' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(u.id)
+      .setIssuer('lectern')
+      .setAudience('lectern:api')
+      .setIssuedAt(now)
+      .sign(key);
+    expect((await t.app.inject({ method: 'GET', url: '/api/me', headers: { authorization: `Bearer ${noExp}` } })).statusCode).toBe(401);
+
+    const wrongAud = await new SignJWT({ role: 'admin', typ: 'access' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(u.id)
+      .setIssuer('lectern')
+      .setAudience('lectern:room')
+      .setIssuedAt(now)
+      .setExpirationTime(now + 600)
+      .sign(key);
+    expect((await t.app.inject({ method: 'GET', url: '/api/me', headers: { authorization: `Bearer ${wrongAud}` } })).statusCode).toBe(401);
+  });
+
+  it('refresh rotates the token and detects reuse', async () => {
+    const u = await t.userWithToken('student');
+    const first = (await login(u.email, u.password)).json<{ refreshToken: string }>();
+    const second = await t.app.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refreshToken: first.refreshToken } });
+    expect(second.statusCode).toBe(200);
+    const rotated = second.json<{ refreshToken: string; accessToken: string }>();
+    expect(rotated.refreshToken).not.toBe(first.refreshToken);
+    // Replaying the old token revokes the family, including the new token.
+    expect((await t.app.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refreshToken: first.refreshToken } })).statusCode).toBe(401);
+    expect((await t.app.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refreshToken: rotated.refreshToken } })).statusCode).toBe(401);
+  });
+
+  it('logout revokes the refresh token', async () => {
+    const u = await t.userWithToken('student');
+    const { refreshToken } = (await login(u.email, u.password)).json<{ refreshToken: string }>();
+    expect((await t.app.inject({ method: 'POST', url: '/api/auth/logout', payload: { refreshToken } })).statusCode).toBe(204);
+    expect((await t.app.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refreshToken } })).statusCode).toBe(401);
+  });
+
+  it('auth: a student calling an admin route gets 403', async () => {
+    const s = await t.userWithToken('student');
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/users',
+      headers: s.headers,
+      payload: { email: 'x@example.test', name: 'X', password: 'long-enough-1', role: 'student' },
+    });
+    expect(res.statusCode).toBe(403);
+    expect((await t.app.inject({ method: 'POST', url: '/api/users', payload: {} })).statusCode).toBe(401);
+  });
+
+  it('malformed bodies get 400 with a message and change nothing', async () => {
+    const a = await t.userWithToken('admin');
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: '/api/users',
+      headers: a.headers,
+      payload: { email: 'not-an-email', name: 'X', password: 'long-enough-1', role: 'student' },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json<{ error: { code: string; message: string } }>().error.message).toMatch(/email/);
+    const junk = await t.app.inject({
+      method: 'POST',
+      url: '/api/users',
+      headers: { ...a.headers, 'content-type': 'application/json' },
+      payload: '{"email": ',
+    });
+    expect(junk.statusCode).toBe(400);
+    const role = await t.app.inject({
+      method: 'POST',
+      url: '/api/users',
+      headers: a.headers,
+      payload: { email: 'ok@example.test', name: 'X', password: 'long-enough-1', role: 'superuser' },
+    });
+    expect(role.statusCode).toBe(400);
+    const list = await t.app.inject({ method: 'GET', url: '/api/users?q=ok@example.test', headers: a.headers });
+    expect(list.json()).toEqual([]);
+  });
+
+  it('users: admin creates users; duplicate email is 409', async () => {
+    const a = await t.userWithToken('admin');
+    const payload = { email: 'Dup@Example.test', name: 'Dup', password: 'long-enough-1', role: 'teacher' };
+    const created = await t.app.inject({ method: 'POST', url: '/api/users', headers: a.headers, payload });
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toMatchObject({ email: 'dup@example.test', role: 'teacher' });
+    expect((await t.app.inject({ method: 'POST', url: '/api/users', headers: a.headers, payload })).statusCode).toBe(409);
+  });
+});

@@ -1,0 +1,41 @@
+// Socket authentication: a valid room token for a session that has not ended, issued
+// after the session's token cutoff, for a participant who was not removed or denied.
+import { AppError, ForbiddenError, UnauthorizedError } from '../errors.js';
+import { getSessionRow } from '../sessions/sessionAccess.js';
+import type { Gateway } from './Gateway.js';
+import { isHostRole, type RtcSocket } from './types.js';
+
+export async function authenticateSocket(gw: Gateway, socket: RtcSocket): Promise<void> {
+  const auth = socket.handshake.auth as { token?: unknown } | undefined;
+  const token = auth?.token;
+  if (typeof token !== 'string' || token.length > 4096) throw new UnauthorizedError('A room token is required');
+  const claims = await gw.ctx.tokens.verifyRoom(token);
+  const session = await getSessionRow(gw.ctx.db, claims.sessionId).catch(() => {
+    throw new UnauthorizedError('Invalid room token');
+  });
+  if (session.status === 'completed' || session.status === 'cancelled') {
+    throw new AppError('session_ended', 'This session has ended', 410);
+  }
+  if (session.tokenCutoffAt && claims.iat * 1000 < session.tokenCutoffAt.getTime()) {
+    throw new AppError('session_ended', 'This token is no longer valid', 410);
+  }
+  const access = await gw.accessOf(session.id, claims.participantId);
+  if (access === 'removed') throw new ForbiddenError('You were removed from this session');
+  if (access === 'denied') throw new ForbiddenError('The host did not let you in');
+  const host = isHostRole(claims.role);
+  if (session.locked && !host && access !== 'admitted') throw new AppError('room_locked', 'The room is locked', 423);
+  const lobby = !host && claims.role === 'guest' && session.guestAccess === 'lobby' && access !== 'admitted';
+  if (!lobby && !host && access !== 'admitted') await gw.setAccess(session.id, claims.participantId, 'admitted');
+  socket.data = {
+    claims,
+    sessionId: session.id,
+    peerId: claims.participantId,
+    displayName: claims.displayName,
+    role: claims.role,
+    state: lobby ? 'lobby' : 'ready',
+    lobbySince: gw.ctx.clock.now().toISOString(),
+    joined: false,
+    rtpCapabilities: undefined,
+    replaced: false,
+  };
+}

@@ -1,0 +1,55 @@
+// Join codes: 8 symbols of Crockford's base32 alphabet (no I, L, O, U), from a CSPRNG
+// via nanoid. 32^8 = 2^40 codes; look-ups are rate-limited per IP and globally.
+import { and, eq, gt, isNull } from 'drizzle-orm';
+import { customAlphabet } from 'nanoid';
+import { joinCodes, sessions, type Database } from '@lectern/db';
+import type { Clock } from '../clock.js';
+import { NotFoundError } from '../errors.js';
+
+export const CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+export const CODE_LENGTH = 8;
+export const newCode = customAlphabet(CODE_ALPHABET, CODE_LENGTH);
+
+/** Normalises what a person typed: case, spaces, dashes, and the look-alikes O->0, I/L->1. */
+export function normaliseCode(input: string): string {
+  return input.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+}
+
+export const isWellFormedCode = (c: string): boolean => c.length === CODE_LENGTH && [...c].every((ch) => CODE_ALPHABET.includes(ch));
+
+export interface CodeRow {
+  code: string;
+  sessionId: string;
+  expiresAt: Date;
+  revokedAt: Date | null;
+  createdAt: Date;
+}
+
+export async function createCode(db: Database, clock: Clock, sessionId: string, createdBy: string | null, ttlMinutes: number): Promise<CodeRow> {
+  const now = clock.now();
+  const expiresAt = new Date(now.getTime() + ttlMinutes * 60_000);
+  // A collision is astronomically unlikely, but retry rather than fail if one happens.
+  for (let attempt = 0; ; attempt++) {
+    const code = newCode();
+    const rows = await db.insert(joinCodes).values({ code, sessionId, createdBy, createdAt: now, expiresAt }).onConflictDoNothing().returning();
+    if (rows[0]) return rows[0];
+    if (attempt >= 5) throw new Error('could not allocate a unique join code');
+  }
+}
+
+/**
+ * The session a live code opens. Unknown, expired, revoked and ended codes all give the
+ * same NotFoundError, so an outsider learns nothing from the answer.
+ */
+export async function resolveCode(db: Database, clock: Clock, rawCode: string): Promise<typeof sessions.$inferSelect> {
+  const code = normaliseCode(rawCode);
+  const dead = new NotFoundError('This code is not valid or has expired');
+  if (!isWellFormedCode(code)) throw dead;
+  const [row] = await db
+    .select({ s: sessions })
+    .from(joinCodes)
+    .innerJoin(sessions, eq(sessions.id, joinCodes.sessionId))
+    .where(and(eq(joinCodes.code, code), isNull(joinCodes.revokedAt), gt(joinCodes.expiresAt, clock.now())));
+  if (!row || row.s.status === 'completed' || row.s.status === 'cancelled') throw dead;
+  return row.s;
+}

@@ -1,0 +1,80 @@
+// Wires one process: database, counters, tokens. Shared by main.ts, the CLI and tests.
+import { createDb, type Db } from '@lectern/db';
+import { Redis } from 'ioredis';
+import { resolveJwtSecret } from './auth/secrets.js';
+import { TokenService } from './auth/tokens.js';
+import type { Bus } from './bus/Bus.js';
+import { MemoryBus } from './bus/MemoryBus.js';
+import { systemClock, type Clock } from './clock.js';
+import type { Config } from './config.js';
+import type { AppContext } from './context.js';
+import { MemoryCounterStore, RedisCounterStore, type CounterStore } from './infra/counters.js';
+import { createLogger, type Logger } from './logger.js';
+import { ensureFirstAdmin } from './users/userService.js';
+
+export interface Runtime {
+  ctx: AppContext;
+  redis: Redis | undefined;
+  /** Closes what the runtime opened, in reverse order. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  clock?: Clock;
+  logger?: Logger;
+  db?: Db;
+  bus?: Bus;
+}
+
+export function createRedis(url: string, logger: Logger, name: string): Redis {
+  const redis = new Redis(url, {
+    connectionName: `lectern-${name}`,
+    maxRetriesPerRequest: 3,
+    enableOfflineQueue: true,
+    retryStrategy: (times) => Math.min(times * 200, 2000),
+  });
+  redis.on('error', (err: Error) => logger.warn({ err: err.message, name }, 'redis connection error'));
+  return redis;
+}
+
+export async function createRuntime(config: Config, opts: RuntimeOptions = {}): Promise<Runtime> {
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  const clock = opts.clock ?? systemClock;
+  const secret = resolveJwtSecret(config);
+  const dbHandle = opts.db ?? (await createDb({ databaseUrl: config.databaseUrl, dataDir: `${config.dataDir}/pglite` }));
+  const redis = config.redisUrl ? createRedis(config.redisUrl, logger, 'main') : undefined;
+  const counters: CounterStore = redis ? new RedisCounterStore(redis) : new MemoryCounterStore(clock);
+  const tokens = new TokenService({
+    secret,
+    clock,
+    accessTtlSeconds: config.auth.accessTokenTtlSeconds,
+    roomTtlSeconds: config.auth.roomTokenTtlSeconds,
+  });
+  const bus: Bus = opts.bus ?? new MemoryBus();
+  const readinessChecks = new Map<string, () => Promise<void>>();
+  if (redis) {
+    readinessChecks.set('redis', async () => {
+      await redis.ping();
+    });
+  }
+  const admin = await ensureFirstAdmin(dbHandle.db, {
+    email: config.auth.adminEmail,
+    password: config.auth.adminPassword,
+    scryptLogN: config.auth.scryptLogN,
+  });
+  if (admin) logger.info({ email: admin.email }, 'created the first admin');
+
+  const ctx: AppContext = { config, dbHandle, db: dbHandle.db, logger, clock, counters, tokens, bus, readinessChecks };
+  let closed = false;
+  return {
+    ctx,
+    redis,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      if (!opts.bus) await bus.close();
+      redis?.disconnect();
+      if (!opts.db) await dbHandle.close();
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import type { SessionRow } from './sessionAccess.js';
+
+export interface SessionDto {
+  id: string;
+  seriesId: string | null;
+  title: string;
+  description: string;
+  type: SessionRow['type'];
+  mode: SessionRow['mode'];
+  status: SessionRow['status'];
+  scheduledAt: string;
+  endsAt: string;
+  durationMinutes: number;
+  timezone: string;
+  hostId: string;
+  courseId: string | null;
+  participantLimit: number | null;
+  guestAccess: SessionRow['guestAccess'];
+  meetingUrl: string | null;
+  priceCents: number;
+  currency: string;
+  materials: SessionRow['materials'];
+  sequence: number;
+  locked: boolean;
+  startedAt: string | null;
+  endedAt: string | null;
+  cancelReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function toSessionDto(s: SessionRow): SessionDto {
+  return {
+    id: s.id,
+    seriesId: s.seriesId,
+    title: s.title,
+    description: s.description,
+    type: s.type,
+    mode: s.mode,
+    status: s.status,
+    scheduledAt: s.scheduledAt.toISOString(),
+    endsAt: new Date(s.scheduledAt.getTime() + s.durationMinutes * 60_000).toISOString(),
+    durationMinutes: s.durationMinutes,
+    timezone: s.timezone,
+    hostId: s.hostId,
+    courseId: s.courseId,
+    participantLimit: s.participantLimit,
+    guestAccess: s.guestAccess,
+    meetingUrl: s.meetingUrl,
+    priceCents: s.priceCents,
+    currency: s.currency,
+    materials: s.materials,
+    sequence: s.sequence,
+    locked: s.locked,
+    startedAt: s.startedAt?.toISOString() ?? null,
+    endedAt: s.endedAt?.toISOString() ?? null,
+    cancelReason: s.cancelReason,
+    createdAt: s.createdAt.toISOString(),
+    updatedAt: s.updatedAt.toISOString(),
+  };
+}

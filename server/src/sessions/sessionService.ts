@@ -1,0 +1,61 @@
+// Session lifecycle: create, start (live), end (completed). Ending also sets the token
+// cutoff, closes open attendance intervals and tells every node's gateway.
+import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { attendanceIntervals, sessions, type Database } from '@lectern/db';
+import type { Bus } from '../bus/Bus.js';
+import type { Clock } from '../clock.js';
+import { ConflictError } from '../errors.js';
+import { getSessionRow, type SessionRow } from './sessionAccess.js';
+
+export const SESSION_EVENTS_TOPIC = 'lectern:session-events';
+
+export type SessionEvent =
+  | { type: 'started'; sessionId: string }
+  | { type: 'ended'; sessionId: string; at: string }
+  | { type: 'updated'; sessionId: string };
+
+export interface SessionDeps {
+  db: Database;
+  clock: Clock;
+  bus: Bus;
+}
+
+export async function startSession(deps: SessionDeps, id: string): Promise<SessionRow> {
+  const now = deps.clock.now();
+  const [row] = await deps.db
+    .update(sessions)
+    .set({ status: 'live', startedAt: now, updatedAt: now })
+    .where(and(eq(sessions.id, id), inArray(sessions.status, ['scheduled', 'live'])))
+    .returning();
+  if (!row) {
+    const current = await getSessionRow(deps.db, id);
+    throw new ConflictError(`Session is ${current.status} and cannot be started`);
+  }
+  await deps.bus.publish(SESSION_EVENTS_TOPIC, { type: 'started', sessionId: id } satisfies SessionEvent);
+  return row;
+}
+
+/** Idempotent: ending an ended session returns it unchanged. */
+export async function endSession(deps: SessionDeps, id: string): Promise<SessionRow> {
+  const now = deps.clock.now();
+  const row = await deps.db.transaction(async (tx) => {
+    const [updated] = await tx
+      .update(sessions)
+      .set({ status: 'completed', endedAt: now, tokenCutoffAt: now, updatedAt: now })
+      .where(and(eq(sessions.id, id), inArray(sessions.status, ['scheduled', 'live'])))
+      .returning();
+    if (!updated) return null;
+    await tx
+      .update(attendanceIntervals)
+      .set({ leftAt: now, lastSeenAt: now })
+      .where(and(eq(attendanceIntervals.sessionId, id), isNull(attendanceIntervals.leftAt)));
+    return updated;
+  });
+  if (!row) {
+    const current = await getSessionRow(deps.db, id);
+    if (current.status === 'completed') return current;
+    throw new ConflictError(`Session is ${current.status} and cannot be ended`);
+  }
+  await deps.bus.publish(SESSION_EVENTS_TOPIC, { type: 'ended', sessionId: id, at: now.toISOString() } satisfies SessionEvent);
+  return row;
+}

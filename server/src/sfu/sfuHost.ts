@@ -1,0 +1,51 @@
+// Serves an SfuNode on the Bus: requests on its RPC topic, events on the shared events
+// topic. Used in-process by the `all` role and by `sfu` nodes alike.
+import { SfuNode, type SfuApi } from '@lectern/sfu';
+import type { Bus, Unsubscribe } from '../bus/Bus.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { SFU_EVENTS_TOPIC, sfuRpcTopic, type SfuRpcMessage } from './SfuClient.js';
+
+const FORWARDED_EVENTS = ['newProducer', 'producerClosed', 'producerPaused', 'producerResumed', 'consumerClosed', 'activeSpeaker', 'roomClosed'] as const;
+
+export interface SfuHost {
+  node: SfuNode;
+  nodeId: string;
+  close(): Promise<void>;
+}
+
+export async function startSfuHost(opts: { config: Config; bus: Bus; logger: Logger; nodeId: string }): Promise<SfuHost> {
+  const { config, bus, logger, nodeId } = opts;
+  const node = await SfuNode.create({
+    numWorkers: config.sfu.workers,
+    listenIp: config.sfu.listenIp,
+    announcedAddress: config.sfu.announcedAddress,
+    portBase: config.sfu.portBase,
+    logger: logger.child({ component: 'sfu', nodeId }),
+  });
+  for (const name of FORWARDED_EVENTS) {
+    node.on(name, (payload: object) => {
+      void bus.publish(SFU_EVENTS_TOPIC, { type: name, nodeId, ...payload });
+    });
+  }
+  const methods = new Set<string>(Object.getOwnPropertyNames(Object.getPrototypeOf(node)).filter((m) => m !== 'constructor' && m !== 'close'));
+  const unserve: Unsubscribe = await bus.serve(sfuRpcTopic(nodeId), async (message) => {
+    const { method, params } = message as SfuRpcMessage;
+    if (typeof method !== 'string' || !methods.has(method)) throw Object.assign(new Error(`unknown SFU method ${String(method)}`), { code: 'bad_request' });
+    const fn = (node as unknown as Record<string, (p: unknown) => Promise<unknown>>)[method] as (p: unknown) => Promise<unknown>;
+    return (await fn.call(node, params)) ?? null;
+  });
+  let closed = false;
+  return {
+    node,
+    nodeId,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await unserve();
+      await node.close();
+    },
+  };
+}
+
+export type { SfuApi };
