@@ -8,3 +8,5 @@ export * from './sessionMembers.js';
 export * from './joinCodes.js';
 export * from './attendanceIntervals.js';
 export * from './roomAccess.js';
+export * from './attendanceOverrides.js';
+export * from './attendanceAudit.js';
