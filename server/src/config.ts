@@ -44,6 +44,7 @@ const EnvSchema = z.object({
   LECTERN_ROOM_MAX_PARTICIPANTS: int(2, 1000).default(50),
   LECTERN_CLIENT_DIST: optionalString,
   LECTERN_TRUST_PROXY: bool.default(false),
+  LECTERN_LATE_GRACE_MINUTES: int(0, 240).default(5),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -85,6 +86,10 @@ export interface Config {
     readonly announcedAddress: string | undefined;
     readonly portBase: number;
     readonly maxParticipants: number;
+  };
+  readonly attendance: {
+    /** A first join later than this after the session's start counts as late. */
+    readonly lateGraceMinutes: number;
   };
 }
 
@@ -153,6 +158,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       announcedAddress: e.LECTERN_RTC_ANNOUNCED_ADDRESS,
       portBase: e.LECTERN_RTC_PORT_BASE,
       maxParticipants: e.LECTERN_ROOM_MAX_PARTICIPANTS,
+    },
+    attendance: {
+      lateGraceMinutes: e.LECTERN_LATE_GRACE_MINUTES,
     },
   };
   return deepFreeze(config);
