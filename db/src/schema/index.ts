@@ -10,3 +10,8 @@ export * from './attendanceIntervals.js';
 export * from './roomAccess.js';
 export * from './attendanceOverrides.js';
 export * from './attendanceAudit.js';
+export * from './notifications.js';
+export * from './notificationOutbox.js';
+export * from './pushSubscriptions.js';
+export * from './notificationPreferences.js';
+export * from './sessionReminders.js';

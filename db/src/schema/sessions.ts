@@ -48,6 +48,8 @@ export const sessions = pgTable(
     /** Room tokens issued before this instant are refused (set when the session ends). */
     tokenCutoffAt: tstz('token_cutoff_at'),
     cancelReason: text('cancel_reason'),
+    /** Minutes before the start at which invitees are reminded; null: the deployment default (LECTERN_REMINDER_OFFSETS). */
+    reminderOffsetsMinutes: integer('reminder_offsets_minutes').array(),
     ...timestamps,
   },
   (t) => [
