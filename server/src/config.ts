@@ -44,6 +44,19 @@ const EnvSchema = z.object({
   LECTERN_ROOM_MAX_PARTICIPANTS: int(2, 1000).default(50),
   LECTERN_CLIENT_DIST: optionalString,
   LECTERN_TRUST_PROXY: bool.default(false),
+  LECTERN_SMTP_URL: z.preprocess(emptyToUndefined, z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional()),
+  LECTERN_MAIL_FROM: z.string().min(3).default('Lectern <lectern@localhost>'),
+  LECTERN_VAPID_PUBLIC_KEY: optionalString,
+  LECTERN_VAPID_PRIVATE_KEY: optionalString,
+  LECTERN_VAPID_SUBJECT: z.string().regex(/^(mailto:|https:\/\/)/, 'must be a mailto: or https:// URL').default('mailto:lectern@localhost'),
+  LECTERN_REMINDER_OFFSETS: z
+    .string()
+    .regex(/^\s*\d{1,5}(\s*,\s*\d{1,5})*\s*$/, 'comma-separated minutes, e.g. 15 or 60,15')
+    .default('15'),
+  LECTERN_OUTBOX_MAX_ATTEMPTS: int(1, 50).default(6),
+  LECTERN_OUTBOX_BACKOFF_SECONDS: int(1, 3600).default(30),
+  LECTERN_OUTBOX_LEASE_SECONDS: int(5, 3600).default(60),
+  LECTERN_OUTBOX_POLL_MS: int(50, 60_000).default(1000),
   LECTERN_LATE_GRACE_MINUTES: int(0, 240).default(5),
 });
 
@@ -79,6 +92,21 @@ export interface Config {
     readonly ratePerIp: number;
     readonly rateGlobal: number;
     readonly rateWindowSeconds: number;
+  };
+  readonly notifications: {
+    /** undefined: email is off (outbox rows for email are skipped). */
+    readonly smtpUrl: string | undefined;
+    readonly mailFrom: string;
+    /** undefined: generated into ${dataDir}/vapid.json on first start. */
+    readonly vapidPublicKey: string | undefined;
+    readonly vapidPrivateKey: string | undefined;
+    readonly vapidSubject: string;
+    /** Reminder offsets (minutes before start) for sessions that do not set their own. */
+    readonly reminderOffsetsMinutes: readonly number[];
+    readonly outboxMaxAttempts: number;
+    readonly outboxBackoffSeconds: number;
+    readonly outboxLeaseSeconds: number;
+    readonly outboxPollMs: number;
   };
   readonly sfu: {
     readonly workers: number;
@@ -121,6 +149,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.LECTERN_ADMIN_PASSWORD !== undefined && e.LECTERN_ADMIN_PASSWORD.length < 10) {
     throw new ConfigError('Invalid configuration:\n  LECTERN_ADMIN_PASSWORD: must be at least 10 characters');
   }
+  if ((e.LECTERN_VAPID_PUBLIC_KEY === undefined) !== (e.LECTERN_VAPID_PRIVATE_KEY === undefined)) {
+    throw new ConfigError('Invalid configuration:\n  LECTERN_VAPID_PUBLIC_KEY and LECTERN_VAPID_PRIVATE_KEY must be set together');
+  }
   const dataDir = resolve(e.LECTERN_DATA_DIR);
   const shownHost = e.HOST === '0.0.0.0' || e.HOST === '::' ? '127.0.0.1' : e.HOST;
   const config: Config = {
@@ -151,6 +182,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ratePerIp: e.LECTERN_JOIN_RATE_PER_IP,
       rateGlobal: e.LECTERN_JOIN_RATE_GLOBAL,
       rateWindowSeconds: e.LECTERN_JOIN_RATE_WINDOW_SECONDS,
+    },
+    notifications: {
+      smtpUrl: e.LECTERN_SMTP_URL,
+      mailFrom: e.LECTERN_MAIL_FROM,
+      vapidPublicKey: e.LECTERN_VAPID_PUBLIC_KEY,
+      vapidPrivateKey: e.LECTERN_VAPID_PRIVATE_KEY,
+      vapidSubject: e.LECTERN_VAPID_SUBJECT,
+      reminderOffsetsMinutes: [...new Set(e.LECTERN_REMINDER_OFFSETS.split(',').map((m) => Number(m.trim())))].sort((a, b) => b - a),
+      outboxMaxAttempts: e.LECTERN_OUTBOX_MAX_ATTEMPTS,
+      outboxBackoffSeconds: e.LECTERN_OUTBOX_BACKOFF_SECONDS,
+      outboxLeaseSeconds: e.LECTERN_OUTBOX_LEASE_SECONDS,
+      outboxPollMs: e.LECTERN_OUTBOX_POLL_MS,
     },
     sfu: {
       workers: e.LECTERN_SFU_WORKERS ?? Math.max(1, cpus().length),
