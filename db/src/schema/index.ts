@@ -5,6 +5,8 @@ export * from './courses.js';
 export * from './enrolments.js';
 export * from './sessions.js';
 export * from './sessionMembers.js';
+export * from './sessionSeries.js';
+export * from './sessionHistory.js';
 export * from './joinCodes.js';
 export * from './attendanceIntervals.js';
 export * from './roomAccess.js';

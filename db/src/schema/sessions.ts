@@ -11,10 +11,14 @@ export type SessionStatus = (typeof SESSION_STATUSES)[number];
 export type GuestAccess = (typeof GUEST_ACCESS)[number];
 
 export interface Material {
+  /** Stable id (uploaded files are stored under it). */
+  id?: string;
   kind: 'link' | 'file';
   title: string;
   url: string;
   sizeBytes?: number;
+  /** Original file name of an upload. */
+  fileName?: string;
   contentType?: string;
 }
 
