@@ -29,6 +29,8 @@ export const BODY_LIMIT_BYTES = 256 * 1024;
 
 export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
+    // pino's Logger is a FastifyBaseLogger; tsc needs the cast to pick the generic parameter.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
     loggerInstance: ctx.logger as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: ctx.config.trustProxy,

@@ -22,7 +22,7 @@ import {
 import { SESSION_EVENTS_TOPIC, type SessionEvent } from '../sessions/sessionService.js';
 import { SFU_EVENTS_TOPIC, type SfuClient, type SfuEvent } from '../sfu/SfuClient.js';
 import { closeStaleIntervals, heartbeat, HEARTBEAT_MS, recordLeave } from './attendance.js';
-import { handlers, type Handler } from './handlers.js';
+import { handlers } from './handlers.js';
 import { authenticateSocket } from './handshake.js';
 import { TokenBucket } from './TokenBucket.js';
 import {
@@ -74,7 +74,7 @@ export class Gateway {
 
   async #start(): Promise<void> {
     this.nsp.use((socket, next) => {
-      authenticateSocket(this, socket as RtcSocket).then(
+      authenticateSocket(this, socket).then(
         () => next(),
         (err: unknown) => {
           const e = err instanceof AppError ? err : new UnauthorizedError();
@@ -83,7 +83,7 @@ export class Gateway {
         },
       );
     });
-    this.nsp.on('connection', (socket) => this.#onConnection(socket as RtcSocket));
+    this.nsp.on('connection', (socket) => this.#onConnection(socket));
     const bus = this.ctx.bus;
     this.#unsubscribe.push(
       await bus.subscribe(SFU_EVENTS_TOPIC, (m) => this.#onSfuEvent(m as SfuEvent)),
@@ -171,8 +171,8 @@ export class Gateway {
       return fail('bad_request', `${name}: ${issue ? `${issue.path.join('.') || 'payload'}: ${issue.message}` : 'invalid payload'}`);
     }
     try {
-      const handler = handlers[name] as Handler<RequestName>;
-      reply({ ok: true, data: await handler(this, socket, parsed.data as never) });
+      // The payload was parsed by this request's own schema just above.
+      reply({ ok: true, data: await handlers[name](this, socket, parsed.data as never) });
     } catch (err) {
       const e = err as { code?: unknown; message?: unknown };
       if (err instanceof AppError || (typeof e.code === 'string' && typeof e.message === 'string')) {

@@ -6,10 +6,14 @@ import type { Gateway } from './Gateway.js';
 import { isHostRole, type RtcSocket } from './types.js';
 
 export async function authenticateSocket(gw: Gateway, socket: RtcSocket): Promise<void> {
-  const auth = socket.handshake.auth as { token?: unknown } | undefined;
+  const auth = socket.handshake.auth as { token?: unknown; sessionId?: unknown } | undefined;
   const token = auth?.token;
   if (typeof token !== 'string' || token.length > 4096) throw new UnauthorizedError('A room token is required');
   const claims = await gw.ctx.tokens.verifyRoom(token);
+  // A client names the room it wants; a token for room A never opens room B.
+  if (auth?.sessionId !== undefined && auth.sessionId !== claims.sessionId) {
+    throw new ForbiddenError('This token is for another session');
+  }
   const session = await getSessionRow(gw.ctx.db, claims.sessionId).catch(() => {
     throw new UnauthorizedError('Invalid room token');
   });

@@ -25,7 +25,7 @@ async function errorHandler(app: FastifyInstance): Promise<void> {
       };
       return reply.status(err.statusCode).send(body);
     }
-    const fe = err as FastifyError;
+    const fe = err;
     if (fe.validation) {
       return reply.status(400).send({ error: { code: 'validation_failed', message: validationMessage(fe) } });
     }

@@ -23,7 +23,8 @@ export type ErrorCode =
   | 'sfu_error'
   | 'internal';
 
-export type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: ErrorCode | string; message: string } };
+/** `code` is one of ErrorCode, or a code from the SFU or a domain error. */
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
 
 // Media parameters come from mediasoup-client/mediasoup; they are checked for shape
 // and size here and validated in depth by mediasoup itself.

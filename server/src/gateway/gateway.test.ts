@@ -1,0 +1,222 @@
+// The signaling gateway end to end in Node: real Socket.IO, real mediasoup workers,
+// real database. Media itself is exercised by the browser suites.
+import { eq } from 'drizzle-orm';
+import { io as connect, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { attendanceIntervals } from '@lectern/db';
+import { createTestDb, dbKinds, type TestDb } from '@lectern/db/testing';
+import { loadConfig } from '../config.js';
+import { startLectern, type Lectern } from '../lectern.js';
+import { RTC_NAMESPACE, type Ack } from '../protocol/index.js';
+import { testEnv } from '../test/harness.js';
+import { createUser } from '../users/userService.js';
+
+const PORT_BASE = 46000 + Math.floor(Math.random() * 500) * 2;
+
+interface Client {
+  socket: Socket;
+  welcome: Promise<{ state: string; peerId: string }>;
+  events: { name: string; payload: unknown; at: number }[];
+}
+
+describe.each(dbKinds())('gateway on %s', (kind) => {
+  let db: TestDb;
+  let lectern: Lectern;
+  let hostAuth: { authorization: string };
+  const clients: Socket[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDb(kind);
+    const config = loadConfig(testEnv({ PORT: '0', LECTERN_SFU_WORKERS: '1', LECTERN_RTC_PORT_BASE: String(PORT_BASE + (kind === 'postgres' ? 1 : 0)) }));
+    lectern = await startLectern(config, { db, serveClient: false });
+    const host = await createUser(db.db, { email: 'host@example.test', name: 'Host', password: 'host-password-1', role: 'teacher' }, 14);
+    hostAuth = { authorization: `Bearer ${await lectern.runtime.ctx.tokens.signAccess({ userId: host.id, role: 'teacher' })}` };
+  });
+  afterAll(async () => {
+    for (const s of clients) s.disconnect();
+    await lectern?.close();
+    await db?.destroy();
+  });
+
+  const api = async <T>(method: string, url: string, body?: unknown, headers = hostAuth): Promise<{ status: number; body: T }> => {
+    const res = await fetch(`${lectern.url}${url}`, {
+      method,
+      headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json().catch(() => null)) as T };
+  };
+
+  async function liveSession(guestAccess: 'lobby' | 'open' = 'open'): Promise<{ sid: string; code: string }> {
+    const s = await api<{ id: string }>('POST', '/api/sessions', { title: 'Gateway test', scheduledAt: new Date().toISOString(), durationMinutes: 30, timezone: 'UTC', guestAccess });
+    await api('POST', `/api/sessions/${s.body.id}/start`);
+    const c = await api<{ code: string }>('POST', `/api/sessions/${s.body.id}/codes`);
+    return { sid: s.body.id, code: c.body.code };
+  }
+
+  async function guestToken(code: string, name = 'Guest'): Promise<string> {
+    const r = await api<{ roomToken: string }>('POST', '/api/join', { code, displayName: name }, {} as never);
+    expect(r.status).toBe(200);
+    return r.body.roomToken;
+  }
+
+  async function hostToken(sid: string): Promise<string> {
+    return (await api<{ roomToken: string }>('POST', `/api/sessions/${sid}/room-token`)).body.roomToken;
+  }
+
+  function open(token: string, extraAuth: Record<string, unknown> = {}): Client {
+    const socket = connect(`${lectern.url}${RTC_NAMESPACE}`, { auth: { token, ...extraAuth }, transports: ['websocket'], reconnection: false, forceNew: true });
+    clients.push(socket);
+    const events: Client['events'] = [];
+    socket.onAny((name: string, payload: unknown) => events.push({ name, payload, at: Date.now() }));
+    const welcome = new Promise<{ state: string; peerId: string }>((resolve, reject) => {
+      socket.once('welcome', resolve);
+      socket.once('connect_error', reject);
+    });
+    return { socket, welcome, events };
+  }
+
+  function refused(token: string, extraAuth: Record<string, unknown> = {}): Promise<{ message: string; code?: string }> {
+    const socket = connect(`${lectern.url}${RTC_NAMESPACE}`, { auth: { token, ...extraAuth }, transports: ['websocket'], reconnection: false, forceNew: true });
+    clients.push(socket);
+    return new Promise((resolve, reject) => {
+      socket.once('connect_error', (err: Error & { data?: { code?: string } }) => resolve({ message: err.message, code: err.data?.code }));
+      socket.once('connect', () => reject(new Error('connected but should have been refused')));
+    });
+  }
+
+  const req = <T = unknown>(c: Client, name: string, payload: unknown = {}): Promise<Ack<T>> =>
+    c.socket.timeout(10_000).emitWithAck(name, payload) as Promise<Ack<T>>;
+
+  async function joinRoom(c: Client): Promise<void> {
+    const caps = await req<{ rtpCapabilities: unknown }>(c, 'getRouterRtpCapabilities');
+    if (!caps.ok) throw new Error(caps.error.message);
+    const j = await req(c, 'join', { rtpCapabilities: caps.data.rtpCapabilities });
+    if (!j.ok) throw new Error(j.error.message);
+  }
+
+  const waitFor = async (cond: () => boolean | Promise<boolean>, ms = 5000) => {
+    const until = Date.now() + ms;
+    while (!(await cond())) {
+      if (Date.now() > until) throw new Error('condition not met in time');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  };
+
+  it('gateway refuses a missing, garbage or API token', async () => {
+    expect((await refused('')).code).toBe('unauthorized');
+    expect((await refused('not.a.jwt')).code).toBe('unauthorized');
+    expect((await refused(hostAuth.authorization.slice(7))).code).toBe('unauthorized');
+  });
+
+  it('gateway refuses a token for room A in room B', async () => {
+    const a = await liveSession();
+    const b = await liveSession();
+    const token = await guestToken(a.code);
+    expect((await refused(token, { sessionId: b.sid })).code).toBe('forbidden');
+    const ok = open(token, { sessionId: a.sid });
+    expect((await ok.welcome).state).toBe('ready');
+  });
+
+  it('gateway answers malformed and oversized payloads with error acks and keeps serving', async () => {
+    const { code } = await liveSession();
+    const c = open(await guestToken(code));
+    await c.welcome;
+    const bad = await req(c, 'createTransport', { direction: 'sideways' });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    const extra = await req(c, 'join', { rtpCapabilities: {}, evil: true });
+    expect(extra).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    const notObject = await req(c, 'consume', 'a string');
+    expect(notObject.ok).toBe(false);
+    const huge = await req(c, 'join', { rtpCapabilities: { blob: 'x'.repeat(200_000) } });
+    expect(huge).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(huge.ok === false && huge.error.message).toMatch(/too large/);
+    const unknown = await req(c, 'becomeAdmin', {});
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    const early = await req(c, 'createTransport', { direction: 'send' });
+    expect(early).toMatchObject({ ok: false, error: { code: 'not_joined' } });
+    await joinRoom(c);
+    const t = await req<{ id: string; iceCandidates: { port: number }[] }>(c, 'createTransport', { direction: 'send' });
+    expect(t.ok).toBe(true);
+    if (t.ok) expect(t.data.iceCandidates.some((x) => x.port >= PORT_BASE)).toBe(true);
+    expect(c.socket.connected).toBe(true);
+  });
+
+  it('gateway rate-limits a flood of requests on one socket', async () => {
+    const { code } = await liveSession();
+    const c = open(await guestToken(code));
+    await c.welcome;
+    const acks = await Promise.all(Array.from({ length: 200 }, () => req(c, 'getRouterRtpCapabilities')));
+    const limited = acks.filter((a) => !a.ok && a.error.code === 'rate_limited').length;
+    expect(limited).toBeGreaterThan(50);
+    expect(acks.filter((a) => a.ok).length).toBeGreaterThan(50);
+  });
+
+  it('gateway holds guests in the lobby until the host admits them', async () => {
+    const { sid, code } = await liveSession('lobby');
+    const host = open(await hostToken(sid));
+    expect((await host.welcome).state).toBe('ready');
+    await joinRoom(host);
+    const guest = open(await guestToken(code, 'Lobby Guest'));
+    const w = await guest.welcome;
+    expect(w.state).toBe('lobby');
+    expect(await req(guest, 'getRouterRtpCapabilities')).toMatchObject({ ok: false, error: { code: 'in_lobby' } });
+    await waitFor(() => host.events.some((e) => e.name === 'lobbyChanged' && (e.payload as { lobby: unknown[] }).lobby.length === 1));
+    // Only hosts can admit.
+    expect(await req(guest, 'admit', { peerId: w.peerId })).toMatchObject({ ok: false });
+    expect((await req(host, 'admit', { peerId: w.peerId })).ok).toBe(true);
+    await waitFor(() => guest.events.some((e) => e.name === 'admitted'));
+    await joinRoom(guest);
+    await waitFor(() => host.events.some((e) => e.name === 'peerJoined'));
+  });
+
+  it('gateway records attendance for join, leave, reconnect and end, and ends within 2 s', async () => {
+    const { sid, code } = await liveSession();
+    const token = await guestToken(code, 'Ada');
+    const g1 = open(token);
+    await g1.welcome;
+    await joinRoom(g1);
+    const rows = () => db.db.select().from(attendanceIntervals).where(eq(attendanceIntervals.sessionId, sid));
+    await waitFor(async () => (await rows()).length === 1);
+    g1.socket.disconnect();
+    await waitFor(async () => (await rows()).every((r) => r.leftAt !== null));
+    // reconnect with the same (still valid) token: a second interval
+    const g2 = open(token);
+    await g2.welcome;
+    await joinRoom(g2);
+    await waitFor(async () => (await rows()).length === 2);
+    // a second connection of the same participant replaces the first
+    const g3 = open(token);
+    await g3.welcome;
+    await waitFor(() => !g2.socket.connected);
+    await joinRoom(g3);
+    await waitFor(async () => (await rows()).length === 3);
+
+    const t0 = Date.now();
+    expect((await api('POST', `/api/sessions/${sid}/end`)).status).toBe(200);
+    await waitFor(() => g3.events.some((e) => e.name === 'sessionEnded'), 2000);
+    await waitFor(() => !g3.socket.connected, 2000);
+    expect(Date.now() - t0).toBeLessThan(2000);
+    const all = await rows();
+    expect(all).toHaveLength(3);
+    expect(all.every((r) => r.leftAt !== null && r.participantId === all[0]!.participantId)).toBe(true);
+    // the earlier token no longer opens the room, and the code is dead
+    expect((await refused(token)).code).toBe('session_ended');
+    expect((await api('POST', '/api/join', { code, displayName: 'Late' }, {} as never)).status).toBe(404);
+  });
+
+  it('gateway tells the room to reconnect when its worker dies, and the room recovers', async () => {
+    const { code } = await liveSession();
+    const c = open(await guestToken(code, 'Kim'));
+    await c.welcome;
+    await joinRoom(c);
+    const node = lectern.sfuHost!.node;
+    const before = node.pool.workers().map((w) => w.pid);
+    process.kill(before[0]!, 'SIGKILL');
+    await waitFor(() => c.events.some((e) => e.name === 'reconnectRequired'), 10_000);
+    await waitFor(() => node.pool.workers().length > 0 && node.pool.workers().every((w) => w.pid !== before[0]), 10_000);
+    await joinRoom(c);
+    const t = await req(c, 'createTransport', { direction: 'recv' });
+    expect(t.ok).toBe(true);
+  });
+});
