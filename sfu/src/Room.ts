@@ -1,0 +1,241 @@
+import type { types as ms } from 'mediasoup';
+import type { Logger } from 'pino';
+import { Peer, type ProducerAppData } from './Peer.js';
+import { SfuError } from './SfuError.js';
+import { TypedEmitter } from './TypedEmitter.js';
+import { MEDIA_CODECS } from './codecs.js';
+import type { RouterLease } from './WorkerPool.js';
+import type {
+  CreatePlainTransportResponse,
+  CreateWebRtcTransportResponse,
+  Notify,
+  ProducerInfo,
+  RoomCloseReason,
+  RoomStats,
+  TransportDirection,
+} from './types.js';
+
+export interface RoomOptions {
+  roomId: string;
+  maxPeers: number;
+  logger: Logger;
+  notify: Notify;
+  /** Gets a router on a worker; the pool decides which. */
+  createRouter: (roomId: string, mediaCodecs: readonly ms.RouterRtpCodecCapability[]) => Promise<RouterLease>;
+}
+
+export type RoomEvents = { closed: [RoomCloseReason] };
+
+const INITIAL_OUTGOING_BITRATE = 1_000_000;
+const ACTIVE_SPEAKER_INTERVAL_MS = 300;
+
+/** One call: a router on one worker, its peers, and an active-speaker observer. */
+export class Room extends TypedEmitter<RoomEvents> {
+  readonly id: string;
+  maxPeers: number;
+  readonly #logger: Logger;
+  readonly #notify: Notify;
+  readonly #lease: RouterLease;
+  readonly #speakers: ms.ActiveSpeakerObserver;
+  readonly #peers = new Map<string, Peer>();
+  #closed = false;
+
+  static async create(options: RoomOptions): Promise<Room> {
+    const lease = await options.createRouter(options.roomId, MEDIA_CODECS);
+    try {
+      const speakers = await lease.router.createActiveSpeakerObserver({ interval: ACTIVE_SPEAKER_INTERVAL_MS });
+      return new Room(options, lease, speakers);
+    } catch (error) {
+      lease.router.close();
+      throw error;
+    }
+  }
+
+  private constructor(options: RoomOptions, lease: RouterLease, speakers: ms.ActiveSpeakerObserver) {
+    const logger = options.logger.child({ roomId: options.roomId, workerIndex: lease.workerIndex });
+    super((event, error) => logger.error({ err: error, event }, 'Room listener threw'));
+    this.id = options.roomId;
+    this.maxPeers = options.maxPeers;
+    this.#logger = logger;
+    this.#lease = lease;
+    this.#speakers = speakers;
+    // Children report through here; nothing is reported once the room (or its router) is going away.
+    this.#notify = (event, ...args) => {
+      if (!this.#closed && !lease.router.closed) options.notify(event, ...args);
+    };
+    lease.router.on('workerclose', () => this.close('worker_died'));
+    speakers.on('dominantspeaker', ({ producer }) => {
+      const peerId = this.#ownerOf(producer.id)?.id;
+      if (peerId !== undefined) this.#notify('activeSpeaker', { roomId: this.id, peerId });
+    });
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  get workerIndex(): number {
+    return this.#lease.workerIndex;
+  }
+
+  get rtpCapabilities(): ms.RtpCapabilities {
+    return this.#lease.router.rtpCapabilities;
+  }
+
+  get peerCount(): number {
+    return this.#peers.size;
+  }
+
+  canConsume(producerId: string, rtpCapabilities: ms.RtpCapabilities): boolean {
+    return this.#lease.router.canConsume({ producerId, rtpCapabilities });
+  }
+
+  /** Adds a peer; an existing peer with the same id is closed first (the new connection wins). */
+  addPeer(peerId: string, connectionId?: string): Peer {
+    this.#assertOpen();
+    this.#peers.get(peerId)?.close();
+    if (this.#peers.size >= this.maxPeers) {
+      throw new SfuError('room_full', `Room ${this.id} is full (${this.maxPeers} peers)`);
+    }
+    const peer = new Peer({
+      roomId: this.id,
+      peerId,
+      connectionId,
+      notify: this.#notify,
+      countConsumer: this.#lease.countConsumer,
+      onNewProducer: (producer) => this.#observeSpeaker(producer),
+      onListenerError: (event, error) => this.#logger.error({ err: error, event, peerId }, 'Peer listener threw'),
+    });
+    this.#peers.set(peerId, peer);
+    peer.once('closed', () => {
+      if (this.#peers.get(peerId) === peer) this.#peers.delete(peerId);
+    });
+    this.#logger.debug({ peerId }, 'peer added');
+    return peer;
+  }
+
+  /** Removes a peer (no-op if absent, or if `connectionId` names an older connection). */
+  removePeer(peerId: string, connectionId?: string): void {
+    const peer = this.#peers.get(peerId);
+    if (!peer) return;
+    if (connectionId !== undefined && peer.connectionId !== connectionId) return;
+    peer.close();
+    this.#logger.debug({ peerId }, 'peer removed');
+  }
+
+  peer(peerId: string): Peer {
+    const peer = this.#peers.get(peerId);
+    if (!peer) throw new SfuError('peer_not_found', `Peer ${peerId} not found in room ${this.id}`);
+    return peer;
+  }
+
+  peers(): IterableIterator<Peer> {
+    return this.#peers.values();
+  }
+
+  async createWebRtcTransport(peerId: string, direction: TransportDirection): Promise<CreateWebRtcTransportResponse> {
+    const peer = this.peer(peerId);
+    const transport = await this.#lease.router.createWebRtcTransport({
+      webRtcServer: this.#lease.webRtcServer,
+      enableUdp: true,
+      enableTcp: true,
+      preferUdp: true,
+      initialAvailableOutgoingBitrate: INITIAL_OUTGOING_BITRATE,
+      appData: { peerId, direction },
+    });
+    peer.addTransport({ kind: 'webrtc', direction, transport });
+    return {
+      id: transport.id,
+      iceParameters: transport.iceParameters,
+      iceCandidates: transport.iceCandidates,
+      dtlsParameters: transport.dtlsParameters,
+      ...(transport.sctpParameters ? { sctpParameters: transport.sctpParameters } : {}),
+    };
+  }
+
+  /** A plain RTP transport for media ingest (send) or output to a local process (recv, e.g. recording). */
+  async createPlainTransport(
+    peerId: string,
+    direction: TransportDirection,
+    comedia: boolean,
+  ): Promise<CreatePlainTransportResponse> {
+    const peer = this.peer(peerId);
+    const transport = await this.#lease.router.createPlainTransport({
+      listenInfo: {
+        protocol: 'udp',
+        ip: this.#lease.listenIp,
+        ...(this.#lease.announcedAddress ? { announcedAddress: this.#lease.announcedAddress } : {}),
+      },
+      rtcpMux: false,
+      comedia,
+      appData: { peerId, direction },
+    });
+    peer.addTransport({ kind: 'plain', direction, transport });
+    const { tuple, rtcpTuple } = transport;
+    return { id: transport.id, ip: tuple.localAddress, port: tuple.localPort, rtcpPort: rtcpTuple?.localPort ?? tuple.localPort };
+  }
+
+  /** Finds a producer anywhere in the room. */
+  findProducer(producerId: string): ms.Producer<ProducerAppData> {
+    const owner = this.#ownerOf(producerId);
+    if (!owner) throw new SfuError('producer_not_found', `Producer ${producerId} not found in room ${this.id}`);
+    return owner.producer(producerId);
+  }
+
+  listProducers(excludePeerId?: string): ProducerInfo[] {
+    const result: ProducerInfo[] = [];
+    for (const peer of this.#peers.values()) {
+      if (peer.id === excludePeerId) continue;
+      for (const producer of peer.producers()) {
+        result.push({
+          peerId: peer.id,
+          producerId: producer.id,
+          kind: producer.kind,
+          source: producer.appData.source,
+          paused: producer.paused,
+        });
+      }
+    }
+    return result;
+  }
+
+  stats(): RoomStats {
+    let producers = 0;
+    let consumers = 0;
+    for (const peer of this.#peers.values()) {
+      producers += [...peer.producers()].length;
+      consumers += [...peer.consumers()].length;
+    }
+    return { roomId: this.id, workerIndex: this.workerIndex, peers: this.#peers.size, producers, consumers };
+  }
+
+  /** Closes every peer and the router. Idempotent; emits `closed` once. */
+  close(reason: RoomCloseReason = 'closed'): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#lease.router.close();
+    for (const peer of [...this.#peers.values()]) peer.close();
+    this.#peers.clear();
+    this.#logger.info({ reason }, 'room closed');
+    this.emit('closed', reason);
+    this.removeAllListeners();
+  }
+
+  #ownerOf(producerId: string): Peer | undefined {
+    for (const peer of this.#peers.values()) {
+      for (const producer of peer.producers()) if (producer.id === producerId) return peer;
+    }
+    return undefined;
+  }
+
+  #observeSpeaker(producer: ms.Producer<ProducerAppData>): void {
+    if (producer.kind !== 'audio') return;
+    this.#speakers.addProducer({ producerId: producer.id }).catch((error: unknown) => {
+      if (!producer.closed) this.#logger.warn({ err: error, producerId: producer.id }, 'active speaker observer refused producer');
+    });
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new SfuError('room_not_found', `Room ${this.id} is closed`);
+  }
+}

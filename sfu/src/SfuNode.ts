@@ -1,0 +1,294 @@
+import type { Logger } from 'pino';
+import { Room } from './Room.js';
+import { SfuError, assertUnreachable } from './SfuError.js';
+import { TypedEmitter } from './TypedEmitter.js';
+import { WorkerPool, type WorkerPoolOptions } from './WorkerPool.js';
+import { spatialLayerForViewport } from './codecs.js';
+import { direction, layer, requireId, source } from './validate.js';
+import type * as T from './types.js';
+
+export type SfuNodeOptions = WorkerPoolOptions;
+export type SfuNodeEvents = T.SfuEvents & { closed: [] };
+
+/**
+ * The SFU's single entry point. Every method takes and returns plain JSON, and throws only
+ * SfuError, so the same surface can later be served over a bus.
+ */
+export class SfuNode extends TypedEmitter<SfuNodeEvents> implements T.SfuApi {
+  readonly #pool: WorkerPool;
+  readonly #logger: Logger;
+  readonly #rooms = new Map<string, Room>();
+  readonly #pendingRooms = new Map<string, Promise<Room>>();
+  #closing: Promise<void> | undefined;
+
+  static async create(options: SfuNodeOptions): Promise<SfuNode> {
+    const pool = await WorkerPool.create(options);
+    return new SfuNode(pool, options.logger);
+  }
+
+  private constructor(pool: WorkerPool, logger: Logger) {
+    super((event, error) => logger.error({ err: error, event }, 'SfuNode listener threw'));
+    this.#pool = pool;
+    this.#logger = logger.child({ component: 'SfuNode' });
+    pool.on('workerDied', (event) => {
+      // Rooms normally close themselves when their router goes; make sure none linger.
+      for (const roomId of event.roomIds) this.#rooms.get(roomId)?.close('worker_died');
+      this.emit('workerDied', event);
+    });
+  }
+
+  /** The worker pool (for load reporting and tests). */
+  get pool(): WorkerPool {
+    return this.#pool;
+  }
+
+  get closed(): boolean {
+    return this.#closing !== undefined;
+  }
+
+  ensureRoom(req: T.EnsureRoomRequest): Promise<T.EnsureRoomResponse> {
+    return this.#call(async () => {
+      const roomId = requireId(req.roomId, 'roomId');
+      if (!Number.isInteger(req.maxPeers) || req.maxPeers < 1) {
+        throw new SfuError('invalid_request', 'maxPeers must be a positive integer');
+      }
+      let room = this.#rooms.get(roomId);
+      if (room) {
+        room.maxPeers = req.maxPeers;
+      } else {
+        let pending = this.#pendingRooms.get(roomId);
+        if (!pending) {
+          pending = this.#createRoom(roomId, req.maxPeers).finally(() => this.#pendingRooms.delete(roomId));
+          this.#pendingRooms.set(roomId, pending);
+        }
+        room = await pending;
+      }
+      return { rtpCapabilities: room.rtpCapabilities };
+    });
+  }
+
+  closeRoom(req: T.RoomRef): Promise<void> {
+    return this.#call(async () => {
+      await this.#pendingRooms.get(req.roomId)?.catch(() => undefined);
+      this.#rooms.get(req.roomId)?.close('closed');
+    });
+  }
+
+  addPeer(req: T.AddPeerRequest): Promise<void> {
+    return this.#call(() => {
+      this.#room(req.roomId).addPeer(requireId(req.peerId, 'peerId'), req.connectionId);
+    });
+  }
+
+  removePeer(req: T.RemovePeerRequest): Promise<void> {
+    return this.#call(() => this.#rooms.get(req.roomId)?.removePeer(req.peerId, req.connectionId));
+  }
+
+  createWebRtcTransport(req: T.CreateWebRtcTransportRequest): Promise<T.CreateWebRtcTransportResponse> {
+    return this.#call(() => this.#room(req.roomId).createWebRtcTransport(req.peerId, direction(req.direction)));
+  }
+
+  connectTransport(req: T.ConnectTransportRequest): Promise<void> {
+    return this.#call(async () => {
+      const entry = this.#peer(req).transport(req.transportId);
+      switch (entry.kind) {
+        case 'webrtc':
+          return entry.transport.connect({ dtlsParameters: req.dtlsParameters });
+        case 'plain':
+          throw new SfuError('invalid_request', 'Use connectPlainTransport for a plain transport');
+        default:
+          return assertUnreachable(entry);
+      }
+    });
+  }
+
+  restartIce(req: T.TransportRef): Promise<T.RestartIceResponse> {
+    return this.#call(async () => {
+      const entry = this.#peer(req).transport(req.transportId);
+      if (entry.kind !== 'webrtc') throw new SfuError('invalid_request', 'Not a WebRTC transport');
+      return { iceParameters: await entry.transport.restartIce() };
+    });
+  }
+
+  createPlainTransport(req: T.CreatePlainTransportRequest): Promise<T.CreatePlainTransportResponse> {
+    return this.#call(() =>
+      this.#room(req.roomId).createPlainTransport(req.peerId, direction(req.direction), req.comedia ?? true),
+    );
+  }
+
+  connectPlainTransport(req: T.ConnectPlainTransportRequest): Promise<void> {
+    return this.#call(async () => {
+      const entry = this.#peer(req).transport(req.transportId);
+      if (entry.kind !== 'plain') throw new SfuError('invalid_request', 'Not a plain transport');
+      await entry.transport.connect({
+        ip: req.ip,
+        port: req.port,
+        ...(req.rtcpPort === undefined ? {} : { rtcpPort: req.rtcpPort }),
+      });
+    });
+  }
+
+  closeTransport(req: T.TransportRef): Promise<void> {
+    return this.#call(() => this.#peer(req).transport(req.transportId).transport.close());
+  }
+
+  produce(req: T.ProduceRequest): Promise<T.ProduceResponse> {
+    return this.#call(async () => {
+      const producer = await this.#peer(req).produce({
+        transportId: req.transportId,
+        kind: req.kind,
+        rtpParameters: req.rtpParameters,
+        source: source(req.appData?.source),
+      });
+      return { id: producer.id };
+    });
+  }
+
+  closeProducer(req: T.ProducerRef): Promise<void> {
+    return this.#call(() => this.#peer(req).producer(req.producerId).close());
+  }
+
+  pauseProducer(req: T.ProducerRef): Promise<void> {
+    return this.#call(() => this.#peer(req).producer(req.producerId).pause());
+  }
+
+  resumeProducer(req: T.ProducerRef): Promise<void> {
+    return this.#call(() => this.#peer(req).producer(req.producerId).resume());
+  }
+
+  consume(req: T.ConsumeRequest): Promise<T.ConsumeResponse> {
+    return this.#call(async () => {
+      const room = this.#room(req.roomId);
+      const peer = room.peer(req.peerId);
+      const producer = room.findProducer(req.producerId);
+      if (producer.appData.peerId === peer.id) {
+        throw new SfuError('cannot_consume', 'A peer cannot consume its own producer');
+      }
+      if (!room.canConsume(producer.id, req.rtpCapabilities)) {
+        throw new SfuError('cannot_consume', `Cannot consume producer ${producer.id} with these RTP capabilities`);
+      }
+      const consumer = await peer.consume({ transportId: req.transportId, producer, rtpCapabilities: req.rtpCapabilities });
+      return {
+        id: consumer.id,
+        producerId: consumer.producerId,
+        kind: consumer.kind,
+        rtpParameters: consumer.rtpParameters,
+        type: consumer.type,
+        producerPaused: consumer.producerPaused,
+        appData: { peerId: consumer.appData.peerId, source: consumer.appData.source },
+      };
+    });
+  }
+
+  resumeConsumer(req: T.ConsumerRef): Promise<void> {
+    return this.#call(() => this.#peer(req).consumer(req.consumerId).resume());
+  }
+
+  setPreferredLayers(req: T.SetPreferredLayersRequest): Promise<void> {
+    return this.#call(() => {
+      const layers = { spatialLayer: layer(req.spatialLayer, 'spatialLayer') };
+      const consumer = this.#peer(req).consumer(req.consumerId);
+      return req.temporalLayer === undefined
+        ? consumer.setPreferredLayers(layers)
+        : consumer.setPreferredLayers({ ...layers, temporalLayer: layer(req.temporalLayer, 'temporalLayer') });
+    });
+  }
+
+  setConsumerViewport(req: T.SetConsumerViewportRequest): Promise<T.SetConsumerViewportResponse> {
+    return this.#call(async () => {
+      const consumer = this.#peer(req).consumer(req.consumerId);
+      if (consumer.kind !== 'video') throw new SfuError('invalid_request', 'Only a video consumer has a viewport');
+      const spatialLayer = spatialLayerForViewport(req.width, req.height);
+      await consumer.setPreferredLayers({ spatialLayer });
+      return { spatialLayer };
+    });
+  }
+
+  listProducers(req: T.ListProducersRequest): Promise<T.ProducerInfo[]> {
+    return this.#call(() => this.#room(req.roomId).listProducers(req.excludePeerId));
+  }
+
+  listConsumers(req: T.PeerRef): Promise<T.ConsumerInfo[]> {
+    return this.#call(() => this.#peer(req).consumerInfos());
+  }
+
+  getProducerStats(req: T.ProducerRef): Promise<T.ProducerStatsResponse> {
+    return this.#call(() => this.#peer(req).producerStats(req.producerId));
+  }
+
+  getStats(req: T.RoomRef): Promise<T.RoomStats> {
+    return this.#call(() => this.#room(req.roomId).stats());
+  }
+
+  load(): Promise<T.NodeLoad> {
+    return this.#call(() => {
+      let peers = 0;
+      for (const room of this.#rooms.values()) peers += room.peerCount;
+      const workers = this.#pool
+        .workers()
+        .map((w) => ({ index: w.index, pid: w.pid, consumers: w.consumers, rooms: w.rooms }));
+      return { workers, rooms: this.#rooms.size, peers };
+    });
+  }
+
+  /** Closes every room (emitting roomClosed) and the worker pool. Idempotent; emits `closed` once. */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    await Promise.allSettled([...this.#pendingRooms.values()]);
+    for (const room of [...this.#rooms.values()]) room.close('closed');
+    await this.#pool.close();
+    this.#logger.info('sfu node closed');
+    this.emit('closed');
+  }
+
+  async #createRoom(roomId: string, maxPeers: number): Promise<Room> {
+    const room = await Room.create({
+      roomId,
+      maxPeers,
+      logger: this.#logger,
+      notify: this.#forward,
+      createRouter: (id, codecs) => this.#pool.createRouter(id, codecs),
+    });
+    if (this.closed) {
+      room.close();
+      throw new SfuError('closed', 'SfuNode is closed');
+    }
+    this.#rooms.set(roomId, room);
+    room.once('closed', (reason) => {
+      if (this.#rooms.get(roomId) === room) this.#rooms.delete(roomId);
+      this.emit('roomClosed', { roomId, reason });
+    });
+    this.#logger.info({ roomId, workerIndex: room.workerIndex }, 'room created');
+    return room;
+  }
+
+  readonly #forward: T.Notify = (event, ...args) => {
+    // SfuNodeEvents is SfuEvents plus `closed`; TS cannot relate the two indexed tuples generically.
+    this.emit(event, ...(args as unknown as SfuNodeEvents[typeof event]));
+  };
+
+  #room(roomId: string): Room {
+    const room = this.#rooms.get(roomId);
+    if (!room) throw new SfuError('room_not_found', `Room ${roomId} not found`);
+    return room;
+  }
+
+  #peer(req: T.PeerRef): ReturnType<Room['peer']> {
+    return this.#room(req.roomId).peer(req.peerId);
+  }
+
+  /** Runs a request: refuses after close, converts any error into an SfuError, detaches the result. */
+  async #call<R>(fn: () => R | Promise<R>): Promise<R> {
+    if (this.closed) throw new SfuError('closed', 'SfuNode is closed');
+    try {
+      const result = await fn();
+      return result === undefined ? result : structuredClone(result);
+    } catch (error) {
+      throw SfuError.wrap(error);
+    }
+  }
+}

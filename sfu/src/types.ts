@@ -1,0 +1,265 @@
+/**
+ * The SFU's wire contract: every request, response and event is a plain JSON-serializable
+ * object, so the same calls can be made in-process or carried over a bus (Redis pub/sub).
+ */
+import type { types as ms } from 'mediasoup';
+
+export type RtpCapabilities = ms.RtpCapabilities;
+export type RtpParameters = ms.RtpParameters;
+export type MediaKind = ms.MediaKind;
+export type DtlsParameters = ms.DtlsParameters;
+export type IceParameters = ms.IceParameters;
+export type IceCandidate = ms.IceCandidate;
+export type SctpParameters = ms.SctpParameters;
+export type ConsumerType = ms.ConsumerType;
+
+/** What a producer carries. Camera is published with three simulcast layers. */
+export type MediaSource = 'mic' | 'webcam' | 'screen';
+export type TransportDirection = 'send' | 'recv';
+export type RoomCloseReason = 'closed' | 'worker_died';
+
+export interface RoomRef {
+  roomId: string;
+}
+export interface PeerRef extends RoomRef {
+  peerId: string;
+}
+export interface TransportRef extends PeerRef {
+  transportId: string;
+}
+export interface ProducerRef extends PeerRef {
+  producerId: string;
+}
+export interface ConsumerRef extends PeerRef {
+  consumerId: string;
+}
+
+export interface EnsureRoomRequest extends RoomRef {
+  maxPeers: number;
+}
+export interface EnsureRoomResponse {
+  rtpCapabilities: RtpCapabilities;
+}
+
+export interface AddPeerRequest extends PeerRef {
+  /** Opaque id of the signaling connection; lets removePeer ignore a stale connection. */
+  connectionId?: string;
+}
+export interface RemovePeerRequest extends PeerRef {
+  /** When given, the peer is removed only if it was added with this connectionId. */
+  connectionId?: string;
+}
+
+export interface CreateWebRtcTransportRequest extends PeerRef {
+  direction: TransportDirection;
+}
+export interface CreateWebRtcTransportResponse {
+  id: string;
+  iceParameters: IceParameters;
+  iceCandidates: IceCandidate[];
+  dtlsParameters: DtlsParameters;
+  sctpParameters?: SctpParameters;
+}
+
+export interface ConnectTransportRequest extends TransportRef {
+  dtlsParameters: DtlsParameters;
+}
+export interface RestartIceResponse {
+  iceParameters: IceParameters;
+}
+
+/** A plain (unencrypted) RTP transport: media ingest from, or output to, a local process. */
+export interface CreatePlainTransportRequest extends PeerRef {
+  direction: TransportDirection;
+  /** Learn the remote address from the first packet received (ingest). Default true. */
+  comedia?: boolean;
+}
+export interface CreatePlainTransportResponse {
+  id: string;
+  ip: string;
+  port: number;
+  rtcpPort: number;
+}
+export interface ConnectPlainTransportRequest extends TransportRef {
+  ip: string;
+  port: number;
+  rtcpPort?: number;
+}
+
+export interface ProduceAppData {
+  source: MediaSource;
+}
+export interface ProduceRequest extends TransportRef {
+  kind: MediaKind;
+  rtpParameters: RtpParameters;
+  appData: ProduceAppData;
+}
+export interface ProduceResponse {
+  id: string;
+}
+
+export interface ConsumeRequest extends TransportRef {
+  producerId: string;
+  rtpCapabilities: RtpCapabilities;
+}
+export interface ConsumerAppData {
+  /** The peer that owns the consumed producer. */
+  peerId: string;
+  source: MediaSource;
+}
+export interface ConsumeResponse {
+  id: string;
+  producerId: string;
+  kind: MediaKind;
+  rtpParameters: RtpParameters;
+  type: ConsumerType;
+  producerPaused: boolean;
+  appData: ConsumerAppData;
+}
+
+export interface SetPreferredLayersRequest extends ConsumerRef {
+  spatialLayer: number;
+  temporalLayer?: number;
+}
+export interface SetConsumerViewportRequest extends ConsumerRef {
+  width: number;
+  height: number;
+}
+export interface SetConsumerViewportResponse {
+  spatialLayer: number;
+}
+
+export interface ListProducersRequest extends RoomRef {
+  excludePeerId?: string;
+}
+export interface ProducerInfo {
+  peerId: string;
+  producerId: string;
+  kind: MediaKind;
+  source: MediaSource;
+  paused: boolean;
+}
+
+export interface Layers {
+  spatialLayer: number;
+  temporalLayer: number | null;
+}
+export interface ConsumerInfo {
+  consumerId: string;
+  producerId: string;
+  kind: MediaKind;
+  type: ConsumerType;
+  paused: boolean;
+  producerPaused: boolean;
+  preferredLayers: Layers | null;
+  currentLayers: Layers | null;
+}
+
+export interface RtpStreamStats {
+  ssrc: number;
+  rid: string | null;
+  mimeType: string;
+  packetCount: number;
+  byteCount: number;
+  bitrate: number;
+  score: number;
+}
+export interface ProducerStatsResponse {
+  producerId: string;
+  streams: RtpStreamStats[];
+}
+
+export interface RoomStats {
+  roomId: string;
+  workerIndex: number;
+  peers: number;
+  producers: number;
+  consumers: number;
+}
+
+export interface WorkerLoad {
+  index: number;
+  pid: number;
+  consumers: number;
+  rooms: number;
+}
+export interface NodeLoad {
+  workers: WorkerLoad[];
+  rooms: number;
+  peers: number;
+}
+
+// ---- events ----
+
+export interface NewProducerEvent extends ProducerRef {
+  kind: MediaKind;
+  source: MediaSource;
+}
+export type ProducerClosedEvent = ProducerRef;
+export interface ProducerPausedEvent extends ProducerRef {
+  source: MediaSource;
+}
+export type ProducerResumedEvent = ProducerPausedEvent;
+/** A consumer closed because its producer went away; `peerId` is the consuming peer. */
+export interface ConsumerClosedEvent extends ConsumerRef {
+  producerId: string;
+}
+/** `spatialLayer` null: the consumer currently forwards nothing. */
+export interface ConsumerLayersChangedEvent extends ConsumerRef {
+  spatialLayer: number | null;
+  temporalLayer: number | null;
+}
+export type ActiveSpeakerEvent = PeerRef;
+export interface RoomClosedEvent extends RoomRef {
+  reason: RoomCloseReason;
+}
+export interface WorkerDiedEvent {
+  workerIndex: number;
+  roomIds: string[];
+}
+
+/** Event name -> payload tuple for SfuNode. */
+export type SfuEvents = {
+  newProducer: [NewProducerEvent];
+  producerClosed: [ProducerClosedEvent];
+  producerPaused: [ProducerPausedEvent];
+  producerResumed: [ProducerResumedEvent];
+  consumerClosed: [ConsumerClosedEvent];
+  consumerLayersChanged: [ConsumerLayersChangedEvent];
+  activeSpeaker: [ActiveSpeakerEvent];
+  roomClosed: [RoomClosedEvent];
+  workerDied: [WorkerDiedEvent];
+};
+
+/** Room-scoped events (everything but roomClosed / workerDied), emitted by rooms and peers. */
+export type RoomEventName = Exclude<keyof SfuEvents, 'roomClosed' | 'workerDied'>;
+export type Notify = <K extends RoomEventName>(event: K, ...args: SfuEvents[K]) => void;
+
+/** The request/response surface of an SFU node; an RPC proxy implements the same interface. */
+export interface SfuApi {
+  ensureRoom(req: EnsureRoomRequest): Promise<EnsureRoomResponse>;
+  closeRoom(req: RoomRef): Promise<void>;
+  addPeer(req: AddPeerRequest): Promise<void>;
+  removePeer(req: RemovePeerRequest): Promise<void>;
+  createWebRtcTransport(req: CreateWebRtcTransportRequest): Promise<CreateWebRtcTransportResponse>;
+  connectTransport(req: ConnectTransportRequest): Promise<void>;
+  restartIce(req: TransportRef): Promise<RestartIceResponse>;
+  createPlainTransport(req: CreatePlainTransportRequest): Promise<CreatePlainTransportResponse>;
+  connectPlainTransport(req: ConnectPlainTransportRequest): Promise<void>;
+  closeTransport(req: TransportRef): Promise<void>;
+  produce(req: ProduceRequest): Promise<ProduceResponse>;
+  closeProducer(req: ProducerRef): Promise<void>;
+  pauseProducer(req: ProducerRef): Promise<void>;
+  resumeProducer(req: ProducerRef): Promise<void>;
+  consume(req: ConsumeRequest): Promise<ConsumeResponse>;
+  resumeConsumer(req: ConsumerRef): Promise<void>;
+  setPreferredLayers(req: SetPreferredLayersRequest): Promise<void>;
+  setConsumerViewport(req: SetConsumerViewportRequest): Promise<SetConsumerViewportResponse>;
+  listProducers(req: ListProducersRequest): Promise<ProducerInfo[]>;
+  listConsumers(req: PeerRef): Promise<ConsumerInfo[]>;
+  getProducerStats(req: ProducerRef): Promise<ProducerStatsResponse>;
+  getStats(req: RoomRef): Promise<RoomStats>;
+  load(): Promise<NodeLoad>;
+}
+
+export type SfuMethod = keyof SfuApi;
