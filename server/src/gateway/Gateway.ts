@@ -21,7 +21,7 @@ import {
 } from '../protocol/index.js';
 import { SESSION_EVENTS_TOPIC, type SessionEvent } from '../sessions/sessionService.js';
 import { SFU_EVENTS_TOPIC, type SfuClient, type SfuEvent } from '../sfu/SfuClient.js';
-import { closeStaleIntervals, heartbeat, HEARTBEAT_MS, recordLeave } from './attendance.js';
+import { closeStaleIntervals, heartbeat, HEARTBEAT_MS, recordLeave, sweepStaleIntervals, SWEEP_MS } from './attendance.js';
 import { handlers } from './handlers.js';
 import { authenticateSocket } from './handshake.js';
 import { TokenBucket } from './TokenBucket.js';
@@ -93,6 +93,7 @@ export class Gateway {
     const closed = await closeStaleIntervals(this.ctx);
     if (closed > 0) this.#log.info({ closed }, 'closed attendance intervals left open by a stopped process');
     this.#timers.push(setInterval(() => void this.#heartbeat(), HEARTBEAT_MS));
+    this.#timers.push(setInterval(() => void sweepStaleIntervals({ ...this.ctx, logger: this.#log }), SWEEP_MS));
   }
 
   // ---------------------------------------------------------------- connections

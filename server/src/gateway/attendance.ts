@@ -3,6 +3,7 @@
 import { and, inArray, isNull, lt, eq, sql } from 'drizzle-orm';
 import { attendanceIntervals, type Database } from '@lectern/db';
 import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
 
 export const HEARTBEAT_MS = 15_000;
 /** An open interval not seen for this long belongs to a dead process. */
@@ -46,7 +47,12 @@ export async function heartbeat(deps: AttendanceDeps, connectionIds: string[]): 
     .where(and(inArray(attendanceIntervals.connectionId, connectionIds), isNull(attendanceIntervals.leftAt)));
 }
 
-/** Closes intervals left open by a crashed process at their last heartbeat. */
+/**
+ * Closes intervals left open by a crashed process at their last heartbeat, never at the
+ * time of the restart. Live connections heartbeat every HEARTBEAT_MS, so only connections
+ * of a process that stopped fall behind the cutoff. Run at start-up and every SWEEP_MS
+ * (a process that restarts within STALE_MS leaves intervals that are not yet stale).
+ */
 export async function closeStaleIntervals(deps: AttendanceDeps, staleMs = STALE_MS): Promise<number> {
   const cutoff = new Date(deps.clock.now().getTime() - staleMs);
   const rows = await deps.db
@@ -55,4 +61,16 @@ export async function closeStaleIntervals(deps: AttendanceDeps, staleMs = STALE_
     .where(and(isNull(attendanceIntervals.leftAt), lt(attendanceIntervals.lastSeenAt, cutoff)))
     .returning({ id: attendanceIntervals.id });
   return rows.length;
+}
+
+export const SWEEP_MS = STALE_MS;
+
+/** closeStaleIntervals for a timer: logs instead of throwing. */
+export async function sweepStaleIntervals(deps: AttendanceDeps & { logger: Pick<Logger, 'info' | 'warn'> }): Promise<void> {
+  try {
+    const closed = await closeStaleIntervals(deps);
+    if (closed > 0) deps.logger.info({ closed }, 'closed attendance intervals of connections no longer seen');
+  } catch (err) {
+    deps.logger.warn({ err }, 'attendance sweep failed');
+  }
 }

@@ -1,0 +1,48 @@
+// Who may read which attendance reports. A session's report: its host, co-hosts, admins,
+// and the teachers/mentors of its course (the course owner, or anyone who hosts or
+// co-hosts a session of that course). A student sees only their own records.
+import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { courses, sessionCohosts, sessions, type Database } from '@lectern/db';
+import type { AccessClaims } from '../auth/tokens.js';
+import { canHost, type SessionRow } from '../sessions/sessionAccess.js';
+
+const isStaffRole = (who: AccessClaims) => who.role === 'admin' || who.role === 'teacher' || who.role === 'mentor';
+
+/** Sessions this user hosts or co-hosts (SQL condition on `sessions`). */
+function hostsOrCohosts(userId: string): SQL {
+  return or(
+    eq(sessions.hostId, userId),
+    sql`exists (select 1 from ${sessionCohosts} where ${sessionCohosts.sessionId} = ${sessions.id} and ${sessionCohosts.userId} = ${userId})`,
+  ) as SQL;
+}
+
+/** Course ids this teacher/mentor teaches: owns, or hosts/co-hosts a session of. */
+export async function taughtCourseIds(db: Database, who: AccessClaims): Promise<string[]> {
+  if (!isStaffRole(who)) return [];
+  const owned = await db.select({ id: courses.id }).from(courses).where(eq(courses.ownerId, who.userId));
+  const hosted = await db
+    .selectDistinct({ id: sessions.courseId })
+    .from(sessions)
+    .where(and(hostsOrCohosts(who.userId), sql`${sessions.courseId} is not null`));
+  return [...new Set([...owned.map((r) => r.id), ...hosted.map((r) => r.id).filter((id): id is string => id !== null)])];
+}
+
+export async function teachesCourse(db: Database, who: AccessClaims, courseId: string): Promise<boolean> {
+  if (who.role === 'admin') return true;
+  return (await taughtCourseIds(db, who)).includes(courseId);
+}
+
+export async function canReadSessionReport(db: Database, who: AccessClaims, session: SessionRow): Promise<boolean> {
+  if (await canHost(db, who, session)) return true;
+  return session.courseId !== null && (await teachesCourse(db, who, session.courseId));
+}
+
+/**
+ * SQL condition on `sessions` for the sessions whose reports `who` may read; undefined for
+ * admins (everything).
+ */
+export async function readableSessions(db: Database, who: AccessClaims): Promise<SQL | undefined> {
+  if (who.role === 'admin') return undefined;
+  const taught = await taughtCourseIds(db, who);
+  return or(hostsOrCohosts(who.userId), taught.length > 0 ? inArray(sessions.courseId, taught) : undefined);
+}

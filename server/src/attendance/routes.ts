@@ -1,0 +1,187 @@
+// Attendance HTTP API: a session's report (JSON or CSV), corrections with their audit
+// trail, RSVPs, and reports per student, course and host, plus the admin overview.
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ATTENDANCE_STATUSES } from '@lectern/db';
+import type { AppContext } from '../context.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
+import { IdParams } from '../http/schemas.js';
+import { caller } from '../plugins/authPlugin.js';
+import { assertCanView, getSessionRow } from '../sessions/sessionAccess.js';
+import { canReadSessionReport, readableSessions, teachesCourse } from './access.js';
+import { auditTrail, correctAttendance, respond } from './corrections.js';
+import { attendanceCsv, csvDisposition, CSV_CONTENT_TYPE } from './csv.js';
+import { adminOverview } from './overview.js';
+import { courseReport, hostReport, studentReport, type Range } from './reportService.js';
+import { buildSessionReport, type ReportOptions } from './sessionReport.js';
+
+const Instant = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
+const RangeQuery = z.object({ from: Instant.optional(), to: Instant.optional() });
+const ReportQuery = z.object({ format: z.enum(['json', 'csv']).default('json') });
+const ParticipantParams = z.object({ id: z.uuid(), participantId: z.string().min(1).max(100).regex(/^[A-Za-z0-9:_-]+$/) });
+const CorrectionBody = z.object({ status: z.enum(ATTENDANCE_STATUSES), note: z.string().max(1000).optional() });
+const RsvpBody = z.object({ response: z.enum(['accepted', 'declined']) });
+
+/** A date alone means its whole day (UTC): `to=2026-01-31` includes the 31st. */
+export function toRange(q: z.infer<typeof RangeQuery>): Range {
+  const parse = (v: string | undefined, endOfDay: boolean) => {
+    if (!v) return undefined;
+    if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return new Date(Date.parse(`${v}T00:00:00Z`) + (endOfDay ? 86_400_000 : 0));
+    return new Date(v);
+  };
+  const r = { from: parse(q.from, false), to: parse(q.to, true) };
+  if (r.from && r.to && r.from >= r.to) throw new ValidationError('from must be before to');
+  return r;
+}
+
+export async function attendanceRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { db, clock } = ctx;
+  const graceMinutes = ctx.config.attendance.lateGraceMinutes;
+  const opts = (): ReportOptions => ({ now: clock.now(), graceMinutes });
+
+  r.get(
+    '/api/sessions/:id/attendance',
+    {
+      schema: {
+        tags: ['attendance'],
+        summary: 'Attendance of a session, one entry per participant (host, co-hosts, course teachers, admins; others see their own entry). ?format=csv for a spreadsheet',
+        params: IdParams,
+        querystring: ReportQuery,
+      },
+      onRequest: app.requireAuth,
+    },
+    async (request, reply) => {
+      const who = caller(request);
+      const session = await getSessionRow(db, request.params.id);
+      const full = await canReadSessionReport(db, who, session);
+      if (!full) await assertCanView(db, who, session);
+      const report = await buildSessionReport(db, session, opts());
+      if (!full) {
+        report.participants = report.participants.filter((p) => p.participantId === who.userId);
+        report.timeline = [];
+      }
+      if (request.query.format === 'csv') {
+        return reply.header('content-type', CSV_CONTENT_TYPE).header('content-disposition', csvDisposition(report)).send(attendanceCsv(report));
+      }
+      return report;
+    },
+  );
+
+  r.put(
+    '/api/sessions/:id/attendance/:participantId',
+    {
+      schema: { tags: ['attendance'], summary: 'Correct or excuse a participant (audited)', params: ParticipantParams, body: CorrectionBody },
+      onRequest: app.requireAuth,
+    },
+    async (request) => {
+      const who = caller(request);
+      const session = await getSessionRow(db, request.params.id);
+      await assertCanReport(who, session);
+      return correctAttendance({ db, clock, graceMinutes }, session, request.params.participantId, who.userId, request.body);
+    },
+  );
+
+  r.delete(
+    '/api/sessions/:id/attendance/:participantId',
+    {
+      schema: { tags: ['attendance'], summary: 'Clear a correction: the captured status applies again (audited)', params: ParticipantParams },
+      onRequest: app.requireAuth,
+    },
+    async (request) => {
+      const who = caller(request);
+      const session = await getSessionRow(db, request.params.id);
+      await assertCanReport(who, session);
+      return correctAttendance({ db, clock, graceMinutes }, session, request.params.participantId, who.userId, { status: null });
+    },
+  );
+
+  r.get(
+    '/api/sessions/:id/attendance/audit',
+    { schema: { tags: ['attendance'], summary: 'Who corrected what, when, from and to', params: IdParams }, onRequest: app.requireAuth },
+    async (request) => {
+      const session = await getSessionRow(db, request.params.id);
+      await assertCanReport(caller(request), session);
+      return auditTrail(db, session.id);
+    },
+  );
+
+  r.post(
+    '/api/sessions/:id/rsvp',
+    { schema: { tags: ['attendance'], summary: 'Accept or decline an invitation', params: IdParams, body: RsvpBody }, onRequest: app.requireAuth },
+    async (request) => {
+      const session = await getSessionRow(db, request.params.id);
+      return respond(db, session, caller(request).userId, request.body.response);
+    },
+  );
+
+  r.get(
+    '/api/me/attendance',
+    { schema: { tags: ['attendance'], summary: 'My attendance across sessions', querystring: RangeQuery }, onRequest: app.requireAuth },
+    async (request) => {
+      const who = caller(request);
+      const report = await studentReport(db, who.userId, toRange(request.query), opts(), undefined);
+      if (!report) throw new NotFoundError('User not found');
+      return report;
+    },
+  );
+
+  r.get(
+    '/api/reports/students/:id',
+    {
+      schema: { tags: ['reports'], summary: 'A student across sessions: rate, minutes, late count (self, admins; teachers see their own sessions)', params: IdParams, querystring: RangeQuery },
+      onRequest: app.requireAuth,
+    },
+    async (request) => {
+      const who = caller(request);
+      const self = who.userId === request.params.id;
+      if (!self && who.role === 'student') throw new NotFoundError('User not found');
+      const restrict = self ? undefined : await readableSessions(db, who);
+      const report = await studentReport(db, request.params.id, toRange(request.query), opts(), restrict);
+      if (!report) throw new NotFoundError('User not found');
+      return report;
+    },
+  );
+
+  r.get(
+    '/api/reports/courses/:id',
+    {
+      schema: { tags: ['reports'], summary: 'A course: attendance per session over time and per student (course teachers, admins)', params: IdParams, querystring: RangeQuery },
+      onRequest: app.requireRole('admin', 'teacher', 'mentor'),
+    },
+    async (request) => {
+      if (!(await teachesCourse(db, caller(request), request.params.id))) throw new NotFoundError('Course not found');
+      const report = await courseReport(db, request.params.id, toRange(request.query), opts());
+      if (!report) throw new NotFoundError('Course not found');
+      return report;
+    },
+  );
+
+  r.get(
+    '/api/reports/hosts/:id',
+    {
+      schema: { tags: ['reports'], summary: 'A teacher or mentor: sessions held and average attendance (self, admins)', params: IdParams, querystring: RangeQuery },
+      onRequest: app.requireRole('admin', 'teacher', 'mentor'),
+    },
+    async (request) => {
+      const who = caller(request);
+      if (who.role !== 'admin' && who.userId !== request.params.id) throw new ForbiddenError('Only admins can see other hosts’ reports');
+      const report = await hostReport(db, request.params.id, toRange(request.query), opts());
+      if (!report) throw new NotFoundError('User not found');
+      return report;
+    },
+  );
+
+  r.get(
+    '/api/admin/overview',
+    { schema: { tags: ['reports'], summary: 'Totals, live now, participants, meetings, revenue (admins)', querystring: RangeQuery }, onRequest: app.requireRole('admin') },
+    async (request) => adminOverview(db, clock.now(), toRange(request.query)),
+  );
+
+  async function assertCanReport(who: ReturnType<typeof caller>, session: Awaited<ReturnType<typeof getSessionRow>>): Promise<void> {
+    if (await canReadSessionReport(db, who, session)) return;
+    await assertCanView(db, who, session); // outsiders: 404
+    throw new ForbiddenError('Only the session’s teachers can change attendance');
+  }
+}
