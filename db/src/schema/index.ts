@@ -17,3 +17,4 @@ export * from './notificationOutbox.js';
 export * from './pushSubscriptions.js';
 export * from './notificationPreferences.js';
 export * from './sessionReminders.js';
+export * from './recordings.js';

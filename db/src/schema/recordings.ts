@@ -1,0 +1,29 @@
+import { bigint, index, integer, pgTable, real, text, uuid } from 'drizzle-orm/pg-core';
+import { id, tstz } from './columns.js';
+import { sessions } from './sessions.js';
+import { users } from './users.js';
+
+/** One server-side recording of a live session; files live under the recordings directory. */
+export const recordings = pgTable(
+  'recordings',
+  {
+    id: id(),
+    sessionId: uuid('session_id').notNull().references(() => sessions.id, { onDelete: 'cascade' }),
+    startedBy: uuid('started_by').references(() => users.id, { onDelete: 'set null' }),
+    /** recording -> processing -> ready | failed */
+    status: text('status', { enum: ['recording', 'processing', 'ready', 'failed'] }).notNull().default('recording'),
+    startedAt: tstz('started_at').notNull(),
+    stoppedAt: tstz('stopped_at'),
+    durationSeconds: real('duration_seconds'),
+    /** 0..100 while processing. */
+    progress: integer('progress').notNull().default(0),
+    /** File name of the composed recording inside its directory, once ready. */
+    fileName: text('file_name'),
+    sizeBytes: bigint('size_bytes', { mode: 'number' }),
+    /** Per-participant track files kept alongside (JSON array of { file, peerId, displayName, kind, source }). */
+    tracks: text('tracks'),
+    error: text('error'),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('recordings_session_idx').on(t.sessionId), index('recordings_status_idx').on(t.status)],
+);
