@@ -184,6 +184,14 @@ export class SfuNode extends TypedEmitter<SfuNodeEvents> implements T.SfuApi {
     return this.#call(() => this.#peer(req).consumer(req.consumerId).resume());
   }
 
+  requestKeyFrame(req: T.ConsumerRef): Promise<void> {
+    return this.#call(async () => {
+      const consumer = this.#peer(req).consumer(req.consumerId);
+      if (consumer.kind !== 'video') throw new SfuError('invalid_request', 'Only a video consumer has key frames');
+      await consumer.requestKeyFrame();
+    });
+  }
+
   setPreferredLayers(req: T.SetPreferredLayersRequest): Promise<void> {
     return this.#call(() => {
       const layers = { spatialLayer: layer(req.spatialLayer, 'spatialLayer') };

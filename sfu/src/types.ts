@@ -253,6 +253,8 @@ export interface SfuApi {
   resumeProducer(req: ProducerRef): Promise<void>;
   consume(req: ConsumeRequest): Promise<ConsumeResponse>;
   resumeConsumer(req: ConsumerRef): Promise<void>;
+  /** Asks the producer's sender for a key frame for this (video) consumer, e.g. after a recorder starts. */
+  requestKeyFrame(req: ConsumerRef): Promise<void>;
   setPreferredLayers(req: SetPreferredLayersRequest): Promise<void>;
   setConsumerViewport(req: SetConsumerViewportRequest): Promise<SetConsumerViewportResponse>;
   listProducers(req: ListProducersRequest): Promise<ProducerInfo[]>;
