@@ -6,13 +6,15 @@ import { buildApp, type RouteModule } from './app.js';
 import { attendanceRoutes } from './attendance/routes.js';
 import type { Config } from './config.js';
 import { Gateway } from './gateway/Gateway.js';
+import { notificationRoutes } from './notifications/routes.js';
+import { startNotifications } from './notifications/startNotifications.js';
 import { codeRoutes } from './rooms/codeRoutes.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from './runtime.js';
 import { sessionRoutes } from './sessions/sessionRoutes.js';
 import { SfuClient } from './sfu/SfuClient.js';
 import { startSfuHost, type SfuHost } from './sfu/sfuHost.js';
 
-export const API_ROUTES: RouteModule[] = [sessionRoutes, codeRoutes, attendanceRoutes];
+export const API_ROUTES: RouteModule[] = [sessionRoutes, codeRoutes, attendanceRoutes, notificationRoutes];
 
 export interface Lectern {
   runtime: Runtime;
@@ -67,6 +69,8 @@ export async function startLectern(config: Config, opts: StartOptions = {}): Pro
         await i.close();
         await a.close();
       });
+      const notifications = await startNotifications(ctx, { io });
+      closers.push(() => notifications.close());
       if (opts.listen ?? true) {
         const address = await app.listen({ port: config.port, host: config.host });
         url = config.port === 0 ? address.replace('[::1]', '127.0.0.1') : config.publicUrl;

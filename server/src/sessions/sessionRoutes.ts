@@ -98,7 +98,7 @@ export async function sessionRoutes(app: FastifyInstance, { ctx }: { ctx: AppCon
     async (request) => {
       const session = await getSessionRow(db, request.params.id);
       await assertCanHost(db, caller(request), session);
-      return toSessionDto(await startSession(ctx, session.id));
+      return toSessionDto(await startSession(ctx, session.id, caller(request).userId));
     },
   );
 

@@ -5,6 +5,7 @@ import { attendanceIntervals, sessions, type Database } from '@lectern/db';
 import type { Bus } from '../bus/Bus.js';
 import type { Clock } from '../clock.js';
 import { ConflictError } from '../errors.js';
+import { enqueueSessionEvent } from '../notifications/sessionEvents.js';
 import { getSessionRow, type SessionRow } from './sessionAccess.js';
 
 export const SESSION_EVENTS_TOPIC = 'lectern:session-events';
@@ -20,13 +21,18 @@ export interface SessionDeps {
   bus: Bus;
 }
 
-export async function startSession(deps: SessionDeps, id: string): Promise<SessionRow> {
+export async function startSession(deps: SessionDeps, id: string, actorId?: string): Promise<SessionRow> {
   const now = deps.clock.now();
-  const [row] = await deps.db
-    .update(sessions)
-    .set({ status: 'live', startedAt: now, updatedAt: now })
-    .where(and(eq(sessions.id, id), inArray(sessions.status, ['scheduled', 'live'])))
-    .returning();
+  // The live alert's outbox rows commit with the status change (once per session).
+  const row = await deps.db.transaction(async (tx) => {
+    const [updated] = await tx
+      .update(sessions)
+      .set({ status: 'live', startedAt: now, updatedAt: now })
+      .where(and(eq(sessions.id, id), inArray(sessions.status, ['scheduled', 'live'])))
+      .returning();
+    if (updated) await enqueueSessionEvent(tx, { type: 'session.live', sessionId: id, ...(actorId ? { actorId } : {}) });
+    return updated;
+  });
   if (!row) {
     const current = await getSessionRow(deps.db, id);
     throw new ConflictError(`Session is ${current.status} and cannot be started`);

@@ -1,0 +1,69 @@
+// Email channel: nodemailer over SMTP (LECTERN_SMTP_URL). HTML and text parts, the .ics
+// attached for session changes. Message-ID is derived from the outbox row, so a receiver
+// can tell a re-send (after a crash between send and mark) from a new message.
+import { eq } from 'drizzle-orm';
+import nodemailer from 'nodemailer';
+import { users, type Database } from '@lectern/db';
+import { SendError, type Channel, type OutboxRow, type Rendered, type SendOutcome } from '../types.js';
+
+export interface EmailChannelOptions {
+  db: Database;
+  /** undefined: email is off. */
+  smtpUrl: string | undefined;
+  from: string;
+  maxConnections?: number;
+}
+
+export function messageIdOf(row: Pick<OutboxRow, 'id'>): string {
+  return `<${row.id}@lectern.outbox>`;
+}
+
+export function createEmailChannel(opts: EmailChannelOptions): Channel {
+  if (!opts.smtpUrl) {
+    return {
+      name: 'email',
+      enabled: false,
+      send: () => Promise.resolve({ status: 'skipped', reason: 'email is not configured' }),
+      close: () => Promise.resolve(),
+    };
+  }
+  const transport = nodemailer.createTransport({
+    url: opts.smtpUrl,
+    pool: true,
+    maxConnections: opts.maxConnections ?? 3,
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 30_000,
+  } as nodemailer.TransportOptions);
+  return {
+    name: 'email',
+    enabled: true,
+    async send(row: OutboxRow, m: Rendered): Promise<SendOutcome> {
+      const [user] = await opts.db.select({ email: users.email, name: users.name }).from(users).where(eq(users.id, row.recipientId));
+      if (!user) return { status: 'skipped', reason: 'recipient no longer exists' };
+      const ics = m.email.ics;
+      try {
+        await transport.sendMail({
+          from: opts.from,
+          to: { name: user.name, address: user.email },
+          subject: m.email.subject,
+          text: m.email.text,
+          html: m.email.html,
+          messageId: messageIdOf(row),
+          headers: { 'X-Lectern-Event': row.eventKey, ...(m.urgent ? { Importance: 'high', 'X-Priority': '1' } : {}) },
+          attachments: ics ? [{ filename: ics.filename, content: ics.content, contentType: 'text/calendar; charset=utf-8; method=PUBLISH' }] : [],
+        });
+      } catch (err) {
+        const code = (err as { responseCode?: unknown }).responseCode;
+        // 5xx is the server's final answer (bad mailbox, rejected); anything else may pass later.
+        const permanent = typeof code === 'number' && code >= 500 && code < 600;
+        throw new SendError(`smtp: ${(err as Error).message}`, !permanent);
+      }
+      return { status: 'sent' };
+    },
+    close: () => {
+      transport.close();
+      return Promise.resolve();
+    },
+  };
+}

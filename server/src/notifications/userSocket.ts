@@ -1,0 +1,75 @@
+// Socket.IO namespace /user: a signed-in user's live feed. The handshake presents the API
+// access token (`auth: { token }`); the socket joins room `user:<id>`. In-app
+// notifications written by any node arrive over the bus and are emitted to that room.
+import type { Namespace, Server } from 'socket.io';
+import { z } from 'zod';
+import type { Bus, Unsubscribe } from '../bus/Bus.js';
+import type { TokenService } from '../auth/tokens.js';
+import type { Logger } from '../logger.js';
+import type { NotificationMap } from '../protocol/index.js';
+import { USER_NOTIFICATIONS_TOPIC } from './channels/inApp.js';
+
+export const USER_NAMESPACE = '/user';
+
+type UserServerEvents = { notification: (n: NotificationMap['notification']) => void };
+type UserNamespace = Namespace<Record<string, never>, UserServerEvents, Record<string, never>, { userId: string }>;
+
+const Message = z.object({
+  userId: z.uuid(),
+  notification: z.object({
+    id: z.string(),
+    type: z.string(),
+    title: z.string(),
+    body: z.string(),
+    urgent: z.boolean(),
+    createdAt: z.string(),
+    link: z.string().optional(),
+  }),
+});
+
+export const userRoom = (userId: string): string => `user:${userId}`;
+
+export interface UserSocket {
+  readonly nsp: UserNamespace;
+  close(): Promise<void>;
+}
+
+export async function attachUserNamespace(deps: { io: Server; bus: Bus; tokens: TokenService; logger: Logger }): Promise<UserSocket> {
+  const nsp = deps.io.of(USER_NAMESPACE) as unknown as UserNamespace;
+  const log = deps.logger.child({ component: 'user-socket' });
+  nsp.use((socket, next) => {
+    const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+    if (typeof token !== 'string' || token.length > 4096) return next(new Error('unauthorized'));
+    deps.tokens.verifyAccess(token).then(
+      (claims) => {
+        socket.data.userId = claims.userId;
+        next();
+      },
+      () => next(new Error('unauthorized')),
+    );
+  });
+  nsp.on('connection', (socket) => {
+    void socket.join(userRoom(socket.data.userId));
+    // Nothing to ask the server here: anything sent is ignored.
+    socket.onAny(() => undefined);
+  });
+  const unsubscribe: Unsubscribe = await deps.bus.subscribe(USER_NOTIFICATIONS_TOPIC, (message) => {
+    const m = Message.safeParse(message);
+    if (!m.success) {
+      log.warn('malformed user notification on the bus');
+      return;
+    }
+    const { link, ...rest } = m.data.notification;
+    nsp.to(userRoom(m.data.userId)).emit('notification', { ...rest, ...(link ? { link } : {}) });
+  });
+  let closed = false;
+  return {
+    nsp,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await unsubscribe();
+      nsp.disconnectSockets(true);
+    },
+  };
+}
