@@ -1,0 +1,151 @@
+// Journeys 1-3 of DESIGN.md in a real browser: join by code (lobby and open), a group call
+// with media flowing every way, screen share, teacher mute, reconnect after a drop, and
+// the end of the session. Screenshots go to artifacts/screenshots.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertMediaRising, launchBrowser, newPage, remoteStats, startServer, waitForMedia, type TestServer } from './support.js';
+
+const SHOTS = join(process.cwd(), 'artifacts', 'screenshots');
+mkdirSync(SHOTS, { recursive: true });
+
+describe('room journeys in chromium', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let teacher: { id: string; email: string; password: string; token: string };
+
+  beforeAll(async () => {
+    server = await startServer({ LECTERN_RTC_PORT_BASE: '44100' });
+    browser = await launchBrowser();
+    teacher = await server.user('teacher', 'Tess Teacher');
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function signIn(page: Page, email: string, password: string): Promise<void> {
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+  }
+
+  async function joinByCode(page: Page, code: string, name: string): Promise<void> {
+    await page.goto(`${server.url}/j/${code}`);
+    await page.getByLabel('Your name').fill(name);
+    await page.getByRole('button', { name: 'Join', exact: true }).click();
+  }
+
+  const peerIdOf = (page: Page) => page.evaluate(() => window.__lectern?.peerId ?? null);
+
+  async function peerId(page: Page): Promise<string> {
+    await page.waitForFunction(() => Boolean((window as { __lectern?: { peerId: string | null } }).__lectern?.peerId), undefined, { timeout: 20_000 });
+    return (await peerIdOf(page))!;
+  }
+
+  async function newSession(guestAccess: 'lobby' | 'open'): Promise<{ sid: string; code: string }> {
+    const s = await server.api<{ id: string }>('POST', '/api/sessions', { title: 'Physics 101', scheduledAt: new Date().toISOString(), durationMinutes: 45, timezone: 'Europe/Berlin', guestAccess }, teacher.token);
+    expect(s.status).toBe(201);
+    expect((await server.api('POST', `/api/sessions/${s.body.id}/start`, undefined, teacher.token)).status).toBe(200);
+    const c = await server.api<{ code: string; url: string }>('POST', `/api/sessions/${s.body.id}/codes`, undefined, teacher.token);
+    expect(c.body.url).toMatch(new RegExp(`/j/${c.body.code}$`));
+    return { sid: s.body.id, code: c.body.code };
+  }
+
+  it('room: join by code, lobby, group call, screen share, mute, end', async () => {
+    const { sid, code } = await newSession('lobby');
+
+    const t = await newPage(browser);
+    await signIn(t.page, teacher.email, teacher.password);
+    await t.page.goto(`${server.url}/room/${sid}`);
+    const teacherPeer = await peerId(t.page);
+
+    // Guest A: lobby, admitted by the teacher.
+    const a = await newPage(browser);
+    await a.page.goto(`${server.url}/j/${code}`);
+    await a.page.getByLabel('Your name').fill('Ada');
+    await a.page.waitForTimeout(1500); // let the camera preview start for the screenshot
+    await a.page.screenshot({ path: join(SHOTS, 'join-page.png') });
+    await a.page.getByRole('button', { name: 'Join', exact: true }).click();
+    await a.page.getByText('Waiting for the host to let you in').waitFor({ timeout: 15_000 });
+    const people = t.page.getByRole('complementary', { name: 'People' });
+    if (!(await people.isVisible())) await t.page.getByRole('button', { name: /Participants|People/ }).first().click();
+    await people.getByRole('listitem', { name: 'Ada' }).getByRole('button', { name: 'Admit' }).click();
+    const adaPeer = await peerId(a.page);
+
+    // The teacher opens the room to everyone; guest B walks straight in.
+    expect((await server.api('PATCH', `/api/sessions/${sid}/room`, { guestAccess: 'open' }, teacher.token)).status).toBe(200);
+    const b = await newPage(browser);
+    await joinByCode(b.page, code, 'Bao');
+    const baoPeer = await peerId(b.page);
+
+    // Everyone receives everyone else's audio and video.
+    await assertMediaRising(t.page, [adaPeer, baoPeer]);
+    await assertMediaRising(a.page, [teacherPeer, baoPeer]);
+    await assertMediaRising(b.page, [teacherPeer, adaPeer]);
+    expect(await t.page.locator('video').count()).toBeGreaterThanOrEqual(2);
+    await t.page.waitForTimeout(500);
+    await t.page.screenshot({ path: join(SHOTS, 'room-three-participants.png') });
+
+    // Ada shares her screen; Tess and Bao receive it.
+    await a.page.getByRole('button', { name: 'Share screen' }).click();
+    for (const p of [t.page, b.page]) {
+      await waitForMedia(p, (s) => s.some((x) => x.peerId === adaPeer && x.source === 'screen' && x.framesDecoded > 0));
+    }
+    const screenBefore = (await remoteStats(b.page)).find((x) => x.source === 'screen')!;
+    await waitForMedia(b.page, (s) => s.some((x) => x.source === 'screen' && x.framesDecoded > screenBefore.framesDecoded));
+    await t.page.screenshot({ path: join(SHOTS, 'room-screen-share.png') });
+
+    // The teacher mutes Ada: her microphone producer is paused on the server, and she sees it.
+    await people.getByRole('listitem', { name: 'Ada' }).getByRole('button', { name: 'Mute' }).click();
+    const node = server.lectern.sfuHost!.node;
+    await expect
+      .poll(async () => (await node.listProducers({ roomId: sid })).find((p) => p.peerId === adaPeer && p.source === 'mic')?.paused, { timeout: 10_000 })
+      .toBe(true);
+    await expect.poll(() => a.page.getByRole('button', { name: 'Microphone' }).getAttribute('aria-pressed'), { timeout: 10_000 }).toBe('false');
+
+    // The teacher ends the session: every page shows it within 2 s.
+    const ended = [a.page, b.page, t.page].map((p) => p.getByText('This session has ended').waitFor({ timeout: 2000 }));
+    const t0 = Date.now();
+    await t.page.getByRole('button', { name: 'End session' }).click();
+    const confirm = t.page.getByRole('button', { name: /^End (session )?for everyone$/ });
+    if (await confirm.isVisible().catch(() => false)) await confirm.click();
+    await Promise.all(ended);
+    expect(Date.now() - t0).toBeLessThan(2500);
+    // the code is dead
+    const late = await server.api('POST', '/api/join', { code, displayName: 'Late' });
+    expect(late.status).toBe(404);
+    for (const p of [t, a, b]) await p.context.close();
+  });
+
+  it('room: a guest whose connection drops is back with media flowing, without a reload', async () => {
+    const { sid, code } = await newSession('open');
+    const t = await newPage(browser);
+    await signIn(t.page, teacher.email, teacher.password);
+    await t.page.goto(`${server.url}/room/${sid}`);
+    const teacherPeer = await peerId(t.page);
+    const g = await newPage(browser);
+    await joinByCode(g.page, code, 'Dana');
+    const danaPeer = await peerId(g.page);
+    await assertMediaRising(g.page, [teacherPeer]);
+    await assertMediaRising(t.page, [danaPeer]);
+    await g.page.evaluate(() => ((window as unknown as { __marker: number }).__marker = 42));
+
+    // Break both the signaling socket and the media transports of Dana's connection.
+    const nsp = server.lectern.io!.of('/rtc');
+    const sock = [...nsp.sockets.values()].find((s) => (s.data as { peerId?: string }).peerId === danaPeer)!;
+    expect(sock).toBeDefined();
+    await server.lectern.sfuHost!.node.removePeer({ roomId: sid, peerId: danaPeer });
+    sock.conn.close();
+
+    // Media flows again in both directions, on the same page (no reload).
+    await assertMediaRising(g.page, [teacherPeer]);
+    await assertMediaRising(t.page, [danaPeer]);
+    expect(await g.page.evaluate(() => (window as unknown as { __marker?: number }).__marker)).toBe(42);
+    await t.context.close();
+    await g.context.close();
+  });
+});

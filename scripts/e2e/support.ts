@@ -1,0 +1,146 @@
+// Shared support for the browser suites: an in-process Lectern on a throwaway database,
+// Debian's chromium through playwright-core with fake devices, and media assertions.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { UserRole } from '@lectern/db';
+import { createTestDb, type TestDb } from '@lectern/db/testing';
+import { loadConfig } from '../../server/src/config.js';
+import { startLectern, type Lectern } from '../../server/src/lectern.js';
+import { createUser } from '../../server/src/users/userService.js';
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--auto-select-desktop-capture-source=Entire screen',
+  '--autoplay-policy=no-user-gesture-required',
+];
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+}
+
+export async function newPage(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, permissions: ['camera', 'microphone'] });
+  const page = await context.newPage();
+  page.on('pageerror', (err) => console.error(`[page error] ${err.message}`));
+  return { context, page };
+}
+
+export interface TestServer {
+  lectern: Lectern;
+  url: string;
+  db: TestDb;
+  user(role: UserRole, name?: string): Promise<{ id: string; email: string; password: string; token: string }>;
+  api<T = unknown>(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: T }>;
+  close(): Promise<void>;
+}
+
+export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const db = await createTestDb('pglite');
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LECTERN_DATA_DIR: mkdtempSync(join(tmpdir(), 'lectern-e2e-')),
+    LECTERN_JWT_SECRET: randomBytes(48).toString('base64url'),
+    LECTERN_SCRYPT_LOG_N: '14',
+    LECTERN_LOG_LEVEL: process.env.LECTERN_TEST_LOG_LEVEL ?? 'warn',
+    LECTERN_SFU_WORKERS: '1',
+    LECTERN_JOIN_RATE_PER_IP: '1000',
+    ...env,
+  });
+  const lectern = await startLectern(config, { db });
+  const url = lectern.url;
+  const api: TestServer['api'] = async (method, path, body, token) => {
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      /* not JSON */
+    }
+    return { status: res.status, body: parsed as never };
+  };
+  let n = 0;
+  return {
+    lectern,
+    url,
+    db,
+    api,
+    async user(role, name) {
+      n += 1;
+      const email = `${role}${n}-${randomBytes(3).toString('hex')}@example.test`;
+      const password = `pw-${randomBytes(8).toString('hex')}`;
+      const u = await createUser(db.db, { email, password, role, name: name ?? `${role} ${n}` }, config.auth.scryptLogN);
+      const login = await api<{ accessToken: string }>('POST', '/api/auth/login', { email, password });
+      return { id: u.id, email, password, token: login.body.accessToken };
+    },
+    async close() {
+      await lectern.close();
+      await db.destroy();
+    },
+  };
+}
+
+export interface RemoteStat {
+  peerId: string;
+  kind: string;
+  source: string;
+  bytesReceived: number;
+  framesDecoded: number;
+}
+
+export async function remoteStats(page: Page): Promise<RemoteStat[]> {
+  return page.evaluate(async () => {
+    const w = window as unknown as { __lectern?: { stats: () => Promise<unknown> } };
+    if (!w.__lectern) return [];
+    const s = (await w.__lectern.stats()) as { consumers?: RemoteStat[] } | RemoteStat[];
+    return Array.isArray(s) ? s : (s.consumers ?? []);
+  });
+}
+
+/** Waits until `pred` holds for the page's remote media stats; returns the last sample. */
+export async function waitForMedia(page: Page, pred: (s: RemoteStat[]) => boolean, timeoutMs = 20_000): Promise<RemoteStat[]> {
+  const until = Date.now() + timeoutMs;
+  let last: RemoteStat[] = [];
+  while (Date.now() < until) {
+    last = await remoteStats(page);
+    if (pred(last)) return last;
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`media condition not met in ${timeoutMs} ms; last stats: ${JSON.stringify(last)}`);
+}
+
+/** Media from every listed peer flows: bytes and decoded frames rise between two samples. */
+export async function assertMediaRising(page: Page, fromPeers: string[], kinds: ('audio' | 'video')[] = ['audio', 'video']): Promise<void> {
+  const pick = (s: RemoteStat[], peer: string, kind: string) =>
+    s.filter((x) => x.peerId === peer && x.kind === kind).reduce((a, x) => ({ b: a.b + x.bytesReceived, f: a.f + x.framesDecoded }), { b: 0, f: 0 });
+  const first = await waitForMedia(page, (s) => fromPeers.every((p) => kinds.every((k) => pick(s, p, k).b > 0)));
+  await waitForMedia(page, (s) =>
+    fromPeers.every((p) =>
+      kinds.every((k) => {
+        const a = pick(first, p, k);
+        const b = pick(s, p, k);
+        return b.b > a.b && (k === 'audio' || b.f > a.f);
+      }),
+    ),
+  );
+}
