@@ -1,6 +1,6 @@
 // The one place that reads the environment. Every other module receives the frozen
 // Config built here.
-import { cpus } from 'node:os';
+import { cpus, hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -58,6 +58,21 @@ const EnvSchema = z.object({
   LECTERN_OUTBOX_LEASE_SECONDS: int(5, 3600).default(60),
   LECTERN_OUTBOX_POLL_MS: int(50, 60_000).default(1000),
   LECTERN_LATE_GRACE_MINUTES: int(0, 240).default(5),
+  // ---- many nodes (Redis bus, SFU placement, drain, TURN)
+  LECTERN_NODE_ID: z.preprocess(emptyToUndefined, z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ - (max 64)').optional()),
+  LECTERN_REDIS_PREFIX: z.preprocess(emptyToUndefined, z.string().regex(/^[A-Za-z0-9._:-]{0,64}$/).optional()),
+  LECTERN_SFU_ANNOUNCE_INTERVAL_MS: int(100, 60_000).default(2000),
+  LECTERN_SFU_NODE_TTL_MS: int(300, 600_000).optional(),
+  LECTERN_DRAIN_TIMEOUT_SECONDS: int(0, 86_400).default(3600),
+  LECTERN_TURN_URLS: optionalString,
+  LECTERN_TURN_SECRET: optionalString,
+  LECTERN_TURN_TTL_SECONDS: int(60, 86_400).default(3600),
+  // ---- recording
+  LECTERN_RECORDINGS_DIR: optionalString,
+  LECTERN_RECORDING_RETENTION_DAYS: int(0, 36_500).default(0),
+  LECTERN_RECORDING_LISTEN_IP: z.string().min(1).default('127.0.0.1'),
+  LECTERN_FFMPEG_PATH: z.string().min(1).default('/usr/bin/ffmpeg'),
+  LECTERN_FFPROBE_PATH: z.string().min(1).default('/usr/bin/ffprobe'),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -119,6 +134,19 @@ export interface Config {
     /** A first join later than this after the session's start counts as late. */
     readonly lateGraceMinutes: number;
   };
+  readonly cluster: {
+    /** This process's name on the bus (SFU RPC topic, placement). Default hostname-pid. */
+    readonly nodeId: string;
+    /** Prefix for every Redis key and channel (lets several deployments or tests share one Redis). */
+    readonly redisPrefix: string;
+    readonly announceIntervalMs: number;
+    /** An SFU node silent for this long counts as gone (default 3 announce intervals). */
+    readonly nodeTtlMs: number;
+    /** How long a draining node waits for its rooms/sockets to empty before exiting. */
+    readonly drainTimeoutSeconds: number;
+  };
+  /** TURN (coturn shared-secret REST scheme); undefined when not configured. */
+  readonly turn: { readonly urls: readonly string[]; readonly secret: string; readonly ttlSeconds: number } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -148,6 +176,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (e.LECTERN_ADMIN_PASSWORD !== undefined && e.LECTERN_ADMIN_PASSWORD.length < 10) {
     throw new ConfigError('Invalid configuration:\n  LECTERN_ADMIN_PASSWORD: must be at least 10 characters');
+  }
+  if ((e.LECTERN_VAPID_PUBLIC_KEY === undefined) !== (e.LECTERN_VAPID_PRIVATE_KEY === undefined)) {
+    throw new ConfigError('Invalid configuration:\n  LECTERN_VAPID_PUBLIC_KEY and LECTERN_VAPID_PRIVATE_KEY must be set together');
+  }
+  const turnUrls = (e.LECTERN_TURN_URLS ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+  if (turnUrls.some((u) => !/^turns?:/.test(u))) throw new ConfigError('Invalid configuration:\n  LECTERN_TURN_URLS: comma-separated turn: or turns: URLs');
+  if ((turnUrls.length > 0) !== (e.LECTERN_TURN_SECRET !== undefined)) {
+    throw new ConfigError('Invalid configuration:\n  LECTERN_TURN_URLS and LECTERN_TURN_SECRET must be set together');
+  }
+  if (e.LECTERN_TURN_SECRET !== undefined && e.LECTERN_TURN_SECRET.length < 16) {
+    throw new ConfigError('Invalid configuration:\n  LECTERN_TURN_SECRET: must be at least 16 characters');
   }
   if ((e.LECTERN_VAPID_PUBLIC_KEY === undefined) !== (e.LECTERN_VAPID_PRIVATE_KEY === undefined)) {
     throw new ConfigError('Invalid configuration:\n  LECTERN_VAPID_PUBLIC_KEY and LECTERN_VAPID_PRIVATE_KEY must be set together');
@@ -205,6 +244,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     attendance: {
       lateGraceMinutes: e.LECTERN_LATE_GRACE_MINUTES,
     },
+    cluster: {
+      nodeId: e.LECTERN_NODE_ID ?? `${hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 48)}-${process.pid}`,
+      redisPrefix: e.LECTERN_REDIS_PREFIX ?? '',
+      announceIntervalMs: e.LECTERN_SFU_ANNOUNCE_INTERVAL_MS,
+      nodeTtlMs: e.LECTERN_SFU_NODE_TTL_MS ?? e.LECTERN_SFU_ANNOUNCE_INTERVAL_MS * 3,
+      drainTimeoutSeconds: e.LECTERN_DRAIN_TIMEOUT_SECONDS,
+    },
+    turn:
+      e.LECTERN_TURN_SECRET !== undefined ? { urls: turnUrls, secret: e.LECTERN_TURN_SECRET, ttlSeconds: e.LECTERN_TURN_TTL_SECONDS } : undefined,
   };
   return deepFreeze(config);
 }

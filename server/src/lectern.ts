@@ -1,10 +1,14 @@
 // Composes one Lectern process for its role: HTTP API + Socket.IO gateway (api), an
 // in-process SFU served on the bus (sfu), or both (all). Used by main.ts and by tests.
 import { Server as IoServer } from 'socket.io';
-import type { FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { buildApp, type RouteModule } from './app.js';
 import { attendanceRoutes } from './attendance/routes.js';
+import { attachRedisAdapter, DrainState, sfuNodeId, startApiCluster, startSfuAnnouncer, waitUntilEmpty } from './cluster/cluster.js';
+import type { SfuAnnouncer } from './cluster/SfuAnnouncer.js';
+import { turnIceServers } from './cluster/turn.js';
 import type { Config } from './config.js';
+import { healthRoutes } from './http/healthRoutes.js';
 import { Gateway } from './gateway/Gateway.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { startNotifications } from './notifications/startNotifications.js';
@@ -24,6 +28,8 @@ export interface Lectern {
   sfuHost: SfuHost | undefined;
   /** Base URL the HTTP server listens on (after listen). */
   url: string;
+  /** Drains (SIGTERM): readiness false, no new rooms; resolves when empty or after the drain time-out. */
+  drain(): Promise<'empty' | 'timeout'>;
   close(): Promise<void>;
 }
 
@@ -32,8 +38,6 @@ export interface StartOptions extends RuntimeOptions {
   listen?: boolean;
   serveClient?: boolean;
 }
-
-const LOCAL_NODE = 'local';
 
 export async function startLectern(config: Config, opts: StartOptions = {}): Promise<Lectern> {
   const runtime = await createRuntime(config, opts);
@@ -44,12 +48,28 @@ export async function startLectern(config: Config, opts: StartOptions = {}): Pro
   let gateway: Gateway | undefined;
   let sfuHost: SfuHost | undefined;
   let url = config.publicUrl;
+  let announcer: SfuAnnouncer | undefined;
+  const drainState = new DrainState();
+  ctx.readinessChecks.set('drain', drainState.readinessCheck);
   try {
     if (config.role === 'all' || config.role === 'sfu') {
-      sfuHost = await startSfuHost({ config, bus: ctx.bus, logger: ctx.logger, nodeId: LOCAL_NODE });
+      sfuHost = await startSfuHost({ config, bus: ctx.bus, logger: ctx.logger, nodeId: sfuNodeId(config) });
       const host = sfuHost;
       ctx.readinessChecks.set('sfu', () => (host.node.closed ? Promise.reject(new Error('sfu closed')) : Promise.resolve()));
       closers.push(() => host.close());
+      if (runtime.redis) {
+        const a = (announcer = await startSfuAnnouncer(config, runtime.redis, host, ctx.logger));
+        closers.push(() => a.close());
+      }
+    }
+    if (config.role === 'sfu') {
+      // Media-only node: a small HTTP server for liveness/readiness probes.
+      app = Fastify({ logger: false });
+      await app.register(healthRoutes, { ctx });
+      const a = app;
+      closers.push(() => a.close());
+      if (opts.listen ?? true) url = (await app.listen({ port: config.port, host: config.host })).replace('[::1]', '127.0.0.1');
+      else await app.ready();
     }
     if (config.role === 'all' || config.role === 'api') {
       app = await buildApp(ctx, { routes: API_ROUTES, serveClient: opts.serveClient });
@@ -61,8 +81,14 @@ export async function startLectern(config: Config, opts: StartOptions = {}): Pro
         pingTimeout: 5_000,
         connectionStateRecovery: undefined,
       });
-      const sfu = new SfuClient(ctx.bus, () => Promise.resolve(LOCAL_NODE));
-      gateway = await Gateway.create({ ctx, io, sfu });
+      const detachAdapter = runtime.redis ? attachRedisAdapter(io, config, runtime.redis, ctx.logger) : () => undefined;
+      const cluster = await startApiCluster(config, runtime.redis, ctx.bus, ctx.logger);
+      closers.push(async () => {
+        await cluster.close();
+        detachAdapter();
+      });
+      const sfu = new SfuClient(ctx.bus, cluster.placement);
+      gateway = await Gateway.create({ ctx, io, sfu, iceServers: turnIceServers(config.turn, ctx.clock) });
       const [a, i, g] = [app, io, gateway];
       closers.push(async () => {
         await g.close();
@@ -91,6 +117,17 @@ export async function startLectern(config: Config, opts: StartOptions = {}): Pro
     gateway,
     sfuHost,
     url,
+    drain: async () => {
+      drainState.start();
+      const timeoutMs = config.cluster.drainTimeoutSeconds * 1000;
+      ctx.logger.info({ timeoutMs }, 'draining');
+      const nsp = io?.of('/rtc');
+      const waits: Promise<'empty' | 'timeout'>[] = [];
+      if (announcer) waits.push(announcer.drain(timeoutMs));
+      if (nsp) waits.push(waitUntilEmpty(() => nsp.sockets.size === 0, timeoutMs));
+      const results = await Promise.all(waits);
+      return results.includes('timeout') ? 'timeout' : 'empty';
+    },
     close: async () => {
       if (closed) return;
       closed = true;

@@ -23,7 +23,8 @@ async function main(): Promise<void> {
   const lectern = await startLectern(config).catch(fail);
   const { ctx } = lectern.runtime;
   ctx.logger.info({ url: lectern.url, role: config.role, db: ctx.dbHandle.kind, redis: Boolean(config.redisUrl) }, 'lectern is up');
-  if (lectern.app) process.stdout.write(`\nLectern is running at ${lectern.url}\n\n`);
+  if (lectern.app && config.role !== 'sfu') process.stdout.write(`\nLectern is running at ${lectern.url}\n\n`);
+  else if (lectern.app) process.stdout.write(`\nLectern SFU node ${config.cluster.nodeId} is running (health at ${lectern.url})\n\n`);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -39,8 +40,21 @@ async function main(): Promise<void> {
       process.exit(0);
     }
   };
+  // SIGTERM on a cluster node drains first: readiness false, no new rooms, existing rooms
+  // continue until empty or LECTERN_DRAIN_TIMEOUT_SECONDS. A second signal stops at once.
+  let draining = false;
+  const drainThenStop = async () => {
+    if (draining || stopping || !config.redisUrl) return stop('SIGTERM');
+    draining = true;
+    const outcome = await lectern.drain().catch((err: unknown) => {
+      ctx.logger.warn({ err }, 'drain failed');
+      return 'failed';
+    });
+    ctx.logger.info({ outcome }, 'drained');
+    await stop('SIGTERM');
+  };
   process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGTERM', () => void drainThenStop());
 }
 
 void main();

@@ -5,6 +5,7 @@ import { resolveJwtSecret } from './auth/secrets.js';
 import { TokenService } from './auth/tokens.js';
 import type { Bus } from './bus/Bus.js';
 import { MemoryBus } from './bus/MemoryBus.js';
+import { RedisBus } from './bus/RedisBus.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
@@ -43,14 +44,18 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
   const secret = resolveJwtSecret(config);
   const dbHandle = opts.db ?? (await createDb({ databaseUrl: config.databaseUrl, dataDir: `${config.dataDir}/pglite` }));
   const redis = config.redisUrl ? createRedis(config.redisUrl, logger, 'main') : undefined;
-  const counters: CounterStore = redis ? new RedisCounterStore(redis) : new MemoryCounterStore(clock);
+  const counters: CounterStore = redis ? new RedisCounterStore(redis, `${config.cluster.redisPrefix}lectern:rl:`) : new MemoryCounterStore(clock);
   const tokens = new TokenService({
     secret,
     clock,
     accessTtlSeconds: config.auth.accessTokenTtlSeconds,
     roomTtlSeconds: config.auth.roomTokenTtlSeconds,
   });
-  const bus: Bus = opts.bus ?? new MemoryBus();
+  const bus: Bus =
+    opts.bus ??
+    (redis && config.redisUrl
+      ? await RedisBus.create({ pub: redis, sub: createRedis(config.redisUrl, logger, 'bus-sub'), logger, prefix: config.cluster.redisPrefix })
+      : new MemoryBus());
   const readinessChecks = new Map<string, () => Promise<void>>();
   if (redis) {
     readinessChecks.set('redis', async () => {

@@ -318,7 +318,8 @@ export class Gateway {
   }
 
   #onSfuEvent(e: SfuEvent): void {
-    const room = this.nsp.to(roomKey(e.roomId));
+    // Every API node receives each SFU event from the bus: each one emits to its own sockets only.
+    const room = this.nsp.local.to(roomKey(e.roomId));
     switch (e.type) {
       case 'newProducer':
         room.except(peerKey(e.roomId, e.peerId)).emit('newProducer', {
@@ -339,7 +340,7 @@ export class Gateway {
         room.emit('producerResumed', { peerId: e.peerId, producerId: e.producerId, source: e.source });
         return;
       case 'consumerClosed':
-        this.nsp.to(peerKey(e.roomId, e.peerId)).emit('consumerClosed', { consumerId: e.consumerId, producerId: e.producerId });
+        this.nsp.local.to(peerKey(e.roomId, e.peerId)).emit('consumerClosed', { consumerId: e.consumerId, producerId: e.producerId });
         return;
       case 'activeSpeaker':
         room.emit('activeSpeaker', { peerId: e.peerId });

@@ -11,6 +11,8 @@ const FORWARDED_EVENTS = ['newProducer', 'producerClosed', 'producerPaused', 'pr
 export interface SfuHost {
   node: SfuNode;
   nodeId: string;
+  /** Rooms this node hosts now (announced to the cluster registry). */
+  rooms(): string[];
   close(): Promise<void>;
 }
 
@@ -28,17 +30,22 @@ export async function startSfuHost(opts: { config: Config; bus: Bus; logger: Log
       void bus.publish(SFU_EVENTS_TOPIC, { type: name, nodeId, ...payload });
     });
   }
+  const rooms = new Set<string>();
+  node.on('roomClosed', ({ roomId }) => rooms.delete(roomId));
   const methods = new Set<string>(Object.getOwnPropertyNames(Object.getPrototypeOf(node)).filter((m) => m !== 'constructor' && m !== 'close'));
   const unserve: Unsubscribe = await bus.serve(sfuRpcTopic(nodeId), async (message) => {
     const { method, params } = message as SfuRpcMessage;
     if (typeof method !== 'string' || !methods.has(method)) throw Object.assign(new Error(`unknown SFU method ${String(method)}`), { code: 'bad_request' });
     const fn = (node as unknown as Record<string, (p: unknown) => Promise<unknown>>)[method] as (p: unknown) => Promise<unknown>;
-    return (await fn.call(node, params)) ?? null;
+    const result = (await fn.call(node, params)) ?? null;
+    if (method === 'ensureRoom') rooms.add((params as { roomId: string }).roomId);
+    return result;
   });
   let closed = false;
   return {
     node,
     nodeId,
+    rooms: () => [...rooms],
     close: async () => {
       if (closed) return;
       closed = true;

@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestRedis } from '../cluster/testRedis.js';
+import { createLogger } from '../logger.js';
+import { createRedis } from '../runtime.js';
+import { BusRequestError } from './Bus.js';
+import { RedisBus } from './RedisBus.js';
+
+const logger = createLogger('silent');
+
+async function makeBus(url: string, prefix: string): Promise<RedisBus> {
+  return RedisBus.create({ pub: createRedis(url, logger, 'bus-test'), sub: createRedis(url, logger, 'bus-test-sub'), logger, prefix, ownPub: true });
+}
+
+async function until(check: () => boolean | Promise<boolean>, what: string, tries = 200): Promise<void> {
+  for (let i = 0; i < tries; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
+describe('RedisBus on the shared Redis', () => {
+  const url = 'redis://127.0.0.1:6379';
+  const prefix = `lectern-test-${randomUUID().slice(0, 8)}:`;
+  let a: RedisBus;
+  let b: RedisBus;
+
+  beforeAll(async () => {
+    a = await makeBus(url, prefix);
+    b = await makeBus(url, prefix);
+  });
+  afterAll(async () => {
+    await a.close();
+    await b.close();
+  });
+
+  it('RedisBus fans a published message out to subscribers on every instance', async () => {
+    const gotA: unknown[] = [];
+    const gotB: unknown[] = [];
+    const ua = await a.subscribe('room-events', (m) => gotA.push(m));
+    const ub = await b.subscribe('room-events', (m) => gotB.push(m));
+    await a.publish('room-events', { type: 'x', n: 1, at: new Date(0) });
+    await until(() => gotA.length === 1 && gotB.length === 1, 'fan-out');
+    expect(gotB[0]).toEqual({ type: 'x', n: 1, at: '1970-01-01T00:00:00.000Z' });
+    await ub();
+    await a.publish('room-events', { n: 2 });
+    await until(() => gotA.length === 2, 'second message');
+    expect(gotB).toHaveLength(1);
+    await ua();
+  });
+
+  it('RedisBus carries a request to the serving instance and its answer or error back', async () => {
+    const stop = await b.serve('sfu:n1:rpc', async (m) => {
+      const { op, v } = m as { op: string; v: number };
+      if (op === 'fail') throw Object.assign(new Error('room is full'), { code: 'room_full' });
+      return { doubled: v * 2 };
+    });
+    await expect(a.request('sfu:n1:rpc', { op: 'double', v: 21 })).resolves.toEqual({ doubled: 42 });
+    const err = await a.request('sfu:n1:rpc', { op: 'fail', v: 0 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BusRequestError);
+    expect(err).toMatchObject({ code: 'room_full', message: 'room is full' });
+    await stop();
+  });
+
+  it('RedisBus fails a request at once when nobody serves the topic', async () => {
+    const err = await a.request('sfu:nobody:rpc', {}, 60_000).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'no_server' });
+  });
+
+  it('RedisBus times out a request whose server never answers', async () => {
+    const stop = await b.serve('sfu:slow:rpc', () => new Promise(() => undefined));
+    const err = await a.request('sfu:slow:rpc', {}, 300).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'timeout' });
+    await stop();
+  });
+
+  it('RedisBus keeps channels of different prefixes apart', async () => {
+    const other = await makeBus(url, `${prefix}other:`);
+    try {
+      const stop = await other.serve('sfu:n2:rpc', () => Promise.resolve('other'));
+      const err = await a.request('sfu:n2:rpc', {}).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'no_server' });
+      await stop();
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('RedisBus across a Redis restart', () => {
+  let redis: TestRedis;
+  beforeAll(async () => {
+    redis = await TestRedis.start();
+  });
+  afterAll(async () => {
+    await redis.stop();
+  });
+
+  it('RedisBus fails fast while Redis is down and works again after it restarts', async () => {
+    const a = await makeBus(redis.url, 'r:');
+    const b = await makeBus(redis.url, 'r:');
+    try {
+      const got: unknown[] = [];
+      await b.subscribe('events', (m) => got.push(m));
+      await b.serve('rpc1', (m) => Promise.resolve({ echo: m }));
+      await expect(a.request('rpc1', 1)).resolves.toEqual({ echo: 1 });
+
+      await redis.stop();
+      await until(() => !a.connected, 'the bus to notice Redis is gone');
+      const down = await a.request('rpc1', 2, 60_000).catch((e: unknown) => e);
+      expect(down).toMatchObject({ code: 'unavailable' });
+      await a.publish('events', { lost: true }); // never throws
+
+      await redis.start();
+      await until(() => a.connected && b.connected, 'reconnect');
+      // Resubscription completes shortly after the connection is ready.
+      await until(async () => (await a.request('rpc1', 3).catch(() => null)) !== null, 'the server to be reachable again');
+      await expect(a.request('rpc1', 4)).resolves.toEqual({ echo: 4 });
+      await a.publish('events', { after: true });
+      await until(() => got.some((m) => (m as { after?: boolean }).after === true), 'events after restart');
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('RedisBus reports no_server for a request published before anyone serves', async () => {
+    const probe = new Redis(redis.url);
+    const bus = await makeBus(redis.url, 'q:');
+    try {
+      expect(await probe.pubsub('NUMSUB', 'q:rpc:none')).toEqual(['q:rpc:none', 0]);
+      await expect(bus.request('none', {})).rejects.toMatchObject({ code: 'no_server' });
+    } finally {
+      probe.disconnect();
+      await bus.close();
+    }
+  });
+});

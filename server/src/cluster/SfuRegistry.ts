@@ -1,0 +1,135 @@
+// Which SFU nodes are alive, how loaded they are, and which rooms they carry — all in
+// Redis, all rebuildable: a node re-announces itself (and re-claims its rooms) every
+// interval, and an announcement expires on its own when the node falls silent.
+import type { Redis } from 'ioredis';
+import type { NodeLoad } from '@lectern/sfu';
+
+export interface NodeAnnouncement {
+  nodeId: string;
+  load: NodeLoad;
+  /** A draining node takes no new rooms; its existing rooms continue. */
+  draining: boolean;
+  /** Rooms this node currently hosts. */
+  rooms: string[];
+  /** Sender's wall clock, for humans reading Redis (liveness is the key's expiry). */
+  at: string;
+}
+
+/** Lower is less loaded: consumers per worker, then rooms per worker, then peers. */
+export function loadScore(load: NodeLoad): [number, number, number] {
+  const workers = Math.max(1, load.workers.length);
+  const consumers = load.workers.reduce((n, w) => n + w.consumers, 0);
+  return [consumers / workers, load.rooms / workers, load.peers];
+}
+
+export function leastLoaded(nodes: NodeAnnouncement[]): NodeAnnouncement | undefined {
+  const candidates = nodes.filter((n) => !n.draining);
+  candidates.sort((a, b) => {
+    const sa = loadScore(a.load);
+    const sb = loadScore(b.load);
+    for (let i = 0; i < sa.length; i++) if (sa[i] !== sb[i]) return (sa[i] ?? 0) - (sb[i] ?? 0);
+    return a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0;
+  });
+  return candidates[0];
+}
+
+// KEYS[1] placement key, ARGV[1] expected node: delete only if it still names that node.
+const COMPARE_AND_DELETE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
+// KEYS[1] placement key, ARGV[1] expected (or '' for none), ARGV[2] new node, ARGV[3] ttl s.
+const COMPARE_AND_SET = `local cur = redis.call('GET', KEYS[1])
+if (cur == false and ARGV[1] == '') or cur == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3]) return ARGV[2] end
+if cur == false then return false end
+return cur`;
+
+/** A placement lives at most this long without being re-claimed by its node. */
+export const PLACEMENT_TTL_SECONDS = 24 * 3600;
+
+export class SfuRegistry {
+  constructor(
+    readonly redis: Redis,
+    readonly prefix: string,
+    readonly nodeTtlMs: number,
+  ) {}
+
+  nodeKey = (nodeId: string) => `${this.prefix}lectern:sfu:node:${nodeId}`;
+  nodeRoomsKey = (nodeId: string) => `${this.prefix}lectern:sfu:node-rooms:${nodeId}`;
+  placementKey = (roomId: string) => `${this.prefix}lectern:room:${roomId}:node`;
+  get nodesKey(): string {
+    return `${this.prefix}lectern:sfu:nodes`;
+  }
+
+  /** Publishes a node's heartbeat and re-claims its rooms (restores placement after a Redis restart). */
+  async announce(a: NodeAnnouncement): Promise<void> {
+    const m = this.redis.multi();
+    m.set(this.nodeKey(a.nodeId), JSON.stringify(a), 'PX', this.nodeTtlMs);
+    m.sadd(this.nodesKey, a.nodeId);
+    for (const roomId of a.rooms) {
+      m.set(this.placementKey(roomId), a.nodeId, 'EX', PLACEMENT_TTL_SECONDS, 'NX');
+      m.sadd(this.nodeRoomsKey(a.nodeId), roomId);
+    }
+    await m.exec();
+  }
+
+  /** A node leaving cleanly: gone at once rather than after the expiry. */
+  async withdraw(nodeId: string): Promise<void> {
+    await this.redis.multi().del(this.nodeKey(nodeId)).exec();
+  }
+
+  async liveNodes(): Promise<NodeAnnouncement[]> {
+    const ids = await this.redis.smembers(this.nodesKey);
+    if (ids.length === 0) return [];
+    const raw = await this.redis.mget(...ids.map(this.nodeKey));
+    const out: NodeAnnouncement[] = [];
+    for (const r of raw) {
+      if (r === null) continue;
+      try {
+        out.push(JSON.parse(r) as NodeAnnouncement);
+      } catch {
+        // a malformed announcement counts as silence
+      }
+    }
+    return out;
+  }
+
+  async placementOf(roomId: string): Promise<string | null> {
+    return this.redis.get(this.placementKey(roomId));
+  }
+
+  /** Sets the room's node if it still is `expected` (null: unplaced); returns the node that holds it now. */
+  async place(roomId: string, expected: string | null, nodeId: string): Promise<string | null> {
+    const res = (await this.redis.eval(COMPARE_AND_SET, 1, this.placementKey(roomId), expected ?? '', nodeId, PLACEMENT_TTL_SECONDS)) as string | null;
+    if (res === nodeId) await this.redis.sadd(this.nodeRoomsKey(nodeId), roomId);
+    return res;
+  }
+
+  /** Forgets the room's placement if it still names `nodeId`. */
+  async release(roomId: string, nodeId: string): Promise<void> {
+    await this.redis.eval(COMPARE_AND_DELETE, 1, this.placementKey(roomId), nodeId);
+    await this.redis.srem(this.nodeRoomsKey(nodeId), roomId);
+  }
+
+  /**
+   * Nodes that were announced and have fallen silent. Exactly one caller (across all API
+   * nodes) gets each dead node — the one whose SREM removed it — with the rooms placed on it.
+   */
+  async reapDead(): Promise<{ nodeId: string; rooms: string[] }[]> {
+    const ids = await this.redis.smembers(this.nodesKey);
+    if (ids.length === 0) return [];
+    const alive = await this.redis.mget(...ids.map(this.nodeKey));
+    const out: { nodeId: string; rooms: string[] }[] = [];
+    for (const [i, nodeId] of ids.entries()) {
+      if (alive[i] !== null) continue;
+      const removed = await this.redis.srem(this.nodesKey, nodeId);
+      if (removed !== 1) continue; // another API node reaps it
+      const rooms = await this.redis.smembers(this.nodeRoomsKey(nodeId));
+      const orphaned: string[] = [];
+      for (const roomId of rooms) {
+        const deleted = (await this.redis.eval(COMPARE_AND_DELETE, 1, this.placementKey(roomId), nodeId)) as number;
+        if (deleted === 1) orphaned.push(roomId);
+      }
+      await this.redis.del(this.nodeRoomsKey(nodeId));
+      out.push({ nodeId, rooms: orphaned });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,74 @@
+// Many-node wiring, used by lectern.ts when REDIS_URL is set: the SFU side (announce,
+// drain), the API side (shared room placement, dead-node watcher, Socket.IO Redis
+// adapter) and the drain state every role reports through /readyz.
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { Redis } from 'ioredis';
+import type { Server as IoServer } from 'socket.io';
+import type { Bus } from '../bus/Bus.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { createRedis } from '../runtime.js';
+import type { SfuHost } from '../sfu/sfuHost.js';
+import { ClusterWatcher } from './ClusterWatcher.js';
+import { RoomPlacement } from './RoomPlacement.js';
+import { SfuAnnouncer } from './SfuAnnouncer.js';
+import { SfuRegistry } from './SfuRegistry.js';
+
+/** The node id the SFU serves under: 'local' for the embedded single process. */
+export const LOCAL_NODE = 'local';
+
+export function sfuNodeId(config: Config): string {
+  return config.redisUrl ? config.cluster.nodeId : LOCAL_NODE;
+}
+
+export function createRegistry(config: Config, redis: Redis): SfuRegistry {
+  return new SfuRegistry(redis, config.cluster.redisPrefix, config.cluster.nodeTtlMs);
+}
+
+export async function startSfuAnnouncer(config: Config, redis: Redis, host: SfuHost, logger: Logger): Promise<SfuAnnouncer> {
+  return SfuAnnouncer.create({ registry: createRegistry(config, redis), host, redis, logger, intervalMs: config.cluster.announceIntervalMs });
+}
+
+export interface ApiCluster {
+  placement: (roomId: string) => Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Shared placement + dead-node watcher; without Redis every room is on the in-process SFU. */
+export async function startApiCluster(config: Config, redis: Redis | undefined, bus: Bus, logger: Logger): Promise<ApiCluster> {
+  if (!redis) return { placement: () => Promise.resolve(LOCAL_NODE), close: () => Promise.resolve() };
+  const registry = createRegistry(config, redis);
+  const placement = new RoomPlacement({ registry, logger });
+  const watcher = await ClusterWatcher.create({ registry, placement, bus, logger, intervalMs: config.cluster.announceIntervalMs });
+  return { placement: (roomId) => placement.nodeFor(roomId), close: () => watcher.close() };
+}
+
+/** Socket.IO rooms and fetchSockets() across every API node. Returns a closer for its subscriber. */
+export function attachRedisAdapter(io: IoServer, config: Config, pub: Redis, logger: Logger): () => void {
+  if (!config.redisUrl) return () => undefined;
+  const sub = createRedis(config.redisUrl, logger, 'io-sub');
+  io.adapter(createAdapter(pub, sub, { key: `${config.cluster.redisPrefix}lectern:socket.io`, requestsTimeout: 3000 }));
+  return () => sub.disconnect();
+}
+
+/** Drain state: /readyz answers 503 while draining so load balancers stop sending work. */
+export class DrainState {
+  #draining = false;
+  get draining(): boolean {
+    return this.#draining;
+  }
+  start(): void {
+    this.#draining = true;
+  }
+  readinessCheck = (): Promise<void> => (this.#draining ? Promise.reject(new Error('draining')) : Promise.resolve());
+}
+
+/** Waits until `isEmpty()` or the time-out; polls gently. */
+export async function waitUntilEmpty(isEmpty: () => boolean | Promise<boolean>, timeoutMs: number, pollMs = 500): Promise<'empty' | 'timeout'> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await isEmpty()) return 'empty';
+    if (Date.now() >= deadline) return 'timeout';
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}
