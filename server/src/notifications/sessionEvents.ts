@@ -71,7 +71,26 @@ async function activeUsers(tx: Executor, ids: string[], actorId: string | undefi
   return rows.filter((r) => !r.disabled).map((r) => r.id);
 }
 
-export async function enqueueSessionEvent(tx: Executor, event: SessionNotificationEvent): Promise<void> {
+export type SessionEventSink = (tx: Executor, event: SessionNotificationEvent) => Promise<void>;
+
+let sink: SessionEventSink = writeSessionEvent;
+
+/** Tests only: observe (or fail) the enqueue. Production always writes the outbox. */
+export function setSessionEventSink(next: SessionEventSink): void {
+  sink = next;
+}
+
+export function resetSessionEventSink(): void {
+  sink = writeSessionEvent;
+}
+
+/** Call inside the transaction that makes the change. */
+export function enqueueSessionEvent(tx: Executor, event: SessionNotificationEvent): Promise<void> {
+  return sink(tx, event);
+}
+
+/** Writes the event's outbox rows (the real sink). */
+export async function writeSessionEvent(tx: Executor, event: SessionNotificationEvent): Promise<void> {
   const [s] = await tx.select().from(sessions).where(eq(sessions.id, event.sessionId));
   if (!s) return;
   const payload = await sessionPayload(tx, s);
