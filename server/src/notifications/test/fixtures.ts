@@ -1,0 +1,29 @@
+// Test data for notification suites: courses, sessions, invitees, enrolments.
+import { courses, enrolments, sessionInvitees, sessions, type Database } from '@lectern/db';
+
+export async function insertSession(
+  db: Database,
+  s: { hostId: string; title?: string; scheduledAt: Date; invitees?: string[]; courseId?: string; offsets?: number[] | null; timezone?: string },
+): Promise<string> {
+  const [row] = await db
+    .insert(sessions)
+    .values({
+      title: s.title ?? 'Algebra II',
+      scheduledAt: s.scheduledAt,
+      durationMinutes: 45,
+      timezone: s.timezone ?? 'Europe/Berlin',
+      hostId: s.hostId,
+      courseId: s.courseId ?? null,
+      reminderOffsetsMinutes: s.offsets ?? null,
+    })
+    .returning({ id: sessions.id });
+  const id = row!.id;
+  if (s.invitees?.length) await db.insert(sessionInvitees).values(s.invitees.map((userId) => ({ sessionId: id, userId })));
+  return id;
+}
+
+export async function insertCourse(db: Database, ownerId: string, students: string[]): Promise<string> {
+  const [c] = await db.insert(courses).values({ title: 'Physics', ownerId }).returning({ id: courses.id });
+  if (students.length) await db.insert(enrolments).values(students.map((userId) => ({ courseId: c!.id, userId })));
+  return c!.id;
+}
