@@ -14,8 +14,11 @@ export interface Range {
 
 const when = sql`coalesce(${sessions.startedAt}, ${sessions.scheduledAt})`;
 
+// Bound as text with a cast: a raw expression has no column to map a Date for the driver.
+const instant = (d: Date) => sql`${d.toISOString()}::timestamptz`;
+
 export function inRange(r: Range): SQL | undefined {
-  return and(r.from ? gte(when, r.from) : undefined, r.to ? lt(when, r.to) : undefined);
+  return and(r.from ? gte(when, instant(r.from)) : undefined, r.to ? lt(when, instant(r.to)) : undefined);
 }
 
 const rangeDto = (r: Range) => ({ from: r.from?.toISOString() ?? null, to: r.to?.toISOString() ?? null });

@@ -116,7 +116,14 @@ export async function buildSessionReports(db: Executor, rows: SessionRow[], opts
   const ids = rows.map((s) => s.id);
   const courseIds = [...new Set(rows.map((s) => s.courseId).filter((c): c is string => c !== null))];
   const [intervals, invitees, enrolled, cohosts, overrides] = await Promise.all([
-    chunked(ids, (part) => db.select().from(attendanceIntervals).where(inArray(attendanceIntervals.sessionId, part))),
+    chunked(ids, (part) =>
+      db
+        .select({ i: attendanceIntervals, accountName: users.name })
+        .from(attendanceIntervals)
+        .leftJoin(users, eq(users.id, attendanceIntervals.userId))
+        .where(inArray(attendanceIntervals.sessionId, part))
+        .then((rows) => rows.map((r) => ({ ...r.i, accountName: r.accountName }))),
+    ),
     chunked(ids, (part) =>
       db
         .select({ sessionId: sessionInvitees.sessionId, userId: sessionInvitees.userId, rsvp: sessionInvitees.rsvp, name: users.name })
@@ -164,7 +171,7 @@ export async function buildSessionReport(db: Executor, row: SessionRow, opts: Re
 }
 
 interface Loaded {
-  intervals: (typeof attendanceIntervals.$inferSelect)[];
+  intervals: (typeof attendanceIntervals.$inferSelect & { accountName: string | null })[];
   invitees: { userId: string; rsvp: Rsvp; name: string }[];
   enrolled: { userId: string; since: Date; name: string }[];
   cohosts: Set<string>;
@@ -210,8 +217,8 @@ function buildOne(s: SessionRow, opts: ReportOptions, d: Loaded): SessionReport 
   }
   for (const i of [...d.intervals].sort((a, b) => a.joinedAt.getTime() - b.joinedAt.getTime())) {
     const x = draft(i.participantId, () => ({ participantId: i.participantId, userId: i.userId, name: i.displayName, role: i.role, expected: false, rsvp: null }));
-    // The latest connection names the participant as they last called themselves.
-    x.name = i.displayName;
+    // Signed-in people go by their account name; guests by the name they last typed.
+    x.name = i.accountName ?? i.displayName;
     x.role = i.role;
     x.userId ??= i.userId;
     const span = effectiveSpan(i, endCtx);
