@@ -27,9 +27,18 @@ export interface SessionDto {
   cancelReason: string | null;
   createdAt: string;
   updatedAt: string;
+  /** Present where the route looked it up (lists and single gets). */
+  hostName?: string;
+  /** The series rule, on single gets of an occurrence. */
+  recurrence?: string;
 }
 
-export function toSessionDto(s: SessionRow): SessionDto {
+export interface SessionDtoExtras {
+  hostName?: string | undefined;
+  recurrence?: string | undefined;
+}
+
+export function toSessionDto(s: SessionRow, extras: SessionDtoExtras = {}): SessionDto {
   return {
     id: s.id,
     seriesId: s.seriesId,
@@ -57,5 +66,7 @@ export function toSessionDto(s: SessionRow): SessionDto {
     cancelReason: s.cancelReason,
     createdAt: s.createdAt.toISOString(),
     updatedAt: s.updatedAt.toISOString(),
+    ...(extras.hostName !== undefined ? { hostName: extras.hostName } : {}),
+    ...(extras.recurrence !== undefined ? { recurrence: extras.recurrence } : {}),
   };
 }

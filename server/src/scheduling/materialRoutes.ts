@@ -1,0 +1,185 @@
+// Session materials: links, and uploaded files (size and type limited) stored under
+// ${dataDir}/materials/<sessionId>/<materialId>, served only to those who can view the session.
+import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import fastifyMultipart from '@fastify/multipart';
+import { eq } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { sessions, type Material } from '@lectern/db';
+import type { AccessClaims } from '../auth/tokens.js';
+import type { AppContext } from '../context.js';
+import { AppError, NotFoundError, ValidationError } from '../errors.js';
+import { IdParams } from '../http/schemas.js';
+import { caller } from '../plugins/authPlugin.js';
+import { assertCanView, getSessionRow, type SessionRow } from '../sessions/sessionAccess.js';
+import { toSessionDto } from '../sessions/sessionDto.js';
+import { recordHistory } from './historyLog.js';
+import { assertCanEdit } from './scheduleRules.js';
+
+export const MATERIAL_MAX_BYTES = 20 * 1024 * 1024;
+export const MATERIALS_PER_SESSION = 50;
+
+/** Allowed upload types: extension -> content type it is served with. */
+export const MATERIAL_TYPES: Record<string, string> = {
+  pdf: 'application/pdf',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  txt: 'text/plain',
+  md: 'text/markdown',
+  csv: 'text/csv',
+  zip: 'application/zip',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  odt: 'application/vnd.oasis.opendocument.text',
+  odp: 'application/vnd.oasis.opendocument.presentation',
+  ods: 'application/vnd.oasis.opendocument.spreadsheet',
+};
+
+class PayloadTooLargeError extends AppError {
+  constructor(message: string) {
+    super('payload_too_large', message, 413);
+  }
+}
+
+const LinkBody = z.object({ title: z.string().trim().min(1).max(200), url: z.url().max(2000) });
+const MaterialParams = z.object({ id: z.uuid(), materialId: z.uuid() });
+
+export async function materialRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }): Promise<void> {
+  await app.register(fastifyMultipart, { limits: { fileSize: MATERIAL_MAX_BYTES, files: 1, fields: 5, fieldSize: 1000, parts: 10 } });
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { db, clock, config } = ctx;
+  const dirOf = (sessionId: string) => join(config.dataDir, 'materials', sessionId);
+
+  async function editable(who: AccessClaims, id: string): Promise<SessionRow> {
+    const session = await getSessionRow(db, id);
+    await assertCanView(db, who, session);
+    assertCanEdit(who, session);
+    return session;
+  }
+
+  async function save(who: AccessClaims, session: SessionRow, next: Material[], note: Record<string, unknown>): Promise<SessionRow> {
+    const now = clock.now();
+    return db.transaction(async (tx) => {
+      const [row] = await tx.update(sessions).set({ materials: next, updatedAt: now }).where(eq(sessions.id, session.id)).returning();
+      await recordHistory(tx, [{ sessionId: session.id, actorId: who.userId, action: 'materials_changed', after: note, at: now }]);
+      return row!;
+    });
+  }
+
+  function assertRoom(session: SessionRow): void {
+    if (session.materials.length >= MATERIALS_PER_SESSION) throw new ValidationError(`at most ${MATERIALS_PER_SESSION} materials per session`);
+  }
+
+  r.post(
+    '/api/sessions/:id/materials',
+    { schema: { tags: ['materials'], summary: 'Add a link to the session materials (host, admin)', params: IdParams, body: LinkBody }, onRequest: app.requireAuth },
+    async (request, reply) => {
+      const who = caller(request);
+      const session = await editable(who, request.params.id);
+      assertRoom(session);
+      const m: Material = { id: randomUUID(), kind: 'link', title: request.body.title, url: request.body.url };
+      const row = await save(who, session, [...session.materials, m], { added: m });
+      return reply.status(201).send(toSessionDto(row));
+    },
+  );
+
+  r.post(
+    '/api/sessions/:id/materials/files',
+    {
+      schema: {
+        tags: ['materials'],
+        summary: `Upload a file (multipart/form-data, field "file", optional field "title"; at most ${MATERIAL_MAX_BYTES / 1024 / 1024} MB; ${Object.keys(MATERIAL_TYPES).join(', ')})`,
+        params: IdParams,
+        consumes: ['multipart/form-data'],
+      },
+      onRequest: app.requireAuth,
+    },
+    async (request, reply) => {
+      const who = caller(request);
+      const session = await editable(who, request.params.id);
+      assertRoom(session);
+      if (!request.isMultipart()) throw new ValidationError('send multipart/form-data with a "file" field');
+      const file = await request.file();
+      if (!file) throw new ValidationError('no file in the upload');
+      const fileName = file.filename.replace(/[\\/\p{Cc}]/gu, '').slice(-200) || 'file';
+      const ext = /\.([a-z0-9]+)$/i.exec(fileName)?.[1]?.toLowerCase() ?? '';
+      const contentType = MATERIAL_TYPES[ext];
+      if (!contentType) {
+        file.file.resume();
+        throw new ValidationError(`file type .${ext || '?'} is not allowed (allowed: ${Object.keys(MATERIAL_TYPES).join(', ')})`);
+      }
+      const id = randomUUID();
+      await mkdir(dirOf(session.id), { recursive: true });
+      const path = join(dirOf(session.id), id);
+      await pipeline(file.file, createWriteStream(path));
+      if (file.file.truncated) {
+        await rm(path, { force: true });
+        throw new PayloadTooLargeError(`file is larger than ${MATERIAL_MAX_BYTES / 1024 / 1024} MB`);
+      }
+      const { size } = await stat(path);
+      const titleField = file.fields.title;
+      const title = titleField && 'value' in titleField && typeof titleField.value === 'string' && titleField.value.trim() ? titleField.value.trim().slice(0, 200) : fileName;
+      const m: Material = {
+        id,
+        kind: 'file',
+        title,
+        url: `/api/sessions/${session.id}/materials/${id}`,
+        fileName,
+        sizeBytes: size,
+        contentType,
+      };
+      try {
+        const row = await save(who, session, [...session.materials, m], { added: m });
+        return await reply.status(201).send(toSessionDto(row));
+      } catch (err) {
+        await rm(path, { force: true });
+        throw err;
+      }
+    },
+  );
+
+  r.get(
+    '/api/sessions/:id/materials/:materialId',
+    { schema: { tags: ['materials'], summary: 'Download an uploaded material (anyone who can view the session)', params: MaterialParams }, onRequest: app.requireAuth },
+    async (request, reply) => {
+      const session = await getSessionRow(db, request.params.id);
+      await assertCanView(db, caller(request), session);
+      const m = session.materials.find((x) => x.id === request.params.materialId && x.kind === 'file');
+      if (!m) throw new NotFoundError('Material not found');
+      const path = join(dirOf(session.id), request.params.materialId);
+      const { size } = await stat(path).catch(() => {
+        throw new NotFoundError('Material file is missing');
+      });
+      const name = (m.fileName ?? 'file').replace(/"/g, '');
+      return reply
+        .header('content-type', m.contentType ?? 'application/octet-stream')
+        .header('content-length', size)
+        .header('content-disposition', `attachment; filename="${name.replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`)
+        .header('x-content-type-options', 'nosniff')
+        .send(createReadStream(path));
+    },
+  );
+
+  r.delete(
+    '/api/sessions/:id/materials/:materialId',
+    { schema: { tags: ['materials'], summary: 'Remove a material (host, admin)', params: MaterialParams }, onRequest: app.requireAuth },
+    async (request) => {
+      const who = caller(request);
+      const session = await editable(who, request.params.id);
+      const m = session.materials.find((x) => x.id === request.params.materialId);
+      if (!m) throw new NotFoundError('Material not found');
+      const row = await save(who, session, session.materials.filter((x) => x !== m), { removed: m });
+      if (m.kind === 'file') await rm(join(dirOf(session.id), request.params.materialId), { force: true });
+      return toSessionDto(row);
+    },
+  );
+}

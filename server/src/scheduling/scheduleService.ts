@@ -1,0 +1,247 @@
+// Scheduling: create one-off sessions and series, reschedule, cancel, scoped edits, host
+// assignment, invitees. Each change is one transaction that also writes the audit history
+// and enqueues the notification event, and bumps SEQUENCE where invitees see the change.
+import { and, eq, gte, inArray, sql } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import { sessionCohosts, sessionInvitees, sessionSeries, sessions, type Executor, type Material } from '@lectern/db';
+import type { AccessClaims } from '../auth/tokens.js';
+import type { Clock } from '../clock.js';
+import { ConflictError, ValidationError } from '../errors.js';
+import { enqueueSessionEvent } from '../notifications/sessionEvents.js';
+import type { SessionRow } from '../sessions/sessionAccess.js';
+import type { SessionDeps } from '../sessions/sessionService.js';
+import { recordHistory, snapshot } from './historyLog.js';
+import { expandRRule, formatRRule, localToUtc } from './recurrence.js';
+
+export const SCOPES = ['one', 'following', 'all'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+type Insert = typeof sessions.$inferInsert;
+
+export interface CreateInput {
+  title: string;
+  description: string;
+  type: SessionRow['type'];
+  mode: SessionRow['mode'];
+  scheduledAt: Date;
+  durationMinutes: number;
+  timezone: string;
+  guestAccess: SessionRow['guestAccess'];
+  participantLimit?: number | undefined;
+  courseId?: string | undefined;
+  meetingUrl?: string | undefined;
+  priceCents: number;
+  currency: string;
+  materials: Material[];
+  hostId: string;
+  cohostIds: string[];
+  invitees: string[];
+  recurrence?: string | undefined;
+}
+
+async function insertChunked<T>(tx: Executor, rows: T[], insert: (tx: Executor, chunk: T[]) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500) await insert(tx, rows.slice(i, i + 500));
+}
+
+/** Creates a one-off session or a whole series; returns every occurrence in order. */
+export async function createScheduled(deps: SessionDeps, who: AccessClaims, input: CreateInput): Promise<SessionRow[]> {
+  const now = deps.clock.now();
+  const { recurrence, invitees, cohostIds, scheduledAt, ...fields } = input;
+  const expanded = recurrence ? expandRRule(recurrence, scheduledAt, input.timezone) : undefined;
+  const starts = expanded?.occurrences ?? [scheduledAt];
+  return deps.db.transaction(async (tx) => {
+    let seriesId: string | null = null;
+    if (expanded) {
+      const [series] = await tx
+        .insert(sessionSeries)
+        .values({
+          rrule: formatRRule(expanded.rule),
+          timezone: input.timezone,
+          dtstart: scheduledAt,
+          until: starts.at(-1)!,
+          occurrenceCount: starts.length,
+          createdBy: who.userId,
+        })
+        .returning();
+      seriesId = series!.id;
+    }
+    const values: Insert[] = starts.map((at) => ({ ...fields, seriesId, scheduledAt: at, createdAt: now, updatedAt: now }));
+    const rows: SessionRow[] = [];
+    await insertChunked(tx, values, async (t, chunk) => rows.push(...(await t.insert(sessions).values(chunk).returning())));
+    rows.sort((a, b) => a.scheduledAt.getTime() - b.scheduledAt.getTime());
+    const ids = rows.map((r) => r.id);
+    const inv = [...new Set(invitees)].flatMap((userId) => ids.map((sessionId) => ({ sessionId, userId })));
+    await insertChunked(tx, inv, (t, chunk) => t.insert(sessionInvitees).values(chunk));
+    const co = [...new Set(cohostIds)].filter((id) => id !== input.hostId).flatMap((userId) => ids.map((sessionId) => ({ sessionId, userId })));
+    await insertChunked(tx, co, (t, chunk) => t.insert(sessionCohosts).values(chunk));
+    await recordHistory(
+      tx,
+      rows.map((r) => ({ sessionId: r.id, actorId: who.userId, action: 'created' as const, after: snapshot(r, { recurrence: expanded ? formatRRule(expanded.rule) : null }), at: now })),
+    );
+    for (const r of rows) {
+      await enqueueSessionEvent(tx, { type: 'session.scheduled', sessionId: r.id, recipientIds: [...new Set(invitees)], actorId: who.userId });
+    }
+    return rows;
+  });
+}
+
+/** The occurrences a scoped change applies to (only still-scheduled ones for series scopes). */
+export async function scopeRows(tx: Executor, target: SessionRow, scope: Scope): Promise<SessionRow[]> {
+  if (scope === 'one' || !target.seriesId) return [target];
+  const rows = await tx
+    .select()
+    .from(sessions)
+    .where(
+      and(
+        eq(sessions.seriesId, target.seriesId),
+        eq(sessions.status, 'scheduled'),
+        scope === 'following' ? gte(sessions.scheduledAt, target.scheduledAt) : undefined,
+      ),
+    );
+  return rows.sort((a, b) => a.scheduledAt.getTime() - b.scheduledAt.getTime());
+}
+
+function assertScheduled(s: SessionRow, what: string): void {
+  if (s.status !== 'scheduled') throw new ConflictError(`Session is ${s.status} and cannot be ${what}`);
+}
+
+export async function rescheduleSession(
+  deps: SessionDeps,
+  who: AccessClaims,
+  target: SessionRow,
+  change: { scheduledAt: Date; timezone?: string | undefined; durationMinutes?: number | undefined; reason: string },
+): Promise<SessionRow> {
+  assertScheduled(target, 'rescheduled');
+  const now = deps.clock.now();
+  return deps.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(sessions)
+      .set({
+        scheduledAt: change.scheduledAt,
+        timezone: change.timezone ?? target.timezone,
+        durationMinutes: change.durationMinutes ?? target.durationMinutes,
+        sequence: sql`${sessions.sequence} + 1`,
+        updatedAt: now,
+      })
+      .where(and(eq(sessions.id, target.id), eq(sessions.status, 'scheduled')))
+      .returning();
+    if (!row) throw new ConflictError('Session changed meanwhile; reload and try again');
+    await recordHistory(tx, [{ sessionId: row.id, actorId: who.userId, action: 'rescheduled', reason: change.reason, before: snapshot(target), after: snapshot(row), at: now }]);
+    await enqueueSessionEvent(tx, { type: 'session.rescheduled', sessionId: row.id, previousStart: target.scheduledAt.toISOString(), reason: change.reason, actorId: who.userId });
+    return row;
+  });
+}
+
+export async function cancelSessions(deps: SessionDeps, who: AccessClaims, target: SessionRow, scope: Scope, reason: string): Promise<SessionRow[]> {
+  if (scope === 'one') assertScheduled(target, 'cancelled');
+  const now = deps.clock.now();
+  return deps.db.transaction(async (tx) => {
+    const rows = await scopeRows(tx, target, scope);
+    const out: SessionRow[] = [];
+    for (const before of rows) {
+      const [row] = await tx
+        .update(sessions)
+        .set({ status: 'cancelled', cancelReason: reason, sequence: sql`${sessions.sequence} + 1`, tokenCutoffAt: now, updatedAt: now })
+        .where(and(eq(sessions.id, before.id), eq(sessions.status, 'scheduled')))
+        .returning();
+      if (!row) continue;
+      await recordHistory(tx, [{ sessionId: row.id, actorId: who.userId, action: 'cancelled', reason, before: snapshot(before), after: snapshot(row), at: now }]);
+      await enqueueSessionEvent(tx, { type: 'session.cancelled', sessionId: row.id, reason, actorId: who.userId });
+      out.push(row);
+    }
+    if (!out.length) throw new ConflictError('Nothing to cancel: no scheduled occurrences in that scope');
+    return out;
+  });
+}
+
+export type Patch = Partial<Pick<Insert, 'title' | 'description' | 'type' | 'mode' | 'durationMinutes' | 'guestAccess' | 'participantLimit' | 'courseId' | 'meetingUrl' | 'priceCents' | 'currency'>> & {
+  /** New local wall time 'HH:MM' for each occurrence, in its own zone (a reschedule). */
+  localTime?: string | undefined;
+  reason?: string | undefined;
+};
+
+/** Sets a new wall-clock time of day on an instant's local date in `zone`. */
+export function atLocalTime(instant: Date, zone: string, hhmm: string): Date {
+  const [h, m] = hhmm.split(':').map(Number) as [number, number];
+  const d = DateTime.fromJSDate(instant, { zone });
+  return localToUtc({ year: d.year, month: d.month, day: d.day, hour: h, minute: m }, zone);
+}
+
+export async function updateSessions(deps: SessionDeps & { clock: Clock }, who: AccessClaims, target: SessionRow, scope: Scope, patch: Patch): Promise<SessionRow[]> {
+  const { localTime, reason, ...fields } = patch;
+  if (scope === 'one' && target.status !== 'scheduled' && (localTime || target.status !== 'live')) {
+    throw new ConflictError(`Session is ${target.status} and cannot be changed`);
+  }
+  if (Object.keys(fields).length === 0 && !localTime) throw new ValidationError('nothing to update');
+  const now = deps.clock.now();
+  return deps.db.transaction(async (tx) => {
+    const rows = await scopeRows(tx, target, scope);
+    const out: SessionRow[] = [];
+    for (const before of rows) {
+      const scheduledAt = localTime ? atLocalTime(before.scheduledAt, before.timezone, localTime) : undefined;
+      const [row] = await tx
+        .update(sessions)
+        .set({ ...fields, ...(scheduledAt ? { scheduledAt } : {}), sequence: sql`${sessions.sequence} + 1`, updatedAt: now })
+        .where(eq(sessions.id, before.id))
+        .returning();
+      if (!row) continue;
+      const moved = scheduledAt !== undefined && scheduledAt.getTime() !== before.scheduledAt.getTime();
+      await recordHistory(tx, [
+        { sessionId: row.id, actorId: who.userId, action: moved ? 'rescheduled' : 'updated', reason: reason ?? null, before: snapshot(before), after: snapshot(row), at: now },
+      ]);
+      if (moved) {
+        await enqueueSessionEvent(tx, { type: 'session.rescheduled', sessionId: row.id, previousStart: before.scheduledAt.toISOString(), ...(reason ? { reason } : {}), actorId: who.userId });
+      }
+      out.push(row);
+    }
+    return out;
+  });
+}
+
+export async function assignHost(deps: SessionDeps, who: AccessClaims, target: SessionRow, scope: Scope, hostId: string, reason?: string): Promise<SessionRow[]> {
+  const now = deps.clock.now();
+  return deps.db.transaction(async (tx) => {
+    const rows = scope === 'one' ? [target] : await scopeRows(tx, target, scope);
+    const out: SessionRow[] = [];
+    for (const before of rows) {
+      if (before.status === 'completed' || before.status === 'cancelled') continue;
+      const [row] = await tx
+        .update(sessions)
+        .set({ hostId, sequence: sql`${sessions.sequence} + 1`, updatedAt: now })
+        .where(eq(sessions.id, before.id))
+        .returning();
+      await tx.delete(sessionCohosts).where(and(eq(sessionCohosts.sessionId, before.id), eq(sessionCohosts.userId, hostId)));
+      await recordHistory(tx, [{ sessionId: before.id, actorId: who.userId, action: 'host_assigned', reason: reason ?? null, before: snapshot(before), after: snapshot(row!), at: now }]);
+      out.push(row!);
+    }
+    if (!out.length) throw new ConflictError('Session is over and its host cannot change');
+    return out;
+  });
+}
+
+export async function changeInvitees(
+  deps: SessionDeps,
+  who: AccessClaims,
+  target: SessionRow,
+  scope: Scope,
+  change: { add: string[]; remove: string[] },
+): Promise<SessionRow[]> {
+  const now = deps.clock.now();
+  return deps.db.transaction(async (tx) => {
+    const rows = await scopeRows(tx, target, scope);
+    const out: SessionRow[] = [];
+    for (const s of rows) {
+      const current = new Set((await tx.select({ id: sessionInvitees.userId }).from(sessionInvitees).where(eq(sessionInvitees.sessionId, s.id))).map((r) => r.id));
+      const added = [...new Set(change.add)].filter((id) => !current.has(id));
+      const removed = [...new Set(change.remove)].filter((id) => current.has(id));
+      if (!added.length && !removed.length) continue;
+      if (added.length) await tx.insert(sessionInvitees).values(added.map((userId) => ({ sessionId: s.id, userId })));
+      if (removed.length) await tx.delete(sessionInvitees).where(and(eq(sessionInvitees.sessionId, s.id), inArray(sessionInvitees.userId, removed)));
+      const [row] = await tx.update(sessions).set({ sequence: sql`${sessions.sequence} + 1`, updatedAt: now }).where(eq(sessions.id, s.id)).returning();
+      await recordHistory(tx, [{ sessionId: s.id, actorId: who.userId, action: 'invitees_changed', after: { added, removed }, at: now }]);
+      if (added.length && s.status === 'scheduled') await enqueueSessionEvent(tx, { type: 'session.scheduled', sessionId: s.id, recipientIds: added, actorId: who.userId });
+      out.push(row!);
+    }
+    return out;
+  });
+}
