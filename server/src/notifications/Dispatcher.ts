@@ -89,7 +89,11 @@ export class Dispatcher {
 
   /** Claims and delivers one batch. */
   async tick(): Promise<TickResult> {
-    const rows = await this.claim();
+    return this.deliverAll(await this.claim());
+  }
+
+  /** Delivers claimed rows, a few at a time. */
+  async deliverAll(rows: OutboxRow[]): Promise<TickResult> {
     const result: TickResult = { claimed: rows.length, sent: 0, retried: 0, dead: 0, skipped: 0 };
     let next = 0;
     const worker = async () => {
