@@ -1,0 +1,48 @@
+// Formatting for the attendance pages: times in a session's zone, percentages, statuses.
+import type { ReportStatus } from './attendanceApi.js';
+
+export function timeIn(iso: string | null, zone: string, withDate = false): string {
+  if (!iso) return '—';
+  return new Intl.DateTimeFormat(undefined, {
+    timeZone: zone,
+    ...(withDate ? { year: 'numeric', month: 'short', day: 'numeric' } : {}),
+    hour: '2-digit',
+    minute: '2-digit',
+    second: withDate ? undefined : '2-digit',
+  }).format(new Date(iso));
+}
+
+export function dateIn(iso: string, zone: string): string {
+  return new Intl.DateTimeFormat(undefined, { timeZone: zone, month: 'short', day: 'numeric' }).format(new Date(iso));
+}
+
+export const percent = (rate: number | null): string => (rate === null ? '—' : `${Math.round(rate * 100)}%`);
+
+export function money(cents: number, currency: string): string {
+  try {
+    return new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(cents / 100);
+  } catch {
+    return `${(cents / 100).toFixed(2)} ${currency}`;
+  }
+}
+
+export const STATUS_LABEL: Record<ReportStatus, string> = {
+  present: 'Present',
+  late: 'Late',
+  absent: 'Absent',
+  excused: 'Excused',
+  registered: 'Registered',
+  invited: 'Invited',
+  declined: 'Declined',
+};
+
+/** Fill colours shared by the table badges, the heatmap and the legends. */
+export const STATUS_COLOR: Record<ReportStatus, string> = {
+  present: '#2e8b57',
+  late: '#d99a1e',
+  absent: '#c8453c',
+  excused: '#6f7fa8',
+  registered: '#5b8fc7',
+  invited: '#b7c3d0',
+  declined: '#9aa3ad',
+};

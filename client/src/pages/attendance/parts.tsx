@@ -1,0 +1,85 @@
+// Pieces shared by the attendance pages: loading state, stat cards, status badges and a
+// date-range filter.
+import type { ComponentChildren } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { errorMessage } from '../../api.js';
+import type { Range, ReportStatus } from './attendanceApi.js';
+import { STATUS_COLOR, STATUS_LABEL } from './format.js';
+import './attendance.css';
+
+export type Loaded<T> = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; data: T };
+
+/** Loads `load()` whenever `deps` change; `reload()` fetches again. */
+export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): [Loaded<T>, () => void, (data: T) => void] {
+  const [value, setValue] = useState<Loaded<T>>({ state: 'loading' });
+  const [n, setN] = useState(0);
+  useEffect(() => {
+    let live = true;
+    load().then(
+      (data) => live && setValue({ state: 'ready', data }),
+      (err: unknown) => live && setValue({ state: 'error', message: errorMessage(err) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [...deps, n]);
+  return [value, () => setN((x) => x + 1), (data: T) => setValue({ state: 'ready', data })];
+}
+
+export function LoadState({ value }: { value: Loaded<unknown> }) {
+  if (value.state === 'loading') return <p role="status">Loading…</p>;
+  if (value.state === 'error')
+    return (
+      <p class="alert alert-error" role="alert">
+        {value.message}
+      </p>
+    );
+  return null;
+}
+
+export function Stats({ items, label }: { items: { label: string; value: ComponentChildren }[]; label: string }) {
+  return (
+    <dl class="stats" aria-label={label}>
+      {items.map((i) => (
+        <div class="stat" key={i.label}>
+          <dt>{i.label}</dt>
+          <dd>{i.value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+export function StatusBadge({ status }: { status: ReportStatus }) {
+  return (
+    <span class={`status status-${status}`} style={{ background: STATUS_COLOR[status] }}>
+      {STATUS_LABEL[status]}
+    </span>
+  );
+}
+
+export function RangeFilter({ value, onChange }: { value: Range; onChange: (r: Range) => void }) {
+  const [from, setFrom] = useState(value.from ?? '');
+  const [to, setTo] = useState(value.to ?? '');
+  return (
+    <form
+      class="range-filter"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onChange({ ...(from ? { from } : {}), ...(to ? { to } : {}) });
+      }}
+    >
+      <label>
+        From
+        <input type="date" value={from} onInput={(e) => setFrom(e.currentTarget.value)} />
+      </label>
+      <label>
+        To
+        <input type="date" value={to} onInput={(e) => setTo(e.currentTarget.value)} />
+      </label>
+      <button type="submit" class="btn btn-secondary btn-small">
+        Apply
+      </button>
+    </form>
+  );
+}
