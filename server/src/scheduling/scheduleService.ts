@@ -85,7 +85,7 @@ export async function createScheduled(deps: SessionDeps, who: AccessClaims, inpu
   });
 }
 
-/** The occurrences a scoped change applies to (only still-scheduled ones for series scopes). */
+/** The occurrences a scoped change applies to: for series scopes the still-scheduled ones (plus the target if live). */
 export async function scopeRows(tx: Executor, target: SessionRow, scope: Scope): Promise<SessionRow[]> {
   if (scope === 'one' || !target.seriesId) return [target];
   const rows = await tx
@@ -98,6 +98,8 @@ export async function scopeRows(tx: Executor, target: SessionRow, scope: Scope):
         scope === 'following' ? gte(sessions.scheduledAt, target.scheduledAt) : undefined,
       ),
     );
+  // The occurrence the change was made on belongs to its own scope even when it is live.
+  if (target.status === 'live' && !rows.some((r) => r.id === target.id)) rows.push(target);
   return rows.sort((a, b) => a.scheduledAt.getTime() - b.scheduledAt.getTime());
 }
 
