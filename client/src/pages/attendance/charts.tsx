@@ -12,6 +12,17 @@ function ticks(from: number, to: number, n: number): number[] {
   return Array.from({ length: n + 1 }, (_, i) => from + i * step);
 }
 
+const STEPS_MIN = [1, 2, 5, 10, 15, 30, 60, 120, 240];
+
+/** Round clock times (every 1, 2, 5, 10, 15, 30 … minutes) between from and to, at most 7. */
+export function timeTicks(from: number, to: number): number[] {
+  const span = Math.max(1, to - from);
+  const step = (STEPS_MIN.find((m) => span / (m * 60_000) <= 6) ?? 480) * 60_000;
+  const out: number[] = [];
+  for (let t = Math.ceil(from / step) * step; t <= to; t += step) out.push(t);
+  return out;
+}
+
 /** Head count over a session: how many distinct people were in the room, minute by minute. */
 export function HeadCountChart(props: { timeline: { at: string; count: number }[]; from: number; to: number; zone: string; title: string }) {
   const H = 200;
@@ -42,7 +53,7 @@ export function HeadCountChart(props: { timeline: { at: string; count: number }[
           </text>
         </g>
       ))}
-      {ticks(from, to, 6).map((t) => (
+      {timeTicks(from, to).map((t) => (
         <text key={t} class="chart-label" x={x(t)} y={H - 8} text-anchor="middle">
           {timeIn(new Date(t).toISOString(), props.zone).slice(0, 5)}
         </text>
@@ -124,9 +135,9 @@ export interface HeatmapRow {
 
 /** Rows (students) by columns (sessions), each cell coloured by attendance status. */
 export function Heatmap(props: { rows: HeatmapRow[]; columns: string[]; title: string }) {
-  const cell = 22;
+  const cell = 26;
   const gap = 3;
-  const labelW = 150;
+  const labelW = 160;
   const headH = 44;
   const width = labelW + props.columns.length * (cell + gap) + 8;
   const height = headH + props.rows.length * (cell + gap) + 4;
