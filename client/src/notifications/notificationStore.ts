@@ -1,0 +1,103 @@
+// The signed-in user's notification center: the latest notifications and the unread
+// count, loaded over REST and kept live over the /user socket (no reload needed).
+import { io, type Socket } from 'socket.io-client';
+import { authStore, authToken, refreshAccess } from '../auth.js';
+import { Store } from '../store.js';
+import { notificationsApi, type AppNotification } from './notificationsApi.js';
+
+export interface CenterState {
+  items: AppNotification[];
+  unread: number;
+  loaded: boolean;
+  connected: boolean;
+  /** The newest urgent alert that arrived live (shown as a banner until dismissed). */
+  alert: AppNotification | null;
+}
+
+const EMPTY: CenterState = { items: [], unread: 0, loaded: false, connected: false, alert: null };
+export const centerStore = new Store<CenterState>(EMPTY);
+
+const PAGE = 30;
+let socket: Socket | null = null;
+let userId: string | null = null;
+
+async function load(): Promise<void> {
+  const [items, { count }] = await Promise.all([notificationsApi.list({ limit: PAGE }), notificationsApi.unreadCount()]);
+  centerStore.update((s) => ({ ...s, items, unread: count, loaded: true }));
+}
+
+function received(n: { id: string; type: string; title: string; body: string; urgent: boolean; createdAt: string; link?: string }): void {
+  const item: AppNotification = { ...n, link: n.link ?? null, read: false };
+  centerStore.update((s) =>
+    s.items.some((x) => x.id === item.id)
+      ? s
+      : { ...s, items: [item, ...s.items].slice(0, 100), unread: s.unread + 1, alert: item.urgent ? item : s.alert },
+  );
+}
+
+function connect(): void {
+  socket = io('/user', {
+    // A function, so every reconnect presents the current (refreshed) token.
+    auth: (cb) => cb({ token: authToken() ?? '' }),
+    transports: ['websocket', 'polling'],
+  });
+  socket.on('connect', () => {
+    centerStore.update((s) => ({ ...s, connected: true }));
+    // Catch up on anything that arrived while disconnected.
+    void load().catch(() => undefined);
+  });
+  socket.on('disconnect', () => centerStore.update((s) => ({ ...s, connected: false })));
+  socket.on('connect_error', (err) => {
+    if (err.message === 'unauthorized') {
+      void refreshAccess().then((ok) => {
+        if (ok) socket?.connect();
+      });
+    }
+  });
+  socket.on('notification', received);
+}
+
+function stop(): void {
+  socket?.close();
+  socket = null;
+  centerStore.set(EMPTY);
+}
+
+/** Follows sign-in and sign-out: connects for the signed-in user. Idempotent. */
+export function startNotificationCenter(): void {
+  const sync = () => {
+    const user = authStore.get().user;
+    if ((user?.id ?? null) === userId) return;
+    stop();
+    userId = user?.id ?? null;
+    if (user) connect();
+  };
+  if (started) return;
+  started = true;
+  authStore.subscribe(sync);
+  sync();
+}
+let started = false;
+
+export async function markRead(id: string): Promise<void> {
+  const was = centerStore.get().items.find((n) => n.id === id);
+  if (!was || was.read) return;
+  centerStore.update((s) => ({ ...s, items: s.items.map((n) => (n.id === id ? { ...n, read: true } : n)), unread: Math.max(0, s.unread - 1) }));
+  await notificationsApi.markRead(id);
+}
+
+export async function markAllRead(): Promise<void> {
+  centerStore.update((s) => ({ ...s, items: s.items.map((n) => ({ ...n, read: true })), unread: 0 }));
+  await notificationsApi.markAllRead();
+}
+
+export function dismissAlert(): void {
+  centerStore.update((s) => ({ ...s, alert: null }));
+}
+
+export async function loadMore(): Promise<void> {
+  const last = centerStore.get().items.at(-1);
+  if (!last) return;
+  const more = await notificationsApi.list({ limit: PAGE, before: last.id });
+  centerStore.update((s) => ({ ...s, items: [...s.items, ...more.filter((m) => !s.items.some((x) => x.id === m.id))] }));
+}
