@@ -3,8 +3,31 @@
 // opens /j/CODE, enters a name, presses Join, and we time from the moment the browser
 // sends POST /api/join until the guest's page has decoded a frame of the host's video.
 // Usage: npx tsx --conditions=lectern-source scripts/bench/join-latency.ts [joins=12]
-import type { Request } from 'playwright-core';
 import { launchBrowser, newPage, remoteStats, startServer } from '../e2e/support.js';
+
+// Injected as a string: tsx would otherwise add helpers the page does not have.
+const PROBE = `(() => {
+  const w = window;
+  w.__joinSentAt = 0;
+  w.__firstVideoAt = 0;
+  const realFetch = window.fetch.bind(window);
+  window.fetch = (input, init) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    if (w.__joinSentAt === 0 && new URL(url, location.href).pathname === '/api/join') w.__joinSentAt = performance.now();
+    return realFetch(input, init);
+  };
+  const tick = async () => {
+    if (w.__joinSentAt > 0 && w.__lectern) {
+      const s = await w.__lectern.stats();
+      if (s.consumers.some((c) => c.kind === 'video' && c.framesDecoded > 0)) {
+        w.__firstVideoAt = performance.now();
+        return;
+      }
+    }
+    setTimeout(tick, 10);
+  };
+  tick();
+})()`;
 
 const joins = Math.max(10, Number(process.argv[2] ?? 12));
 
@@ -36,23 +59,15 @@ async function main(): Promise<void> {
       const g = await newPage(browser);
       await g.page.goto(`${server.url}/j/${code}`);
       await g.page.getByLabel('Your name').fill(`Guest ${i + 1}`);
-      let sentAt = 0;
-      const onRequest = (r: Request) => {
-        if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/join') sentAt = performance.now();
-      };
-      g.page.on('request', onRequest);
+      // Both instants are taken in the page, on its own clock: when fetch() is called for
+      // POST /api/join, and when the first remote video frame is decoded (polled every 10 ms).
+      await g.page.evaluate(PROBE);
       await g.page.getByRole('button', { name: 'Join', exact: true }).click();
-      await g.page.waitForFunction(
-        async () => {
-          const w = window as unknown as { __lectern?: { stats: () => Promise<{ consumers: { kind: string; framesDecoded: number }[] }> } };
-          if (!w.__lectern) return false;
-          const s = await w.__lectern.stats();
-          return s.consumers.some((c) => c.kind === 'video' && c.framesDecoded > 0);
-        },
-        undefined,
-        { polling: 10, timeout: 30_000 },
-      );
-      const ms = performance.now() - sentAt;
+      await g.page.waitForFunction(() => (window as unknown as { __firstVideoAt: number }).__firstVideoAt > 0, undefined, { timeout: 30_000 });
+      const ms = await g.page.evaluate(() => {
+        const w = window as unknown as { __joinSentAt: number; __firstVideoAt: number };
+        return w.__firstVideoAt - w.__joinSentAt;
+      });
       samples.push(ms);
       console.log(`join ${String(i + 1).padStart(2)}: ${ms.toFixed(0)} ms (remote consumers: ${(await remoteStats(g.page)).length})`);
       await g.context.close();

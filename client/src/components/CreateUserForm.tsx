@@ -1,0 +1,90 @@
+import { useState } from 'preact/hooks';
+import { api, errorMessage } from '../api.js';
+import { USER_ROLES, type User, type UserRole } from '../types.js';
+import { Alert } from './Alert.js';
+
+const ROLE_LABEL: Record<UserRole, string> = { admin: 'Admin', teacher: 'Teacher', mentor: 'Mentor', student: 'Student' };
+
+/** POST /api/users { email, name, password, role }. */
+export function CreateUserForm({ onCreated }: { onCreated: (user: User) => void }) {
+  const [name, setName] = useState('');
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [role, setRole] = useState<UserRole>('student');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+
+  const onSubmit = async (e: Event) => {
+    e.preventDefault();
+    setError(null);
+    setDone(null);
+    if (!name.trim() || !email.trim()) {
+      setError('Enter a name and an email address.');
+      return;
+    }
+    if (password.length < 10) {
+      setError('The password must be at least 10 characters.');
+      return;
+    }
+    setBusy(true);
+    try {
+      const user = await api.post<User>('/api/users', { email: email.trim(), name: name.trim(), password, role });
+      onCreated(user);
+      setDone(`Created ${user.name} (${ROLE_LABEL[user.role]}).`);
+      setName('');
+      setEmail('');
+      setPassword('');
+    } catch (err) {
+      setError(`Could not create the user: ${errorMessage(err)}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form class="stack" onSubmit={onSubmit} noValidate aria-labelledby="new-user-heading">
+      <h3 id="new-user-heading">Create a user</h3>
+      <div class="field">
+        <label for="u-name">Name</label>
+        <input id="u-name" autocomplete="off" value={name} onInput={(e) => setName(e.currentTarget.value)} />
+      </div>
+      <div class="field">
+        <label for="u-email">Email</label>
+        <input id="u-email" type="email" autocomplete="off" value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
+      </div>
+      <div class="field">
+        <label for="u-password">Initial password</label>
+        <input
+          id="u-password"
+          type="password"
+          autocomplete="new-password"
+          minLength={10}
+          aria-describedby="u-password-hint"
+          value={password}
+          onInput={(e) => setPassword(e.currentTarget.value)}
+        />
+        <span id="u-password-hint" class="muted small">
+          At least 10 characters.
+        </span>
+      </div>
+      <div class="field">
+        <label for="u-role">Role</label>
+        <select id="u-role" value={role} onChange={(e) => setRole(e.currentTarget.value as UserRole)}>
+          {USER_ROLES.map((r) => (
+            <option key={r} value={r}>
+              {ROLE_LABEL[r]}
+            </option>
+          ))}
+        </select>
+      </div>
+      {error && <Alert tone="error">{error}</Alert>}
+      {done && <Alert tone="success">{done}</Alert>}
+      <div>
+        <button type="submit" class="btn btn-primary" disabled={busy}>
+          {busy ? 'Creating…' : 'Create user'}
+        </button>
+      </div>
+    </form>
+  );
+}

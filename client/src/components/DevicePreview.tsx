@@ -1,0 +1,77 @@
+import { useEffect, useRef } from 'preact/hooks';
+import type { Preview } from '../media/usePreviewMedia.js';
+import { Alert } from './Alert.js';
+import { Icon } from './icons.js';
+import { MicLevel } from './MicLevel.js';
+
+const deviceLabel = (d: MediaDeviceInfo, i: number, kind: string) => d.label || `${kind} ${i + 1}`;
+
+/** Camera and microphone preview with device selects and on/off toggles. */
+export function DevicePreview({ preview }: { preview: Preview }) {
+  const video = useRef<HTMLVideoElement>(null);
+  const { stream, cameraOn, micOn, cameras, mics, cameraId, micId, starting, problems } = preview;
+  const videoTrack = stream?.getVideoTracks()[0] ?? null;
+  const audioTrack = stream?.getAudioTracks()[0] ?? null;
+
+  useEffect(() => {
+    const el = video.current;
+    if (!el) return;
+    el.srcObject = videoTrack ? new MediaStream([videoTrack]) : null;
+  }, [videoTrack]);
+
+  return (
+    <section class="preview" aria-labelledby="preview-heading">
+      <h2 id="preview-heading" class="visually-hidden">
+        Camera and microphone preview
+      </h2>
+      <div class="preview-stage">
+        <video ref={video} class="mirror" muted autoplay playsInline aria-label="Your camera preview" />
+        {(!videoTrack || !cameraOn) && (
+          <div class="preview-empty" aria-hidden="true">
+            {starting ? 'Starting camera…' : 'Camera is off'}
+          </div>
+        )}
+      </div>
+      <div class="preview-controls">
+        <button type="button" class="toggle" aria-pressed={micOn} onClick={() => void preview.setMicOn(!micOn)} disabled={starting}>
+          <Icon name={micOn ? 'mic' : 'micOff'} />
+          <span>Microphone</span>
+        </button>
+        <button type="button" class="toggle" aria-pressed={cameraOn} onClick={() => void preview.setCameraOn(!cameraOn)} disabled={starting}>
+          <Icon name={cameraOn ? 'camera' : 'cameraOff'} />
+          <span>Camera</span>
+        </button>
+        {micOn && audioTrack && <MicLevel track={audioTrack} />}
+      </div>
+      <div class="field-row">
+        <div class="field">
+          <label for="cam-select">Camera device</label>
+          <select id="cam-select" value={cameraId} disabled={cameras.length === 0} onChange={(e) => void preview.chooseCamera(e.currentTarget.value)}>
+            {cameras.length === 0 && <option value="">No camera available</option>}
+            {cameras.map((d, i) => (
+              <option key={d.deviceId} value={d.deviceId}>
+                {deviceLabel(d, i, 'Camera')}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="mic-select">Microphone device</label>
+          <select id="mic-select" value={micId} disabled={mics.length === 0} onChange={(e) => void preview.chooseMic(e.currentTarget.value)}>
+            {mics.length === 0 && <option value="">No microphone available</option>}
+            {mics.map((d, i) => (
+              <option key={d.deviceId} value={d.deviceId}>
+                {deviceLabel(d, i, 'Microphone')}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      {problems.map((p) => (
+        <Alert key={p} tone="warn">
+          {p}
+        </Alert>
+      ))}
+    </section>
+  );
+}

@@ -1,0 +1,65 @@
+import { authStore, logout } from '../auth.js';
+import { locationStore, navigate } from '../router.js';
+import { ROUTES } from '../routes.js';
+import { useStore } from '../store.js';
+import { Link } from './Link.js';
+
+const ROLE_LABEL = { admin: 'Admin', teacher: 'Teacher', mentor: 'Mentor', student: 'Student' } as const;
+
+/** "Lectern", the nav links for this role, the user's name and Sign out. */
+export function Header() {
+  const { user } = useStore(authStore);
+  const { path } = useStore(locationStore);
+  const links = user
+    ? ROUTES.filter((r) => r.nav && (!r.nav.roles || r.nav.roles.includes(user.role)))
+    : [];
+
+  const signOut = async () => {
+    await logout();
+    navigate('/login', { replace: true });
+  };
+
+  return (
+    <header class="app-header">
+      <div class="app-header-inner">
+        <Link href={user ? '/' : '/login'} class="brand">
+          <span class="brand-mark" aria-hidden="true">
+            L
+          </span>
+          Lectern
+        </Link>
+        {links.length > 1 && (
+          <nav aria-label="Main">
+            <ul class="nav-links">
+              {links.map((r) => (
+                <li key={r.path}>
+                  <Link href={r.path} aria-current={path === r.path ? 'page' : undefined}>
+                    {r.nav?.label}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        )}
+        <div class="header-user">
+          {user ? (
+            <>
+              <span class="user-name">
+                {user.name} <span class="user-role">{ROLE_LABEL[user.role]}</span>
+              </span>
+              <button type="button" class="btn btn-ghost" onClick={signOut}>
+                Sign out
+              </button>
+            </>
+          ) : (
+            path !== '/login' && (
+              <Link href={`/login?next=${encodeURIComponent(path)}`} class="btn btn-ghost">
+                Sign in
+              </Link>
+            )
+          )}
+        </div>
+      </div>
+    </header>
+  );
+}

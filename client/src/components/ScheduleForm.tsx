@@ -1,0 +1,118 @@
+import { useMemo, useState } from 'preact/hooks';
+import { errorMessage } from '../api.js';
+import { createSession } from '../sessions.js';
+import { browserTimeZone, formatWhen, timeZones, wallTimeNow, wallTimeToIso } from '../time.js';
+import type { GuestAccess, Session } from '../types.js';
+import { Alert } from './Alert.js';
+
+interface ScheduleFormProps {
+  onCreated: (session: Session) => void;
+}
+
+/** "Schedule a session": title, wall-clock start in a time zone, duration, guest access. */
+export function ScheduleForm({ onCreated }: ScheduleFormProps) {
+  const zones = useMemo(timeZones, []);
+  const [title, setTitle] = useState('');
+  const [timezone, setTimezone] = useState(browserTimeZone);
+  const [when, setWhen] = useState(() => wallTimeNow(browserTimeZone(), 60));
+  const [duration, setDuration] = useState(60);
+  const [guestAccess, setGuestAccess] = useState<GuestAccess>('lobby');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+
+  const onSubmit = async (e: Event) => {
+    e.preventDefault();
+    setError(null);
+    setDone(null);
+    if (!title.trim()) {
+      setError('Give the session a title.');
+      return;
+    }
+    let scheduledAt: string;
+    try {
+      scheduledAt = wallTimeToIso(when, timezone);
+    } catch {
+      setError('Choose a date and start time.');
+      return;
+    }
+    if (!Number.isInteger(duration) || duration < 5 || duration > 24 * 60) {
+      setError('Duration must be between 5 and 1440 minutes.');
+      return;
+    }
+    setBusy(true);
+    try {
+      const session = await createSession({ title: title.trim(), scheduledAt, durationMinutes: duration, timezone, guestAccess });
+      onCreated(session);
+      setDone(`Scheduled “${session.title}” for ${formatWhen(session.scheduledAt, session.timezone)}.`);
+      setTitle('');
+    } catch (err) {
+      setError(`Could not schedule the session: ${errorMessage(err)}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form class="card stack" onSubmit={onSubmit} noValidate aria-labelledby="schedule-heading">
+      <h2 id="schedule-heading">Schedule a session</h2>
+      <div class="field">
+        <label for="s-title">Title</label>
+        <input id="s-title" required maxLength={200} value={title} onInput={(e) => setTitle(e.currentTarget.value)} />
+      </div>
+      <div class="field-row">
+        <div class="field field-when">
+          <label for="s-when">Date and start time</label>
+          <input id="s-when" type="datetime-local" required value={when} onInput={(e) => setWhen(e.currentTarget.value)} />
+        </div>
+        <div class="field field-narrow">
+          <label for="s-duration">Duration (minutes)</label>
+          <input
+            id="s-duration"
+            type="number"
+            min={5}
+            max={1440}
+            step={5}
+            required
+            value={duration}
+            onInput={(e) => setDuration(Number(e.currentTarget.value))}
+          />
+        </div>
+      </div>
+      <div class="field">
+        <label for="s-tz">Time zone</label>
+        <select id="s-tz" value={timezone} onChange={(e) => setTimezone(e.currentTarget.value)}>
+          {zones.map((z) => (
+            <option key={z} value={z}>
+              {z.replaceAll('_', ' ')}
+            </option>
+          ))}
+        </select>
+      </div>
+      <fieldset class="field">
+        <legend>Guest access</legend>
+        <label class="radio">
+          <input
+            type="radio"
+            name="guestAccess"
+            value="lobby"
+            checked={guestAccess === 'lobby'}
+            onChange={() => setGuestAccess('lobby')}
+          />
+          Lobby — I let guests in
+        </label>
+        <label class="radio">
+          <input type="radio" name="guestAccess" value="open" checked={guestAccess === 'open'} onChange={() => setGuestAccess('open')} />
+          Open — guests with a code enter directly
+        </label>
+      </fieldset>
+      {error && <Alert tone="error">{error}</Alert>}
+      {done && <Alert tone="success">{done}</Alert>}
+      <div>
+        <button type="submit" class="btn btn-primary" disabled={busy}>
+          {busy ? 'Scheduling…' : 'Schedule session'}
+        </button>
+      </div>
+    </form>
+  );
+}

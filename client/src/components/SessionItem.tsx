@@ -1,0 +1,100 @@
+import { useState } from 'preact/hooks';
+import { errorMessage } from '../api.js';
+import { enterRoom } from '../enterRoom.js';
+import { bucketOf, createCode, endSession, startSession } from '../sessions.js';
+import { formatWhen } from '../time.js';
+import type { JoinCode, Session } from '../types.js';
+import { Alert } from './Alert.js';
+import { JoinCodeBox } from './JoinCodeBox.js';
+
+interface SessionItemProps {
+  session: Session;
+  userName: string;
+  onChange: (session: Session) => void;
+}
+
+const STATUS_LABEL: Record<Session['status'], string> = {
+  scheduled: 'Scheduled',
+  live: 'Live',
+  completed: 'Ended',
+  cancelled: 'Cancelled',
+};
+
+/** One session in the teacher hub with its actions. */
+export function SessionItem({ session, userName, onChange }: SessionItemProps) {
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [code, setCode] = useState<JoinCode | null>(null);
+  const bucket = bucketOf(session);
+  const live = session.status === 'live';
+  const titleId = `session-${session.id}-title`;
+
+  const run = async (what: string, fn: () => Promise<void>) => {
+    setBusy(what);
+    setError(null);
+    try {
+      await fn();
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const start = () =>
+    run('start', async () => {
+      const s = await startSession(session.id);
+      onChange(s ?? { ...session, status: 'live' });
+    });
+  const end = () =>
+    run('end', async () => {
+      const s = await endSession(session.id);
+      onChange(s ?? { ...session, status: 'completed' });
+      setCode(null);
+    });
+  const open = () => run('open', () => enterRoom(session.id, userName));
+  const makeCode = () =>
+    run('code', async () => {
+      setCode(await createCode(session.id));
+    });
+
+  return (
+    <li class={`session-item ${live ? 'is-live' : ''}`} aria-labelledby={titleId}>
+      <div class="session-main">
+        <h3 id={titleId} class="session-title">
+          {session.title}
+        </h3>
+        <p class="session-meta">
+          <span class={`badge badge-${session.status}`}>{STATUS_LABEL[session.status]}</span>
+          <span>{formatWhen(session.scheduledAt, session.timezone)}</span>
+          <span class="sep">{session.durationMinutes} min</span>
+          <span class="sep">{session.guestAccess === 'open' ? 'Guests enter directly' : 'Guests wait in the lobby'}</span>
+        </p>
+      </div>
+      {bucket !== 'past' && (
+        <div class="session-actions">
+          {session.status === 'scheduled' && (
+            <button type="button" class="btn btn-primary" onClick={start} disabled={busy !== null}>
+              {busy === 'start' ? 'Starting…' : 'Start'}
+            </button>
+          )}
+          {live && (
+            <button type="button" class="btn btn-primary" onClick={open} disabled={busy !== null}>
+              {busy === 'open' ? 'Opening…' : 'Open room'}
+            </button>
+          )}
+          <button type="button" class="btn btn-secondary" onClick={makeCode} disabled={busy !== null}>
+            {busy === 'code' ? 'Creating…' : 'Create join code'}
+          </button>
+          {live && (
+            <button type="button" class="btn btn-danger-outline" onClick={end} disabled={busy !== null}>
+              {busy === 'end' ? 'Ending…' : 'End'}
+            </button>
+          )}
+        </div>
+      )}
+      {error && <Alert tone="error">{error}</Alert>}
+      {code && <JoinCodeBox code={code} />}
+    </li>
+  );
+}

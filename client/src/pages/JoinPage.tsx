@@ -1,0 +1,135 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, errorMessage } from '../api.js';
+import { authStore } from '../auth.js';
+import { Alert } from '../components/Alert.js';
+import { DevicePreview } from '../components/DevicePreview.js';
+import { usePreviewMedia } from '../media/usePreviewMedia.js';
+import { handOffStream, savePass, savePrefs } from '../roomPass.js';
+import { navigate, type Params } from '../router.js';
+import { joinWithCode } from '../sessions.js';
+import { useStore } from '../store.js';
+
+const NAME_KEY = 'lectern.displayName';
+
+function storedName(): string {
+  try {
+    return sessionStorage.getItem(NAME_KEY) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+/** `/j/:code`: name, camera and microphone preview, Join. */
+export function JoinPage({ params }: { params: Params }) {
+  const code = (params.code ?? '').trim();
+  const { user } = useStore(authStore);
+  const preview = usePreviewMedia();
+  const [name, setName] = useState(() => user?.name ?? storedName());
+  const [error, setError] = useState<string | null>(null);
+  const [retryUntil, setRetryUntil] = useState(0);
+  const [now, setNow] = useState(() => Date.now());
+  const [busy, setBusy] = useState(false);
+  const nameRef = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    if (!name && user?.name) setName(user.name);
+  }, [user, name]);
+
+  useEffect(() => nameRef.current?.focus(), []);
+
+  // Count down a rate-limit wait.
+  useEffect(() => {
+    if (retryUntil <= Date.now()) return;
+    const t = setInterval(() => {
+      setNow(Date.now());
+      if (Date.now() >= retryUntil) clearInterval(t);
+    }, 1000);
+    return () => clearInterval(t);
+  }, [retryUntil]);
+
+  const waitSeconds = Math.max(0, Math.ceil((retryUntil - now) / 1000));
+  const rateMessage = waitSeconds > 0 ? `Too many attempts, try again in ${waitSeconds} seconds.` : null;
+
+  const onSubmit = async (e: Event) => {
+    e.preventDefault();
+    const displayName = name.trim();
+    if (!displayName) {
+      setError('Enter your name so others know who you are.');
+      nameRef.current?.focus();
+      return;
+    }
+    if (waitSeconds > 0) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await joinWithCode(code, displayName);
+      try {
+        sessionStorage.setItem(NAME_KEY, displayName);
+      } catch {
+        // Storage disabled.
+      }
+      savePass({ sessionId: res.sessionId, roomToken: res.roomToken, displayName });
+      savePrefs({
+        mic: preview.micOn,
+        camera: preview.cameraOn,
+        ...(preview.micId ? { micDeviceId: preview.micId } : {}),
+        ...(preview.cameraId ? { cameraDeviceId: preview.cameraId } : {}),
+      });
+      handOffStream(preview.release());
+      navigate(`/room/${encodeURIComponent(res.sessionId)}`);
+    } catch (err) {
+      setBusy(false);
+      if (err instanceof ApiError && err.status === 404) {
+        setError('This code is not valid or has expired.');
+      } else if (err instanceof ApiError && err.status === 429) {
+        const seconds = err.retryAfter ?? 60;
+        setRetryUntil(Date.now() + seconds * 1000);
+        setNow(Date.now());
+      } else if (err instanceof ApiError && err.status === 400) {
+        setError(`Check your name: ${err.message}`);
+      } else {
+        setError(`Could not join: ${errorMessage(err)}`);
+      }
+    }
+  };
+
+  return (
+    <div class="join-page">
+      <div class="page-head">
+        <h1>Join a session</h1>
+        <p class="muted">
+          Code <strong class="code-inline">{code}</strong> · check your camera and microphone, then join.
+        </p>
+      </div>
+      <div class="join-grid">
+        <DevicePreview preview={preview} />
+        <form class="card stack join-form" onSubmit={onSubmit} noValidate>
+          <div class="field">
+            <label for="display-name">Your name</label>
+            <input
+              ref={nameRef}
+              id="display-name"
+              name="displayName"
+              autocomplete="name"
+              maxLength={80}
+              required
+              value={name}
+              onInput={(e) => setName(e.currentTarget.value)}
+            />
+          </div>
+          {error && <Alert tone="error">{error}</Alert>}
+          {rateMessage && <Alert tone="error">{rateMessage}</Alert>}
+          <button type="submit" class="btn btn-primary btn-large btn-block" disabled={busy || waitSeconds > 0}>
+            Join
+          </button>
+          <p class="muted small">
+            {preview.micOn || preview.cameraOn
+              ? `You will join with your ${[preview.micOn && 'microphone', preview.cameraOn && 'camera'].filter(Boolean).join(' and ')} on.`
+              : 'You will join with your camera and microphone off. You can turn them on in the room.'}{' '}
+            The host may need to let you in.
+          </p>
+        </form>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,102 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError } from '../api.js';
+import { login } from '../auth.js';
+import { Alert } from '../components/Alert.js';
+import { JoinCodeForm } from '../components/JoinCodeForm.js';
+import { locationStore, navigate } from '../router.js';
+
+function loginError(err: unknown): string {
+  if (err instanceof ApiError) {
+    if (err.status === 401) return 'Wrong email or password.';
+    if (err.status === 429) {
+      return err.retryAfter
+        ? `Too many sign-in attempts. Try again in ${err.retryAfter} seconds.`
+        : 'Too many sign-in attempts. Try again later.';
+    }
+    if (err.status === 400) return 'Enter a valid email address and your password.';
+    if (err.status === 0) return err.message;
+    return `Sign-in failed: ${err.message}`;
+  }
+  return 'Sign-in failed. Try again.';
+}
+
+/** Only same-site paths are allowed as the post-login destination. */
+function safeNext(): string {
+  const next = locationStore.get().search.get('next');
+  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : '/';
+}
+
+export function LoginPage() {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const emailRef = useRef<HTMLInputElement>(null);
+
+  useEffect(() => emailRef.current?.focus(), []);
+
+  const onSubmit = async (e: Event) => {
+    e.preventDefault();
+    if (!email.trim() || !password) {
+      setError('Enter your email and password.');
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      await login(email.trim(), password);
+      navigate(safeNext(), { replace: true });
+    } catch (err) {
+      setError(loginError(err));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main id="main" class="auth-page">
+      <div class="auth-card card">
+        <p class="brand brand-large" aria-hidden="true">
+          <span class="brand-mark">L</span> Lectern
+        </p>
+        <h1>Sign in</h1>
+        <p class="muted">Sign in to schedule, start and join your sessions.</p>
+        <form onSubmit={onSubmit} noValidate aria-describedby={error ? 'login-error' : undefined}>
+          <div class="field">
+            <label for="login-email">Email</label>
+            <input
+              ref={emailRef}
+              id="login-email"
+              type="email"
+              name="email"
+              autocomplete="username"
+              required
+              value={email}
+              onInput={(e) => setEmail(e.currentTarget.value)}
+            />
+          </div>
+          <div class="field">
+            <label for="login-password">Password</label>
+            <input
+              id="login-password"
+              type="password"
+              name="password"
+              autocomplete="current-password"
+              required
+              value={password}
+              onInput={(e) => setPassword(e.currentTarget.value)}
+            />
+          </div>
+          {error && (
+            <div id="login-error">
+              <Alert tone="error">{error}</Alert>
+            </div>
+          )}
+          <button type="submit" class="btn btn-primary btn-block" disabled={busy}>
+            {busy ? 'Signing in…' : 'Sign in'}
+          </button>
+        </form>
+        <JoinCodeForm />
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,60 @@
+import { Icon } from '../components/icons.js';
+import type { RoomClient } from './RoomClient.js';
+import type { RoomSnapshot } from './roomTypes.js';
+
+interface ControlBarProps {
+  client: RoomClient;
+  snap: RoomSnapshot;
+  panelOpen: boolean;
+  onTogglePanel: () => void;
+}
+
+/** Microphone, Camera, Share screen, Participants, Leave, and End session for hosts. */
+export function ControlBar({ client, snap, panelOpen, onTogglePanel }: ControlBarProps) {
+  const { local } = snap;
+  const joined = snap.phase === 'joined';
+  const waiting = snap.lobby.length;
+  return (
+    <div class="control-bar" role="toolbar" aria-label="Call controls">
+      <div class="control-group">
+        <button type="button" class="ctl ctl-av" aria-pressed={local.micOn} onClick={() => void client.toggleMic()}>
+          <Icon name={local.micOn ? 'mic' : 'micOff'} />
+          <span class="ctl-label">Microphone</span>
+        </button>
+        <button type="button" class="ctl ctl-av" aria-pressed={local.cameraOn} onClick={() => void client.toggleCamera()}>
+          <Icon name={local.cameraOn ? 'camera' : 'cameraOff'} />
+          <span class="ctl-label">Camera</span>
+        </button>
+        {local.canShareScreen && (
+          <button type="button" class="ctl" aria-pressed={local.screenOn} onClick={() => void client.toggleScreen()} disabled={!joined && !local.screenOn}>
+            <Icon name="screen" />
+            <span class="ctl-label">Share screen</span>
+          </button>
+        )}
+        <button type="button" class="ctl" aria-expanded={panelOpen} aria-controls={panelOpen ? "room-panel" : undefined} onClick={onTogglePanel}>
+          <Icon name="people" />
+          <span class="ctl-label">Participants</span>
+          {snap.isHost && waiting > 0 ? (
+            <span class="ctl-badge">{waiting} waiting</span>
+          ) : (
+            <span class="ctl-count" aria-hidden="true">
+              {snap.peers.length + 1}
+            </span>
+          )}
+        </button>
+      </div>
+      <div class="control-group">
+        <button type="button" class="ctl ctl-leave" onClick={() => void client.leave()}>
+          <Icon name="leave" />
+          <span class="ctl-label">Leave</span>
+        </button>
+        {snap.isHost && (
+          <button type="button" class="ctl ctl-danger" onClick={() => void client.endSession()}>
+            <Icon name="end" />
+            <span class="ctl-label">End session</span>
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,91 @@
+import type { RoomClient } from './RoomClient.js';
+import type { RoomSnapshot } from './roomTypes.js';
+
+interface SidePanelProps {
+  client: RoomClient;
+  snap: RoomSnapshot;
+  onClose: () => void;
+}
+
+/** Lobby (hosts) and participants, with Admit/Deny, Mute/Remove and Mute all for hosts. */
+export function SidePanel({ client, snap, onClose }: SidePanelProps) {
+  const host = snap.isHost;
+  return (
+    <aside id="room-panel" class="room-panel" aria-label="People">
+      <div class="panel-head">
+        <h2>People</h2>
+        <button type="button" class="btn btn-ghost" onClick={onClose}>
+          Close
+        </button>
+      </div>
+
+      {host && (
+        <section aria-labelledby="lobby-heading" class="panel-section">
+          <h3 id="lobby-heading">
+            Lobby <span class="count">{snap.lobby.length}</span>
+          </h3>
+          {snap.lobby.length === 0 ? (
+            <p class="muted small">Nobody is waiting.</p>
+          ) : (
+            <ul class="people">
+              {snap.lobby.map((e) => (
+                <li key={e.peerId} class="person" aria-label={e.displayName}>
+                  <span class="person-name">{e.displayName}</span>
+                  <span class="person-actions">
+                    <button type="button" class="btn btn-small btn-primary" onClick={() => void client.admit(e.peerId)}>
+                      Admit
+                    </button>
+                    <button type="button" class="btn btn-small btn-secondary" onClick={() => void client.deny(e.peerId)}>
+                      Deny
+                    </button>
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      )}
+
+      <section aria-labelledby="people-heading" class="panel-section">
+        <div class="panel-row">
+          <h3 id="people-heading">
+            In the room <span class="count">{snap.peers.length + 1}</span>
+          </h3>
+          {host && snap.peers.length > 0 && (
+            <button type="button" class="btn btn-small btn-secondary" onClick={() => void client.muteAll()}>
+              Mute all
+            </button>
+          )}
+        </div>
+        <ul class="people">
+          <li class="person">
+            <span class="person-name">
+              {snap.displayName || 'You'} <span class="muted">(you)</span>
+            </span>
+            <span class="person-state">{snap.local.micOn ? 'Mic on' : 'Muted'}</span>
+          </li>
+          {snap.peers.map((p) => (
+            <li key={p.peerId} class="person" aria-label={p.displayName}>
+              <span class="person-name">
+                {p.displayName}
+                {p.role === 'host' && <span class="muted"> (host)</span>}
+                {p.role === 'cohost' && <span class="muted"> (co-host)</span>}
+              </span>
+              <span class="person-state">{p.micOn ? 'Mic on' : 'Muted'}</span>
+              {host && (
+                <span class="person-actions">
+                  <button type="button" class="btn btn-small btn-secondary" onClick={() => void client.mutePeer(p.peerId)}>
+                    Mute
+                  </button>
+                  <button type="button" class="btn btn-small btn-danger-outline" onClick={() => void client.removePeer(p.peerId)}>
+                    Remove
+                  </button>
+                </span>
+              )}
+            </li>
+          ))}
+        </ul>
+      </section>
+    </aside>
+  );
+}

@@ -1,0 +1,83 @@
+// The socket to the `/rtc` namespace: typed requests with acknowledgements and typed
+// notifications, per server/src/protocol (the contract).
+import type {
+  Ack,
+  ClientToServerEvents,
+  NotificationMap,
+  NotificationName,
+  RequestName,
+  RequestPayload,
+  ResponseMap,
+  RTC_NAMESPACE,
+  ServerToClientEvents,
+} from '@lectern/server/protocol';
+import { io, type Socket } from 'socket.io-client';
+
+/** Kept a type-only import so zod stays out of the bundle; a contract change fails to compile here. */
+const NAMESPACE: typeof RTC_NAMESPACE = '/rtc';
+export const REQUEST_TIMEOUT_MS = 10_000;
+
+export class SignalingError extends Error {
+  readonly code: string;
+  readonly request: string;
+
+  constructor(request: string, code: string, message: string) {
+    super(message);
+    this.name = 'SignalingError';
+    this.code = code;
+    this.request = request;
+  }
+}
+
+export type RtcSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** The untyped shape of emitWithAck: a generic request name defeats socket.io's mapped typings. */
+interface AckEmitter {
+  emitWithAck(event: string, payload: unknown): Promise<unknown>;
+}
+
+export class Signaling {
+  readonly socket: RtcSocket;
+
+  /** `sessionId` names the room we want: the server refuses a token for another room. */
+  constructor(getToken: () => string, sessionId: string) {
+    this.socket = io(NAMESPACE, {
+      auth: (cb) => cb({ token: getToken(), sessionId }),
+      transports: ['websocket'],
+      autoConnect: false,
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 4000,
+    });
+  }
+
+  connect(): void {
+    this.socket.connect();
+  }
+
+  close(): void {
+    this.socket.removeAllListeners();
+    this.socket.disconnect();
+  }
+
+  get connected(): boolean {
+    return this.socket.connected;
+  }
+
+  async request<N extends RequestName>(name: N, payload: RequestPayload<N>, timeoutMs = REQUEST_TIMEOUT_MS): Promise<ResponseMap[N]> {
+    let res: Ack<ResponseMap[N]>;
+    try {
+      const emitter = this.socket.timeout(timeoutMs) as unknown as AckEmitter;
+      res = (await emitter.emitWithAck(name, payload)) as Ack<ResponseMap[N]>;
+    } catch {
+      throw new SignalingError(name, 'timeout', `The server did not answer "${name}" in time.`);
+    }
+    if (!res || typeof res !== 'object') throw new SignalingError(name, 'internal', `Bad answer to "${name}".`);
+    if (!res.ok) throw new SignalingError(name, res.error.code, res.error.message);
+    return res.data;
+  }
+
+  on<N extends NotificationName>(name: N, fn: (payload: NotificationMap[N]) => void): void {
+    // socket.io's typed `on` cannot narrow a generic event name; the map above is the contract.
+    (this.socket as unknown as { on(ev: string, fn: (p: NotificationMap[N]) => void): void }).on(name, fn);
+  }
+}

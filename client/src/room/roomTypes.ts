@@ -1,0 +1,72 @@
+// What the room UI renders: an immutable snapshot rebuilt by RoomClient on every change.
+import type { LobbyEntry, MediaSource, RoomRole, SessionInfo } from '@lectern/server/protocol';
+
+export type RoomPhase =
+  | 'connecting' // socket handshake
+  | 'lobby' // waiting for the host
+  | 'joining' // loading the device, creating transports
+  | 'joined'
+  | 'left'
+  | 'ended'
+  | 'removed'
+  | 'denied'
+  | 'error';
+
+export interface RemoteVideo {
+  consumerId: string;
+  track: MediaStreamTrack;
+  /** 'simulcast' consumers take preferred layers. */
+  type: string;
+  paused: boolean;
+}
+
+export interface PeerView {
+  peerId: string;
+  displayName: string;
+  role: RoomRole;
+  isSelf: boolean;
+  /** A microphone producer exists and is not paused. */
+  micOn: boolean;
+  camera: RemoteVideo | null;
+  screen: RemoteVideo | null;
+  audio: { consumerId: string; track: MediaStreamTrack } | null;
+}
+
+export interface LocalView {
+  micOn: boolean;
+  cameraOn: boolean;
+  screenOn: boolean;
+  cameraTrack: MediaStreamTrack | null;
+  screenTrack: MediaStreamTrack | null;
+  /** The browser can share a screen at all. */
+  canShareScreen: boolean;
+}
+
+export interface Notice {
+  id: number;
+  text: string;
+  tone: 'info' | 'warn';
+}
+
+export interface RoomSnapshot {
+  phase: RoomPhase;
+  /** The socket is down and being re-established (or media is being rebuilt). */
+  reconnecting: boolean;
+  peerId: string | null;
+  displayName: string;
+  role: RoomRole | null;
+  isHost: boolean;
+  session: SessionInfo | null;
+  /** Everyone else in the room, in join order. */
+  peers: PeerView[];
+  lobby: LobbyEntry[];
+  activeSpeaker: string | null;
+  local: LocalView;
+  notices: Notice[];
+  /** For 'error', 'denied', 'removed': what to tell the user. */
+  message: string | null;
+}
+
+export const isHostRole = (role: RoomRole | null): boolean => role === 'host' || role === 'cohost';
+
+export type { LobbyEntry, MediaSource, RoomRole, SessionInfo };

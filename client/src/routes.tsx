@@ -1,0 +1,33 @@
+// Every page of the app, one line each. `nav` puts a link in the header for the given roles.
+import type { ComponentType } from 'preact';
+import { HomePage } from './pages/HomePage.js';
+import { JoinPage } from './pages/JoinPage.js';
+import { lazyPage } from './lazyPage.js';
+import { LoginPage } from './pages/LoginPage.js';
+import type { Params } from './router.js';
+import type { UserRole } from './types.js';
+
+export interface RouteDef {
+  path: string;
+  title: string;
+  component: ComponentType<{ params: Params }>;
+  /** 'public': anyone; 'auth': any signed-in user; a role list: only those roles. */
+  access: 'public' | 'auth' | readonly UserRole[];
+  /** 'app': header + content column; 'bare': the page draws everything (sign-in, room). */
+  layout: 'app' | 'bare';
+  nav?: { label: string; roles?: readonly UserRole[] };
+}
+
+export const ROUTES: readonly RouteDef[] = [
+  { path: '/', title: 'Home', component: HomePage, access: 'auth', layout: 'app', nav: { label: 'Home' } },
+  { path: '/login', title: 'Sign in', component: LoginPage, access: 'public', layout: 'bare' },
+  { path: '/j/:code', title: 'Join', component: JoinPage, access: 'public', layout: 'app' },
+  { path: '/room/:sessionId', title: 'Room', component: lazyPage(() => import('./pages/RoomPage.js').then((m) => m.RoomPage)), access: 'public', layout: 'bare' },
+  { path: '/attendance', title: 'Attendance', component: lazyPage(() => import('./pages/attendance/AttendanceHome.js').then((m) => m.AttendanceHome)), access: 'auth', layout: 'app', nav: { label: 'Attendance' } },
+  { path: '/sessions/:id/attendance', title: 'Session attendance', component: lazyPage(() => import('./pages/attendance/SessionReportPage.js').then((m) => m.SessionReportPage)), access: 'auth', layout: 'app' },
+  { path: '/courses/:id/attendance', title: 'Course attendance', component: lazyPage(() => import('./pages/attendance/CourseReportPage.js').then((m) => m.CourseReportPage)), access: ['admin', 'teacher', 'mentor'], layout: 'app' },
+  { path: '/students/:id/attendance', title: 'Student attendance', component: lazyPage(() => import('./pages/attendance/StudentReportPage.js').then((m) => m.StudentReportPage)), access: 'auth', layout: 'app' },
+  { path: '/admin/overview', title: 'Overview', component: lazyPage(() => import('./pages/attendance/OverviewPage.js').then((m) => m.OverviewPage)), access: ['admin'], layout: 'app', nav: { label: 'Overview', roles: ['admin'] } },
+  // Add pages here, e.g.:
+  // { path: '/calendar', title: 'Calendar', component: CalendarPage, access: 'auth', layout: 'app', nav: { label: 'Calendar' } },
+];

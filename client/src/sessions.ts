@@ -1,0 +1,48 @@
+// Session, join-code and room-entry calls of the REST API.
+import { api, asList } from './api.js';
+import type { JoinCode, JoinResponse, NewSession, Session } from './types.js';
+
+export const listSessions = async (): Promise<Session[]> => asList<Session>(await api.get('/api/sessions'), 'sessions');
+export const getSession = (id: string) => api.get<Session>(`/api/sessions/${encodeURIComponent(id)}`);
+export const createSession = (body: NewSession) => api.post<Session>('/api/sessions', body);
+export const startSession = (id: string) => api.post<Session | undefined>(`/api/sessions/${encodeURIComponent(id)}/start`);
+export const endSession = (id: string) => api.post<Session | undefined>(`/api/sessions/${encodeURIComponent(id)}/end`);
+
+export const createCode = (sessionId: string) => api.post<JoinCode>(`/api/sessions/${encodeURIComponent(sessionId)}/codes`);
+export const listCodes = async (sessionId: string): Promise<JoinCode[]> =>
+  asList<JoinCode>(await api.get(`/api/sessions/${encodeURIComponent(sessionId)}/codes`), 'codes');
+export const revokeCode = (sessionId: string, code: string) =>
+  api.del(`/api/sessions/${encodeURIComponent(sessionId)}/codes/${encodeURIComponent(code)}`);
+
+/** Exchange a join code (and a display name) for a room token. */
+export const joinWithCode = (code: string, displayName: string) => api.post<JoinResponse>('/api/join', { code, displayName });
+
+/** A signed-in host or participant enters their own session's room without a code. */
+export const roomTokenFor = (sessionId: string) =>
+  api.post<JoinResponse>(`/api/sessions/${encodeURIComponent(sessionId)}/room-token`);
+
+/** The absolute join link for a code (the server's `url`, or built from this origin). */
+export function joinUrl(code: JoinCode): string {
+  return code.url ?? `${window.location.origin}/j/${encodeURIComponent(code.code)}`;
+}
+
+/** An unexpired, unrevoked code of the session, creating one when there is none. */
+export async function activeCode(sessionId: string): Promise<JoinCode> {
+  try {
+    const now = Date.now();
+    const live = (await listCodes(sessionId)).find((c) => !c.revoked && !c.revokedAt && new Date(c.expiresAt).getTime() > now + 60_000);
+    if (live) return live;
+  } catch {
+    // Listing is a convenience: fall through to creating one.
+  }
+  return createCode(sessionId);
+}
+
+export type SessionBucket = 'live' | 'upcoming' | 'past';
+
+export function bucketOf(s: Session, now = Date.now()): SessionBucket {
+  if (s.status === 'live') return 'live';
+  if (s.status === 'completed' || s.status === 'cancelled') return 'past';
+  const end = new Date(s.scheduledAt).getTime() + s.durationMinutes * 60_000;
+  return end < now ? 'past' : 'upcoming';
+}
