@@ -28,6 +28,12 @@ export const ROUTES: readonly RouteDef[] = [
   { path: '/courses/:id/attendance', title: 'Course attendance', component: lazyPage(() => import('./pages/attendance/CourseReportPage.js').then((m) => m.CourseReportPage)), access: ['admin', 'teacher', 'mentor'], layout: 'app' },
   { path: '/students/:id/attendance', title: 'Student attendance', component: lazyPage(() => import('./pages/attendance/StudentReportPage.js').then((m) => m.StudentReportPage)), access: 'auth', layout: 'app' },
   { path: '/admin/overview', title: 'Overview', component: lazyPage(() => import('./pages/attendance/OverviewPage.js').then((m) => m.OverviewPage)), access: ['admin'], layout: 'app', nav: { label: 'Overview', roles: ['admin'] } },
+  { path: '/settings/notifications', title: 'Notification settings', component: lazyPage(() => import('./notifications/NotificationSettingsPage.js').then((m) => m.NotificationSettingsPage)), access: 'auth', layout: 'app' },
+  { path: '/schedule', title: 'Schedule', component: lazyPage(() => import('./pages/schedule/SchedulePage.js').then((m) => m.SchedulePage)), access: ['admin', 'teacher', 'mentor'], layout: 'app', nav: { label: 'Schedule', roles: ['admin', 'teacher', 'mentor'] } },
+  { path: '/schedule/new', title: 'Schedule a session', component: lazyPage(() => import('./pages/schedule/ScheduleSessionPage.js').then((m) => m.ScheduleSessionPage)), access: ['admin', 'teacher', 'mentor'], layout: 'app' },
+  { path: '/sessions/:id', title: 'Session', component: lazyPage(() => import('./pages/schedule/SessionPage.js').then((m) => m.SessionPage)), access: 'auth', layout: 'app' },
+  { path: '/my-sessions', title: 'My sessions', component: lazyPage(() => import('./pages/schedule/MySessionsPage.js').then((m) => m.MySessionsPage)), access: ['student'], layout: 'app', nav: { label: 'My sessions', roles: ['student'] } },
+  { path: '/admin/sessions', title: 'All sessions', component: lazyPage(() => import('./pages/schedule/AdminSessionsPage.js').then((m) => m.AdminSessionsPage)), access: ['admin'], layout: 'app', nav: { label: 'All sessions', roles: ['admin'] } },
   // Add pages here, e.g.:
   // { path: '/calendar', title: 'Calendar', component: CalendarPage, access: 'auth', layout: 'app', nav: { label: 'Calendar' } },
 ];

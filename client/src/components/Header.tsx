@@ -3,6 +3,7 @@ import { locationStore, navigate } from '../router.js';
 import { ROUTES } from '../routes.js';
 import { useStore } from '../store.js';
 import { Link } from './Link.js';
+import { NotificationBell } from '../notifications/NotificationBell.js';
 
 const ROLE_LABEL = { admin: 'Admin', teacher: 'Teacher', mentor: 'Mentor', student: 'Student' } as const;
 
@@ -44,6 +45,7 @@ export function Header() {
         <div class="header-user">
           {user ? (
             <>
+              <NotificationBell />
               <span class="user-name">
                 {user.name} <span class="user-role">{ROLE_LABEL[user.role]}</span>
               </span>
