@@ -1,0 +1,114 @@
+// Browser journey: a student has the notification center open when the teacher starts
+// the session; the urgent live alert appears without a reload (over the /user socket).
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDb, dbKinds, type TestDb } from '@lectern/db/testing';
+import { loadConfig } from '../../server/src/config.js';
+import { startLectern, type Lectern } from '../../server/src/lectern.js';
+import { insertSession } from '../../server/src/notifications/test/fixtures.js';
+import { createUser } from '../../server/src/users/userService.js';
+import { launchBrowser, newPage } from './support.js';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const SHOTS = '/tmp/lectern-shots';
+/** A build of our own: client/dist is rebuilt by other suites and engineers at any time. */
+const DIST = mkdtempSync(join(tmpdir(), 'lectern-e2e-notif-dist-'));
+
+beforeAll(() => {
+  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', DIST, '--emptyOutDir'], { cwd: join(ROOT, 'client'), stdio: 'inherit' });
+  mkdirSync(SHOTS, { recursive: true });
+});
+
+describe.each(dbKinds())('notifications in the browser on %s', (kind) => {
+  let db: TestDb;
+  let lectern: Lectern;
+  let browser: Browser;
+  let scryptLogN = 14;
+  beforeAll(async () => {
+    db = await createTestDb(kind);
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LECTERN_DATA_DIR: mkdtempSync(join(tmpdir(), 'lectern-e2e-notif-')),
+      LECTERN_JWT_SECRET: randomBytes(48).toString('base64url'),
+      LECTERN_SCRYPT_LOG_N: '14',
+      LECTERN_LOG_LEVEL: process.env.LECTERN_TEST_LOG_LEVEL ?? 'warn',
+      LECTERN_SFU_WORKERS: '1',
+      LECTERN_RTC_PORT_BASE: '45100',
+      LECTERN_OUTBOX_POLL_MS: '200',
+      LECTERN_CLIENT_DIST: DIST,
+    });
+    scryptLogN = config.auth.scryptLogN;
+    lectern = await startLectern(config, { db });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await lectern?.close();
+    await db?.destroy();
+  });
+
+  const user = async (role: 'teacher' | 'student', name: string) => {
+    const email = `${role}-${randomBytes(3).toString('hex')}@example.test`;
+    const password = `pw-${randomBytes(8).toString('hex')}`;
+    const u = await createUser(db.db, { email, password, role, name }, scryptLogN);
+    return { id: u.id, email, password };
+  };
+
+  it('notification center shows the live alert, urgent, the moment the teacher starts the session (no reload)', async () => {
+    const teacher = await user('teacher', 'Ada Lovelace');
+    const student = await user('student', 'Sam Student');
+    const sessionId = await insertSession(db.db, { hostId: teacher.id, title: 'Linear Algebra', scheduledAt: new Date(Date.now() + 5 * 60_000), invitees: [student.id] });
+
+    const { context, page } = await newPage(browser);
+    await page.goto(`${lectern.url}/login`);
+    await page.getByLabel('Email').fill(student.email);
+    await page.getByLabel('Password').fill(student.password);
+    await page.getByRole('button', { name: /sign in/i }).click();
+    const bell = page.getByRole('button', { name: /^Notifications/ });
+    await bell.waitFor();
+    await bell.click();
+    const center = page.getByRole('dialog', { name: 'Notification center' });
+    await center.getByText(/Nothing yet/).waitFor();
+    await page.evaluate(() => ((window as unknown as { __noReload: boolean }).__noReload = true));
+
+    const login = await fetch(`${lectern.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: teacher.email, password: teacher.password }),
+    });
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    const start = await fetch(`${lectern.url}/api/sessions/${sessionId}/start`, { method: 'POST', headers: { authorization: `Bearer ${accessToken}` } });
+    expect(start.status).toBe(200);
+
+    const item = center.locator('.notif-item', { hasText: 'Live now: Linear Algebra' });
+    await item.waitFor({ timeout: 15_000 });
+    expect(await item.getAttribute('class')).toContain('is-urgent');
+    expect(await item.textContent()).toContain('Ada Lovelace started the session');
+    await expect.poll(() => bell.getAttribute('aria-label')).toBe('Notifications (1 unread)');
+    expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
+    await page.screenshot({ path: `${SHOTS}/notifications-live-${kind}.png` });
+
+    // Mark it read from the panel: the count goes away, on the server too.
+    await center.getByRole('button', { name: 'Mark read: Live now: Linear Algebra' }).click();
+    await expect.poll(() => bell.getAttribute('aria-label')).toBe('Notifications');
+    const count = await page.evaluate(async () => {
+      const token = sessionStorage.getItem('lectern.accessToken');
+      const res = await fetch('/api/me/notifications/unread-count', { headers: { authorization: `Bearer ${token ?? ''}` } });
+      return ((await res.json()) as { count: number }).count;
+    });
+    expect(count).toBe(0);
+
+    // Preferences page renders the matrix.
+    await page.goto(`${lectern.url}/settings/notifications`);
+    await page.getByRole('checkbox', { name: 'A session goes live: Email' }).waitFor();
+    await page.screenshot({ path: `${SHOTS}/notifications-settings-${kind}.png`, fullPage: true });
+    await context.close();
+  });
+});
