@@ -37,20 +37,20 @@ export function SchedulePage() {
       {live.length > 0 && (
         <section class="card" aria-labelledby="live-heading">
           <h2 id="live-heading">Live now</h2>
-          <SessionRows sessions={live} now={now} empty="" joinLabel="Open room" displayName={user.name} />
+          <SessionRows sessions={live} now={now} empty="" host displayName={user.name} />
         </section>
       )}
       <CalendarView sessions={sessions} />
       <div class="hub">
         <section class="card hub-main" aria-labelledby="upcoming-heading">
           <h2 id="upcoming-heading">Upcoming</h2>
-          <SessionRows sessions={upcoming.slice(0, 20)} now={now} empty="Nothing scheduled." joinLabel="Open room" displayName={user.name} />
+          <SessionRows sessions={upcoming.slice(0, 20)} now={now} empty="Nothing scheduled." host displayName={user.name} />
         </section>
         <aside class="hub-side stack">
           <CalendarFeed />
           <section class="card" aria-labelledby="past-heading">
             <h2 id="past-heading">Past</h2>
-            <SessionRows sessions={past.slice(0, 15)} now={now} empty="No past sessions yet." displayName={user.name} />
+            <SessionRows sessions={past.slice(0, 15)} now={now} empty="No past sessions yet." displayName={user.name} host />
           </section>
         </aside>
       </div>

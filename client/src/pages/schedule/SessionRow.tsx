@@ -5,6 +5,7 @@ import { errorMessage } from '../../api.js';
 import { Alert } from '../../components/Alert.js';
 import { enterRoom } from '../../enterRoom.js';
 import { linkClick } from '../../router.js';
+import { startSession } from '../../sessions.js';
 import type { FullSession } from './scheduleApi.js';
 import { whenForViewer } from './zoned.js';
 
@@ -42,16 +43,19 @@ export function When({ s }: { s: FullSession }) {
   );
 }
 
-export function SessionRow({ s, now, joinLabel = 'Join', displayName, showHost = true }: { s: FullSession; now: number; joinLabel?: string; displayName: string; showHost?: boolean }) {
+/** `host`: the viewer runs this session, so the button starts it (if need be) and opens the room at any time. */
+export function SessionRow({ s, now, host = false, displayName, showHost = true }: { s: FullSession; now: number; host?: boolean; displayName: string; showHost?: boolean }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const href = `/sessions/${s.id}`;
-  const open = joinOpen(s, now);
+  const open = host || joinOpen(s, now);
+  const joinLabel = host ? (s.status === 'live' ? 'Open room' : 'Start now') : 'Join';
   const titleId = `row-${s.id}`;
   const join = async () => {
     setBusy(true);
     setError(null);
     try {
+      if (host && s.status === 'scheduled') await startSession(s.id);
       await enterRoom(s.id, displayName);
     } catch (err) {
       setError(errorMessage(err));
@@ -92,12 +96,12 @@ export function SessionRow({ s, now, joinLabel = 'Join', displayName, showHost =
   );
 }
 
-export function SessionRows({ sessions, now, empty, joinLabel, displayName }: { sessions: FullSession[]; now: number; empty: string; joinLabel?: string; displayName: string }) {
+export function SessionRows({ sessions, now, empty, host = false, displayName }: { sessions: FullSession[]; now: number; empty: string; host?: boolean; displayName: string }) {
   if (!sessions.length) return <p class="muted">{empty}</p>;
   return (
     <ul class="session-list">
       {sessions.map((s) => (
-        <SessionRow key={s.id} s={s} now={now} displayName={displayName} {...(joinLabel ? { joinLabel } : {})} />
+        <SessionRow key={s.id} s={s} now={now} displayName={displayName} host={host} />
       ))}
     </ul>
   );
