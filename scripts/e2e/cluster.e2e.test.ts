@@ -184,12 +184,14 @@ describe('cluster: two API nodes and two SFU nodes linked by Redis', () => {
   });
 
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
+    // Each step bounded, so one stuck resource cannot keep the others (processes, database) alive.
+    const step = (what: string, p: Promise<unknown> | undefined) =>
+      Promise.race([Promise.resolve(p).catch((err: unknown) => console.warn(`[cluster] ${what}: ${String(err)}`)), sleep(15_000)]);
+    await step('stop nodes', cluster?.stopAll());
+    await step('close browser', browser?.close());
     redis?.disconnect();
-    await cluster?.stopAll();
-    await redisServer?.stop();
-    await db?.destroy();
+    await step('stop redis', redisServer?.stop());
+    await step('drop database', db?.destroy());
   });
 
   async function api<T = unknown>(node: string, method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: T }> {

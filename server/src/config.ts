@@ -64,6 +64,7 @@ const EnvSchema = z.object({
   LECTERN_SFU_ANNOUNCE_INTERVAL_MS: int(100, 60_000).default(2000),
   LECTERN_SFU_NODE_TTL_MS: int(300, 600_000).optional(),
   LECTERN_DRAIN_TIMEOUT_SECONDS: int(0, 86_400).default(3600),
+  LECTERN_REDIS_TLS_CA_FILE: optionalString,
   LECTERN_TURN_URLS: optionalString,
   LECTERN_TURN_SECRET: optionalString,
   LECTERN_TURN_TTL_SECONDS: int(60, 86_400).default(3600),
@@ -139,6 +140,8 @@ export interface Config {
     readonly nodeId: string;
     /** Prefix for every Redis key and channel (lets several deployments or tests share one Redis). */
     readonly redisPrefix: string;
+    /** PEM file of the CA that signed Redis's certificate (rediss:// with a private CA). */
+    readonly redisTlsCaFile: string | undefined;
     readonly announceIntervalMs: number;
     /** An SFU node silent for this long counts as gone (default 3 announce intervals). */
     readonly nodeTtlMs: number;
@@ -247,6 +250,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cluster: {
       nodeId: e.LECTERN_NODE_ID ?? `${hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 48)}-${process.pid}`,
       redisPrefix: e.LECTERN_REDIS_PREFIX ?? '',
+      redisTlsCaFile: e.LECTERN_REDIS_TLS_CA_FILE,
       announceIntervalMs: e.LECTERN_SFU_ANNOUNCE_INTERVAL_MS,
       nodeTtlMs: e.LECTERN_SFU_NODE_TTL_MS ?? e.LECTERN_SFU_ANNOUNCE_INTERVAL_MS * 3,
       drainTimeoutSeconds: e.LECTERN_DRAIN_TIMEOUT_SECONDS,

@@ -1,6 +1,7 @@
 // Wires one process: database, counters, tokens. Shared by main.ts, the CLI and tests.
+import { readFileSync } from 'node:fs';
 import { createDb, type Db } from '@lectern/db';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import { resolveJwtSecret } from './auth/secrets.js';
 import { TokenService } from './auth/tokens.js';
 import type { Bus } from './bus/Bus.js';
@@ -27,15 +28,28 @@ export interface RuntimeOptions {
   bus?: Bus;
 }
 
-export function createRedis(url: string, logger: Logger, name: string): Redis {
+export function createRedis(url: string, logger: Logger, name: string, extra: RedisOptions = {}): Redis {
   const redis = new Redis(url, {
     connectionName: `lectern-${name}`,
     maxRetriesPerRequest: 3,
     enableOfflineQueue: true,
     retryStrategy: (times) => Math.min(times * 200, 2000),
+    ...extra,
   });
   redis.on('error', (err: Error) => logger.warn({ err: err.message, name }, 'redis connection error'));
   return redis;
+}
+
+/**
+ * For connections that enter subscriber mode: ioredis's INFO ready check can race a
+ * resubscription on (re)connect and crash the process ("Connection in subscriber mode").
+ */
+export const SUBSCRIBER_OPTIONS: RedisOptions = { enableReadyCheck: false };
+
+/** Connection options from the config: password and TLS come with the redis(s):// URL, a private CA from a file. */
+export function redisOptions(config: Config): RedisOptions {
+  const ca = config.cluster.redisTlsCaFile;
+  return ca && config.redisUrl?.startsWith('rediss://') ? { tls: { ca: readFileSync(ca) } } : {};
 }
 
 export async function createRuntime(config: Config, opts: RuntimeOptions = {}): Promise<Runtime> {
@@ -43,7 +57,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
   const clock = opts.clock ?? systemClock;
   const secret = resolveJwtSecret(config);
   const dbHandle = opts.db ?? (await createDb({ databaseUrl: config.databaseUrl, dataDir: `${config.dataDir}/pglite` }));
-  const redis = config.redisUrl ? createRedis(config.redisUrl, logger, 'main') : undefined;
+  const redis = config.redisUrl ? createRedis(config.redisUrl, logger, 'main', redisOptions(config)) : undefined;
   const counters: CounterStore = redis ? new RedisCounterStore(redis, `${config.cluster.redisPrefix}lectern:rl:`) : new MemoryCounterStore(clock);
   const tokens = new TokenService({
     secret,
@@ -54,7 +68,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
   const bus: Bus =
     opts.bus ??
     (redis && config.redisUrl
-      ? await RedisBus.create({ pub: redis, sub: createRedis(config.redisUrl, logger, 'bus-sub'), logger, prefix: config.cluster.redisPrefix })
+      ? await RedisBus.create({ pub: redis, sub: createRedis(config.redisUrl, logger, 'bus-sub', { ...redisOptions(config), ...SUBSCRIBER_OPTIONS }), logger, prefix: config.cluster.redisPrefix })
       : new MemoryBus());
   const readinessChecks = new Map<string, () => Promise<void>>();
   if (redis) {

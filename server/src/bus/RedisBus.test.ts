@@ -1,16 +1,21 @@
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestRedis } from '../cluster/testRedis.js';
 import { createLogger } from '../logger.js';
-import { createRedis } from '../runtime.js';
+import { loadConfig } from '../config.js';
+import { createRedis, redisOptions, SUBSCRIBER_OPTIONS } from '../runtime.js';
 import { BusRequestError } from './Bus.js';
 import { RedisBus } from './RedisBus.js';
 
 const logger = createLogger('silent');
 
 async function makeBus(url: string, prefix: string): Promise<RedisBus> {
-  return RedisBus.create({ pub: createRedis(url, logger, 'bus-test'), sub: createRedis(url, logger, 'bus-test-sub'), logger, prefix, ownPub: true });
+  return RedisBus.create({ pub: createRedis(url, logger, 'bus-test'), sub: createRedis(url, logger, 'bus-test-sub', SUBSCRIBER_OPTIONS), logger, prefix, ownPub: true });
 }
 
 async function until(check: () => boolean | Promise<boolean>, what: string, tries = 200): Promise<void> {
@@ -134,6 +139,63 @@ describe('RedisBus across a Redis restart', () => {
       await expect(bus.request('none', {})).rejects.toMatchObject({ code: 'no_server' });
     } finally {
       probe.disconnect();
+      await bus.close();
+    }
+  });
+});
+
+describe('RedisBus over a password-protected TLS Redis', () => {
+  let redis: TestRedis;
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'lectern-redis-tls-'));
+    const sh = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+    sh(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=lectern-test-ca', '-keyout', 'ca.key', '-out', 'ca.pem']);
+    sh(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-keyout', 'server.key', '-out', 'server.csr']);
+    writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1\n');
+    sh(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '1', '-extfile', 'san.ext', '-out', 'server.pem']);
+    redis = await TestRedis.start({ password: 's3cret pass/word', tls: { certFile: join(dir, 'server.pem'), keyFile: join(dir, 'server.key'), caFile: join(dir, 'ca.pem') } });
+  });
+  afterAll(async () => {
+    await redis.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('RedisBus connects with the rediss:// URL’s password and the configured CA', async () => {
+    expect(redis.url).toMatch(/^rediss:\/\/:s3cret%20pass%2Fword@127\.0\.0\.1:\d+$/);
+    const config = loadConfig({ REDIS_URL: redis.url, LECTERN_REDIS_TLS_CA_FILE: join(dir, 'ca.pem') });
+    const open = () =>
+      RedisBus.create({
+        pub: createRedis(redis.url, logger, 'tls-pub', redisOptions(config)),
+        sub: createRedis(redis.url, logger, 'tls-sub', { ...redisOptions(config), ...SUBSCRIBER_OPTIONS }),
+        logger,
+        ownPub: true,
+      });
+    const [a, b] = [await open(), await open()];
+    try {
+      await b.serve('tls-rpc', (m) => Promise.resolve({ got: m }));
+      await until(() => a.connected, 'TLS connection');
+      await expect(a.request('tls-rpc', 'hello')).resolves.toEqual({ got: 'hello' });
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('RedisBus refuses requests when the password is wrong', async () => {
+    const bad = redis.url.replace('s3cret', 'wrong');
+    const config = loadConfig({ REDIS_URL: bad, LECTERN_REDIS_TLS_CA_FILE: join(dir, 'ca.pem') });
+    const bus = await RedisBus.create({
+      pub: createRedis(bad, logger, 'bad-pub', redisOptions(config)),
+      sub: createRedis(bad, logger, 'bad-sub', { ...redisOptions(config), ...SUBSCRIBER_OPTIONS }),
+      logger,
+      ownPub: true,
+    });
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      expect(bus.connected).toBe(false);
+      await expect(bus.request('tls-rpc', 1)).rejects.toMatchObject({ code: 'unavailable' });
+    } finally {
       await bus.close();
     }
   });

@@ -7,7 +7,7 @@ import type { Server as IoServer } from 'socket.io';
 import type { Bus } from '../bus/Bus.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import { createRedis } from '../runtime.js';
+import { createRedis, redisOptions, SUBSCRIBER_OPTIONS } from '../runtime.js';
 import type { SfuHost } from '../sfu/sfuHost.js';
 import { ClusterWatcher } from './ClusterWatcher.js';
 import { RoomPlacement } from './RoomPlacement.js';
@@ -39,14 +39,16 @@ export async function startApiCluster(config: Config, redis: Redis | undefined, 
   if (!redis) return { placement: () => Promise.resolve(LOCAL_NODE), close: () => Promise.resolve() };
   const registry = createRegistry(config, redis);
   const placement = new RoomPlacement({ registry, logger });
-  const watcher = await ClusterWatcher.create({ registry, placement, bus, logger, intervalMs: config.cluster.announceIntervalMs });
+  // Sweeping twice per announce interval keeps the gap between "gone" and "rooms re-placed" short.
+  const sweepMs = Math.max(250, Math.floor(config.cluster.announceIntervalMs / 2));
+  const watcher = await ClusterWatcher.create({ registry, placement, bus, logger, intervalMs: sweepMs });
   return { placement: (roomId) => placement.nodeFor(roomId), close: () => watcher.close() };
 }
 
 /** Socket.IO rooms and fetchSockets() across every API node. Returns a closer for its subscriber. */
 export function attachRedisAdapter(io: IoServer, config: Config, pub: Redis, logger: Logger): () => void {
   if (!config.redisUrl) return () => undefined;
-  const sub = createRedis(config.redisUrl, logger, 'io-sub');
+  const sub = createRedis(config.redisUrl, logger, 'io-sub', { ...redisOptions(config), ...SUBSCRIBER_OPTIONS });
   io.adapter(createAdapter(pub, sub, { key: `${config.cluster.redisPrefix}lectern:socket.io`, requestsTimeout: 3000 }));
   return () => sub.disconnect();
 }

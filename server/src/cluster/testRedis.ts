@@ -1,6 +1,7 @@
 // Test helper: a private redis-server on a random loopback port that a test may stop and
 // start again freely (the shared machine Redis must never be restarted or flushed).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 
@@ -18,19 +19,31 @@ export async function freePort(): Promise<number> {
   });
 }
 
+export interface TestRedisOptions {
+  port?: number;
+  /** requirepass */
+  password?: string;
+  /** Serve TLS only (no plain port), with these PEM files. */
+  tls?: { certFile: string; keyFile: string; caFile: string };
+}
+
 export class TestRedis {
   #proc: ChildProcess | undefined;
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    readonly options: TestRedisOptions,
+  ) {}
 
-  static async start(port?: number): Promise<TestRedis> {
-    const r = new TestRedis(port ?? (await freePort()));
+  static async start(opts: TestRedisOptions = {}): Promise<TestRedis> {
+    const r = new TestRedis(opts.port ?? (await freePort()), opts);
     await r.start();
     return r;
   }
 
   get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
+    const auth = this.options.password ? `:${encodeURIComponent(this.options.password)}@` : '';
+    return `${this.options.tls ? 'rediss' : 'redis'}://${auth}127.0.0.1:${this.port}`;
   }
 
   get running(): boolean {
@@ -39,14 +52,22 @@ export class TestRedis {
 
   async start(): Promise<void> {
     if (this.#proc) return;
-    const proc = spawn(REDIS_SERVER_BIN, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'], {
-      stdio: 'ignore',
-    });
+    const { password, tls } = this.options;
+    const ports = tls
+      ? ['--port', '0', '--tls-port', String(this.port), '--tls-cert-file', tls.certFile, '--tls-key-file', tls.keyFile, '--tls-ca-cert-file', tls.caFile, '--tls-auth-clients', 'no']
+      : ['--port', String(this.port)];
+    const args = [...ports, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no', ...(password ? ['--requirepass', password] : [])];
+    const proc = spawn(REDIS_SERVER_BIN, args, { stdio: 'ignore' });
     this.#proc = proc;
     proc.once('exit', () => {
       if (this.#proc === proc) this.#proc = undefined;
     });
-    const probe = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const probe = new Redis(this.url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      ...(tls ? { tls: { ca: readFileSync(tls.caFile) } } : {}),
+    });
     probe.on('error', () => undefined);
     try {
       for (let i = 0; ; i++) {
