@@ -29,7 +29,7 @@ describe('cluster placement on the shared Redis', () => {
 
   beforeAll(() => {
     redis = createRedis('redis://127.0.0.1:6379', logger, 'placement-test');
-    registry = new SfuRegistry(redis, prefix, 600);
+    registry = new SfuRegistry(redis, prefix, 10_000);
   });
   afterAll(async () => {
     const keys = await redis.keys(`${prefix}*`);
