@@ -8,3 +8,4 @@ cd "$ROOT"
 "$ROOT/scripts/system-deps.sh" test
 npx turbo run typecheck lint --output-logs=errors-only
 npx turbo run test --concurrency=1
+npx vitest run -c deploy/vitest.config.ts
