@@ -3,6 +3,7 @@
 # changed: node modules are reinstalled only when package-lock.json changes, the
 # mediasoup worker comes from a cache keyed by its version, turbo caches builds.
 set -euo pipefail
+export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 log() { echo "[setup] $*" >&2; }
@@ -15,10 +16,13 @@ node -e 'const [a,b]=process.versions.node.split(".").map(Number); if (a<20||(a=
 STAMP="$ROOT/node_modules/.lectern-lock-hash"
 HASH=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$HASH" ]; then
-  log "installing node modules (npm ci)"
+  log "installing node modules"
   # mediasoup's own postinstall would try to download or build its worker; the worker
   # is handled by ensure-worker.sh below, so it is skipped here.
-  MEDIASOUP_WORKER_BIN=/dev/null npm ci --no-audit --no-fund --loglevel=error
+  # `npm install` rather than `npm ci`: registries that do not carry every platform's
+  # optional binaries (e.g. turbo's darwin/windows builds) leave them out of the lock
+  # file, which `npm ci` rejects as out of sync. The lock file is still what installs.
+  MEDIASOUP_WORKER_BIN=/dev/null npm install --no-audit --no-fund --loglevel=error
   echo "$HASH" > "$STAMP"
 fi
 
