@@ -2,13 +2,16 @@
 // remote peers and their producers, local publishing, host controls, and recovery
 // (socket reconnect, reconnectRequired, ICE restarts). The UI subscribes to snapshots.
 import type { LobbyEntry, MediaSource, PeerInfo, ProducerInfo, ResponseMap, RoomRole, SessionInfo } from '@lectern/server/protocol';
-import type { types } from 'mediasoup-client';
 import type { MediaPrefs } from '../roomPass.js';
 import type { Subscribable } from '../store.js';
 import { LocalMedia } from './LocalMedia.js';
 import { MediaSession } from './MediaSession.js';
 import { Signaling, SignalingError } from './Signaling.js';
-import { isHostRole, type Notice, type PeerView, type RoomPhase, type RoomSnapshot } from './roomTypes.js';
+import { buildSnapshot, type RemoteConsumer, type RemotePeer } from './snapshot.js';
+import { collectStats, type RoomStats } from './roomStats.js';
+import { isHostRole, type Notice, type RoomPhase, type RoomSnapshot } from './roomTypes.js';
+
+export type { RoomStats } from './roomStats.js';
 
 export interface RoomClientOptions {
   sessionId: string;
@@ -22,51 +25,6 @@ export interface RoomClientOptions {
   renewToken(): Promise<string | null>;
   /** The session is over: forget the room pass. */
   onEnded(): void;
-}
-
-interface RemotePeer {
-  peerId: string;
-  displayName: string;
-  role: RoomRole;
-  producers: Map<string, ProducerInfo>;
-}
-
-interface RemoteConsumer {
-  consumer: types.Consumer;
-  producerId: string;
-  peerId: string;
-  source: MediaSource;
-  kind: 'audio' | 'video';
-  type: string;
-}
-
-export interface ConsumerStats {
-  consumerId: string;
-  producerId: string;
-  peerId: string;
-  kind: 'audio' | 'video';
-  source: MediaSource;
-  paused: boolean;
-  bytesReceived: number;
-  framesDecoded: number;
-  packetsLost: number;
-}
-
-export interface ProducerStats {
-  producerId: string;
-  kind: 'audio' | 'video';
-  source: MediaSource;
-  paused: boolean;
-  closed: boolean;
-  trackState: MediaStreamTrackState | 'none';
-  bytesSent: number;
-}
-
-export interface RoomStats {
-  peerId: string | null;
-  phase: RoomPhase;
-  consumers: ConsumerStats[];
-  producers: ProducerStats[];
 }
 
 const TERMINAL: ReadonlySet<RoomPhase> = new Set(['left', 'ended', 'removed', 'denied', 'error']);
@@ -261,60 +219,14 @@ export class RoomClient implements Subscribable<RoomSnapshot> {
   }
 
   /** For tests and diagnostics: inbound-rtp per remote consumer, outbound state per producer. */
-  async stats(): Promise<RoomStats> {
-    const consumers = await Promise.all(
-      [...this.#consumers.entries()].map(async ([consumerId, rc]): Promise<ConsumerStats> => {
-        let bytesReceived = 0;
-        let framesDecoded = 0;
-        let packetsLost = 0;
-        try {
-          const report = await rc.consumer.getStats();
-          report.forEach((s: RTCStats) => {
-            if (s.type !== 'inbound-rtp') return;
-            const r = s as RTCInboundRtpStreamStats;
-            bytesReceived += r.bytesReceived ?? 0;
-            framesDecoded += r.framesDecoded ?? 0;
-            packetsLost += r.packetsLost ?? 0;
-          });
-        } catch {
-          // A consumer closing under us: report zeros.
-        }
-        return {
-          consumerId,
-          producerId: rc.producerId,
-          peerId: rc.peerId,
-          kind: rc.kind,
-          source: rc.source,
-          paused: rc.consumer.paused || this.#producerPaused(rc.peerId, rc.producerId),
-          bytesReceived,
-          framesDecoded,
-          packetsLost,
-        };
-      }),
-    );
-    const producers = await Promise.all(
-      (this.#media?.producers() ?? []).map(async (p): Promise<ProducerStats> => {
-        let bytesSent = 0;
-        try {
-          const report = await p.getStats();
-          report.forEach((s: RTCStats) => {
-            if (s.type === 'outbound-rtp') bytesSent += (s as RTCOutboundRtpStreamStats).bytesSent ?? 0;
-          });
-        } catch {
-          // Closed producer.
-        }
-        return {
-          producerId: p.id,
-          kind: p.kind,
-          source: (p.appData as { source: MediaSource }).source,
-          paused: p.paused,
-          closed: p.closed,
-          trackState: p.track?.readyState ?? 'none',
-          bytesSent,
-        };
-      }),
-    );
-    return { peerId: this.#peerId, phase: this.#phase, consumers, producers };
+  stats(): Promise<RoomStats> {
+    return collectStats({
+      peerId: this.#peerId,
+      phase: this.#phase,
+      consumers: [...this.#consumers.values()],
+      producers: this.#media?.producers() ?? [],
+      producerPaused: (peerId, producerId) => this.#producerPaused(peerId, producerId),
+    });
   }
 
   // ---- socket events -------------------------------------------------------------------
@@ -773,58 +685,20 @@ export class RoomClient implements Subscribable<RoomSnapshot> {
   }
 
   #build(): RoomSnapshot {
-    const byPeer = new Map<string, RemoteConsumer[]>();
-    for (const rc of this.#consumers.values()) {
-      const list = byPeer.get(rc.peerId) ?? [];
-      list.push(rc);
-      byPeer.set(rc.peerId, list);
-    }
-    const peers: PeerView[] = [...this.#peers.values()].map((peer) => {
-      const consumers = byPeer.get(peer.peerId) ?? [];
-      const video = (source: MediaSource) => {
-        const rc = consumers.find((c) => c.source === source && c.kind === 'video');
-        if (!rc) return null;
-        return {
-          consumerId: rc.consumer.id,
-          track: rc.consumer.track,
-          type: rc.type,
-          paused: this.#producerPaused(peer.peerId, rc.producerId),
-        };
-      };
-      const audio = consumers.find((c) => c.kind === 'audio');
-      const micProducer = [...peer.producers.values()].find((p) => p.source === 'mic');
-      return {
-        peerId: peer.peerId,
-        displayName: peer.displayName,
-        role: peer.role,
-        isSelf: false,
-        micOn: Boolean(micProducer && !micProducer.paused),
-        camera: video('webcam'),
-        screen: video('screen'),
-        audio: audio ? { consumerId: audio.consumer.id, track: audio.consumer.track } : null,
-      };
-    });
-    return {
+    return buildSnapshot({
       phase: this.#phase,
       reconnecting: this.#reconnecting,
       peerId: this.#peerId,
       displayName: this.#displayName,
       role: this.#role,
-      isHost: isHostRole(this.#role),
       session: this.#session,
-      peers,
+      peers: [...this.#peers.values()],
+      consumers: [...this.#consumers.values()],
       lobby: this.#lobby,
       activeSpeaker: this.#activeSpeaker,
-      local: {
-        micOn: this.#local.isOn('mic'),
-        cameraOn: this.#local.isOn('webcam'),
-        screenOn: this.#local.isOn('screen'),
-        cameraTrack: this.#local.isOn('webcam') ? this.#local.track('webcam') : null,
-        screenTrack: this.#local.track('screen'),
-        canShareScreen: typeof navigator !== 'undefined' && typeof navigator.mediaDevices?.getDisplayMedia === 'function',
-      },
+      local: this.#local,
       notices: this.#notices,
       message: this.#message,
-    };
+    });
   }
 }

@@ -1,0 +1,94 @@
+// Builds the immutable RoomSnapshot the UI renders from RoomClient's mutable state.
+import type { LobbyEntry, MediaSource, ProducerInfo, RoomRole, SessionInfo } from '@lectern/server/protocol';
+import type { types } from 'mediasoup-client';
+import type { LocalMedia } from './LocalMedia.js';
+import { isHostRole, type Notice, type PeerView, type RemoteVideo, type RoomPhase, type RoomSnapshot } from './roomTypes.js';
+
+export interface RemotePeer {
+  peerId: string;
+  displayName: string;
+  role: RoomRole;
+  producers: Map<string, ProducerInfo>;
+}
+
+export interface RemoteConsumer {
+  consumer: types.Consumer;
+  producerId: string;
+  peerId: string;
+  source: MediaSource;
+  kind: 'audio' | 'video';
+  type: string;
+}
+
+export interface SnapshotInput {
+  phase: RoomPhase;
+  reconnecting: boolean;
+  peerId: string | null;
+  displayName: string;
+  role: RoomRole | null;
+  session: SessionInfo | null;
+  peers: RemotePeer[];
+  consumers: RemoteConsumer[];
+  lobby: LobbyEntry[];
+  activeSpeaker: string | null;
+  local: LocalMedia;
+  notices: Notice[];
+  message: string | null;
+}
+
+function peerView(peer: RemotePeer, consumers: RemoteConsumer[]): PeerView {
+  const video = (source: MediaSource): RemoteVideo | null => {
+    const rc = consumers.find((c) => c.source === source && c.kind === 'video');
+    if (!rc) return null;
+    return {
+      consumerId: rc.consumer.id,
+      track: rc.consumer.track,
+      type: rc.type,
+      paused: peer.producers.get(rc.producerId)?.paused ?? false,
+    };
+  };
+  const audio = consumers.find((c) => c.kind === 'audio');
+  const micProducer = [...peer.producers.values()].find((p) => p.source === 'mic');
+  return {
+    peerId: peer.peerId,
+    displayName: peer.displayName,
+    role: peer.role,
+    isSelf: false,
+    micOn: Boolean(micProducer && !micProducer.paused),
+    camera: video('webcam'),
+    screen: video('screen'),
+    audio: audio ? { consumerId: audio.consumer.id, track: audio.consumer.track } : null,
+  };
+}
+
+export function buildSnapshot(input: SnapshotInput): RoomSnapshot {
+  const byPeer = new Map<string, RemoteConsumer[]>();
+  for (const rc of input.consumers) {
+    const list = byPeer.get(rc.peerId) ?? [];
+    list.push(rc);
+    byPeer.set(rc.peerId, list);
+  }
+  const { local } = input;
+  return {
+    phase: input.phase,
+    reconnecting: input.reconnecting,
+    peerId: input.peerId,
+    displayName: input.displayName,
+    role: input.role,
+    isHost: isHostRole(input.role),
+    session: input.session,
+    peers: input.peers.map((peer) => peerView(peer, byPeer.get(peer.peerId) ?? [])),
+    lobby: input.lobby,
+    activeSpeaker: input.activeSpeaker,
+    local: {
+      micOn: local.isOn('mic'),
+      cameraOn: local.isOn('webcam'),
+      screenOn: local.isOn('screen'),
+      cameraTrack: local.isOn('webcam') ? local.track('webcam') : null,
+      screenTrack: local.track('screen'),
+      canShareScreen: typeof navigator !== 'undefined' && typeof navigator.mediaDevices?.getDisplayMedia === 'function',
+    },
+    notices: input.notices,
+    message: input.message,
+  };
+}
