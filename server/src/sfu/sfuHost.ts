@@ -25,9 +25,13 @@ export async function startSfuHost(opts: { config: Config; bus: Bus; logger: Log
     portBase: config.sfu.portBase,
     logger: logger.child({ component: 'sfu', nodeId }),
   });
+  let closed = false;
   for (const name of FORWARDED_EVENTS) {
     node.on(name, (payload: object) => {
-      void bus.publish(SFU_EVENTS_TOPIC, { type: name, nodeId, ...payload });
+      // Rooms still open when the node shuts down (drain time-out) are gone for good: tell the
+      // gateways so their clients reconnect, and the rooms are placed on another node.
+      const extra = name === 'roomClosed' && closed ? { reason: 'worker_died' } : {};
+      void bus.publish(SFU_EVENTS_TOPIC, { type: name, nodeId, ...payload, ...extra });
     });
   }
   const rooms = new Set<string>();
@@ -41,7 +45,6 @@ export async function startSfuHost(opts: { config: Config; bus: Bus; logger: Log
     if (method === 'ensureRoom') rooms.add((params as { roomId: string }).roomId);
     return result;
   });
-  let closed = false;
   return {
     node,
     nodeId,
