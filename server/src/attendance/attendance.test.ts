@@ -179,6 +179,7 @@ describe.each(dbKinds())('attendance report on %s', (kind) => {
     expect(mine.status).toBe(200);
     expect(mine.body.participants.map((p) => p.participantId)).toEqual([alice.id]);
     expect(mine.body.timeline).toEqual([]);
+    expect(mine.body.totals).toMatchObject({ expected: 1, attended: 1, absent: 0, peakHeadCount: 0 });
     expect((await report(otherTeacher)).status).toBe(404);
     expect((await t.app.inject({ method: 'GET', url: `/api/sessions/${sessionId}/attendance` })).statusCode).toBe(401);
   });

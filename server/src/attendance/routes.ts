@@ -14,7 +14,7 @@ import { auditTrail, correctAttendance, respond } from './corrections.js';
 import { attendanceCsv, csvDisposition, CSV_CONTENT_TYPE } from './csv.js';
 import { adminOverview } from './overview.js';
 import { courseReport, hostReport, studentReport, type Range } from './reportService.js';
-import { buildSessionReport, type ReportOptions } from './sessionReport.js';
+import { buildSessionReport, totalsOf, type ReportOptions } from './sessionReport.js';
 
 const Instant = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
 const RangeQuery = z.object({ from: Instant.optional(), to: Instant.optional() });
@@ -59,7 +59,9 @@ export async function attendanceRoutes(app: FastifyInstance, { ctx }: { ctx: App
       if (!full) await assertCanView(db, who, session);
       const report = await buildSessionReport(db, session, opts());
       if (!full) {
+        // Only their own row: no class totals, no head count.
         report.participants = report.participants.filter((p) => p.participantId === who.userId);
+        report.totals = totalsOf(report.participants, 0);
         report.timeline = [];
       }
       if (request.query.format === 'csv') {
