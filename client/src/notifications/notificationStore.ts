@@ -28,6 +28,8 @@ async function load(): Promise<void> {
 
 function received(n: { id: string; type: string; title: string; body: string; urgent: boolean; createdAt: string; link?: string }): void {
   const item: AppNotification = { ...n, link: n.link ?? null, read: false };
+  // Other views (dashboards) may refresh on it, e.g. when a session went live.
+  window.dispatchEvent(new CustomEvent('lectern:notification', { detail: item }));
   centerStore.update((s) =>
     s.items.some((x) => x.id === item.id)
       ? s
