@@ -298,14 +298,15 @@ export class Gateway {
           await s.leave(lobbyKey(msg.sessionId));
           s.emit('admitted', {});
         }
-        await this.#pushLobby(msg.sessionId);
+        // Every API node gets this message; only the one holding the socket pushes the lobby.
+        if (sockets.length > 0) await this.#pushLobby(msg.sessionId);
         return;
       case 'deny':
         for (const s of sockets) {
           s.emit('denied', { reason: 'The host did not let you in' });
           s.disconnect(true);
         }
-        await this.#pushLobby(msg.sessionId);
+        if (sockets.length > 0) await this.#pushLobby(msg.sessionId);
         return;
       case 'remove':
         for (const s of sockets) {
