@@ -37,6 +37,11 @@ export function JoinPage({ params }: { params: Params }) {
 
   useEffect(() => nameRef.current?.focus(), []);
 
+  // Fetch the room's code while the person types their name: joining then starts at once.
+  useEffect(() => {
+    void import('./RoomPage.js');
+  }, []);
+
   // Count down a rate-limit wait.
   useEffect(() => {
     if (retryUntil <= Date.now()) return;
