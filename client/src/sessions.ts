@@ -15,7 +15,23 @@ export const revokeCode = (sessionId: string, code: string) =>
   api.del(`/api/sessions/${encodeURIComponent(sessionId)}/codes/${encodeURIComponent(code)}`);
 
 /** Exchange a join code (and a display name) for a room token. */
-export const joinWithCode = (code: string, displayName: string) => api.post<JoinResponse>('/api/join', { code, displayName });
+/** This browser's guest secret: a guest who rejoins is the same participant (attendance, lobby). */
+function guestKey(): string | undefined {
+  try {
+    let key = localStorage.getItem('lectern.guestKey');
+    if (!key) {
+      const bytes = crypto.getRandomValues(new Uint8Array(24));
+      key = btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+      localStorage.setItem('lectern.guestKey', key);
+    }
+    return key;
+  } catch {
+    return undefined; // storage blocked: a fresh guest identity each time
+  }
+}
+
+export const joinWithCode = (code: string, displayName: string) =>
+  api.post<JoinResponse>('/api/join', { code, displayName, guestKey: guestKey() });
 
 /** A signed-in host or participant enters their own session's room without a code. */
 export const roomTokenFor = (sessionId: string) =>

@@ -1,6 +1,6 @@
 // JWTs with jose: HS256 only, `exp`, `iat`, `aud`, `iss` required. Access tokens for the
 // API; room tokens (short-lived) for one session's room.
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { jwtVerify, SignJWT, errors as joseErrors } from 'jose';
 import { z } from 'zod';
 import type { Clock } from '../clock.js';
@@ -59,6 +59,16 @@ export class TokenService {
     this.#clock = opts.clock;
     this.#accessTtl = opts.accessTtlSeconds;
     this.#roomTtl = opts.roomTtlSeconds;
+  }
+
+  /**
+   * A stable guest identity for one browser in one session, derived from a secret the
+   * browser keeps (`guestKey`). The id reveals nothing of the key, so seeing someone's
+   * participant id in a room does not let anyone take it over.
+   */
+  guestParticipantId(sessionId: string, guestKey: string): string {
+    const mac = createHmac('sha256', this.#key).update(`guest:${sessionId}:${guestKey}`).digest('base64url');
+    return `guest:${mac.slice(0, 32)}`;
   }
 
   get roomTtlSeconds(): number {

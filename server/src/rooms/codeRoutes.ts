@@ -15,6 +15,8 @@ import { createCode, normaliseCode, resolveCode } from './joinCodes.js';
 const JoinBody = z.object({
   code: z.string().trim().min(1).max(32),
   displayName: z.string().trim().min(1, 'enter your name').max(80),
+  /** A random secret this browser keeps, so a guest who comes back is the same participant. */
+  guestKey: z.string().regex(/^[A-Za-z0-9_-]{22,128}$/, 'must be 22-128 URL-safe characters').optional(),
 });
 const CodeParams = z.object({ id: z.uuid(), code: z.string().min(1).max(32) });
 
@@ -99,7 +101,8 @@ export async function codeRoutes(app: FastifyInstance, { ctx }: { ctx: AppContex
       const session = await resolveCode(db, clock, request.body.code);
       const who = request.auth;
       const role = await roomRole(ctx, who, session);
-      const participantId = who ? who.userId : `guest:${randomUUID()}`;
+      const { guestKey } = request.body;
+      const participantId = who ? who.userId : guestKey ? tokens.guestParticipantId(session.id, guestKey) : `guest:${randomUUID()}`;
       const roomToken = await tokens.signRoom({
         participantId,
         sessionId: session.id,

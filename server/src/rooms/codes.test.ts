@@ -110,3 +110,32 @@ describe.each(dbKinds())('join codes on %s', (kind) => {
     expect(r.json<{ error: { message: string } }>().error.message).toMatch(/displayName/);
   });
 });
+
+describe.each(dbKinds())('guest identity on %s', (kind) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp(kind, { app: { routes: [sessionRoutes, codeRoutes] } });
+  });
+  afterAll(async () => t?.close());
+
+  it('join keeps a returning guest the same participant only with the same guest key', async () => {
+    const host = await t.userWithToken('teacher');
+    const s = await t.app.inject({ method: 'POST', url: '/api/sessions', headers: host.headers, payload: { title: 'G', scheduledAt: t.clock.now().toISOString() } });
+    const sid = s.json<{ id: string }>().id;
+    const code = (await t.app.inject({ method: 'POST', url: `/api/sessions/${sid}/codes`, headers: host.headers })).json<{ code: string }>().code;
+    const join = async (guestKey?: string) => {
+      const r = await t.app.inject({ method: 'POST', url: '/api/join', payload: { code, displayName: 'Gus', ...(guestKey ? { guestKey } : {}) }, remoteAddress: '10.5.0.1' });
+      expect(r.statusCode).toBe(200);
+      return r.json<{ participantId: string }>().participantId;
+    };
+    const key = 'k'.repeat(12) + 'Z9_-abcdefghij';
+    const a = await join(key);
+    expect(await join(key)).toBe(a);
+    expect(a).toMatch(/^guest:/);
+    expect(a).not.toContain(key);
+    expect(await join('x'.repeat(30))).not.toBe(a);
+    expect(await join()).not.toBe(await join());
+    const bad = await t.app.inject({ method: 'POST', url: '/api/join', payload: { code, displayName: 'Gus', guestKey: 'short' }, remoteAddress: '10.5.0.1' });
+    expect(bad.statusCode).toBe(400);
+  });
+});
