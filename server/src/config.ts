@@ -1,7 +1,7 @@
 // The one place that reads the environment. Every other module receives the frozen
 // Config built here.
 import { cpus, hostname } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -131,6 +131,16 @@ export interface Config {
     readonly portBase: number;
     readonly maxParticipants: number;
   };
+  readonly recording: {
+    /** Where recordings are stored (default ${dataDir}/recordings). */
+    readonly dir: string;
+    /** Recordings older than this many days are deleted; 0 keeps them forever. */
+    readonly retentionDays: number;
+    /** Local address the recorder's ffmpeg processes receive RTP on (must be reachable from the SFU). */
+    readonly listenIp: string;
+    readonly ffmpegPath: string;
+    readonly ffprobePath: string;
+  };
   readonly attendance: {
     /** A first join later than this after the session's start counts as late. */
     readonly lateGraceMinutes: number;
@@ -246,6 +256,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     attendance: {
       lateGraceMinutes: e.LECTERN_LATE_GRACE_MINUTES,
+    },
+    recording: {
+      dir: resolve(e.LECTERN_RECORDINGS_DIR ?? join(dataDir, 'recordings')),
+      retentionDays: e.LECTERN_RECORDING_RETENTION_DAYS,
+      listenIp: e.LECTERN_RECORDING_LISTEN_IP,
+      ffmpegPath: e.LECTERN_FFMPEG_PATH,
+      ffprobePath: e.LECTERN_FFPROBE_PATH,
     },
     cluster: {
       nodeId: e.LECTERN_NODE_ID ?? `${hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 48)}-${process.pid}`,

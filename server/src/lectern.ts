@@ -10,15 +10,18 @@ import { turnIceServers } from './cluster/turn.js';
 import type { Config } from './config.js';
 import { healthRoutes } from './http/healthRoutes.js';
 import { Gateway } from './gateway/Gateway.js';
+import { roomKey } from './gateway/types.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { startNotifications } from './notifications/startNotifications.js';
 import { codeRoutes } from './rooms/codeRoutes.js';
+import { Recorder } from './recording/Recorder.js';
+import { recordingRoutes } from './recording/recordingRoutes.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from './runtime.js';
 import { sessionRoutes } from './sessions/sessionRoutes.js';
 import { SfuClient } from './sfu/SfuClient.js';
 import { startSfuHost, type SfuHost } from './sfu/sfuHost.js';
 
-export const API_ROUTES: RouteModule[] = [sessionRoutes, codeRoutes, attendanceRoutes, notificationRoutes];
+export const API_ROUTES: RouteModule[] = [sessionRoutes, codeRoutes, attendanceRoutes, notificationRoutes, recordingRoutes];
 
 export interface Lectern {
   runtime: Runtime;
@@ -88,13 +91,27 @@ export async function startLectern(config: Config, opts: StartOptions = {}): Pro
         detachAdapter();
       });
       const sfu = new SfuClient(ctx.bus, cluster.placement);
-      gateway = await Gateway.create({ ctx, io, sfu, iceServers: turnIceServers(config.turn, ctx.clock) });
+      let gw: Gateway | undefined;
+      const recorder = await Recorder.create({
+        ctx,
+        sfu,
+        notify: (sessionId, recording, recordingId) => gw?.nsp.to(roomKey(sessionId)).emit('recordingChanged', { recording, recordingId }),
+      });
+      gateway = gw = await Gateway.create({
+        ctx,
+        io,
+        sfu,
+        iceServers: turnIceServers(config.turn, ctx.clock),
+        recording: (action, sessionId, userId) => (action === 'start' ? recorder.start(sessionId, userId) : recorder.stop(sessionId)),
+        isRecording: (sessionId) => recorder.isRecording(sessionId),
+      });
       const [a, i, g] = [app, io, gateway];
       closers.push(async () => {
         await g.close();
         await i.close();
         await a.close();
       });
+      closers.push(() => recorder.close()); // runs first: finalise recordings while the SFU is up
       const notifications = await startNotifications(ctx, { io });
       closers.push(() => notifications.close());
       if (opts.listen ?? true) {

@@ -38,6 +38,8 @@ export class Room extends TypedEmitter<RoomEvents> {
   readonly #lease: RouterLease;
   readonly #speakers: ms.ActiveSpeakerObserver;
   readonly #peers = new Map<string, Peer>();
+  /** Service peers (recorders) not counted against maxPeers. */
+  readonly #uncounted = new Set<string>();
   #closed = false;
 
   static async create(options: RoomOptions): Promise<Room> {
@@ -91,10 +93,10 @@ export class Room extends TypedEmitter<RoomEvents> {
   }
 
   /** Adds a peer; an existing peer with the same id is closed first (the new connection wins). */
-  addPeer(peerId: string, connectionId?: string): Peer {
+  addPeer(peerId: string, connectionId?: string, uncounted = false): Peer {
     this.#assertOpen();
     this.#peers.get(peerId)?.close();
-    if (this.#peers.size >= this.maxPeers) {
+    if (!uncounted && this.#peers.size - this.#uncounted.size >= this.maxPeers) {
       throw new SfuError('room_full', `Room ${this.id} is full (${this.maxPeers} peers)`);
     }
     const peer = new Peer({
@@ -107,8 +109,11 @@ export class Room extends TypedEmitter<RoomEvents> {
       onListenerError: (event, error) => this.#logger.error({ err: error, event, peerId }, 'Peer listener threw'),
     });
     this.#peers.set(peerId, peer);
+    if (uncounted) this.#uncounted.add(peerId);
     peer.once('closed', () => {
-      if (this.#peers.get(peerId) === peer) this.#peers.delete(peerId);
+      if (this.#peers.get(peerId) !== peer) return;
+      this.#peers.delete(peerId);
+      this.#uncounted.delete(peerId);
     });
     this.#logger.debug({ peerId }, 'peer added');
     return peer;

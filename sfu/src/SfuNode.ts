@@ -76,7 +76,7 @@ export class SfuNode extends TypedEmitter<SfuNodeEvents> implements T.SfuApi {
 
   addPeer(req: T.AddPeerRequest): Promise<void> {
     return this.#call(() => {
-      this.#room(req.roomId).addPeer(requireId(req.peerId, 'peerId'), req.connectionId);
+      this.#room(req.roomId).addPeer(requireId(req.peerId, 'peerId'), req.connectionId, req.uncounted === true);
     });
   }
 

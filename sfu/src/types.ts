@@ -43,7 +43,8 @@ export interface EnsureRoomResponse {
 
 export interface AddPeerRequest extends PeerRef {
   /** Opaque id of the signaling connection; lets removePeer ignore a stale connection. */
-  connectionId?: string;
+  connectionId?: string;  /** A service peer (e.g. a recorder) that does not take a participant's place under maxPeers. */
+  uncounted?: boolean;
 }
 export interface RemovePeerRequest extends PeerRef {
   /** When given, the peer is removed only if it was added with this connectionId. */

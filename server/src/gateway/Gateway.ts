@@ -46,6 +46,8 @@ export interface GatewayOptions {
   iceServers?: (peerId: string) => { urls: string[]; username?: string; credential?: string }[];
   /** Recording control, wired by the recording module when present. */
   recording?: (action: 'start' | 'stop', sessionId: string, userId: string | null) => Promise<{ recordingId: string }>;
+  /** Whether the session is being recorded now (reported in welcome/join). */
+  isRecording?: (sessionId: string) => Promise<boolean>;
 }
 
 export class Gateway {
@@ -242,7 +244,7 @@ export class Gateway {
   async sessionInfo(sessionId: string): Promise<SessionInfo> {
     const [s] = await this.ctx.db.select().from(sessions).where(eq(sessions.id, sessionId));
     if (!s) throw new AppError('not_found', 'Session not found', 404);
-    return { id: s.id, title: s.title, status: s.status, locked: s.locked, recording: false };
+    return { id: s.id, title: s.title, status: s.status, locked: s.locked, recording: (await this.#opts.isRecording?.(sessionId)) ?? false };
   }
 
   iceServers(peerId: string): { urls: string[]; username?: string; credential?: string }[] {

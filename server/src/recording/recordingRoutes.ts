@@ -1,0 +1,165 @@
+// HTTP API for recordings: start/stop (host), list, play/download with Range (participants),
+// per-participant track files, delete (host).
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../context.js';
+import { AppError, ConflictError, NotFoundError } from '../errors.js';
+import { caller } from '../plugins/authPlugin.js';
+import { assertCanHost, getSessionRow } from '../sessions/sessionAccess.js';
+import { recorderFor } from './Recorder.js';
+import { assertCanWatch } from './recordingAccess.js';
+import { deleteRecording, getRecording, listRecordings, parseTracks, recordingDir, toDto } from './recordingStore.js';
+
+const SessionParams = z.object({ id: z.uuid() });
+const RecordingParams = z.object({ id: z.uuid(), rid: z.uuid() });
+const TrackParams = RecordingParams.extend({ file: z.string().regex(/^track-[A-Za-z0-9_-]+\.mkv$/).max(120) });
+const WatchQuery = z.object({ token: z.string().max(4000).optional(), download: z.enum(['1', 'true']).optional() });
+const Track = z.object({
+  file: z.string(),
+  peerId: z.string(),
+  displayName: z.string().nullable(),
+  kind: z.enum(['audio', 'video']),
+  source: z.enum(['mic', 'webcam', 'screen']),
+  startSeconds: z.number(),
+  endSeconds: z.number(),
+  url: z.string(),
+});
+const RecordingDto = z.object({
+  id: z.uuid(),
+  sessionId: z.uuid(),
+  status: z.enum(['recording', 'processing', 'ready', 'failed']),
+  url: z.string().describe('GET with Range support; ?token= for guests and <video> elements'),
+  downloadUrl: z.string(),
+  durationSeconds: z.number().nullable(),
+  sizeBytes: z.number().nullable(),
+  progress: z.number().describe('0..100 while processing'),
+  error: z.string().nullable(),
+  startedAt: z.string(),
+  stoppedAt: z.string().nullable(),
+  tracks: z.array(Track),
+});
+
+function recorderOf(ctx: AppContext) {
+  const r = recorderFor(ctx);
+  if (!r) throw new AppError('not_available', 'Recording is not available on this server', 501);
+  return r;
+}
+
+export async function recordingRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['recordings'];
+
+  r.post('/api/sessions/:id/recordings', {
+    onRequest: app.requireAuth,
+    schema: { tags, summary: 'Start recording a live session (host)', params: SessionParams, response: { 201: z.object({ id: z.uuid() }) } },
+  }, async (request, reply) => {
+    const who = caller(request);
+    const session = await getSessionRow(ctx.db, request.params.id);
+    await assertCanHost(ctx.db, who, session);
+    const { recordingId } = await recorderOf(ctx).start(session.id, who.userId);
+    return reply.code(201).send({ id: recordingId });
+  });
+
+  r.post('/api/sessions/:id/recordings/:rid/stop', {
+    onRequest: app.requireAuth,
+    schema: { tags, summary: 'Stop a recording (host); it is then processed', params: RecordingParams, response: { 200: z.object({ id: z.uuid() }) } },
+  }, async (request) => {
+    const who = caller(request);
+    const session = await getSessionRow(ctx.db, request.params.id);
+    await assertCanHost(ctx.db, who, session);
+    const row = await getRecording(ctx.db, session.id, request.params.rid);
+    if (!row) throw new NotFoundError('Recording not found');
+    if (row.status !== 'recording') throw new ConflictError(`The recording is already ${row.status}`);
+    await recorderOf(ctx).stop(session.id, row.id);
+    return { id: row.id };
+  });
+
+  r.get('/api/sessions/:id/recordings', {
+    schema: { tags, summary: "A session's recordings (participants)", params: SessionParams, querystring: WatchQuery, response: { 200: z.array(RecordingDto) } },
+  }, async (request) => {
+    const session = await getSessionRow(ctx.db, request.params.id);
+    await assertCanWatch(ctx, request, session, request.query.token);
+    return (await listRecordings(ctx.db, session.id)).map(toDto);
+  });
+
+  r.get('/api/sessions/:id/recordings/:rid', {
+    schema: { tags, summary: 'One recording (participants)', params: RecordingParams, querystring: WatchQuery, response: { 200: RecordingDto } },
+  }, async (request) => {
+    const session = await getSessionRow(ctx.db, request.params.id);
+    await assertCanWatch(ctx, request, session, request.query.token);
+    const row = await getRecording(ctx.db, session.id, request.params.rid);
+    if (!row) throw new NotFoundError('Recording not found');
+    return toDto(row);
+  });
+
+  r.get('/api/sessions/:id/recordings/:rid/file', {
+    schema: { tags, summary: 'The composed recording (MP4), with Range support', params: RecordingParams, querystring: WatchQuery },
+  }, async (request, reply) => {
+    const session = await getSessionRow(ctx.db, request.params.id);
+    await assertCanWatch(ctx, request, session, request.query.token);
+    const row = await getRecording(ctx.db, session.id, request.params.rid);
+    if (!row) throw new NotFoundError('Recording not found');
+    if (row.status !== 'ready' || !row.fileName) throw new ConflictError(`The recording is not ready (${row.status})`);
+    const path = join(recordingDir(ctx.config, session.id, row.id), row.fileName);
+    const name = `${session.title.replace(/[^\w .-]+/g, '_').slice(0, 80) || 'recording'}-${row.startedAt.toISOString().slice(0, 10)}.mp4`;
+    return sendRanged(reply, path, 'video/mp4', request.headers.range, request.query.download ? name : undefined);
+  });
+
+  r.get('/api/sessions/:id/recordings/:rid/tracks/:file', {
+    schema: { tags, summary: "One participant's raw track (Matroska)", params: TrackParams, querystring: WatchQuery },
+  }, async (request, reply) => {
+    const session = await getSessionRow(ctx.db, request.params.id);
+    await assertCanWatch(ctx, request, session, request.query.token);
+    const row = await getRecording(ctx.db, session.id, request.params.rid);
+    if (!row || !parseTracks(row).some((t) => t.file === request.params.file)) throw new NotFoundError('Track not found');
+    const path = join(recordingDir(ctx.config, session.id, row.id), request.params.file);
+    return sendRanged(reply, path, 'video/x-matroska', request.headers.range, request.query.download ? request.params.file : undefined);
+  });
+
+  r.delete('/api/sessions/:id/recordings/:rid', {
+    onRequest: app.requireAuth,
+    schema: { tags, summary: 'Delete a recording and its files (host)', params: RecordingParams },
+  }, async (request, reply) => {
+    const who = caller(request);
+    const session = await getSessionRow(ctx.db, request.params.id);
+    await assertCanHost(ctx.db, who, session);
+    const row = await getRecording(ctx.db, session.id, request.params.rid);
+    if (!row) throw new NotFoundError('Recording not found');
+    if (row.status === 'recording' || row.status === 'processing') throw new ConflictError(`Stop the recording and wait for processing first (${row.status})`);
+    await deleteRecording(ctx.db, ctx.config, row);
+    return reply.code(204).send();
+  });
+}
+
+/** Streams a file, honouring a single `bytes=` range (206) or answering 416. */
+async function sendRanged(reply: FastifyReply, path: string, type: string, range: string | undefined, downloadName?: string): Promise<FastifyReply> {
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch {
+    throw new NotFoundError('Recording file not found');
+  }
+  reply.header('Accept-Ranges', 'bytes').header('Content-Type', type).header('Cache-Control', 'private, no-store');
+  if (downloadName) reply.header('Content-Disposition', `attachment; filename="${downloadName.replace(/"/g, '')}"`);
+  if (!range) {
+    reply.header('Content-Length', size);
+    return reply.send(createReadStream(path));
+  }
+  const m = /^bytes=(\d*)-(\d*)$/.exec(range.trim());
+  let start = m?.[1] ? Number(m[1]) : NaN;
+  let end = m?.[2] ? Number(m[2]) : NaN;
+  if (m && !m[1] && m[2]) {
+    start = Math.max(0, size - Number(m[2])); // suffix range: the last N bytes
+    end = size - 1;
+  }
+  if (Number.isNaN(end) || end >= size) end = size - 1;
+  if (!m || Number.isNaN(start) || start > end || start >= size) {
+    return reply.code(416).header('Content-Range', `bytes */${size}`).send();
+  }
+  reply.code(206).header('Content-Range', `bytes ${start}-${end}/${size}`).header('Content-Length', end - start + 1);
+  return reply.send(createReadStream(path, { start, end }));
+}
