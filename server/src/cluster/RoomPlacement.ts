@@ -45,12 +45,13 @@ export class RoomPlacement {
 
   /** The node hosting `roomId`, placing the room first if needed. */
   async nodeFor(roomId: string): Promise<string> {
+    const last = this.#known.get(roomId);
+    if (last !== undefined && !this.#registry.available) return last; // Redis is away: do not wait for it
     try {
       const nodeId = await this.#resolve(roomId);
       this.#known.set(roomId, nodeId);
       return nodeId;
     } catch (err) {
-      const last = this.#known.get(roomId);
       if (last !== undefined && !(err instanceof NoSfuNodeError)) {
         // Redis unreachable: media keeps flowing on the node we last used.
         this.#log.warn({ err: (err as Error).message, roomId }, 'placement unavailable; using the last known node');

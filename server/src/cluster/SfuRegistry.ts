@@ -54,6 +54,11 @@ export class SfuRegistry {
   nodeKey = (nodeId: string) => `${this.prefix}lectern:sfu:node:${nodeId}`;
   nodeRoomsKey = (nodeId: string) => `${this.prefix}lectern:sfu:node-rooms:${nodeId}`;
   placementKey = (roomId: string) => `${this.prefix}lectern:room:${roomId}:node`;
+  /** False while the Redis connection is down (commands would wait in the offline queue). */
+  get available(): boolean {
+    return this.redis.status === 'ready';
+  }
+
   get nodesKey(): string {
     return `${this.prefix}lectern:sfu:nodes`;
   }

@@ -113,6 +113,19 @@ describe('cluster failover on a private Redis', () => {
     }
   });
 
+  it('RoomPlacement keeps answering with the last known node while Redis is away', async () => {
+    const registry = new SfuRegistry(redis, 'h:', 5000);
+    await registry.announce(node('a', load(0)));
+    const p = new RoomPlacement({ registry, logger, liveCacheMs: 0 });
+    expect(await p.nodeFor('call')).toBe('a');
+    await server.stop();
+    for (let i = 0; i < 100 && redis.status === 'ready'; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await p.nodeFor('call')).toBe('a');
+    await expect(p.nodeFor('never-placed')).rejects.toThrow();
+    await server.start();
+    for (let i = 0; i < 100 && redis.status !== 'ready'; i++) await new Promise((r) => setTimeout(r, 50));
+  });
+
   it('SfuRegistry re-claims a node’s rooms when it announces after a Redis restart', async () => {
     const registry = new SfuRegistry(redis, 'g:', 5000);
     await registry.announce(node('a', load(0)));
