@@ -1,7 +1,7 @@
 // Small inline icons (24x24, currentColor). Always decorative: buttons carry text names.
 import type { JSX } from 'preact';
 
-type IconName = 'mic' | 'micOff' | 'camera' | 'cameraOff' | 'screen' | 'leave' | 'people' | 'lock' | 'unlock' | 'link' | 'end' | 'sound';
+type IconName = 'mic' | 'micOff' | 'camera' | 'cameraOff' | 'screen' | 'leave' | 'people' | 'lock' | 'unlock' | 'link' | 'end' | 'sound' | 'record';
 
 const PATHS: Record<IconName, JSX.Element> = {
   mic: (
@@ -56,6 +56,12 @@ const PATHS: Record<IconName, JSX.Element> = {
   ),
   link: <path d="M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1" />,
   sound: <path d="M4 9v6h4l5 4V5L8 9zM16.5 8.5a5 5 0 0 1 0 7M19 6a8.5 8.5 0 0 1 0 12" />,
+  record: (
+    <>
+      <circle cx="12" cy="12" r="8.5" />
+      <circle cx="12" cy="12" r="4" fill="currentColor" />
+    </>
+  ),
 };
 
 export function Icon({ name, size = 20 }: { name: IconName; size?: number }) {

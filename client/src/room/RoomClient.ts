@@ -193,6 +193,13 @@ export class RoomClient implements Subscribable<RoomSnapshot> {
       this.#emit();
     });
 
+  setRecording = (on: boolean) =>
+    this.#hostAction(on ? 'start recording' : 'stop recording', async () => {
+      await this.#sig.request(on ? 'startRecording' : 'stopRecording', {}, 15_000);
+      if (this.#session) this.#session = { ...this.#session, recording: on };
+      this.#emit();
+    });
+
   endSession = () =>
     this.#hostAction('end the session', async () => {
       await this.#sig.request('endSession', {});
@@ -271,6 +278,7 @@ export class RoomClient implements Subscribable<RoomSnapshot> {
       this.#peerId = w.peerId;
       this.#displayName = w.displayName;
       this.#role = w.role;
+      if (w.session.recording && !this.#session?.recording) this.#notice('This session is being recorded.', 'info');
       this.#session = w.session;
       if (w.session.status === 'completed' || w.session.status === 'cancelled') {
         this.#ended();
@@ -345,6 +353,7 @@ export class RoomClient implements Subscribable<RoomSnapshot> {
       this.#emit();
     });
     sig.on('recordingChanged', ({ recording }) => {
+      if (this.#session && this.#session.recording !== recording) this.#notice(recording ? 'Recording started: this session is being recorded.' : 'Recording stopped.', 'info');
       if (this.#session) this.#session = { ...this.#session, recording };
       this.#emit();
     });

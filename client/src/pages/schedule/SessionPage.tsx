@@ -7,9 +7,11 @@ import { Alert } from '../../components/Alert.js';
 import { enterRoom } from '../../enterRoom.js';
 import type { Params } from '../../router.js';
 import { startSession } from '../../sessions.js';
+import { RecordingsSection } from '../../recordings/RecordingsSection.js';
 import { useStore } from '../../store.js';
 import { describeRRule } from './recurrenceRule.js';
 import { downloadWithAuth, schedule, type FullSession, type HistoryEntry, type Invitee } from './scheduleApi.js';
+import { HostAssign } from './HostAssign.js';
 import { SessionChanges } from './SessionChanges.js';
 import { SessionMaterials } from './SessionMaterials.js';
 import { JOIN_OPENS_MINUTES, joinOpen, StatusBadge, useNow, When } from './SessionRow.js';
@@ -128,9 +130,11 @@ export function SessionPage({ params }: { params: Params }) {
             </div>
           </section>
           <SessionMaterials session={session} canEdit={isEditor} onChange={setSession} />
+          <RecordingsSection sessionId={session.id} canManage={isEditor} />
         </div>
         <aside class="hub-side stack">
           {isEditor && <SessionChanges session={session} onChange={() => void load()} />}
+          {user.role === 'admin' && <HostAssign session={session} onChange={() => void load()} />}
           {isEditor && invitees && (
             <section class="card" aria-labelledby="inv-heading">
               <h2 id="inv-heading">Invitees ({invitees.length})</h2>

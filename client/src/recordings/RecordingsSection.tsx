@@ -1,0 +1,140 @@
+// The session page's recordings: a player for each ready one (the file is served with Range
+// support; a <video> cannot send headers, so the access token rides in `?token=`), download,
+// delete for the host, and progress while a recording is being processed.
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { api, errorMessage } from '../api.js';
+import { authToken, refreshAccess } from '../auth.js';
+import { Alert } from '../components/Alert.js';
+import './recordings.css';
+
+export interface Recording {
+  id: string;
+  status: 'recording' | 'processing' | 'ready' | 'failed';
+  url: string;
+  downloadUrl: string;
+  durationSeconds: number | null;
+  sizeBytes: number | null;
+  progress: number;
+  error: string | null;
+  startedAt: string;
+  tracks: { file: string; url: string; displayName: string | null; peerId: string; source: string }[];
+}
+
+const POLL_MS = 2000;
+
+function withToken(url: string): string {
+  const token = authToken();
+  return token ? `${url}${url.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}` : url;
+}
+
+function duration(seconds: number | null): string {
+  if (seconds === null) return '';
+  const s = Math.round(seconds);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+function size(bytes: number | null): string {
+  if (bytes === null) return '';
+  return bytes > 1_000_000 ? `${(bytes / 1_000_000).toFixed(1)} MB` : `${Math.ceil(bytes / 1000)} kB`;
+}
+
+export function RecordingsSection({ sessionId, canManage }: { sessionId: string; canManage: boolean }) {
+  const [items, setItems] = useState<Recording[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [, setTokenTick] = useState(0);
+
+  const load = useCallback(async () => {
+    try {
+      setItems(await api.get<Recording[]>(`/api/sessions/${sessionId}/recordings`));
+      setError(null);
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  }, [sessionId]);
+  useEffect(() => void load(), [load]);
+  const busy = items?.some((r) => r.status === 'recording' || r.status === 'processing') ?? false;
+  useEffect(() => {
+    if (!busy) return;
+    const timer = setInterval(() => void load(), POLL_MS);
+    return () => clearInterval(timer);
+  }, [busy, load]);
+
+  const remove = async (r: Recording) => {
+    if (!window.confirm('Delete this recording for everyone? This cannot be undone.')) return;
+    try {
+      await api.del(`/api/sessions/${sessionId}/recordings/${r.id}`);
+      await load();
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+  // The token in a player's URL expired: get a fresh one and re-render the players.
+  const onPlayerError = () => void refreshAccess().then((ok) => ok && setTokenTick((n) => n + 1));
+
+  if (items === null && !error) return null;
+  return (
+    <section class="card stack" aria-labelledby="rec-heading">
+      <h2 id="rec-heading">Recordings</h2>
+      {error && <Alert tone="error">{error}</Alert>}
+      {items?.length === 0 && <p class="muted">No recordings of this session.</p>}
+      <ul class="plain-list recordings">
+        {items?.map((r) => (
+          <li key={r.id} class="recording stack" aria-label={`Recording of ${new Date(r.startedAt).toLocaleString()}`}>
+            <div class="recording-head">
+              <strong>{new Date(r.startedAt).toLocaleString()}</strong>
+              {r.status === 'ready' && (
+                <span class="muted small">
+                  {duration(r.durationSeconds)} · {size(r.sizeBytes)}
+                </span>
+              )}
+            </div>
+            {r.status === 'recording' && <p role="status">Recording in progress…</p>}
+            {r.status === 'processing' && (
+              <label class="recording-progress">
+                <span role="status">Processing… {r.progress}%</span>
+                <progress max={100} value={r.progress} />
+              </label>
+            )}
+            {r.status === 'failed' && <Alert tone="error">This recording failed: {r.error ?? 'unknown error'}</Alert>}
+            {r.status === 'ready' && (
+              <>
+                <video class="recording-player" controls preload="metadata" src={withToken(r.url)} onError={onPlayerError} />
+                <div class="inline-row">
+                  <a class="btn btn-secondary" href={withToken(r.downloadUrl)} download>
+                    Download
+                  </a>
+                  {canManage && (
+                    <button type="button" class="btn btn-danger-outline" onClick={() => void remove(r)}>
+                      Delete
+                    </button>
+                  )}
+                </div>
+                {r.tracks.length > 0 && (
+                  <details>
+                    <summary>Separate tracks ({r.tracks.length})</summary>
+                    <ul class="plain-list small">
+                      {r.tracks.map((t) => (
+                        <li key={t.file}>
+                          <a href={withToken(`${t.url}?download=1`)} download>
+                            {t.displayName ?? t.peerId} — {t.source}
+                          </a>
+                        </li>
+                      ))}
+                    </ul>
+                  </details>
+                )}
+              </>
+            )}
+            {r.status === 'failed' && canManage && (
+              <div class="inline-row">
+                <button type="button" class="btn btn-danger-outline" onClick={() => void remove(r)}>
+                  Delete
+                </button>
+              </div>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
