@@ -3,6 +3,7 @@
 // the tracks are finalised and composed into one MP4, one recording at a time.
 import { randomUUID } from 'node:crypto';
 import { mkdir, statfs } from 'node:fs/promises';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { eq, inArray } from 'drizzle-orm';
 import { recordings, sessions } from '@lectern/db';
@@ -14,6 +15,7 @@ import type { Logger } from '../logger.js';
 import { SESSION_EVENTS_TOPIC, type SessionEvent } from '../sessions/sessionService.js';
 import { SFU_EVENTS_TOPIC, type SfuClient, type SfuEvent } from '../sfu/SfuClient.js';
 import { compose, ComposeError } from './compose.js';
+import { probe } from './ffmpeg.js';
 import { activeRecording, deleteOlderThan, recordingDir, storedTracks, updateRecording } from './recordingStore.js';
 import { TrackWriter, type ProducerRefInfo, type TrackResult } from './TrackWriter.js';
 
@@ -264,12 +266,14 @@ export class Recorder {
     this.#track(processing);
   }
 
-  async #process(a: Active, results: TrackResult[], durationSeconds: number): Promise<void> {
+  async #process(a: Active, tracks: TrackResult[], durationSeconds: number): Promise<void> {
+    let results = tracks;
     const { db, config } = this.#ctx;
     let lastProgress = 0;
     try {
       const trackError = results.find((r) => r.error)?.error;
       if (trackError) throw new ComposeError(trackError);
+      results = await this.#readable(a, results);
       const tracks = await storedTracks(db, a.sessionId, results);
       await updateRecording(db, a.id, { tracks: JSON.stringify(tracks) });
       const out = await compose({
@@ -300,6 +304,21 @@ export class Recorder {
       this.#log.error({ err, recordingId: a.id }, 'recording failed');
       await updateRecording(db, a.id, { status: 'failed', error: message });
     }
+  }
+
+  /** Tracks whose file ffprobe can read; a fragment cut off at its very start is left out (and logged). */
+  async #readable(a: Active, results: TrackResult[]): Promise<TrackResult[]> {
+    const ok: TrackResult[] = [];
+    for (const r of results) {
+      if (r.startMs === null || r.packets === 0) continue;
+      try {
+        await probe(this.#ctx.config.recording.ffprobePath, join(a.dir, r.file));
+        ok.push(r);
+      } catch (err) {
+        this.#log.warn({ err, recordingId: a.id, file: r.file, packets: r.packets }, 'unreadable track left out');
+      }
+    }
+    return ok;
   }
 
   /** After a crash: recordings this (single) node left half-done can never finish. */

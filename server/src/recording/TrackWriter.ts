@@ -221,9 +221,10 @@ export class TrackWriter {
       }
       const exit = await stopGracefully(this.#ffmpeg, { signalAfterMs: 3000, graceMs: 10_000 });
       await writeFile(join(this.#o.dir, `${this.#o.name}.log`), `exit ${exit.code ?? exit.signal}\n${exit.stderr}`).catch(() => undefined);
-      // SIGINT ends ffmpeg with 255 after writing the trailer; anything else is a failure.
-      if (exit.code !== 0 && exit.code !== 255 && this.#packets > 0) error = describeFailure(exit);
-      else if (/No space left/i.test(exit.stderr)) error = describeFailure(exit);
+      // Running out of disk fails the recording. Any other failure (say, a stream cut off
+      // before ffmpeg learnt its size) leaves an unreadable file that composition skips.
+      if (/No space left|ENOSPC/i.test(exit.stderr)) error = describeFailure(exit);
+      else if (exit.code !== 0 && exit.code !== 255) this.#log.warn({ code: exit.code, stderr: exit.stderr.slice(-300) }, 'track ffmpeg failed');
     }
     this.#releasePorts?.();
     this.#log.debug({ ...this.#stats, packets: this.#packets, startMs: this.#startMs, endMs: this.#endMs, error }, 'track stopped');
