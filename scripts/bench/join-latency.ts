@@ -37,7 +37,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  const server = await startServer({ LECTERN_RTC_PORT_BASE: '44300', LECTERN_LOG_LEVEL: 'error' });
+  const server = await startServer({ LECTERN_RTC_PORT_BASE: '24300', LECTERN_LOG_LEVEL: 'error' });
   const browser = await launchBrowser();
   try {
     const teacher = await server.user('teacher', 'Bench Host');

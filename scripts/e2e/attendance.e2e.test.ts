@@ -36,7 +36,7 @@ describe('attendance in chromium', () => {
   let teacher: Awaited<ReturnType<TestServer['user']>>;
 
   beforeAll(async () => {
-    server = await startServer({ LECTERN_RTC_PORT_BASE: '45200' });
+    server = await startServer({ LECTERN_RTC_PORT_BASE: '25200' });
     browser = await launchBrowser();
     teacher = await server.user('teacher', 'Tess Teacher');
   });

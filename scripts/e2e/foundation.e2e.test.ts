@@ -18,7 +18,7 @@ describe('foundation in chromium', () => {
     PORT: '0',
     LECTERN_DATA_DIR: dataDir,
     LECTERN_SFU_WORKERS: '1',
-    LECTERN_RTC_PORT_BASE: '44200',
+    LECTERN_RTC_PORT_BASE: '24200',
     LECTERN_LOG_LEVEL: 'warn',
     LECTERN_SCRYPT_LOG_N: '14',
     LECTERN_ADMIN_EMAIL: 'admin@example.test',

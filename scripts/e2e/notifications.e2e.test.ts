@@ -40,7 +40,7 @@ describe.each(dbKinds())('notifications in the browser on %s', (kind) => {
       LECTERN_SCRYPT_LOG_N: '14',
       LECTERN_LOG_LEVEL: process.env.LECTERN_TEST_LOG_LEVEL ?? 'warn',
       LECTERN_SFU_WORKERS: '1',
-      LECTERN_RTC_PORT_BASE: '45100',
+      LECTERN_RTC_PORT_BASE: '25100',
       LECTERN_OUTBOX_POLL_MS: '200',
       LECTERN_CLIENT_DIST: DIST,
     });

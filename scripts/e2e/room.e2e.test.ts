@@ -16,7 +16,7 @@ describe('room journeys in chromium', () => {
   let teacher: { id: string; email: string; password: string; token: string };
 
   beforeAll(async () => {
-    server = await startServer({ LECTERN_RTC_PORT_BASE: '44100' });
+    server = await startServer({ LECTERN_RTC_PORT_BASE: '24100' });
     browser = await launchBrowser();
     teacher = await server.user('teacher', 'Tess Teacher');
   });

@@ -29,7 +29,7 @@ describe.each(dbKinds())('many nodes on %s', (kind) => {
     db = await createTestDb(kind);
     const shared = testEnv({ REDIS_URL: redis.url, PORT: '0', LECTERN_SFU_ANNOUNCE_INTERVAL_MS: '500' });
     const env = (extra: Record<string, string>) => loadConfig({ ...shared, ...extra });
-    sfu = await startLectern(env({ LECTERN_ROLE: 'sfu', LECTERN_NODE_ID: 'sfu-a', LECTERN_SFU_WORKERS: '1', LECTERN_RTC_PORT_BASE: String(45320 + (kind === 'postgres' ? 1 : 0)) }), { db });
+    sfu = await startLectern(env({ LECTERN_ROLE: 'sfu', LECTERN_NODE_ID: 'sfu-a', LECTERN_SFU_WORKERS: '1', LECTERN_RTC_PORT_BASE: String(25320 + (kind === 'postgres' ? 1 : 0)) }), { db });
     const turn = { LECTERN_TURN_URLS: 'turn:turn.example.test:3478', LECTERN_TURN_SECRET: TURN_SECRET };
     api1 = await startLectern(env({ LECTERN_ROLE: 'api', LECTERN_NODE_ID: 'api-a', ...turn }), { db, serveClient: false });
     api2 = await startLectern(env({ LECTERN_ROLE: 'api', LECTERN_NODE_ID: 'api-b', ...turn }), { db, serveClient: false });

@@ -11,7 +11,8 @@ import { RTC_NAMESPACE, type Ack } from '../protocol/index.js';
 import { testEnv } from '../test/harness.js';
 import { createUser } from '../users/userService.js';
 
-const PORT_BASE = 46000 + Math.floor(Math.random() * 500) * 2;
+// Below the ephemeral port range (32768+), where browsers and clients pick their ports.
+const PORT_BASE = 23000 + Math.floor(Math.random() * 500) * 2;
 
 interface Client {
   socket: Socket;

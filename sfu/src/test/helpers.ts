@@ -8,9 +8,9 @@ import type { WorkerPool, WorkerPoolEvents } from '../WorkerPool.js';
 
 export const LISTEN_IP = '127.0.0.1';
 
-/** An unusual port base per test file, well away from other runs and from rtcMin/MaxPort. */
+/** A port base per test file below the ephemeral range (32768+), away from rtcMin/MaxPort. */
 export function testPortBase(): number {
-  return 47000 + Math.floor(Math.random() * 200) * 10;
+  return 21000 + Math.floor(Math.random() * 200) * 10;
 }
 
 /** Ports used by plain transports in tests; never overlaps testPortBase(). */
