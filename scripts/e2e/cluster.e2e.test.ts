@@ -47,8 +47,8 @@ interface NodeSpec {
 const SPECS: NodeSpec[] = [
   { name: 'api-1', role: 'api', port: 3701 },
   { name: 'api-2', role: 'api', port: 3702 },
-  { name: 'sfu-1', role: 'sfu', port: 3711, rtcPortBase: 45300 },
-  { name: 'sfu-2', role: 'sfu', port: 3712, rtcPortBase: 45310 },
+  { name: 'sfu-1', role: 'sfu', port: 3711, rtcPortBase: 25300 },
+  { name: 'sfu-2', role: 'sfu', port: 3712, rtcPortBase: 25310 },
 ];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
