@@ -137,6 +137,18 @@ describe('scheduling in the browser', () => {
     expect(await quick.getByRole('button', { name: 'Join' }).isEnabled()).toBe(true);
     await s.screenshot({ path: `${SHOTS}/scheduling-student-dashboard.png`, fullPage: true });
 
+    // The admin sees every session and filters by host and status.
+    const admin = await server.user('admin', 'Ada Admin');
+    const a = await open('UTC');
+    await signIn(a, admin.email, admin.password);
+    await a.goto(`${server.url}/admin/sessions`);
+    await a.getByLabel('Host').selectOption({ label: 'Tara Teacher (teacher)' });
+    const tableRows = a.locator('table tbody tr');
+    await expect.poll(() => tableRows.count(), { timeout: 15_000 }).toBe(7);
+    await a.screenshot({ path: `${SHOTS}/scheduling-admin-sessions.png`, fullPage: true });
+    await a.getByLabel('Status').selectOption('cancelled');
+    await expect.poll(() => a.getByText('No sessions match.').count()).toBe(1);
+
     // The other student of the course was not invited and does not see it.
     const hidden = await server.api<S[]>('GET', '/api/sessions', undefined, other.token);
     expect(hidden.body.filter((x) => x.title === 'Weekly algebra')).toHaveLength(0);

@@ -253,4 +253,25 @@ describe.each(dbKinds())('scheduling on %s', (kind) => {
     expect((await q('status=cancelled')).every((s) => s.status === 'cancelled')).toBe(true);
     expect((await q(`hostId=${school.teacherA.id}&order=desc&limit=1`))[0]!.title).toBe('Filter me');
   });
+
+  it('scheduling routes are documented in OpenAPI', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, Record<string, unknown>> }>();
+    for (const [path, method] of [
+      ['/api/sessions', 'post'],
+      ['/api/sessions', 'get'],
+      ['/api/sessions/{id}', 'patch'],
+      ['/api/sessions/{id}/reschedule', 'post'],
+      ['/api/sessions/{id}/cancel', 'post'],
+      ['/api/sessions/{id}/host', 'put'],
+      ['/api/sessions/{id}/invitees', 'post'],
+      ['/api/sessions/{id}/history', 'get'],
+      ['/api/sessions/{id}/ics', 'get'],
+      ['/api/sessions/{id}/materials/files', 'post'],
+      ['/api/me/calendar', 'get'],
+      ['/api/me/calendar/regenerate', 'post'],
+      ['/api/calendar/{token}', 'get'],
+    ] as const) {
+      expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
+    }
+  });
 });

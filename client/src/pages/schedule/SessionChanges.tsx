@@ -38,20 +38,20 @@ export function SessionChanges({ session, onChange }: { session: FullSession; on
         <label for="chg-reason">Reason (shown to invitees)</label>
         <input id="chg-reason" value={reason} maxLength={500} onInput={(e) => setReason(e.currentTarget.value)} />
       </div>
-      <div class="inline-row">
-        <label for="chg-when" class="small">
-          New time ({session.timezone.replaceAll('_', ' ')})
-        </label>
+      <div class="field">
+        <label for="chg-when">New time ({session.timezone.replaceAll('_', ' ')})</label>
         <input id="chg-when" type="datetime-local" value={when} onInput={(e) => setWhen(e.currentTarget.value)} />
+      </div>
+      <div>
         <button
           type="button"
           class="btn btn-small btn-secondary"
           onClick={() => void act(async () => (await schedule.reschedule(session.id, { scheduledAt: wallTimeToIso(when, session.timezone), reason }), 'Rescheduled.'))}
         >
-          Reschedule
+          Reschedule this occurrence
         </button>
       </div>
-      <div class="inline-row">
+      <div class="stack">
         {session.seriesId && (
           <select aria-label="Which occurrences" value={scope} onChange={(e) => setScope(e.currentTarget.value as Scope)}>
             <option value="one">This occurrence</option>
@@ -59,9 +59,11 @@ export function SessionChanges({ session, onChange }: { session: FullSession; on
             <option value="all">Whole series</option>
           </select>
         )}
-        <button type="button" class="btn btn-small btn-danger-outline" onClick={() => void act(async () => `Cancelled ${(await schedule.cancel(session.id, reason, scope)).affected} session(s).`)}>
+        <div>
+          <button type="button" class="btn btn-small btn-danger-outline" onClick={() => void act(async () => `Cancelled ${(await schedule.cancel(session.id, reason, scope)).affected} session(s).`)}>
           Cancel session
-        </button>
+          </button>
+        </div>
       </div>
       {error && <Alert tone="error">{error}</Alert>}
       {done && <Alert tone="success">{done}</Alert>}

@@ -11,6 +11,7 @@ import { RecordingsSection } from '../../recordings/RecordingsSection.js';
 import { useStore } from '../../store.js';
 import { describeRRule } from './recurrenceRule.js';
 import { downloadWithAuth, schedule, type FullSession, type HistoryEntry, type Invitee } from './scheduleApi.js';
+import { HostAssign } from './HostAssign.js';
 import { SessionChanges } from './SessionChanges.js';
 import { SessionMaterials } from './SessionMaterials.js';
 import { JOIN_OPENS_MINUTES, joinOpen, StatusBadge, useNow, When } from './SessionRow.js';
@@ -133,6 +134,7 @@ export function SessionPage({ params }: { params: Params }) {
         </div>
         <aside class="hub-side stack">
           {isEditor && <SessionChanges session={session} onChange={() => void load()} />}
+          {user.role === 'admin' && <HostAssign session={session} onChange={() => void load()} />}
           {isEditor && invitees && (
             <section class="card" aria-labelledby="inv-heading">
               <h2 id="inv-heading">Invitees ({invitees.length})</h2>
