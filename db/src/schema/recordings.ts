@@ -1,4 +1,5 @@
-import { bigint, index, integer, pgTable, real, text, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bigint, index, integer, pgTable, real, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { id, tstz } from './columns.js';
 import { sessions } from './sessions.js';
 import { users } from './users.js';
@@ -25,5 +26,10 @@ export const recordings = pgTable(
     error: text('error'),
     createdAt: tstz('created_at').notNull().defaultNow(),
   },
-  (t) => [index('recordings_session_idx').on(t.sessionId), index('recordings_status_idx').on(t.status)],
+  (t) => [
+    index('recordings_session_idx').on(t.sessionId),
+    index('recordings_status_idx').on(t.status),
+    // At most one running recording per session, whichever node starts it.
+    uniqueIndex('recordings_one_running_idx').on(t.sessionId).where(sql`status = 'recording'`),
+  ],
 );

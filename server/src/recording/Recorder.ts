@@ -110,7 +110,13 @@ export class Recorder {
 
     const id = randomUUID();
     const now = clock.now();
-    await db.insert(recordings).values({ id, sessionId, startedBy: userId, status: 'recording', startedAt: now, createdAt: now });
+    try {
+      // A partial unique index admits one running recording per session, across nodes and races.
+      await db.insert(recordings).values({ id, sessionId, startedBy: userId, status: 'recording', startedAt: now, createdAt: now });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new ConflictError('This session is already being recorded');
+      throw err;
+    }
     const dir = recordingDir(config, sessionId, id);
     const peerId = `${RECORDER_PEER_PREFIX}${id}`;
     const active: Active = { id, sessionId, peerId, dir, t0: 0, rtpCapabilities: { codecs: [] }, writers: new Map(), results: [], stopping: undefined, seq: 0 };
@@ -330,6 +336,13 @@ export class Recorder {
       .returning({ id: recordings.id });
     if (rows.length > 0) this.#log.warn({ count: rows.length }, 'marked interrupted recordings as failed');
   }
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  for (let e: unknown = err; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    if ((e as { code?: unknown }).code === '23505') return true;
+  }
+  return false;
 }
 
 function emptyResult(): TrackResult {

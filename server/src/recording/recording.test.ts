@@ -203,6 +203,17 @@ describe.each(dbKinds())('recording on %s', { timeout: 180_000 }, (kind) => {
     expect((await api<RecordingDto[]>('GET', `/api/sessions/${sid}/recordings`)).body).toEqual([]);
   });
 
+  it('recording start refuses a second recording even when two starts race', async () => {
+    const sid = await liveSession();
+    const results = await Promise.all([1, 2, 3].map(() => api<{ id: string }>('POST', `/api/sessions/${sid}/recordings`)));
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409]);
+    const rid = results.find((r) => r.status === 201)!.body.id;
+    const list = await api<RecordingDto[]>('GET', `/api/sessions/${sid}/recordings`);
+    expect(list.body.map((r) => r.id)).toEqual([rid]);
+    expect((await api('POST', `/api/sessions/${sid}/recordings/${rid}/stop`)).status).toBe(200);
+    await recorderFor(lectern.runtime.ctx)!.idle();
+  });
+
   it('recording retention deletes finished recordings older than the configured days', async () => {
     const sid = await liveSession();
     const rid = (await api<{ id: string }>('POST', `/api/sessions/${sid}/recordings`)).body.id;

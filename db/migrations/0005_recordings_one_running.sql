@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "recordings_one_running_idx" ON "recordings" USING btree ("session_id") WHERE status = 'recording';
