@@ -45,7 +45,7 @@ describe('recording in chromium', () => {
   let teacher: { id: string; email: string; password: string; token: string };
 
   beforeAll(async () => {
-    server = await startServer({ LECTERN_RTC_PORT_BASE: '45400' });
+    server = await startServer({ LECTERN_RTC_PORT_BASE: '25400' });
     browser = await launchBrowser();
     teacher = await server.user('teacher', 'Rhea Recorder');
   });

@@ -140,33 +140,54 @@ export class TrackWriter {
       ...(codec.channels === undefined ? {} : { channels: codec.channels }),
       ...(/^h264$/i.test(name) ? { fmtp: 'packetization-mode=1' } : {}),
     };
+    // Media flows at once; the relay holds it until ffmpeg listens, so nothing is lost to start-up.
+    await sfu.call('resumeConsumer', { roomId, peerId, consumerId: consumer.id });
+    if (this.producer.kind === 'video') this.#requestKeyFrame();
+    // A port pair can be taken between our probe and ffmpeg's bind: then try another.
+    for (let attempt = 1; !(await this.#startFfmpeg(sdpCodec)); attempt++) {
+      if (attempt >= 3) throw new Error('ffmpeg did not start listening');
+    }
+    this.#ready = true;
+    for (const packet of this.#held.splice(0)) this.#rtp.send(packet, this.#ffmpegPort, listenIp);
+    this.#log.debug({ port: this.#ffmpegPort, ssrc }, 'track recording');
+  }
+
+  /** Starts ffmpeg on a free port pair; false when it could not bind (ports released). */
+  async #startFfmpeg(codec: SdpCodec): Promise<boolean> {
+    const { listenIp } = this.#o;
     const ports = await reservePortPair(listenIp);
     this.#releasePorts = ports.release;
     this.#ffmpegPort = ports.port;
     const sdpFile = join(this.#o.dir, `${this.#o.name}.sdp`);
-    await writeFile(sdpFile, sdpFor(sdpCodec, listenIp, ports.port));
+    await writeFile(sdpFile, sdpFor(codec, listenIp, ports.port));
     // prettier-ignore
-    this.#ffmpeg = run(this.#o.ffmpegPath, [
+    const ffmpeg = this.#ffmpeg = run(this.#o.ffmpegPath, [
       '-hide_banner', '-loglevel', 'warning', '-nostats',
       '-protocol_whitelist', 'file,udp,rtp', '-reorder_queue_size', '128',
       '-analyzeduration', '5000000', '-probesize', '5000000',
       '-i', sdpFile,
-      '-map', '0', '-c', 'copy', '-f', 'matroska', join(this.#o.dir, this.file),
+      '-map', '0', '-c', 'copy', '-f', 'matroska', '-y', join(this.#o.dir, this.file),
     ]);
-    void this.#ffmpeg.exited.then((exit) => {
-      if (!this.#stopping) this.#log.warn({ code: exit.code, stderr: exit.stderr.slice(-500) }, 'track ffmpeg exited early');
+    void ffmpeg.exited.then((exit) => {
+      if (!this.#stopping && this.#ffmpeg === ffmpeg && this.#ready) this.#log.warn({ code: exit.code, stderr: exit.stderr.slice(-500) }, 'track ffmpeg exited early');
     });
-    // Media flows at once; the relay holds it until ffmpeg listens, so nothing is lost to start-up.
-    await sfu.call('resumeConsumer', { roomId, peerId, consumerId: consumer.id });
-    if (this.producer.kind === 'video') this.#requestKeyFrame();
     const deadline = performance.now() + BIND_TIMEOUT_MS;
-    while (!(await isBound(listenIp, ports.port))) {
-      if (performance.now() > deadline || this.#ffmpeg.child.exitCode !== null) throw new Error('ffmpeg did not start listening');
+    const alive = () => ffmpeg.child.exitCode === null && ffmpeg.child.signalCode === null;
+    for (;;) {
+      if (alive() && (await isBound(listenIp, ports.port))) {
+        await new Promise((r) => setTimeout(r, 50));
+        if (alive()) return true; // bound, and it was ffmpeg that bound it
+      }
+      if (!alive() || performance.now() > deadline) {
+        if (alive()) ffmpeg.child.kill('SIGKILL');
+        await ffmpeg.exited;
+        ports.release();
+        this.#releasePorts = undefined;
+        this.#log.warn({ port: ports.port }, 'track ffmpeg could not listen; trying other ports');
+        return false;
+      }
       await new Promise((r) => setTimeout(r, 20));
     }
-    this.#ready = true;
-    for (const packet of this.#held.splice(0)) this.#rtp.send(packet, this.#ffmpegPort, listenIp);
-    this.#log.debug({ port: ports.port, ssrc }, 'track recording');
   }
 
   #onPacket(msg: Buffer): void {

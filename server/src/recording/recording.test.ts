@@ -17,7 +17,8 @@ import { recorderFor } from './Recorder.js';
 import type { RecordingDto } from './recordingStore.js';
 import { ffmpegProducer, frameAt, lavfiFrame, meanAbsDiff, type RtpProducer } from './test/rtpSources.js';
 
-const PORT_BASE = 45420;
+// Below the ephemeral port range (32768+), where browsers and clients pick their ports.
+const PORT_BASE = 25420;
 const SCREEN = 'smptebars=size=640x360:rate=5';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -24,7 +24,7 @@ describe.each(dbKinds())('recording over the socket on %s', { timeout: 120_000 }
 
   beforeAll(async () => {
     db = await createTestDb(kind);
-    const config = loadConfig(testEnv({ PORT: '0', LECTERN_SFU_WORKERS: '1', LECTERN_RTC_PORT_BASE: String(45430 + (kind === 'postgres' ? 1 : 0)) }));
+    const config = loadConfig(testEnv({ PORT: '0', LECTERN_SFU_WORKERS: '1', LECTERN_RTC_PORT_BASE: String(25430 + (kind === 'postgres' ? 1 : 0)) }));
     lectern = await startLectern(config, { db, serveClient: false });
     const u = await createUser(db.db, { email: 'host@example.test', name: 'Host', password: 'host-password-1', role: 'teacher' }, 14);
     host = { authorization: `Bearer ${await lectern.runtime.ctx.tokens.signAccess({ userId: u.id, role: 'teacher' })}` };
