@@ -206,6 +206,23 @@ describe.each(dbKinds())('gateway on %s', (kind) => {
     expect((await api('POST', '/api/join', { code, displayName: 'Late' }, {} as never)).status).toBe(404);
   });
 
+  it('gateway: a removed participant is disconnected and cannot rejoin with the same token', async () => {
+    const { sid, code } = await liveSession();
+    const host = open(await hostToken(sid));
+    await host.welcome;
+    await joinRoom(host);
+    const token = await guestToken(code, 'Mallory');
+    const g = open(token);
+    const w = await g.welcome;
+    await joinRoom(g);
+    expect(await req(g, 'removePeer', { peerId: w.peerId })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect((await req(host, 'removePeer', { peerId: w.peerId })).ok).toBe(true);
+    await waitFor(() => g.events.some((e) => e.name === 'removed'));
+    await waitFor(() => !g.socket.connected);
+    await waitFor(() => host.events.some((e) => e.name === 'peerLeft' && (e.payload as { peerId: string }).peerId === w.peerId));
+    expect((await refused(token)).code).toBe('forbidden');
+  });
+
   it('gateway tells the room to reconnect when its worker dies, and the room recovers', async () => {
     const { code } = await liveSession();
     const c = open(await guestToken(code, 'Kim'));
