@@ -28,7 +28,7 @@ export class RoomPlacement {
   /** Live nodes, cached briefly: every SFU call asks for its room's node. */
   liveNodes(): Promise<NodeAnnouncement[]> {
     const now = Date.now();
-    if (!this.#live || now - this.#live.at > this.#cacheMs) {
+    if (!this.#live || now - this.#live.at >= this.#cacheMs) {
       const nodes = this.#registry.liveNodes();
       this.#live = { at: now, nodes };
       nodes.catch(() => {
