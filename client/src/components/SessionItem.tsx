@@ -6,6 +6,7 @@ import { formatWhen } from '../time.js';
 import type { JoinCode, Session } from '../types.js';
 import { Alert } from './Alert.js';
 import { JoinCodeBox } from './JoinCodeBox.js';
+import { Link } from './Link.js';
 
 interface SessionItemProps {
   session: Session;
@@ -62,7 +63,7 @@ export function SessionItem({ session, userName, onChange }: SessionItemProps) {
     <li class={`session-item ${live ? 'is-live' : ''}`} aria-labelledby={titleId}>
       <div class="session-main">
         <h3 id={titleId} class="session-title">
-          {session.title}
+          <Link href={`/sessions/${session.id}`}>{session.title}</Link>
         </h3>
         <p class="session-meta">
           <span class={`badge badge-${session.status}`}>{STATUS_LABEL[session.status]}</span>
@@ -71,6 +72,11 @@ export function SessionItem({ session, userName, onChange }: SessionItemProps) {
           <span class="sep">{session.guestAccess === 'open' ? 'Guests enter directly' : 'Guests wait in the lobby'}</span>
         </p>
       </div>
+      {(live || bucket === 'past') && (
+        <p class="session-links">
+          <Link href={`/sessions/${session.id}/attendance`}>Attendance</Link>
+        </p>
+      )}
       {bucket !== 'past' && (
         <div class="session-actions">
           {session.status === 'scheduled' && (
