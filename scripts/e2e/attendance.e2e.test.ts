@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attendanceIntervals, attendanceOverrides, courses, enrolments, sessions } from '@lectern/db';
-import { launchBrowser, newPage, startServer, type TestServer } from './support.js';
+import { launchBrowser, newPage, startServer, type TestServer, joinByCode as joinWithCode, signIn as signInAs } from './support.js';
 
 const SHOTS = '/tmp/lectern-shots';
 mkdirSync(SHOTS, { recursive: true });
@@ -45,18 +45,10 @@ describe('attendance in chromium', () => {
     await server?.close();
   });
 
-  async function signIn(page: Page, email: string, password: string): Promise<void> {
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-  }
+  const signIn = (page: Page, email: string, password: string) => signInAs(page, server.url, email, password);
 
   async function joinByCode(page: Page, code: string, name: string): Promise<void> {
-    await page.goto(`${server.url}/j/${code}`);
-    await page.getByLabel('Your name').fill(name);
-    await page.getByRole('button', { name: 'Join', exact: true }).click();
+    await joinWithCode(page, server.url, code, name);
     await page.waitForFunction(() => Boolean((window as { __lectern?: { peerId: string | null } }).__lectern?.peerId), undefined, { timeout: 30_000 });
   }
 

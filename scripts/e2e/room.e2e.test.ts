@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertMediaRising, launchBrowser, newPage, remoteStats, startServer, waitForMedia, type TestServer } from './support.js';
+import { assertMediaRising, launchBrowser, newPage, remoteStats, startServer, waitForMedia, type TestServer, joinByCode as joinWithCode, signIn as signInAs } from './support.js';
 
 const SHOTS = join(process.cwd(), 'artifacts', 'screenshots');
 mkdirSync(SHOTS, { recursive: true });
@@ -25,18 +25,10 @@ describe('room journeys in chromium', () => {
     await server?.close();
   });
 
-  async function signIn(page: Page, email: string, password: string): Promise<void> {
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-  }
+  const signIn = (page: Page, email: string, password: string) => signInAs(page, server.url, email, password);
 
   async function joinByCode(page: Page, code: string, name: string): Promise<void> {
-    await page.goto(`${server.url}/j/${code}`);
-    await page.getByLabel('Your name').fill(name);
-    await page.getByRole('button', { name: 'Join', exact: true }).click();
+    await joinWithCode(page, server.url, code, name);
   }
 
   const peerIdOf = (page: Page) => page.evaluate(() => window.__lectern?.peerId ?? null);

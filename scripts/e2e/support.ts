@@ -144,3 +144,19 @@ export async function assertMediaRising(page: Page, fromPeers: string[], kinds: 
     ),
   );
 }
+
+/** Signs in through the login page and waits to leave it. */
+export async function signIn(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+}
+
+/** Opens /j/CODE, enters a name and presses Join. */
+export async function joinByCode(page: Page, baseUrl: string, code: string, name: string): Promise<void> {
+  await page.goto(`${baseUrl}/j/${code}`);
+  await page.getByLabel('Your name').fill(name);
+  await page.getByRole('button', { name: 'Join', exact: true }).click();
+}
