@@ -6,21 +6,16 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { authRoutes } from './auth/authRoutes.js';
 import type { AppContext } from './context.js';
-import { courseRoutes } from './courses/courseRoutes.js';
-import { healthRoutes } from './http/healthRoutes.js';
 import authPlugin from './plugins/authPlugin.js';
 import errorHandler from './plugins/errorHandler.js';
-import { userRoutes } from './users/userRoutes.js';
-
-export type RouteModule = FastifyPluginAsync<{ ctx: AppContext }>;
+import { API_ROUTES, type ApiServices } from './routes.js';
 
 export interface BuildAppOptions {
-  /** Route modules added by other parts of the program (rooms, scheduling, ...). */
-  routes?: RouteModule[];
+  /** Services the routes call (the recorder, ...); a route whose service is absent answers 501. */
+  services?: ApiServices;
   /** Serve the built browser app (default: when client/dist exists). */
   serveClient?: boolean;
 }
@@ -58,8 +53,8 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(authPlugin, { ctx });
 
-  const modules: RouteModule[] = [healthRoutes, authRoutes, userRoutes, courseRoutes, ...(opts.routes ?? [])];
-  for (const mod of modules) await app.register(mod, { ctx });
+  const services = opts.services ?? {};
+  for (const mod of API_ROUTES) await app.register(mod, { ctx, services });
 
   const index = join(ctx.config.clientDist, 'index.html');
   const serveClient = (opts.serveClient ?? true) && existsSync(index);

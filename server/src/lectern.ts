@@ -2,8 +2,8 @@
 // in-process SFU served on the bus (sfu), or both (all). Used by main.ts and by tests.
 import { Server as IoServer } from 'socket.io';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { buildApp, type RouteModule } from './app.js';
-import { attendanceRoutes } from './attendance/routes.js';
+import { buildApp } from './app.js';
+import type { ApiServices } from './routes.js';
 import { attachRedisAdapter, DrainState, sfuNodeId, startApiCluster, startSfuAnnouncer, waitUntilEmpty } from './cluster/cluster.js';
 import type { SfuAnnouncer } from './cluster/SfuAnnouncer.js';
 import { turnIceServers } from './cluster/turn.js';
@@ -11,17 +11,12 @@ import type { Config } from './config.js';
 import { healthRoutes } from './http/healthRoutes.js';
 import { Gateway } from './gateway/Gateway.js';
 import { roomKey } from './gateway/types.js';
-import { notificationRoutes } from './notifications/routes.js';
 import { startNotifications } from './notifications/startNotifications.js';
-import { codeRoutes } from './rooms/codeRoutes.js';
 import { Recorder } from './recording/Recorder.js';
-import { recordingRoutes } from './recording/recordingRoutes.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from './runtime.js';
-import { sessionRoutes } from './sessions/sessionRoutes.js';
 import { SfuClient } from './sfu/SfuClient.js';
 import { startSfuHost, type SfuHost } from './sfu/sfuHost.js';
 
-export const API_ROUTES: RouteModule[] = [sessionRoutes, codeRoutes, attendanceRoutes, notificationRoutes, recordingRoutes];
 
 export interface Lectern {
   runtime: Runtime;
@@ -29,6 +24,8 @@ export interface Lectern {
   io: IoServer | undefined;
   gateway: Gateway | undefined;
   sfuHost: SfuHost | undefined;
+  /** Services of the API role (empty on an SFU-only node). */
+  services: ApiServices;
   /** Base URL the HTTP server listens on (after listen). */
   url: string;
   /** Drains (SIGTERM): readiness false, no new rooms; resolves when empty or after the drain time-out. */
@@ -50,6 +47,7 @@ export async function startLectern(config: Config, opts: StartOptions = {}): Pro
   let io: IoServer | undefined;
   let gateway: Gateway | undefined;
   let sfuHost: SfuHost | undefined;
+  let services: ApiServices = {};
   let url = config.publicUrl;
   let announcer: SfuAnnouncer | undefined;
   const drainState = new DrainState();
@@ -75,7 +73,17 @@ export async function startLectern(config: Config, opts: StartOptions = {}): Pro
       else await app.ready();
     }
     if (config.role === 'all' || config.role === 'api') {
-      app = await buildApp(ctx, { routes: API_ROUTES, serveClient: opts.serveClient });
+      const cluster = await startApiCluster(config, runtime.redis, ctx.bus, ctx.logger);
+      closers.push(() => cluster.close());
+      const sfu = new SfuClient(ctx.bus, cluster.placement);
+      let gw: Gateway | undefined;
+      const recorder = await Recorder.create({
+        ctx,
+        sfu,
+        notify: (sessionId, recording, recordingId) => gw?.nsp.to(roomKey(sessionId)).emit('recordingChanged', { recording, recordingId }),
+      });
+      services = { recorder };
+      app = await buildApp(ctx, { services, serveClient: opts.serveClient });
       io = new IoServer(app.server, {
         path: '/socket.io',
         serveClient: false,
@@ -85,18 +93,7 @@ export async function startLectern(config: Config, opts: StartOptions = {}): Pro
         connectionStateRecovery: undefined,
       });
       const detachAdapter = runtime.redis ? attachRedisAdapter(io, config, runtime.redis, ctx.logger) : () => undefined;
-      const cluster = await startApiCluster(config, runtime.redis, ctx.bus, ctx.logger);
-      closers.push(async () => {
-        await cluster.close();
-        detachAdapter();
-      });
-      const sfu = new SfuClient(ctx.bus, cluster.placement);
-      let gw: Gateway | undefined;
-      const recorder = await Recorder.create({
-        ctx,
-        sfu,
-        notify: (sessionId, recording, recordingId) => gw?.nsp.to(roomKey(sessionId)).emit('recordingChanged', { recording, recordingId }),
-      });
+      closers.push(async () => detachAdapter());
       gateway = gw = await Gateway.create({
         ctx,
         io,
@@ -133,6 +130,7 @@ export async function startLectern(config: Config, opts: StartOptions = {}): Pro
     io,
     gateway,
     sfuHost,
+    services,
     url,
     drain: async () => {
       drainState.start();

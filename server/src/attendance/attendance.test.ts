@@ -31,7 +31,7 @@ describe.each(dbKinds())('attendance report on %s', (kind) => {
   const entry = (r: SessionReport, id: string) => r.participants.find((p) => p.participantId === id);
 
   beforeAll(async () => {
-    t = await createTestApp(kind, { env: { LECTERN_LATE_GRACE_MINUTES: '10' }, app: { routes: [attendanceRoutes] } });
+    t = await createTestApp(kind, { env: { LECTERN_LATE_GRACE_MINUTES: '10' } });
     t.clock.set(at('07:00'));
     teacher = await t.userWithToken('teacher', 'Tess Teacher');
     otherTeacher = await t.userWithToken('teacher', 'Otto Other');

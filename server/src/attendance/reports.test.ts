@@ -52,7 +52,7 @@ describe.each(dbKinds())('attendance reports on %s', (kind) => {
   }
 
   beforeAll(async () => {
-    t = await createTestApp(kind, { app: { routes: [attendanceRoutes] } });
+    t = await createTestApp(kind);
     admin = await user('admin', 'Ada Admin');
     teacher = await user('teacher', 'Tess');
     mentor = await user('mentor', 'Milo Mentor');

@@ -11,7 +11,6 @@ import type { Logger } from '../logger.js';
 import {
   MAX_MESSAGE_BYTES,
   RTC_NAMESPACE,
-  requestSchemas,
   type Ack,
   type LobbyEntry,
   type PeerInfo,
@@ -19,6 +18,18 @@ import {
   type RequestName,
   type SessionInfo,
 } from '../protocol/index.js';
+import { requestSchemas } from '../protocol/schemas.js';
+import { isErrorCode, type ErrorCode } from '../protocol/errors.js';
+
+/** An error code for the wire: ours as is; the SFU's mapped onto ours. */
+function wireCode(code: unknown): ErrorCode {
+  if (isErrorCode(code)) return code;
+  if (code === 'room_full') return 'room_full';
+  if (typeof code === 'string' && code.endsWith('_not_found')) return 'not_found';
+  if (code === 'invalid_request' || code === 'cannot_consume') return 'bad_request';
+  if (code === 'validation_failed') return 'bad_request';
+  return typeof code === 'string' ? 'sfu_error' : 'internal';
+}
 import { SESSION_EVENTS_TOPIC, type SessionEvent } from '../sessions/sessionService.js';
 import { SFU_EVENTS_TOPIC, type SfuClient, type SfuEvent } from '../sfu/SfuClient.js';
 import { closeStaleIntervals, heartbeat, HEARTBEAT_MS, recordLeave, sweepStaleIntervals, SWEEP_MS } from './attendance.js';
@@ -159,7 +170,7 @@ export class Gateway {
 
   async #dispatch(socket: RtcSocket, name: RequestName, payload: unknown, ack: unknown, bucket: TokenBucket, log: Logger): Promise<void> {
     const reply = typeof ack === 'function' ? (ack as (a: Ack<unknown>) => void) : () => undefined;
-    const fail = (code: string, message: string) => reply({ ok: false, error: { code, message } });
+    const fail = (code: ErrorCode, message: string) => reply({ ok: false, error: { code, message } });
     if (!bucket.take()) return fail('rate_limited', 'Too many requests on this connection');
     let size: number;
     try {
@@ -180,7 +191,7 @@ export class Gateway {
       const e = err as { code?: unknown; message?: unknown };
       if (err instanceof AppError || (typeof e.code === 'string' && typeof e.message === 'string')) {
         log.debug({ err, request: name }, 'request refused');
-        return fail(String(e.code), String(e.message));
+        return fail(wireCode(e.code), String(e.message));
       }
       log.error({ err, request: name }, 'request failed');
       return fail('internal', 'Internal error');

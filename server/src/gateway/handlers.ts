@@ -5,6 +5,7 @@ import { sessions } from '@lectern/db';
 import type { DtlsParameters, RtpCapabilities, RtpParameters } from '@lectern/sfu';
 import { AppError, ForbiddenError } from '../errors.js';
 import type { ConsumerParams, ParsedRequest, RequestName, ResponseMap } from '../protocol/index.js';
+import { ERROR_HTTP_STATUS, type ErrorCode } from '../protocol/errors.js';
 import { endSession } from '../sessions/sessionService.js';
 import type { Gateway } from './Gateway.js';
 import { recordJoin } from './attendance.js';
@@ -14,9 +15,10 @@ export type Handler<N extends RequestName> = (gw: Gateway, socket: RtcSocket, pa
 
 const EMPTY = {} as Record<string, never>;
 
+/** A refusal in the room: its code is one of the protocol's, its HTTP status follows it. */
 export class RoomError extends AppError {
-  constructor(code: string, message: string) {
-    super(code, message, 409);
+  constructor(code: ErrorCode, message: string) {
+    super(code, message, ERROR_HTTP_STATUS[code]);
   }
 }
 

@@ -1,6 +1,7 @@
 // Socket authentication: a valid room token for a session that has not ended, issued
 // after the session's token cutoff, for a participant who was not removed or denied.
-import { AppError, ForbiddenError, UnauthorizedError } from '../errors.js';
+import { ForbiddenError, UnauthorizedError } from '../errors.js';
+import { RoomError } from './handlers.js';
 import { getSessionRow } from '../sessions/sessionAccess.js';
 import type { Gateway } from './Gateway.js';
 import { isHostRole, type RtcSocket } from './types.js';
@@ -18,16 +19,16 @@ export async function authenticateSocket(gw: Gateway, socket: RtcSocket): Promis
     throw new UnauthorizedError('Invalid room token');
   });
   if (session.status === 'completed' || session.status === 'cancelled') {
-    throw new AppError('session_ended', 'This session has ended', 410);
+    throw new RoomError('session_ended', 'This session has ended');
   }
   if (session.tokenCutoffAt && claims.iat * 1000 < session.tokenCutoffAt.getTime()) {
-    throw new AppError('session_ended', 'This token is no longer valid', 410);
+    throw new RoomError('session_ended', 'This token is no longer valid');
   }
   const access = await gw.accessOf(session.id, claims.participantId);
-  if (access === 'removed') throw new ForbiddenError('You were removed from this session');
-  if (access === 'denied') throw new ForbiddenError('The host did not let you in');
+  if (access === 'removed') throw new RoomError('removed', 'You were removed from this session');
+  if (access === 'denied') throw new RoomError('denied', 'The host did not let you in');
   const host = isHostRole(claims.role);
-  if (session.locked && !host && access !== 'admitted') throw new AppError('room_locked', 'The room is locked', 423);
+  if (session.locked && !host && access !== 'admitted') throw new RoomError('room_locked', 'The room is locked');
   const lobby = !host && claims.role === 'guest' && session.guestAccess === 'lobby' && access !== 'admitted';
   if (!lobby && !host && access !== 'admitted') await gw.setAccess(session.id, claims.participantId, 'admitted');
   socket.data = {

@@ -11,7 +11,6 @@ import type { Dispatcher } from './Dispatcher.js';
 import { writeSessionEvent } from './sessionEvents.js';
 import { createChannels, createDispatcher } from './startNotifications.js';
 import { insertCourse, insertSession } from './test/fixtures.js';
-import { routesUnderTest } from './test/routesUnderTest.js';
 import { attachUserNamespace, USER_NAMESPACE, type UserSocket } from './userSocket.js';
 
 type Dto = { id: string; type: string; title: string; read: boolean; urgent: boolean; createdAt: string };
@@ -21,7 +20,7 @@ describe.each(dbKinds())('notification center on %s', (kind) => {
   let d: Dispatcher;
   let teacher: Awaited<ReturnType<TestApp['userWithToken']>>;
   beforeAll(async () => {
-    t = await createTestApp(kind, { app: { routes: routesUnderTest } });
+    t = await createTestApp(kind);
     d = await createDispatcher(t.runtime.ctx, createChannels(t.runtime.ctx));
     teacher = await t.userWithToken('teacher', 'Ada Teacher');
   });

@@ -4,7 +4,6 @@ import { notificationOutbox } from '@lectern/db';
 import { createTestApp, dbKinds, type TestApp } from '../test/harness.js';
 import { createEmailChannel } from './channels/email.js';
 import { Dispatcher } from './Dispatcher.js';
-import { routesUnderTest } from './test/routesUnderTest.js';
 import { writeSessionEvent, type SessionNotificationEvent } from './sessionEvents.js';
 import { createChannels, createDispatcher } from './startNotifications.js';
 import { insertSession } from './test/fixtures.js';
@@ -20,7 +19,6 @@ describe.each(dbKinds())('email notifications on %s', (kind) => {
     smtp = await SmtpSink.start();
     t = await createTestApp(kind, {
       env: { LECTERN_SMTP_URL: smtp.url, LECTERN_PUBLIC_URL: 'https://lectern.example.test', LECTERN_OUTBOX_MAX_ATTEMPTS: '3', LECTERN_OUTBOX_BACKOFF_SECONDS: '10' },
-      app: { routes: routesUnderTest },
     });
     t.clock.set('2026-03-02T08:00:00Z');
     d = await createDispatcher(t.runtime.ctx, createChannels(t.runtime.ctx));

@@ -8,7 +8,6 @@ import { writeSessionEvent } from './sessionEvents.js';
 import { createChannels, createDispatcher } from './startNotifications.js';
 import { insertSession } from './test/fixtures.js';
 import { PushEndpoint, type Device } from './test/pushEndpoint.js';
-import { routesUnderTest } from './test/routesUnderTest.js';
 
 describe.each(dbKinds())('web push on %s', (kind) => {
   let t: TestApp;
@@ -17,7 +16,7 @@ describe.each(dbKinds())('web push on %s', (kind) => {
   let teacher: Awaited<ReturnType<TestApp['userWithToken']>>;
   beforeAll(async () => {
     push = await PushEndpoint.start();
-    t = await createTestApp(kind, { app: { routes: routesUnderTest } });
+    t = await createTestApp(kind);
     d = await createDispatcher(t.runtime.ctx, createChannels(t.runtime.ctx));
     teacher = await t.userWithToken('teacher', 'Ada Teacher');
   });

@@ -1,72 +1,28 @@
 // The signaling protocol between the browser and the Socket.IO gateway (namespace
-// `/rtc`). Every request payload is validated on arrival against the schema that also
-// gives its TypeScript type; requests are answered with an acknowledgement `Ack<T>`.
-// Requests are imperatives, notifications are past tense. Imported by the client.
-import { z } from 'zod';
+// `/rtc`): types and constants, free of zod so the client imports it at run time. The
+// request schemas that validate every payload on arrival live in ./schemas.ts (server
+// only) and give the request types below. Requests are imperatives, answered with an
+// acknowledgement `Ack<T>`; notifications are past tense.
+import type { input, output } from 'zod';
+import type { requestSchemas } from './schemas.js';
+
+export * from './errors.js';
+import type { ErrorCode } from './errors.js';
 
 export const RTC_NAMESPACE = '/rtc';
 /** Largest accepted socket message, bytes (SDP-derived RTP parameters fit easily). */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
 
-export type ErrorCode =
-  | 'bad_request'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'conflict'
-  | 'rate_limited'
-  | 'not_joined'
-  | 'in_lobby'
-  | 'room_full'
-  | 'room_locked'
-  | 'session_ended'
-  | 'sfu_error'
-  | 'internal';
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: ErrorCode; message: string } };
 
-/** `code` is one of ErrorCode, or a code from the SFU or a domain error. */
-export type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
-
-// Media parameters come from mediasoup-client/mediasoup; they are checked for shape
-// and size here and validated in depth by mediasoup itself.
-const Json = z.record(z.string(), z.unknown());
-const Id = z.string().min(1).max(64);
-export const MediaSource = z.enum(['mic', 'webcam', 'screen']);
-export type MediaSource = z.infer<typeof MediaSource>;
-export const RoomRole = z.enum(['host', 'cohost', 'participant', 'guest']);
-export type RoomRole = z.infer<typeof RoomRole>;
-
-export const requestSchemas = {
-  getRouterRtpCapabilities: z.object({}).strict(),
-  join: z.object({ rtpCapabilities: Json }).strict(),
-  createTransport: z.object({ direction: z.enum(['send', 'recv']) }).strict(),
-  connectTransport: z.object({ transportId: Id, dtlsParameters: Json }).strict(),
-  restartIce: z.object({ transportId: Id }).strict(),
-  produce: z
-    .object({ transportId: Id, kind: z.enum(['audio', 'video']), rtpParameters: Json, source: MediaSource })
-    .strict(),
-  closeProducer: z.object({ producerId: Id }).strict(),
-  pauseProducer: z.object({ producerId: Id }).strict(),
-  resumeProducer: z.object({ producerId: Id }).strict(),
-  consume: z.object({ transportId: Id, producerId: Id }).strict(),
-  resumeConsumer: z.object({ consumerId: Id }).strict(),
-  setPreferredLayers: z
-    .object({ consumerId: Id, spatialLayer: z.number().int().min(0).max(2), temporalLayer: z.number().int().min(0).max(2).optional() })
-    .strict(),
-  leave: z.object({}).strict(),
-  // Teacher controls (host, co-host, admin).
-  admit: z.object({ peerId: Id }).strict(),
-  deny: z.object({ peerId: Id }).strict(),
-  mutePeer: z.object({ peerId: Id.optional(), source: z.enum(['mic', 'webcam', 'all']).default('mic') }).strict(),
-  removePeer: z.object({ peerId: Id }).strict(),
-  lockRoom: z.object({ locked: z.boolean() }).strict(),
-  startRecording: z.object({}).strict(),
-  stopRecording: z.object({}).strict(),
-  endSession: z.object({}).strict(),
-} as const;
+export const MEDIA_SOURCES = ['mic', 'webcam', 'screen'] as const;
+export type MediaSource = (typeof MEDIA_SOURCES)[number];
+export const ROOM_ROLES = ['host', 'cohost', 'participant', 'guest'] as const;
+export type RoomRole = (typeof ROOM_ROLES)[number];
 
 export type RequestName = keyof typeof requestSchemas;
-export type RequestPayload<N extends RequestName> = z.input<(typeof requestSchemas)[N]>;
-export type ParsedRequest<N extends RequestName> = z.output<(typeof requestSchemas)[N]>;
+export type RequestPayload<N extends RequestName> = input<(typeof requestSchemas)[N]>;
+export type ParsedRequest<N extends RequestName> = output<(typeof requestSchemas)[N]>;
 
 export interface PeerInfo {
   peerId: string;

@@ -50,13 +50,6 @@ interface Active {
   seq: number;
 }
 
-const registry = new WeakMap<AppContext, Recorder>();
-
-/** The recorder serving this process's context (for the HTTP routes), if any. */
-export function recorderFor(ctx: AppContext): Recorder | undefined {
-  return registry.get(ctx);
-}
-
 export class Recorder {
   readonly #ctx: AppContext;
   readonly #o: RecorderOptions;
@@ -93,7 +86,6 @@ export class Recorder {
       r.#timer = setInterval(() => void r.cleanup().catch((err: unknown) => r.#log.warn({ err }, 'recording cleanup failed')), CLEANUP_EVERY_MS);
       r.#timer.unref();
     }
-    registry.set(o.ctx, r);
     return r;
   }
 
@@ -182,7 +174,6 @@ export class Recorder {
     for (const a of [...this.#active.values()]) this.#stopLocal(a.sessionId, 'server shutting down');
     await this.idle();
     for (const u of this.#unsubscribe.splice(0)) await u();
-    if (registry.get(this.#ctx) === this) registry.delete(this.#ctx);
   }
 
   // ---------------------------------------------------------------- internals

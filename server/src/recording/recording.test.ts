@@ -13,7 +13,6 @@ import { startLectern, type Lectern } from '../lectern.js';
 import { testEnv } from '../test/harness.js';
 import { createUser } from '../users/userService.js';
 import { probe } from './ffmpeg.js';
-import { recorderFor } from './Recorder.js';
 import type { RecordingDto } from './recordingStore.js';
 import { ffmpegProducer, frameAt, lavfiFrame, meanAbsDiff, type RtpProducer } from './test/rtpSources.js';
 
@@ -117,7 +116,7 @@ describe.each(dbKinds())('recording on %s', { timeout: 180_000 }, (kind) => {
     const recordedSeconds = (performance.now() - startedAt) / 1000;
     expect(stop.status).toBe(200);
     expect(['processing', 'ready']).toContain((await recordingOf(sid, rid)).status);
-    await recorderFor(lectern.runtime.ctx)!.idle();
+    await lectern.services.recorder!.idle();
 
     const done = await recordingOf(sid, rid);
     expect(done.error).toBeNull();
@@ -152,7 +151,7 @@ describe.each(dbKinds())('recording on %s', { timeout: 180_000 }, (kind) => {
     expect((await api('POST', `/api/sessions/${sid}/end`)).status).toBe(200);
     const recordedSeconds = (performance.now() - startedAt) / 1000;
     await sleep(200);
-    await recorderFor(lectern.runtime.ctx)!.idle();
+    await lectern.services.recorder!.idle();
     const done = await recordingOf(sid, rid);
     expect(done.status).toBe('ready');
     const p = await probe('/usr/bin/ffprobe', fileOf(sid, rid));
@@ -168,7 +167,7 @@ describe.each(dbKinds())('recording on %s', { timeout: 180_000 }, (kind) => {
     expect((await api('POST', `/api/sessions/${sid}/recordings/${rid}/stop`, otherTeacher)).status).toBe(403);
     await sleep(1500);
     expect((await api('POST', `/api/sessions/${sid}/recordings/${rid}/stop`)).status).toBe(200);
-    await recorderFor(lectern.runtime.ctx)!.idle();
+    await lectern.services.recorder!.idle();
     const rec = await recordingOf(sid, rid);
     expect(rec.status).toBe('ready');
 
@@ -212,7 +211,7 @@ describe.each(dbKinds())('recording on %s', { timeout: 180_000 }, (kind) => {
     const list = await api<RecordingDto[]>('GET', `/api/sessions/${sid}/recordings`);
     expect(list.body.map((r) => r.id)).toEqual([rid]);
     expect((await api('POST', `/api/sessions/${sid}/recordings/${rid}/stop`)).status).toBe(200);
-    await recorderFor(lectern.runtime.ctx)!.idle();
+    await lectern.services.recorder!.idle();
   });
 
   it('recording retention deletes finished recordings older than the configured days', async () => {
@@ -220,7 +219,7 @@ describe.each(dbKinds())('recording on %s', { timeout: 180_000 }, (kind) => {
     const rid = (await api<{ id: string }>('POST', `/api/sessions/${sid}/recordings`)).body.id;
     await sleep(1200);
     await api('POST', `/api/sessions/${sid}/recordings/${rid}/stop`);
-    const recorder = recorderFor(lectern.runtime.ctx)!;
+    const recorder = lectern.services.recorder!;
     await recorder.idle();
     expect(await recorder.cleanup()).toBe(0);
     clock.advance(29 * 86_400_000);

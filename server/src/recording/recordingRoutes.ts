@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppContext } from '../context.js';
 import { AppError, ConflictError, NotFoundError } from '../errors.js';
 import { caller } from '../plugins/authPlugin.js';
+import type { RouteDeps } from '../routes.js';
 import { assertCanHost, getSessionRow } from '../sessions/sessionAccess.js';
-import { recorderFor } from './Recorder.js';
+import type { Recorder } from './Recorder.js';
 import { assertCanWatch } from './recordingAccess.js';
 import { deleteRecording, getRecording, listRecordings, parseTracks, recordingDir, toDto } from './recordingStore.js';
 
@@ -43,13 +43,12 @@ const RecordingDto = z.object({
   tracks: z.array(Track),
 });
 
-function recorderOf(ctx: AppContext) {
-  const r = recorderFor(ctx);
+function available(r: Recorder | undefined): Recorder {
   if (!r) throw new AppError('not_available', 'Recording is not available on this server', 501);
   return r;
 }
 
-export async function recordingRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }): Promise<void> {
+export async function recordingRoutes(app: FastifyInstance, { ctx, services }: RouteDeps): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['recordings'];
 
@@ -60,7 +59,7 @@ export async function recordingRoutes(app: FastifyInstance, { ctx }: { ctx: AppC
     const who = caller(request);
     const session = await getSessionRow(ctx.db, request.params.id);
     await assertCanHost(ctx.db, who, session);
-    const { recordingId } = await recorderOf(ctx).start(session.id, who.userId);
+    const { recordingId } = await available(services.recorder).start(session.id, who.userId);
     return reply.code(201).send({ id: recordingId });
   });
 
@@ -74,7 +73,7 @@ export async function recordingRoutes(app: FastifyInstance, { ctx }: { ctx: AppC
     const row = await getRecording(ctx.db, session.id, request.params.rid);
     if (!row) throw new NotFoundError('Recording not found');
     if (row.status !== 'recording') throw new ConflictError(`The recording is already ${row.status}`);
-    await recorderOf(ctx).stop(session.id, row.id);
+    await available(services.recorder).stop(session.id, row.id);
     return { id: row.id };
   });
 

@@ -8,7 +8,6 @@ import { startLectern, type Lectern } from '../lectern.js';
 import { RTC_NAMESPACE, type Ack } from '../protocol/index.js';
 import { testEnv } from '../test/harness.js';
 import { createUser } from '../users/userService.js';
-import { recorderFor } from './Recorder.js';
 
 interface Client {
   socket: Socket;
@@ -106,7 +105,7 @@ describe.each(dbKinds())('recording over the socket on %s', { timeout: 120_000 }
     expect(g.changes[1]).toEqual({ recording: false, recordingId: null });
     expect((await join(late)).session.recording).toBe(false);
 
-    await recorderFor(lectern.runtime.ctx)!.idle();
+    await lectern.services.recorder!.idle();
     const list = await api<{ id: string; status: string }[]>('GET', `/api/sessions/${sid}/recordings`);
     expect(list.body).toEqual([expect.objectContaining({ id: rid, status: 'ready' })]);
   });

@@ -22,7 +22,7 @@ describe('join code alphabet', () => {
 describe.each(dbKinds())('join codes on %s', (kind) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp(kind, { env: { LECTERN_JOIN_RATE_PER_IP: '8' }, app: { routes: [sessionRoutes, codeRoutes] } });
+    t = await createTestApp(kind, { env: { LECTERN_JOIN_RATE_PER_IP: '8' } });
   });
   afterAll(async () => t?.close());
 
@@ -114,7 +114,7 @@ describe.each(dbKinds())('join codes on %s', (kind) => {
 describe.each(dbKinds())('guest identity on %s', (kind) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp(kind, { app: { routes: [sessionRoutes, codeRoutes] } });
+    t = await createTestApp(kind);
   });
   afterAll(async () => t?.close());
 

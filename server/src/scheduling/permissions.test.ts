@@ -21,7 +21,7 @@ describe.each(dbKinds())('scheduling permissions on %s', (kind) => {
     call(who, 'POST', '/api/sessions', { title: 'Perm check', scheduledAt: '2026-05-04T10:00:00Z', timezone: 'Europe/Berlin', ...extra });
 
   beforeAll(async () => {
-    t = await createTestApp(kind, { app: { routes: [sessionRoutes] } });
+    t = await createTestApp(kind);
     t.clock.set(new Date('2026-01-01T00:00:00Z'));
     school = await makeSchool(t);
     const res = await t.app.inject({

@@ -51,7 +51,7 @@ describe.each(dbKinds())('scheduling on %s', (kind) => {
   };
 
   beforeAll(async () => {
-    t = await createTestApp(kind, { app: { routes: [sessionRoutes] }, env: { LECTERN_PUBLIC_URL: 'https://lectern.example.test' } });
+    t = await createTestApp(kind, { env: { LECTERN_PUBLIC_URL: 'https://lectern.example.test' } });
     t.clock.set(new Date('2026-01-01T12:00:00Z'));
     school = await makeSchool(t);
   });

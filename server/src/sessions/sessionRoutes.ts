@@ -17,9 +17,6 @@ import type { AppContext } from '../context.js';
 import { ForbiddenError } from '../errors.js';
 import { IdParams, TimeZone } from '../http/schemas.js';
 import { caller } from '../plugins/authPlugin.js';
-import { calendarRoutes } from '../scheduling/calendarRoutes.js';
-import { materialRoutes } from '../scheduling/materialRoutes.js';
-import { scheduleRoutes } from '../scheduling/scheduleRoutes.js';
 import { assertCourseUsable, assertInvitable, assertStaff, studentsOfCourses } from '../scheduling/scheduleRules.js';
 import { createScheduled } from '../scheduling/scheduleService.js';
 import { listableBy } from '../scheduling/visibility.js';
@@ -213,7 +210,4 @@ export async function sessionRoutes(app: FastifyInstance, { ctx }: { ctx: AppCon
     },
   );
 
-  await app.register(scheduleRoutes, { ctx });
-  await app.register(calendarRoutes, { ctx });
-  await app.register(materialRoutes, { ctx });
 }
