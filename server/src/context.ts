@@ -1,6 +1,6 @@
 import type { Database, Db } from '@lectern/db';
 import type { TokenService } from './auth/tokens.js';
-import type { Bus } from './bus/Bus.js';
+import type { EventBus } from './bus/EventBus.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { CounterStore } from './infra/counters.js';
@@ -16,7 +16,7 @@ export interface AppContext {
   readonly counters: CounterStore;
   readonly tokens: TokenService;
   /** Links this process to the others (in-memory when single-node, Redis otherwise). */
-  readonly bus: Bus;
+  readonly bus: EventBus;
   /** Extra readiness checks (Redis, SFU) registered by the roles that use them. */
   readonly readinessChecks: Map<string, () => Promise<void>>;
 }

@@ -5,6 +5,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { resolveJwtSecret } from './auth/secrets.js';
 import { TokenService } from './auth/tokens.js';
 import type { Bus } from './bus/Bus.js';
+import { EventBus } from './bus/EventBus.js';
 import { MemoryBus } from './bus/MemoryBus.js';
 import { RedisBus } from './bus/RedisBus.js';
 import { systemClock, type Clock } from './clock.js';
@@ -65,11 +66,12 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     accessTtlSeconds: config.auth.accessTokenTtlSeconds,
     roomTtlSeconds: config.auth.roomTokenTtlSeconds,
   });
-  const bus: Bus =
+  const transport: Bus =
     opts.bus ??
     (redis && config.redisUrl
       ? await RedisBus.create({ pub: redis, sub: createRedis(config.redisUrl, logger, 'bus-sub', { ...redisOptions(config), ...SUBSCRIBER_OPTIONS }), logger, prefix: config.cluster.redisPrefix })
       : new MemoryBus());
+  const bus = new EventBus(transport, logger);
   const readinessChecks = new Map<string, () => Promise<void>>();
   if (redis) {
     readinessChecks.set('redis', async () => {

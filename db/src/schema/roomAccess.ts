@@ -3,6 +3,7 @@ import { tstz } from './columns.js';
 import { sessions } from './sessions.js';
 
 export const ROOM_ACCESS_STATES = ['admitted', 'denied', 'removed'] as const;
+export type RoomAccessState = (typeof ROOM_ACCESS_STATES)[number];
 
 /**
  * Who was let into a session's room, denied at the lobby, or removed by the teacher.

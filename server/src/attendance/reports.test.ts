@@ -5,7 +5,6 @@ import { courses, enrolments, sessions, type UserRole } from '@lectern/db';
 import { recordJoin, recordLeave } from '../gateway/attendance.js';
 import { endSession, startSession } from '../sessions/sessionService.js';
 import { createTestApp, dbKinds, type TestApp } from '../test/harness.js';
-import { attendanceRoutes } from './routes.js';
 
 const day = (d: string, hhmm: string) => new Date(`2026-02-${d}T${hhmm}:00Z`);
 type User = Awaited<ReturnType<TestApp['userWithToken']>> & { role: UserRole };

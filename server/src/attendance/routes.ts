@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { ATTENDANCE_STATUSES } from '@lectern/db';
 import type { AppContext } from '../context.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
-import { IdParams } from '../http/schemas.js';
+import { IdParams } from '../http/contract.js';
 import { caller } from '../plugins/authPlugin.js';
 import { assertCanView, getSessionRow } from '../sessions/sessionAccess.js';
 import { canReadSessionReport, readableSessions, teachesCourse } from './access.js';

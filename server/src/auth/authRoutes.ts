@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { refreshTokens } from '@lectern/db';
 import type { AppContext } from '../context.js';
 import { TooManyRequestsError, UnauthorizedError } from '../errors.js';
-import { Email } from '../http/schemas.js';
+import { Email } from '../http/contract.js';
 import { caller } from '../plugins/authPlugin.js';
 import { findUserByEmail, getUser, toPublicUser } from '../users/userService.js';
 import { dummyPasswordHash, verifyPassword } from './passwords.js';

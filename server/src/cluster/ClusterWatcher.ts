@@ -1,23 +1,24 @@
 // API-node side of the registry: notices SFU nodes that fell silent and tells the
 // gateways (through the normal SFU event topic) that their rooms are gone, so clients
 // reconnect and their rooms are placed again on a live node.
-import type { Bus, Unsubscribe } from '../bus/Bus.js';
+import type { Unsubscribe } from '../bus/Bus.js';
+import type { EventBus } from '../bus/EventBus.js';
 import type { Logger } from '../logger.js';
-import { SFU_EVENTS_TOPIC, type SfuEvent } from '../sfu/SfuClient.js';
+import { SFU_EVENTS_TOPIC } from '../sfu/SfuClient.js';
 import type { RoomPlacement } from './RoomPlacement.js';
 import type { SfuRegistry } from './SfuRegistry.js';
 
 export class ClusterWatcher {
   readonly #registry: SfuRegistry;
   readonly #placement: RoomPlacement;
-  readonly #bus: Bus;
+  readonly #bus: EventBus;
   readonly #log: Logger;
   readonly #timer: NodeJS.Timeout;
   #unsubscribe: Unsubscribe | undefined;
   #running = false;
   #closed = false;
 
-  private constructor(opts: { registry: SfuRegistry; placement: RoomPlacement; bus: Bus; logger: Logger; intervalMs: number }) {
+  private constructor(opts: { registry: SfuRegistry; placement: RoomPlacement; bus: EventBus; logger: Logger; intervalMs: number }) {
     this.#registry = opts.registry;
     this.#placement = opts.placement;
     this.#bus = opts.bus;
@@ -25,10 +26,9 @@ export class ClusterWatcher {
     this.#timer = setInterval(() => void this.sweep(), opts.intervalMs);
   }
 
-  static async create(opts: { registry: SfuRegistry; placement: RoomPlacement; bus: Bus; logger: Logger; intervalMs: number }): Promise<ClusterWatcher> {
+  static async create(opts: { registry: SfuRegistry; placement: RoomPlacement; bus: EventBus; logger: Logger; intervalMs: number }): Promise<ClusterWatcher> {
     const w = new ClusterWatcher(opts);
-    w.#unsubscribe = await opts.bus.subscribe(SFU_EVENTS_TOPIC, (m) => {
-      const e = m as SfuEvent;
+    w.#unsubscribe = await opts.bus.subscribe(SFU_EVENTS_TOPIC, (e) => {
       if (e.type === 'roomClosed') w.#placement.forget(e.roomId);
     });
     return w;
@@ -44,8 +44,7 @@ export class ClusterWatcher {
         this.#log.warn({ nodeId, rooms: rooms.length }, 'SFU node is gone; its rooms will be placed again');
         this.#placement.invalidate();
         for (const roomId of rooms) {
-          const event: SfuEvent & { nodeId: string } = { type: 'roomClosed', roomId, reason: 'worker_died', nodeId };
-          await this.#bus.publish(SFU_EVENTS_TOPIC, event);
+          await this.#bus.publish(SFU_EVENTS_TOPIC, { type: 'roomClosed', roomId, reason: 'worker_died', nodeId });
         }
       }
     } catch (err) {

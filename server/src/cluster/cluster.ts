@@ -4,7 +4,7 @@
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
 import type { Server as IoServer } from 'socket.io';
-import type { Bus } from '../bus/Bus.js';
+import type { EventBus } from '../bus/EventBus.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { createRedis, redisOptions, SUBSCRIBER_OPTIONS } from '../runtime.js';
@@ -35,7 +35,7 @@ export interface ApiCluster {
 }
 
 /** Shared placement + dead-node watcher; without Redis every room is on the in-process SFU. */
-export async function startApiCluster(config: Config, redis: Redis | undefined, bus: Bus, logger: Logger): Promise<ApiCluster> {
+export async function startApiCluster(config: Config, redis: Redis | undefined, bus: EventBus, logger: Logger): Promise<ApiCluster> {
   if (!redis) return { placement: () => Promise.resolve(LOCAL_NODE), close: () => Promise.resolve() };
   const registry = createRegistry(config, redis);
   const placement = new RoomPlacement({ registry, logger });

@@ -1,3 +1,4 @@
+import { EventBus } from '../bus/EventBus.js';
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { NodeLoad } from '@lectern/sfu';
@@ -92,8 +93,8 @@ describe('cluster failover on a private Redis', () => {
     const p1 = new RoomPlacement({ registry, logger, liveCacheMs: 0 });
     const p2 = new RoomPlacement({ registry, logger, liveCacheMs: 0 });
     expect(await p1.nodeFor('r1')).toBe('a');
-    const w1 = await ClusterWatcher.create({ registry, placement: p1, bus, logger, intervalMs: 60_000 });
-    const w2 = await ClusterWatcher.create({ registry, placement: p2, bus, logger, intervalMs: 60_000 });
+    const w1 = await ClusterWatcher.create({ registry, placement: p1, bus: new EventBus(bus), logger, intervalMs: 60_000 });
+    const w2 = await ClusterWatcher.create({ registry, placement: p2, bus: new EventBus(bus), logger, intervalMs: 60_000 });
     try {
       // 'b' keeps announcing, 'a' falls silent.
       for (let i = 0; i < 8; i++) {

@@ -6,7 +6,7 @@ import { courses, enrolments, users, type Database } from '@lectern/db';
 import type { AccessClaims } from '../auth/tokens.js';
 import type { AppContext } from '../context.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
-import { IdParams } from '../http/schemas.js';
+import { IdParams } from '../http/contract.js';
 import { caller } from '../plugins/authPlugin.js';
 import { toPublicUser } from '../users/userService.js';
 

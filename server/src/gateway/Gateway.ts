@@ -1,10 +1,11 @@
 // The Socket.IO signaling gateway (namespace /rtc): authenticates sockets with a room
 // token, validates every payload, runs the request handlers, relays SFU and session
 // events to the right sockets, and records attendance.
-import { and, eq } from 'drizzle-orm';
 import type { Server } from 'socket.io';
-import { roomAccess, sessions } from '@lectern/db';
+import type { RoomAccessState } from '@lectern/db';
 import type { Unsubscribe } from '../bus/Bus.js';
+import type { RoomControl } from '../bus/topics.js';
+import type { Clock } from '../clock.js';
 import type { AppContext } from '../context.js';
 import { AppError, UnauthorizedError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -13,6 +14,8 @@ import {
   RTC_NAMESPACE,
   type Ack,
   type LobbyEntry,
+  type NotificationMap,
+  type NotificationName,
   type PeerInfo,
   type ProducerInfo,
   type RequestName,
@@ -21,18 +24,11 @@ import {
 import { requestSchemas } from '../protocol/schemas.js';
 import { isErrorCode, type ErrorCode } from '../protocol/errors.js';
 
-/** An error code for the wire: ours as is; the SFU's mapped onto ours. */
-function wireCode(code: unknown): ErrorCode {
-  if (isErrorCode(code)) return code;
-  if (code === 'room_full') return 'room_full';
-  if (typeof code === 'string' && code.endsWith('_not_found')) return 'not_found';
-  if (code === 'invalid_request' || code === 'cannot_consume') return 'bad_request';
-  if (code === 'validation_failed') return 'bad_request';
-  return typeof code === 'string' ? 'sfu_error' : 'internal';
-}
-import { SESSION_EVENTS_TOPIC, type SessionEvent } from '../sessions/sessionService.js';
-import { SFU_EVENTS_TOPIC, type SfuClient, type SfuEvent } from '../sfu/SfuClient.js';
-import { closeStaleIntervals, heartbeat, HEARTBEAT_MS, recordLeave, sweepStaleIntervals, SWEEP_MS } from './attendance.js';
+import { roomSession, setAccess, updateRoomSettings } from '../rooms/roomAccess.js';
+import { endSession, SESSION_EVENTS_TOPIC } from '../sessions/sessionService.js';
+import { SFU_EVENTS_TOPIC, type SfuClient } from '../sfu/SfuClient.js';
+import { closeStaleIntervals, heartbeat, HEARTBEAT_MS, recordJoin, recordLeave, sweepStaleIntervals, SWEEP_MS } from './attendance.js';
+import { applyControl, relaySessionEvent, relaySfuEvent, type RelayDeps } from './relay.js';
 import { handlers } from './handlers.js';
 import { authenticateSocket } from './handshake.js';
 import { TokenBucket } from './TokenBucket.js';
@@ -43,25 +39,36 @@ import {
   lobbyKey,
   peerKey,
   roomKey,
-  type ControlMessage,
+  type IceServer,
+  type RoomOps,
   type RtcNamespace,
   type RtcServer,
   type RtcSocket,
 } from './types.js';
+
+/** An error code for the wire: ours as is; the SFU's mapped onto ours. */
+function wireCode(code: unknown): ErrorCode {
+  if (isErrorCode(code)) return code;
+  if (code === 'room_full') return 'room_full';
+  if (typeof code === 'string' && code.endsWith('_not_found')) return 'not_found';
+  if (code === 'invalid_request' || code === 'cannot_consume') return 'bad_request';
+  if (code === 'validation_failed') return 'bad_request';
+  return typeof code === 'string' ? 'sfu_error' : 'internal';
+}
 
 export interface GatewayOptions {
   ctx: AppContext;
   io: Server;
   sfu: SfuClient;
   /** TURN credentials for a peer, when TURN is configured. */
-  iceServers?: (peerId: string) => { urls: string[]; username?: string; credential?: string }[];
+  iceServers?: (peerId: string) => IceServer[];
   /** Recording control, wired by the recording module when present. */
   recording?: (action: 'start' | 'stop', sessionId: string, userId: string | null) => Promise<{ recordingId: string }>;
   /** Whether the session is being recorded now (reported in welcome/join). */
   isRecording?: (sessionId: string) => Promise<boolean>;
 }
 
-export class Gateway {
+export class Gateway implements RoomOps {
   readonly ctx: AppContext;
   readonly nsp: RtcNamespace;
   readonly sfu: SfuClient;
@@ -69,6 +76,7 @@ export class Gateway {
   readonly #log: Logger;
   readonly #unsubscribe: Unsubscribe[] = [];
   readonly #timers: NodeJS.Timeout[] = [];
+  readonly #relay: RelayDeps;
   #closed = false;
 
   private constructor(opts: GatewayOptions) {
@@ -77,6 +85,11 @@ export class Gateway {
     this.sfu = opts.sfu;
     this.nsp = (opts.io as unknown as RtcServer).of(RTC_NAMESPACE);
     this.#log = opts.ctx.logger.child({ component: 'gateway' });
+    this.#relay = { nsp: this.nsp, sfu: this.sfu, leave: (s) => this.leave(s), pushLobby: (id) => this.#pushLobby(id) };
+  }
+
+  get clock(): Clock {
+    return this.ctx.clock;
   }
 
   static async create(opts: GatewayOptions): Promise<Gateway> {
@@ -87,7 +100,7 @@ export class Gateway {
 
   async #start(): Promise<void> {
     this.nsp.use((socket, next) => {
-      authenticateSocket(this, socket).then(
+      authenticateSocket(this.ctx, socket).then(
         () => next(),
         (err: unknown) => {
           const e = err instanceof AppError ? err : new UnauthorizedError();
@@ -99,9 +112,9 @@ export class Gateway {
     this.nsp.on('connection', (socket) => this.#onConnection(socket));
     const bus = this.ctx.bus;
     this.#unsubscribe.push(
-      await bus.subscribe(SFU_EVENTS_TOPIC, (m) => this.#onSfuEvent(m as SfuEvent)),
-      await bus.subscribe(SESSION_EVENTS_TOPIC, (m) => void this.#onSessionEvent(m as SessionEvent)),
-      await bus.subscribe(CONTROL_TOPIC, (m) => void this.#onControl(m as ControlMessage)),
+      await bus.subscribe(SFU_EVENTS_TOPIC, (e) => relaySfuEvent(this.nsp, e)),
+      await bus.subscribe(SESSION_EVENTS_TOPIC, (e) => relaySessionEvent(this.#relay, e)),
+      await bus.subscribe(CONTROL_TOPIC, (m) => applyControl(this.#relay, m)),
     );
     const closed = await closeStaleIntervals(this.ctx);
     if (closed > 0) this.#log.info({ closed }, 'closed attendance intervals left open by a stopped process');
@@ -219,8 +232,8 @@ export class Gateway {
   // ---------------------------------------------------------------- helpers for handlers
 
   async ensureRoom(sessionId: string): Promise<{ rtpCapabilities: unknown }> {
-    const [s] = await this.ctx.db.select({ limit: sessions.participantLimit }).from(sessions).where(eq(sessions.id, sessionId));
-    return this.sfu.call('ensureRoom', { roomId: sessionId, maxPeers: s?.limit ?? this.ctx.config.sfu.maxParticipants });
+    const s = await roomSession(this.ctx, sessionId);
+    return this.sfu.call('ensureRoom', { roomId: sessionId, maxPeers: s.participantLimit ?? this.ctx.config.sfu.maxParticipants });
   }
 
   peerInfo(socket: { data: RtcSocket['data'] }, producers: ProducerInfo[]): PeerInfo {
@@ -253,12 +266,11 @@ export class Gateway {
   }
 
   async sessionInfo(sessionId: string): Promise<SessionInfo> {
-    const [s] = await this.ctx.db.select().from(sessions).where(eq(sessions.id, sessionId));
-    if (!s) throw new AppError('not_found', 'Session not found', 404);
+    const s = await roomSession(this.ctx, sessionId);
     return { id: s.id, title: s.title, status: s.status, locked: s.locked, recording: (await this.#opts.isRecording?.(sessionId)) ?? false };
   }
 
-  iceServers(peerId: string): { urls: string[]; username?: string; credential?: string }[] {
+  iceServers(peerId: string): IceServer[] {
     return this.#opts.iceServers?.(peerId) ?? [];
   }
 
@@ -267,116 +279,40 @@ export class Gateway {
     return this.#opts.recording(action, sessionId, userId);
   }
 
-  async setAccess(sessionId: string, participantId: string, state: 'admitted' | 'denied' | 'removed'): Promise<void> {
-    const now = this.ctx.clock.now();
-    await this.ctx.db
-      .insert(roomAccess)
-      .values({ sessionId, participantId, state, updatedAt: now })
-      .onConflictDoUpdate({ target: [roomAccess.sessionId, roomAccess.participantId], set: { state, updatedAt: now } });
+  setAccess(sessionId: string, participantId: string, state: RoomAccessState): Promise<void> {
+    return setAccess(this.ctx, sessionId, participantId, state);
   }
 
-  async accessOf(sessionId: string, participantId: string): Promise<'admitted' | 'denied' | 'removed' | null> {
-    const [row] = await this.ctx.db
-      .select({ state: roomAccess.state })
-      .from(roomAccess)
-      .where(and(eq(roomAccess.sessionId, sessionId), eq(roomAccess.participantId, participantId)));
-    return row?.state ?? null;
+  async setLocked(sessionId: string, locked: boolean): Promise<void> {
+    await updateRoomSettings(this.ctx, sessionId, { locked });
   }
 
-  control(msg: ControlMessage): Promise<void> {
+  async endSession(sessionId: string): Promise<void> {
+    await endSession(this.ctx, sessionId);
+  }
+
+  recordJoin(socket: RtcSocket): Promise<void> {
+    const d = socket.data;
+    return recordJoin(this.ctx, {
+      connectionId: socket.id,
+      sessionId: d.sessionId,
+      participantId: d.peerId,
+      userId: d.claims.userId,
+      displayName: d.displayName,
+      role: d.role,
+    });
+  }
+
+  emitToPeer<E extends NotificationName>(sessionId: string, peerId: string, event: E, payload: NotificationMap[E]): void {
+    // Socket.IO's typed emit cannot follow a generic event name; the signature above keeps callers exact.
+    (this.nsp.to(peerKey(sessionId, peerId)).emit as (e: string, p: unknown) => boolean)(event, payload);
+  }
+
+  control(msg: RoomControl): Promise<void> {
     return this.ctx.bus.publish(CONTROL_TOPIC, msg);
   }
 
   // ---------------------------------------------------------------- events
-
-  async #localSockets(room: string): Promise<RtcSocket[]> {
-    const all = await this.nsp.local.in(room).fetchSockets();
-    return all.map((s) => this.nsp.sockets.get(s.id)).filter((s): s is RtcSocket => s !== undefined);
-  }
-
-  async #onControl(msg: ControlMessage): Promise<void> {
-    const sockets = await this.#localSockets(peerKey(msg.sessionId, msg.peerId));
-    switch (msg.type) {
-      case 'replace':
-        for (const s of sockets) {
-          if (s.id === msg.keepSocketId) continue;
-          s.data.replaced = true;
-          s.disconnect(true);
-        }
-        return;
-      case 'admit':
-        for (const s of sockets) {
-          if (s.data.state !== 'lobby') continue;
-          s.data.state = 'ready';
-          await s.leave(lobbyKey(msg.sessionId));
-          s.emit('admitted', {});
-        }
-        // Every API node gets this message; only the one holding the socket pushes the lobby.
-        if (sockets.length > 0) await this.#pushLobby(msg.sessionId);
-        return;
-      case 'deny':
-        for (const s of sockets) {
-          s.emit('denied', { reason: 'The host did not let you in' });
-          s.disconnect(true);
-        }
-        if (sockets.length > 0) await this.#pushLobby(msg.sessionId);
-        return;
-      case 'remove':
-        for (const s of sockets) {
-          s.emit('removed', { reason: 'The host removed you from the session' });
-          await this.leave(s);
-          s.disconnect(true);
-        }
-        return;
-    }
-  }
-
-  #onSfuEvent(e: SfuEvent): void {
-    // Every API node receives each SFU event from the bus: each one emits to its own sockets only.
-    const room = this.nsp.local.to(roomKey(e.roomId));
-    switch (e.type) {
-      case 'newProducer':
-        room.except(peerKey(e.roomId, e.peerId)).emit('newProducer', {
-          producerId: e.producerId,
-          peerId: e.peerId,
-          kind: e.kind,
-          source: e.source,
-          paused: false,
-        });
-        return;
-      case 'producerClosed':
-        room.emit('producerClosed', { peerId: e.peerId, producerId: e.producerId });
-        return;
-      case 'producerPaused':
-        room.emit('producerPaused', { peerId: e.peerId, producerId: e.producerId, source: e.source, byHost: false });
-        return;
-      case 'producerResumed':
-        room.emit('producerResumed', { peerId: e.peerId, producerId: e.producerId, source: e.source });
-        return;
-      case 'consumerClosed':
-        this.nsp.local.to(peerKey(e.roomId, e.peerId)).emit('consumerClosed', { consumerId: e.consumerId, producerId: e.producerId });
-        return;
-      case 'activeSpeaker':
-        room.emit('activeSpeaker', { peerId: e.peerId });
-        return;
-      case 'roomClosed':
-        if (e.reason === 'worker_died') room.emit('reconnectRequired', { reason: 'media server restarted' });
-        return;
-    }
-  }
-
-  async #onSessionEvent(e: SessionEvent): Promise<void> {
-    if (e.type !== 'ended') return;
-    const sockets = [...(await this.#localSockets(roomKey(e.sessionId))), ...(await this.#localSockets(lobbyKey(e.sessionId)))];
-    for (const s of sockets) {
-      s.emit('sessionEnded', { reason: 'ended_by_host' });
-      s.data.joined = false; // intervals were closed by endSession
-    }
-    setTimeout(() => {
-      for (const s of sockets) s.disconnect(true);
-    }, 250).unref();
-    await this.sfu.call('closeRoom', { roomId: e.sessionId }).catch(() => undefined);
-  }
 
   async #heartbeat(): Promise<void> {
     try {

@@ -220,7 +220,7 @@ describe.each(dbKinds())('gateway on %s', (kind) => {
     await waitFor(() => g.events.some((e) => e.name === 'removed'));
     await waitFor(() => !g.socket.connected);
     await waitFor(() => host.events.some((e) => e.name === 'peerLeft' && (e.payload as { peerId: string }).peerId === w.peerId));
-    expect((await refused(token)).code).toBe('forbidden');
+    expect((await refused(token)).code).toBe('removed');
   });
 
   it('gateway tells the room to reconnect when its worker dies, and the room recovers', async () => {

@@ -1,17 +1,12 @@
 // One handler per signaling request. The map below must name every RequestName, so a
 // missing handler is a compile error.
-import { eq } from 'drizzle-orm';
-import { sessions } from '@lectern/db';
 import type { DtlsParameters, RtpCapabilities, RtpParameters } from '@lectern/sfu';
 import { AppError, ForbiddenError } from '../errors.js';
 import type { ConsumerParams, ParsedRequest, RequestName, ResponseMap } from '../protocol/index.js';
 import { ERROR_HTTP_STATUS, type ErrorCode } from '../protocol/errors.js';
-import { endSession } from '../sessions/sessionService.js';
-import type { Gateway } from './Gateway.js';
-import { recordJoin } from './attendance.js';
-import { isHostRole, peerKey, roomKey, type RtcSocket } from './types.js';
+import { isHostRole, roomKey, type RoomOps, type RtcSocket } from './types.js';
 
-export type Handler<N extends RequestName> = (gw: Gateway, socket: RtcSocket, payload: ParsedRequest<N>) => Promise<ResponseMap[N]>;
+export type Handler<N extends RequestName> = (room: RoomOps, socket: RtcSocket, payload: ParsedRequest<N>) => Promise<ResponseMap[N]>;
 
 const EMPTY = {} as Record<string, never>;
 
@@ -37,86 +32,79 @@ function requireHost(socket: RtcSocket): void {
 const ids = (s: RtcSocket) => ({ roomId: s.data.sessionId, peerId: s.data.peerId });
 
 export const handlers = {
-  async getRouterRtpCapabilities(gw, socket) {
+  async getRouterRtpCapabilities(room, socket) {
     requireReady(socket);
-    return gw.ensureRoom(socket.data.sessionId);
+    return room.ensureRoom(socket.data.sessionId);
   },
 
-  async join(gw, socket, { rtpCapabilities }) {
+  async join(room, socket, { rtpCapabilities }) {
     requireReady(socket);
     const { sessionId, peerId } = socket.data;
-    await gw.ensureRoom(sessionId);
-    await gw.sfu.call('addPeer', { roomId: sessionId, peerId, connectionId: socket.id });
+    await room.ensureRoom(sessionId);
+    await room.sfu.call('addPeer', { roomId: sessionId, peerId, connectionId: socket.id });
     socket.data.rtpCapabilities = rtpCapabilities;
     const wasJoined = socket.data.joined;
     socket.data.joined = true;
     await socket.join(roomKey(sessionId));
     if (!wasJoined) {
-      await recordJoin(gw.ctx, {
-        connectionId: socket.id,
-        sessionId,
-        participantId: peerId,
-        userId: socket.data.claims.userId,
-        displayName: socket.data.displayName,
-        role: socket.data.role,
-      });
-      const self = gw.peerInfo(socket, []);
+      await room.recordJoin(socket);
+      const self = room.peerInfo(socket, []);
       socket.to(roomKey(sessionId)).emit('peerJoined', { peer: self });
     }
-    const [peers, session, lobby] = await Promise.all([gw.peersOf(sessionId, peerId), gw.sessionInfo(sessionId), gw.lobbyOf(sessionId)]);
-    return { self: gw.peerInfo(socket, []), session, peers, lobby: isHostRole(socket.data.role) ? lobby : [] };
+    const [peers, session, lobby] = await Promise.all([room.peersOf(sessionId, peerId), room.sessionInfo(sessionId), room.lobbyOf(sessionId)]);
+    return { self: room.peerInfo(socket, []), session, peers, lobby: isHostRole(socket.data.role) ? lobby : [] };
   },
 
-  async createTransport(gw, socket, { direction }) {
+  async createTransport(room, socket, { direction }) {
     requireJoined(socket);
-    const t = await gw.sfu.call('createWebRtcTransport', { ...ids(socket), direction });
-    return { ...t, iceServers: gw.iceServers(socket.data.peerId) };
+    const t = await room.sfu.call('createWebRtcTransport', { ...ids(socket), direction });
+    return { ...t, iceServers: room.iceServers(socket.data.peerId) };
   },
 
-  async connectTransport(gw, socket, { transportId, dtlsParameters }) {
+  async connectTransport(room, socket, { transportId, dtlsParameters }) {
     requireJoined(socket);
     // Shape-checked by the protocol schema; mediasoup validates the parameters in depth.
-    await gw.sfu.call('connectTransport', { ...ids(socket), transportId, dtlsParameters: dtlsParameters as unknown as DtlsParameters });
+    await room.sfu.call('connectTransport', { ...ids(socket), transportId, dtlsParameters: dtlsParameters as unknown as DtlsParameters });
     return EMPTY;
   },
 
-  async restartIce(gw, socket, { transportId }) {
+  async restartIce(room, socket, { transportId }) {
     requireJoined(socket);
-    return gw.sfu.call('restartIce', { ...ids(socket), transportId });
+    return room.sfu.call('restartIce', { ...ids(socket), transportId });
   },
 
-  async produce(gw, socket, { transportId, kind, rtpParameters, source }) {
+  async produce(room, socket, { transportId, kind, rtpParameters, source }) {
     requireJoined(socket);
     if (source === 'mic' && kind !== 'audio') throw new RoomError('bad_request', 'mic must be audio');
     if (source !== 'mic' && kind !== 'video') throw new RoomError('bad_request', `${source} must be video`);
-    return gw.sfu.call('produce', { ...ids(socket), transportId, kind, rtpParameters: rtpParameters as unknown as RtpParameters, appData: { source } });
+    return room.sfu.call('produce', { ...ids(socket), transportId, kind, rtpParameters: rtpParameters as unknown as RtpParameters, appData: { source } });
   },
 
-  async closeProducer(gw, socket, { producerId }) {
+  async closeProducer(room, socket, { producerId }) {
     requireJoined(socket);
-    await gw.sfu.call('closeProducer', { ...ids(socket), producerId });
+    await room.sfu.call('closeProducer', { ...ids(socket), producerId });
     return EMPTY;
   },
 
-  async pauseProducer(gw, socket, { producerId }) {
+  async pauseProducer(room, socket, { producerId }) {
     requireJoined(socket);
-    await gw.sfu.call('pauseProducer', { ...ids(socket), producerId });
+    await room.sfu.call('pauseProducer', { ...ids(socket), producerId });
     return EMPTY;
   },
 
-  async resumeProducer(gw, socket, { producerId }) {
+  async resumeProducer(room, socket, { producerId }) {
     requireJoined(socket);
-    await gw.sfu.call('resumeProducer', { ...ids(socket), producerId });
+    await room.sfu.call('resumeProducer', { ...ids(socket), producerId });
     return EMPTY;
   },
 
-  async consume(gw, socket, { transportId, producerId }) {
+  async consume(room, socket, { transportId, producerId }) {
     requireJoined(socket);
-    const producers = await gw.sfu.call('listProducers', { roomId: socket.data.sessionId });
+    const producers = await room.sfu.call('listProducers', { roomId: socket.data.sessionId });
     const producer = producers.find((p) => p.producerId === producerId);
     if (!producer) throw new RoomError('not_found', 'No such producer');
     if (producer.peerId === socket.data.peerId) throw new RoomError('bad_request', 'Cannot consume your own producer');
-    const c = await gw.sfu.call('consume', { ...ids(socket), transportId, producerId, rtpCapabilities: socket.data.rtpCapabilities as RtpCapabilities });
+    const c = await room.sfu.call('consume', { ...ids(socket), transportId, producerId, rtpCapabilities: socket.data.rtpCapabilities as RtpCapabilities });
     const res: ConsumerParams = {
       id: c.id,
       producerId: c.producerId,
@@ -130,42 +118,42 @@ export const handlers = {
     return res;
   },
 
-  async resumeConsumer(gw, socket, { consumerId }) {
+  async resumeConsumer(room, socket, { consumerId }) {
     requireJoined(socket);
-    await gw.sfu.call('resumeConsumer', { ...ids(socket), consumerId });
+    await room.sfu.call('resumeConsumer', { ...ids(socket), consumerId });
     return EMPTY;
   },
 
-  async setPreferredLayers(gw, socket, { consumerId, spatialLayer, temporalLayer }) {
+  async setPreferredLayers(room, socket, { consumerId, spatialLayer, temporalLayer }) {
     requireJoined(socket);
-    await gw.sfu.call('setPreferredLayers', { ...ids(socket), consumerId, spatialLayer, temporalLayer });
+    await room.sfu.call('setPreferredLayers', { ...ids(socket), consumerId, spatialLayer, temporalLayer });
     return EMPTY;
   },
 
-  async leave(gw, socket) {
-    await gw.leave(socket);
+  async leave(room, socket) {
+    await room.leave(socket);
     socket.disconnect(true);
     return EMPTY;
   },
 
-  async admit(gw, socket, { peerId }) {
+  async admit(room, socket, { peerId }) {
     requireHost(socket);
-    await gw.setAccess(socket.data.sessionId, peerId, 'admitted');
-    await gw.control({ type: 'admit', sessionId: socket.data.sessionId, peerId });
+    await room.setAccess(socket.data.sessionId, peerId, 'admitted');
+    await room.control({ type: 'admit', sessionId: socket.data.sessionId, peerId });
     return EMPTY;
   },
 
-  async deny(gw, socket, { peerId }) {
+  async deny(room, socket, { peerId }) {
     requireHost(socket);
-    await gw.setAccess(socket.data.sessionId, peerId, 'denied');
-    await gw.control({ type: 'deny', sessionId: socket.data.sessionId, peerId });
+    await room.setAccess(socket.data.sessionId, peerId, 'denied');
+    await room.control({ type: 'deny', sessionId: socket.data.sessionId, peerId });
     return EMPTY;
   },
 
-  async mutePeer(gw, socket, { peerId, source }) {
+  async mutePeer(room, socket, { peerId, source }) {
     requireHost(socket);
     const { sessionId } = socket.data;
-    const producers = await gw.sfu.call('listProducers', { roomId: sessionId });
+    const producers = await room.sfu.call('listProducers', { roomId: sessionId });
     const targets = producers.filter(
       (p) =>
         (peerId ? p.peerId === peerId : p.peerId !== socket.data.peerId) &&
@@ -174,42 +162,41 @@ export const handlers = {
     );
     await Promise.all(
       targets.map(async (p) => {
-        await gw.sfu.call('pauseProducer', { roomId: sessionId, peerId: p.peerId, producerId: p.producerId });
-        gw.nsp.to(peerKey(sessionId, p.peerId)).emit('mutedByHost', { source: p.source });
+        await room.sfu.call('pauseProducer', { roomId: sessionId, peerId: p.peerId, producerId: p.producerId });
+        room.emitToPeer(sessionId, p.peerId, 'mutedByHost', { source: p.source });
       }),
     );
     return EMPTY;
   },
 
-  async removePeer(gw, socket, { peerId }) {
+  async removePeer(room, socket, { peerId }) {
     requireHost(socket);
     if (peerId === socket.data.peerId) throw new RoomError('bad_request', 'Use leave to leave');
-    await gw.setAccess(socket.data.sessionId, peerId, 'removed');
-    await gw.control({ type: 'remove', sessionId: socket.data.sessionId, peerId });
+    await room.setAccess(socket.data.sessionId, peerId, 'removed');
+    await room.control({ type: 'remove', sessionId: socket.data.sessionId, peerId });
     return EMPTY;
   },
 
-  async lockRoom(gw, socket, { locked }) {
+  async lockRoom(room, socket, { locked }) {
     requireHost(socket);
-    await gw.ctx.db.update(sessions).set({ locked, updatedAt: gw.ctx.clock.now() }).where(eq(sessions.id, socket.data.sessionId));
-    gw.nsp.to(roomKey(socket.data.sessionId)).emit('roomLocked', { locked });
+    await room.setLocked(socket.data.sessionId, locked);
     return EMPTY;
   },
 
-  async startRecording(gw, socket) {
+  async startRecording(room, socket) {
     requireHost(socket);
-    return gw.recording('start', socket.data.sessionId, socket.data.claims.userId);
+    return room.recording('start', socket.data.sessionId, socket.data.claims.userId);
   },
 
-  async stopRecording(gw, socket) {
+  async stopRecording(room, socket) {
     requireHost(socket);
-    await gw.recording('stop', socket.data.sessionId, socket.data.claims.userId);
+    await room.recording('stop', socket.data.sessionId, socket.data.claims.userId);
     return EMPTY;
   },
 
-  async endSession(gw, socket) {
+  async endSession(room, socket) {
     requireHost(socket);
-    await endSession(gw.ctx, socket.data.sessionId);
+    await room.endSession(socket.data.sessionId);
     return EMPTY;
   },
 } satisfies { [N in RequestName]: Handler<N> };

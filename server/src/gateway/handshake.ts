@@ -3,19 +3,20 @@
 import { ForbiddenError, UnauthorizedError } from '../errors.js';
 import { RoomError } from './handlers.js';
 import { getSessionRow } from '../sessions/sessionAccess.js';
-import type { Gateway } from './Gateway.js';
+import type { AppContext } from '../context.js';
+import { accessOf, setAccess } from '../rooms/roomAccess.js';
 import { isHostRole, type RtcSocket } from './types.js';
 
-export async function authenticateSocket(gw: Gateway, socket: RtcSocket): Promise<void> {
+export async function authenticateSocket(ctx: Pick<AppContext, 'tokens' | 'db' | 'clock'>, socket: RtcSocket): Promise<void> {
   const auth = socket.handshake.auth as { token?: unknown; sessionId?: unknown } | undefined;
   const token = auth?.token;
   if (typeof token !== 'string' || token.length > 4096) throw new UnauthorizedError('A room token is required');
-  const claims = await gw.ctx.tokens.verifyRoom(token);
+  const claims = await ctx.tokens.verifyRoom(token);
   // A client names the room it wants; a token for room A never opens room B.
   if (auth?.sessionId !== undefined && auth.sessionId !== claims.sessionId) {
     throw new ForbiddenError('This token is for another session');
   }
-  const session = await getSessionRow(gw.ctx.db, claims.sessionId).catch(() => {
+  const session = await getSessionRow(ctx.db, claims.sessionId).catch(() => {
     throw new UnauthorizedError('Invalid room token');
   });
   if (session.status === 'completed' || session.status === 'cancelled') {
@@ -24,13 +25,13 @@ export async function authenticateSocket(gw: Gateway, socket: RtcSocket): Promis
   if (session.tokenCutoffAt && claims.iat * 1000 < session.tokenCutoffAt.getTime()) {
     throw new RoomError('session_ended', 'This token is no longer valid');
   }
-  const access = await gw.accessOf(session.id, claims.participantId);
+  const access = await accessOf(ctx, session.id, claims.participantId);
   if (access === 'removed') throw new RoomError('removed', 'You were removed from this session');
   if (access === 'denied') throw new RoomError('denied', 'The host did not let you in');
   const host = isHostRole(claims.role);
   if (session.locked && !host && access !== 'admitted') throw new RoomError('room_locked', 'The room is locked');
   const lobby = !host && claims.role === 'guest' && session.guestAccess === 'lobby' && access !== 'admitted';
-  if (!lobby && !host && access !== 'admitted') await gw.setAccess(session.id, claims.participantId, 'admitted');
+  if (!lobby && !host && access !== 'admitted') await setAccess(ctx, session.id, claims.participantId, 'admitted');
   socket.data = {
     claims,
     sessionId: session.id,
@@ -38,7 +39,7 @@ export async function authenticateSocket(gw: Gateway, socket: RtcSocket): Promis
     displayName: claims.displayName,
     role: claims.role,
     state: lobby ? 'lobby' : 'ready',
-    lobbySince: gw.ctx.clock.now().toISOString(),
+    lobbySince: ctx.clock.now().toISOString(),
     joined: false,
     rtpCapabilities: undefined,
     replaced: false,

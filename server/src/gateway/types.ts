@@ -1,6 +1,19 @@
 import type { Server, Socket } from 'socket.io';
-import type { ClientToServerEvents, ServerToClientEvents } from '../protocol/index.js';
+import type { RoomAccessState } from '@lectern/db';
+import type { RoomControl } from '../bus/topics.js';
+import type { Clock } from '../clock.js';
+import type {
+  ClientToServerEvents,
+  LobbyEntry,
+  NotificationMap,
+  NotificationName,
+  PeerInfo,
+  ProducerInfo,
+  ServerToClientEvents,
+  SessionInfo,
+} from '../protocol/index.js';
 import type { RoomClaims } from '../auth/tokens.js';
+import type { SfuClient } from '../sfu/SfuClient.js';
 
 export interface SocketData {
   claims: RoomClaims;
@@ -32,10 +45,32 @@ export const peerKey = (sid: string, pid: string) => `p:${sid}:${pid}`;
 export const isHostRole = (role: RoomClaims['role']) => role === 'host' || role === 'cohost';
 
 /** Control messages between gateways (every API node acts on its own sockets). */
-export type ControlMessage =
-  | { type: 'admit'; sessionId: string; peerId: string }
-  | { type: 'deny'; sessionId: string; peerId: string }
-  | { type: 'remove'; sessionId: string; peerId: string }
-  | { type: 'replace'; sessionId: string; peerId: string; keepSocketId: string };
+export const CONTROL_TOPIC = 'lectern:room-control' as const;
 
-export const CONTROL_TOPIC = 'lectern:room-control';
+export type IceServer = { urls: string[]; username?: string; credential?: string };
+
+/**
+ * What a request handler may use: the narrow face of the gateway. Handlers never reach
+ * the database, the bus or the namespace directly; the gateway implements this.
+ */
+export interface RoomOps {
+  readonly sfu: Pick<SfuClient, 'call'>;
+  readonly clock: Clock;
+  ensureRoom(sessionId: string): Promise<{ rtpCapabilities: unknown }>;
+  peerInfo(socket: { data: SocketData }, producers: ProducerInfo[]): PeerInfo;
+  peersOf(sessionId: string, exceptPeerId: string): Promise<PeerInfo[]>;
+  lobbyOf(sessionId: string): Promise<LobbyEntry[]>;
+  sessionInfo(sessionId: string): Promise<SessionInfo>;
+  iceServers(peerId: string): IceServer[];
+  recording(action: 'start' | 'stop', sessionId: string, userId: string | null): Promise<{ recordingId: string }>;
+  setAccess(sessionId: string, participantId: string, state: RoomAccessState): Promise<void>;
+  /** Locks or unlocks the room; everyone in it is told, on every node. */
+  setLocked(sessionId: string, locked: boolean): Promise<void>;
+  endSession(sessionId: string): Promise<void>;
+  /** Opens the socket's attendance interval. */
+  recordJoin(socket: RtcSocket): Promise<void>;
+  control(msg: RoomControl): Promise<void>;
+  leave(socket: RtcSocket): Promise<void>;
+  /** Emits to every socket of one participant, on whichever node it is connected. */
+  emitToPeer<E extends NotificationName>(sessionId: string, peerId: string, event: E, payload: NotificationMap[E]): void;
+}

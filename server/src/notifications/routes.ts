@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { NOTIFICATION_CHANNELS, OUTBOX_STATUSES, notificationOutbox, notifications, pushSubscriptions } from '@lectern/db';
 import type { AppContext } from '../context.js';
 import { NotFoundError, ValidationError } from '../errors.js';
-import { IdParams } from '../http/schemas.js';
+import { IdParams } from '../http/contract.js';
 import { caller } from '../plugins/authPlugin.js';
 import { getPreferences, updatePreferences } from './preferences.js';
 import { EVENT_TYPES } from './types.js';

@@ -2,8 +2,8 @@
 // access token (`auth: { token }`); the socket joins room `user:<id>`. In-app
 // notifications written by any node arrive over the bus and are emitted to that room.
 import type { Namespace, Server } from 'socket.io';
-import { z } from 'zod';
-import type { Bus, Unsubscribe } from '../bus/Bus.js';
+import type { Unsubscribe } from '../bus/Bus.js';
+import type { EventBus } from '../bus/EventBus.js';
 import type { TokenService } from '../auth/tokens.js';
 import type { Logger } from '../logger.js';
 import type { NotificationMap } from '../protocol/index.js';
@@ -14,18 +14,6 @@ export const USER_NAMESPACE = '/user';
 type UserServerEvents = { notification: (n: NotificationMap['notification']) => void };
 type UserNamespace = Namespace<Record<string, never>, UserServerEvents, Record<string, never>, { userId: string }>;
 
-const Message = z.object({
-  userId: z.uuid(),
-  notification: z.object({
-    id: z.string(),
-    type: z.string(),
-    title: z.string(),
-    body: z.string(),
-    urgent: z.boolean(),
-    createdAt: z.string(),
-    link: z.string().optional(),
-  }),
-});
 
 export const userRoom = (userId: string): string => `user:${userId}`;
 
@@ -34,9 +22,8 @@ export interface UserSocket {
   close(): Promise<void>;
 }
 
-export async function attachUserNamespace(deps: { io: Server; bus: Bus; tokens: TokenService; logger: Logger }): Promise<UserSocket> {
+export async function attachUserNamespace(deps: { io: Server; bus: EventBus; tokens: TokenService; logger: Logger }): Promise<UserSocket> {
   const nsp = deps.io.of(USER_NAMESPACE) as unknown as UserNamespace;
-  const log = deps.logger.child({ component: 'user-socket' });
   nsp.use((socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
     if (typeof token !== 'string' || token.length > 4096) return next(new Error('unauthorized'));
@@ -53,14 +40,9 @@ export async function attachUserNamespace(deps: { io: Server; bus: Bus; tokens: 
     // Nothing to ask the server here: anything sent is ignored.
     socket.onAny(() => undefined);
   });
-  const unsubscribe: Unsubscribe = await deps.bus.subscribe(USER_NOTIFICATIONS_TOPIC, (message) => {
-    const m = Message.safeParse(message);
-    if (!m.success) {
-      log.warn('malformed user notification on the bus');
-      return;
-    }
-    const { link, ...rest } = m.data.notification;
-    nsp.to(userRoom(m.data.userId)).emit('notification', { ...rest, ...(link ? { link } : {}) });
+  const unsubscribe: Unsubscribe = await deps.bus.subscribe(USER_NOTIFICATIONS_TOPIC, (m) => {
+    const { link, ...rest } = m.notification;
+    nsp.to(userRoom(m.userId)).emit('notification', { ...rest, ...(link ? { link } : {}) });
   });
   let closed = false;
   return {

@@ -12,15 +12,14 @@ import type { Unsubscribe } from '../bus/Bus.js';
 import type { AppContext } from '../context.js';
 import { AppError, assertUnreachable, ConflictError, NotFoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { SESSION_EVENTS_TOPIC, type SessionEvent } from '../sessions/sessionService.js';
+import { SESSION_EVENTS_TOPIC } from '../sessions/sessionService.js';
 import { SFU_EVENTS_TOPIC, type SfuClient, type SfuEvent } from '../sfu/SfuClient.js';
 import { compose, ComposeError } from './compose.js';
 import { probe } from './ffmpeg.js';
 import { activeRecording, deleteOlderThan, recordingDir, storedTracks, updateRecording } from './recordingStore.js';
 import { TrackWriter, type ProducerRefInfo, type TrackResult } from './TrackWriter.js';
 
-export const RECORDING_CONTROL_TOPIC = 'lectern:recording:control';
-type ControlMessage = { type: 'stop'; sessionId: string };
+export const RECORDING_CONTROL_TOPIC = 'lectern:recording:control' as const;
 
 export const RECORDER_PEER_PREFIX = 'recorder:';
 export const OUTPUT_NAME = 'recording.mp4';
@@ -71,13 +70,11 @@ export class Recorder {
     const r = new Recorder(o);
     const { bus } = o.ctx;
     r.#unsubscribe.push(
-      await bus.subscribe(SFU_EVENTS_TOPIC, (m) => r.#onSfuEvent(m as SfuEvent)),
-      await bus.subscribe(SESSION_EVENTS_TOPIC, (m) => {
-        const e = m as SessionEvent;
+      await bus.subscribe(SFU_EVENTS_TOPIC, (e) => r.#onSfuEvent(e)),
+      await bus.subscribe(SESSION_EVENTS_TOPIC, (e) => {
         if (e.type === 'ended') r.#stopLocal(e.sessionId, 'session ended');
       }),
-      await bus.subscribe(RECORDING_CONTROL_TOPIC, (m) => {
-        const c = m as ControlMessage;
+      await bus.subscribe(RECORDING_CONTROL_TOPIC, (c) => {
         if (c.type === 'stop') r.#stopLocal(c.sessionId, 'stop requested');
       }),
     );
@@ -143,7 +140,7 @@ export class Recorder {
     }
     const row = await activeRecording(this.#ctx.db, sessionId);
     if (!row || (recordingId && row.id !== recordingId)) throw new ConflictError('This session is not being recorded');
-    await this.#ctx.bus.publish(RECORDING_CONTROL_TOPIC, { type: 'stop', sessionId } satisfies ControlMessage);
+    await this.#ctx.bus.publish(RECORDING_CONTROL_TOPIC, { type: 'stop', sessionId });
     return { recordingId: row.id };
   }
 

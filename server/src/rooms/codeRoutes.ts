@@ -7,7 +7,7 @@ import { joinCodes } from '@lectern/db';
 import type { AccessClaims, RoomRole } from '../auth/tokens.js';
 import type { AppContext } from '../context.js';
 import { ConflictError, NotFoundError, TooManyRequestsError, UnauthorizedError } from '../errors.js';
-import { IdParams } from '../http/schemas.js';
+import { IdParams } from '../http/contract.js';
 import { caller } from '../plugins/authPlugin.js';
 import { assertCanHost, canHost, getSessionRow, isInvitee, type SessionRow } from '../sessions/sessionAccess.js';
 import { createCode, normaliseCode, resolveCode } from './joinCodes.js';

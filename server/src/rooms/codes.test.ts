@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codeRoutes } from './codeRoutes.js';
 import { CODE_ALPHABET, newCode, normaliseCode } from './joinCodes.js';
-import { sessionRoutes } from '../sessions/sessionRoutes.js';
 import { createTestApp, dbKinds, type TestApp } from '../test/harness.js';
 
 describe('join code alphabet', () => {

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { sessions, users, type Database } from '@lectern/db';
 import type { AppContext } from '../context.js';
 import { NotFoundError } from '../errors.js';
-import { IdParams } from '../http/schemas.js';
+import { IdParams } from '../http/contract.js';
 import { caller } from '../plugins/authPlugin.js';
 import { assertCanView, getSessionRow, type SessionRow } from '../sessions/sessionAccess.js';
 import { renderCalendar, type IcsEvent } from './ics.js';

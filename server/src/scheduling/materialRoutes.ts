@@ -14,7 +14,7 @@ import { sessions, type Material } from '@lectern/db';
 import type { AccessClaims } from '../auth/tokens.js';
 import type { AppContext } from '../context.js';
 import { AppError, NotFoundError, ValidationError } from '../errors.js';
-import { IdParams } from '../http/schemas.js';
+import { IdParams } from '../http/contract.js';
 import { caller } from '../plugins/authPlugin.js';
 import { assertCanView, getSessionRow, type SessionRow } from '../sessions/sessionAccess.js';
 import { toSessionDto } from '../sessions/sessionDto.js';

@@ -1,7 +1,6 @@
 // The scheduling permission matrix: student, teacher of the course, teacher of another
 // course, mentor (before and after assignment), admin.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sessionRoutes } from '../sessions/sessionRoutes.js';
 import { createTestApp, dbKinds, type TestApp } from '../test/harness.js';
 import { makeSchool, type Person, type School } from './testKit.js';
 

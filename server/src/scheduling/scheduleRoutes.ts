@@ -8,7 +8,7 @@ import { GUEST_ACCESS, SESSION_MODES, SESSION_TYPES, sessionInvitees, users } fr
 import type { AccessClaims } from '../auth/tokens.js';
 import type { AppContext } from '../context.js';
 import { ValidationError } from '../errors.js';
-import { IdParams, TimeZone } from '../http/schemas.js';
+import { IdParams, TimeZone } from '../http/contract.js';
 import { caller } from '../plugins/authPlugin.js';
 import { assertCanHost, assertCanView, getSessionRow, type SessionRow } from '../sessions/sessionAccess.js';
 import { toSessionDto } from '../sessions/sessionDto.js';

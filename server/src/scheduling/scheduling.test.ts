@@ -3,7 +3,6 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { notificationOutbox } from '@lectern/db';
 import type * as SessionEvents from '../notifications/sessionEvents.js';
-import { sessionRoutes } from '../sessions/sessionRoutes.js';
 import { createTestApp, dbKinds, type TestApp } from '../test/harness.js';
 import { escapeText, foldLine } from './ics.js';
 import { makeSchool, parseIcs, type School } from './testKit.js';

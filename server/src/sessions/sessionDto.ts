@@ -1,37 +1,6 @@
+// Turns a session row into the contract's SessionDto.
+import type { SessionDto } from './contract.js';
 import type { SessionRow } from './sessionAccess.js';
-
-export interface SessionDto {
-  id: string;
-  seriesId: string | null;
-  title: string;
-  description: string;
-  type: SessionRow['type'];
-  mode: SessionRow['mode'];
-  status: SessionRow['status'];
-  scheduledAt: string;
-  endsAt: string;
-  durationMinutes: number;
-  timezone: string;
-  hostId: string;
-  courseId: string | null;
-  participantLimit: number | null;
-  guestAccess: SessionRow['guestAccess'];
-  meetingUrl: string | null;
-  priceCents: number;
-  currency: string;
-  materials: SessionRow['materials'];
-  sequence: number;
-  locked: boolean;
-  startedAt: string | null;
-  endedAt: string | null;
-  cancelReason: string | null;
-  createdAt: string;
-  updatedAt: string;
-  /** Present where the route looked it up (lists and single gets). */
-  hostName?: string;
-  /** The series rule, on single gets of an occurrence. */
-  recurrence?: string;
-}
 
 export interface SessionDtoExtras {
   hostName?: string | undefined;

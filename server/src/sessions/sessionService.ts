@@ -2,23 +2,18 @@
 // cutoff, closes open attendance intervals and tells every node's gateway.
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { attendanceIntervals, sessions, type Database } from '@lectern/db';
-import type { Bus } from '../bus/Bus.js';
+import type { EventBus } from '../bus/EventBus.js';
 import type { Clock } from '../clock.js';
 import { ConflictError } from '../errors.js';
 import { enqueueSessionEvent } from '../notifications/sessionEvents.js';
 import { getSessionRow, type SessionRow } from './sessionAccess.js';
 
-export const SESSION_EVENTS_TOPIC = 'lectern:session-events';
-
-export type SessionEvent =
-  | { type: 'started'; sessionId: string }
-  | { type: 'ended'; sessionId: string; at: string }
-  | { type: 'updated'; sessionId: string };
+export const SESSION_EVENTS_TOPIC = 'lectern:session-events' as const;
 
 export interface SessionDeps {
   db: Database;
   clock: Clock;
-  bus: Bus;
+  bus: EventBus;
 }
 
 export async function startSession(deps: SessionDeps, id: string, actorId?: string): Promise<SessionRow> {
@@ -37,7 +32,7 @@ export async function startSession(deps: SessionDeps, id: string, actorId?: stri
     const current = await getSessionRow(deps.db, id);
     throw new ConflictError(`Session is ${current.status} and cannot be started`);
   }
-  await deps.bus.publish(SESSION_EVENTS_TOPIC, { type: 'started', sessionId: id } satisfies SessionEvent);
+  await deps.bus.publish(SESSION_EVENTS_TOPIC, { type: 'started', sessionId: id });
   return row;
 }
 
@@ -62,6 +57,6 @@ export async function endSession(deps: SessionDeps, id: string): Promise<Session
     if (current.status === 'completed') return current;
     throw new ConflictError(`Session is ${current.status} and cannot be ended`);
   }
-  await deps.bus.publish(SESSION_EVENTS_TOPIC, { type: 'ended', sessionId: id, at: now.toISOString() } satisfies SessionEvent);
+  await deps.bus.publish(SESSION_EVENTS_TOPIC, { type: 'ended', sessionId: id, at: now.toISOString() });
   return row;
 }

@@ -1,7 +1,9 @@
 // Serves an SfuNode on the Bus: requests on its RPC topic, events on the shared events
 // topic. Used in-process by the `all` role and by `sfu` nodes alike.
 import { SfuNode, type SfuApi } from '@lectern/sfu';
-import type { Bus, Unsubscribe } from '../bus/Bus.js';
+import type { Unsubscribe } from '../bus/Bus.js';
+import type { EventBus } from '../bus/EventBus.js';
+import type { SfuEvent } from '../bus/topics.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { SFU_EVENTS_TOPIC, sfuRpcTopic, type SfuRpcMessage } from './SfuClient.js';
@@ -16,7 +18,7 @@ export interface SfuHost {
   close(): Promise<void>;
 }
 
-export async function startSfuHost(opts: { config: Config; bus: Bus; logger: Logger; nodeId: string }): Promise<SfuHost> {
+export async function startSfuHost(opts: { config: Config; bus: EventBus; logger: Logger; nodeId: string }): Promise<SfuHost> {
   const { config, bus, logger, nodeId } = opts;
   const node = await SfuNode.create({
     numWorkers: config.sfu.workers,
@@ -31,7 +33,8 @@ export async function startSfuHost(opts: { config: Config; bus: Bus; logger: Log
       // Rooms still open when the node shuts down (drain time-out) are gone for good: tell the
       // gateways so their clients reconnect, and the rooms are placed on another node.
       const extra = name === 'roomClosed' && closed ? { reason: 'worker_died' } : {};
-      void bus.publish(SFU_EVENTS_TOPIC, { type: name, nodeId, ...payload, ...extra });
+      // The node's event payloads match the topic's schema by construction (SfuNode's typed events).
+      void bus.publish(SFU_EVENTS_TOPIC, { type: name, nodeId, ...payload, ...extra } as SfuEvent);
     });
   }
   const rooms = new Set<string>();

@@ -6,7 +6,7 @@ import { users } from '@lectern/db';
 import { hashPassword } from '../auth/passwords.js';
 import type { AppContext } from '../context.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';
-import { Email, IdParams, Name, Password, Role, TimeZone } from '../http/schemas.js';
+import { Email, IdParams, Name, Password, Role, TimeZone } from '../http/contract.js';
 import { caller } from '../plugins/authPlugin.js';
 import { createUser, getUser, toPublicUser } from './userService.js';
 

@@ -1,19 +1,14 @@
 // In-app channel: a row in the user's notification center, then a real-time nudge on the
 // bus so every node's /user namespace can push it to the user's open sockets.
 import { notifications, type Database } from '@lectern/db';
-import type { Bus } from '../../bus/Bus.js';
+import type { EventBus } from '../../bus/EventBus.js';
+import type { UserNotification } from '../../bus/topics.js';
 import type { Clock } from '../../clock.js';
-import type { NotificationMap } from '../../protocol/index.js';
 import type { Channel, OutboxRow, Rendered, SendOutcome } from '../types.js';
 
-export const USER_NOTIFICATIONS_TOPIC = 'lectern:user-notifications';
+export const USER_NOTIFICATIONS_TOPIC = 'lectern:user-notifications' as const;
 
-export interface UserNotificationMessage {
-  userId: string;
-  notification: NotificationMap['notification'];
-}
-
-export function createInAppChannel(deps: { db: Database; bus: Bus; clock: Clock }): Channel {
+export function createInAppChannel(deps: { db: Database; bus: EventBus; clock: Clock }): Channel {
   return {
     name: 'in_app',
     enabled: true,
@@ -37,7 +32,7 @@ export function createInAppChannel(deps: { db: Database; bus: Bus; clock: Clock 
         .onConflictDoNothing({ target: [notifications.eventKey, notifications.userId] })
         .returning();
       if (n) {
-        const message: UserNotificationMessage = {
+        const message: UserNotification = {
           userId: n.userId,
           notification: {
             id: n.id,

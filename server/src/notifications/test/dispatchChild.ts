@@ -1,5 +1,6 @@
 // A dispatcher in its own process (for the crash test): delivers the outbox of DATABASE_URL
 // to SMTP_URL until killed. Prints "claimed <n>" for every batch it leases.
+import { EventBus } from '../../bus/EventBus.js';
 import { createDb } from '@lectern/db';
 import { MemoryBus } from '../../bus/MemoryBus.js';
 import { systemClock } from '../../clock.js';
@@ -19,7 +20,7 @@ const d = await Dispatcher.create({
   clock: systemClock,
   logger,
   channels: {
-    in_app: createInAppChannel({ db: handle.db, bus: new MemoryBus(), clock: systemClock }),
+    in_app: createInAppChannel({ db: handle.db, bus: new EventBus(new MemoryBus()), clock: systemClock }),
     email: createEmailChannel({ db: handle.db, smtpUrl, from: 'child@lectern.test', maxConnections: 1 }),
     push,
   },

@@ -1,4 +1,4 @@
-// Shared zod pieces for HTTP bodies.
+// Shared contract pieces of the HTTP API (zod): every feature contract builds on these.
 import { z } from 'zod';
 import { USER_ROLES } from '@lectern/db';
 
@@ -22,3 +22,10 @@ export const TimeZone = z.string().max(64).refine(isIanaZone, 'must be an IANA t
 export const ErrorResponse = z.object({
   error: z.object({ code: z.string(), message: z.string() }),
 });
+
+/** An instant on the wire: ISO 8601 with offset (the server always sends UTC, `...Z`). */
+export const IsoDate = z.string().describe('ISO 8601 instant');
+/** The documented body of a 204 answer. */
+export const NoContent = z.null().describe('No content');
+/** A non-JSON body (a file, a feed, CSV): documented by its media type. */
+export const FileBody = (mediaType: string) => z.string().describe(mediaType);
