@@ -2,6 +2,7 @@
 // in-process SFU served on the bus (sfu), or both (all). Used by main.ts and by tests.
 import { Server as IoServer } from 'socket.io';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { buildApp } from './app.js';
 import type { ApiServices } from './routes.js';
 import { attachRedisAdapter, DrainState, sfuNodeId, startApiCluster, startSfuAnnouncer, waitUntilEmpty } from './cluster/cluster.js';
@@ -66,6 +67,8 @@ export async function startLectern(config: Config, opts: StartOptions = {}): Pro
     if (config.role === 'sfu') {
       // Media-only node: a small HTTP server for liveness/readiness probes.
       app = Fastify({ logger: false });
+      app.setValidatorCompiler(validatorCompiler);
+      app.setSerializerCompiler(serializerCompiler);
       await app.register(healthRoutes, { ctx });
       const a = app;
       closers.push(() => a.close());

@@ -2,22 +2,21 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { refreshTokens } from '@lectern/db';
-import type { AppContext } from '../context.js';
+import { NoContent } from '../http/contract.js';
 import { TooManyRequestsError, UnauthorizedError } from '../errors.js';
-import { Email } from '../http/contract.js';
 import { caller } from '../plugins/authPlugin.js';
+import type { RouteDeps } from '../routes.js';
+import { User } from '../users/contract.js';
 import { findUserByEmail, getUser, toPublicUser } from '../users/userService.js';
+import { AuthResponse, LoginBody, RefreshBody } from './contract.js';
 import { dummyPasswordHash, verifyPassword } from './passwords.js';
 
 const REFRESH_COOKIE = 'lectern_refresh';
 const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url');
 
-const LoginBody = z.object({ email: Email, password: z.string().min(1).max(200) });
-const RefreshBody = z.object({ refreshToken: z.string().min(20).max(200).optional() }).optional();
 
-export async function authRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }): Promise<void> {
+export async function authRoutes(app: FastifyInstance, { ctx }: RouteDeps): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { db, tokens, counters, clock, config } = ctx;
 
@@ -40,7 +39,7 @@ export async function authRoutes(app: FastifyInstance, { ctx }: { ctx: AppContex
 
   r.post(
     '/api/auth/login',
-    { schema: { tags: ['auth'], summary: 'Sign in with email and password', body: LoginBody } },
+    { schema: { tags: ['auth'], summary: 'Sign in with email and password', body: LoginBody, response: { 200: AuthResponse } } },
     async (request, reply) => {
       const { email, password } = request.body;
       const key = `login:${email}`;
@@ -70,7 +69,7 @@ export async function authRoutes(app: FastifyInstance, { ctx }: { ctx: AppContex
 
   r.post(
     '/api/auth/refresh',
-    { schema: { tags: ['auth'], summary: 'Rotate a refresh token (cookie or body) for a new access token', body: RefreshBody } },
+    { schema: { tags: ['auth'], summary: 'Rotate a refresh token (cookie or body) for a new access token', body: RefreshBody, response: { 200: AuthResponse } } },
     async (request, reply) => {
       const presented = request.body?.refreshToken ?? request.cookies[REFRESH_COOKIE];
       if (!presented) throw new UnauthorizedError('No refresh token');
@@ -102,7 +101,7 @@ export async function authRoutes(app: FastifyInstance, { ctx }: { ctx: AppContex
 
   r.post(
     '/api/auth/logout',
-    { schema: { tags: ['auth'], summary: 'Revoke the refresh token family', body: RefreshBody } },
+    { schema: { tags: ['auth'], summary: 'Revoke the refresh token family', body: RefreshBody, response: { 204: NoContent } } },
     async (request, reply) => {
       const presented = request.body?.refreshToken ?? request.cookies[REFRESH_COOKIE];
       if (presented) {
@@ -115,11 +114,11 @@ export async function authRoutes(app: FastifyInstance, { ctx }: { ctx: AppContex
         }
       }
       void reply.clearCookie(REFRESH_COOKIE, { path: '/api/auth' });
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 
-  r.get('/api/me', { schema: { tags: ['auth'], summary: 'The signed-in user' }, onRequest: app.requireAuth }, async (request) => {
+  r.get('/api/me', { schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: User } }, onRequest: app.requireAuth }, async (request) => {
     const user = await getUser(db, caller(request).userId);
     return toPublicUser(user);
   });

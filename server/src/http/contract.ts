@@ -27,5 +27,5 @@ export const ErrorResponse = z.object({
 export const IsoDate = z.string().describe('ISO 8601 instant');
 /** The documented body of a 204 answer. */
 export const NoContent = z.null().describe('No content');
-/** A non-JSON body (a file, a feed, CSV): documented by its media type. */
-export const FileBody = (mediaType: string) => z.string().describe(mediaType);
+/** A non-JSON body (a file, a stream, a feed, CSV): binary, documented by its media type. */
+export const FileBody = (mediaType: string) => z.unknown().meta({ type: 'string', format: 'binary', description: mediaType });

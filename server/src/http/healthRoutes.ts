@@ -1,10 +1,20 @@
+// Liveness and readiness probes.
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { AppContext } from '../context.js';
 
-export async function healthRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }): Promise<void> {
-  app.get('/healthz', { schema: { tags: ['ops'], summary: 'Liveness: 200 while the process lives' } }, async () => ({ status: 'ok' }));
+const Health = z.object({ status: z.literal('ok') });
+const Readiness = z.object({
+  status: z.enum(['ready', 'not_ready']),
+  checks: z.record(z.string(), z.string()).describe("each check: 'ok' or why it failed"),
+});
 
-  app.get('/readyz', { schema: { tags: ['ops'], summary: 'Readiness: 200 only when the database (and Redis/SFU where configured) answer' } }, async (_request, reply) => {
+export async function healthRoutes(fastify: FastifyInstance, { ctx }: { ctx: AppContext }): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  app.get('/healthz', { schema: { tags: ['ops'], summary: 'Liveness: 200 while the process lives', response: { 200: Health } } }, async () => ({ status: 'ok' as const }));
+
+  app.get('/readyz', { schema: { tags: ['ops'], summary: 'Readiness: 200 only when the database (and Redis/SFU where configured) answer', response: { 200: Readiness, 503: Readiness } } }, async (_request, reply) => {
     const checks: Record<string, string> = {};
     let ready = true;
     const all: [string, () => Promise<void>][] = [['database', () => ctx.dbHandle.ping()], ...ctx.readinessChecks];

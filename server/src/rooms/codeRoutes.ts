@@ -1,24 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { joinCodes } from '@lectern/db';
 import type { AccessClaims, RoomRole } from '../auth/tokens.js';
 import type { AppContext } from '../context.js';
+import type { RouteDeps } from '../routes.js';
 import { ConflictError, NotFoundError, TooManyRequestsError, UnauthorizedError } from '../errors.js';
-import { IdParams } from '../http/contract.js';
+import { IdParams, NoContent } from '../http/contract.js';
 import { caller } from '../plugins/authPlugin.js';
 import { assertCanHost, canHost, getSessionRow, isInvitee, type SessionRow } from '../sessions/sessionAccess.js';
-import { createCode, normaliseCode, resolveCode } from './joinCodes.js';
+import { CodeParams, JoinBody, JoinCode, RoomPass } from './contract.js';
+import { getUser } from '../users/userService.js';
+import { createCode, listCodes, resolveCode, revokeCode } from './joinCodes.js';
 
-const JoinBody = z.object({
-  code: z.string().trim().min(1).max(32),
-  displayName: z.string().trim().min(1, 'enter your name').max(80),
-  /** A random secret this browser keeps, so a guest who comes back is the same participant. */
-  guestKey: z.string().regex(/^[A-Za-z0-9_-]{22,128}$/, 'must be 22-128 URL-safe characters').optional(),
-});
-const CodeParams = z.object({ id: z.uuid(), code: z.string().min(1).max(32) });
 
 export async function roomRole(ctx: AppContext, who: AccessClaims | null, session: SessionRow): Promise<RoomRole> {
   if (!who) return 'guest';
@@ -28,11 +22,11 @@ export async function roomRole(ctx: AppContext, who: AccessClaims | null, sessio
   return 'guest';
 }
 
-export async function codeRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }): Promise<void> {
+export async function codeRoutes(app: FastifyInstance, { ctx }: RouteDeps): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { db, clock, config, counters, tokens } = ctx;
   const joinUrl = (code: string) => `${config.publicUrl}/j/${code}`;
-  const codeDto = (c: { code: string; expiresAt: Date; revokedAt: Date | null; createdAt: Date }) => ({
+  const codeDto = (c: { code: string; expiresAt: Date; revokedAt: Date | null; createdAt: Date }): JoinCode => ({
     code: c.code,
     expiresAt: c.expiresAt.toISOString(),
     createdAt: c.createdAt.toISOString(),
@@ -42,7 +36,7 @@ export async function codeRoutes(app: FastifyInstance, { ctx }: { ctx: AppContex
 
   r.post(
     '/api/sessions/:id/codes',
-    { schema: { tags: ['codes'], summary: 'Create a join code (host, co-host, admin)', params: IdParams }, onRequest: app.requireAuth },
+    { schema: { tags: ['codes'], summary: 'Create a join code (host, co-host, admin)', params: IdParams, response: { 201: JoinCode } }, onRequest: app.requireAuth },
     async (request, reply) => {
       const session = await getSessionRow(db, request.params.id);
       await assertCanHost(db, caller(request), session);
@@ -54,28 +48,22 @@ export async function codeRoutes(app: FastifyInstance, { ctx }: { ctx: AppContex
 
   r.get(
     '/api/sessions/:id/codes',
-    { schema: { tags: ['codes'], summary: 'List a session’s join codes', params: IdParams }, onRequest: app.requireAuth },
+    { schema: { tags: ['codes'], summary: 'List a session’s join codes', params: IdParams, response: { 200: z.array(JoinCode) } }, onRequest: app.requireAuth },
     async (request) => {
       const session = await getSessionRow(db, request.params.id);
       await assertCanHost(db, caller(request), session);
-      const rows = await db.select().from(joinCodes).where(eq(joinCodes.sessionId, session.id)).orderBy(desc(joinCodes.createdAt));
-      return rows.map(codeDto);
+      return (await listCodes(db, session.id)).map(codeDto);
     },
   );
 
   r.delete(
     '/api/sessions/:id/codes/:code',
-    { schema: { tags: ['codes'], summary: 'Revoke a join code', params: CodeParams }, onRequest: app.requireAuth },
+    { schema: { tags: ['codes'], summary: 'Revoke a join code', params: CodeParams, response: { 204: NoContent } }, onRequest: app.requireAuth },
     async (request, reply) => {
       const session = await getSessionRow(db, request.params.id);
       await assertCanHost(db, caller(request), session);
-      const rows = await db
-        .update(joinCodes)
-        .set({ revokedAt: clock.now() })
-        .where(and(eq(joinCodes.sessionId, session.id), eq(joinCodes.code, normaliseCode(request.params.code)), isNull(joinCodes.revokedAt)))
-        .returning();
-      if (!rows[0]) throw new NotFoundError('Code not found');
-      return reply.status(204).send();
+      if (!(await revokeCode(db, clock, session.id, request.params.code))) throw new NotFoundError('Code not found');
+      return reply.status(204).send(null);
     },
   );
 
@@ -93,6 +81,7 @@ export async function codeRoutes(app: FastifyInstance, { ctx }: { ctx: AppContex
         tags: ['codes'],
         summary: 'Exchange a join code and a display name for a short-lived room token',
         body: JoinBody,
+        response: { 200: RoomPass },
         security: [],
       },
     },
@@ -122,15 +111,16 @@ export async function codeRoutes(app: FastifyInstance, { ctx }: { ctx: AppContex
 
   r.post(
     '/api/sessions/:id/room-token',
-    { schema: { tags: ['codes'], summary: 'A room token for a signed-in host or invitee, without a code', params: IdParams }, onRequest: app.requireAuth },
+    { schema: { tags: ['codes'], summary: 'A room token for a signed-in host or invitee, without a code', params: IdParams, response: { 200: RoomPass } }, onRequest: app.requireAuth },
     async (request) => {
       const who = caller(request);
       const session = await getSessionRow(db, request.params.id);
       if (session.status === 'completed' || session.status === 'cancelled') throw new NotFoundError('Session not found');
       const role = await roomRole(ctx, who, session);
       if (role === 'guest') throw new NotFoundError('Session not found');
-      const [me] = await db.query.users.findMany({ where: (u, { eq: e }) => e(u.id, who.userId), limit: 1 });
-      if (!me) throw new UnauthorizedError();
+      const me = await getUser(db, who.userId).catch(() => {
+        throw new UnauthorizedError();
+      });
       const roomToken = await tokens.signRoom({ participantId: who.userId, sessionId: session.id, role, displayName: me.name, userId: who.userId });
       return { roomToken, sessionId: session.id, participantId: who.userId, role, expiresAt: new Date(clock.now().getTime() + tokens.roomTtlSeconds * 1000).toISOString() };
     },

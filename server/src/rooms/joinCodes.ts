@@ -1,6 +1,6 @@
 // Join codes: 8 symbols of Crockford's base32 alphabet (no I, L, O, U), from a CSPRNG
 // via nanoid. 32^8 = 2^40 codes; look-ups are rate-limited per IP and globally.
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull } from 'drizzle-orm';
 import { customAlphabet } from 'nanoid';
 import { joinCodes, sessions, type Database } from '@lectern/db';
 import type { Clock } from '../clock.js';
@@ -41,6 +41,21 @@ export async function createCode(db: Database, clock: Clock, sessionId: string, 
  * The session a live code opens. Unknown, expired, revoked and ended codes all give the
  * same NotFoundError, so an outsider learns nothing from the answer.
  */
+/** A session's codes, newest first. */
+export async function listCodes(db: Database, sessionId: string): Promise<CodeRow[]> {
+  return db.select().from(joinCodes).where(eq(joinCodes.sessionId, sessionId)).orderBy(desc(joinCodes.createdAt));
+}
+
+/** Revokes a live code of the session; false when there is none. */
+export async function revokeCode(db: Database, clock: Clock, sessionId: string, rawCode: string): Promise<boolean> {
+  const rows = await db
+    .update(joinCodes)
+    .set({ revokedAt: clock.now() })
+    .where(and(eq(joinCodes.sessionId, sessionId), eq(joinCodes.code, normaliseCode(rawCode)), isNull(joinCodes.revokedAt)))
+    .returning({ code: joinCodes.code });
+  return rows.length > 0;
+}
+
 export async function resolveCode(db: Database, clock: Clock, rawCode: string): Promise<typeof sessions.$inferSelect> {
   const code = normaliseCode(rawCode);
   const dead = new NotFoundError('This code is not valid or has expired');

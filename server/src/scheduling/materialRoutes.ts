@@ -6,57 +6,26 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import fastifyMultipart from '@fastify/multipart';
-import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { sessions, type Material } from '@lectern/db';
+import type { Material } from '@lectern/db';
 import type { AccessClaims } from '../auth/tokens.js';
-import type { AppContext } from '../context.js';
-import { AppError, NotFoundError, ValidationError } from '../errors.js';
-import { IdParams } from '../http/contract.js';
+import { NotFoundError, ValidationError } from '../errors.js';
+import { FileBody, IdParams } from '../http/contract.js';
 import { caller } from '../plugins/authPlugin.js';
+import type { RouteDeps } from '../routes.js';
+import { SessionDto } from '../sessions/contract.js';
 import { assertCanView, getSessionRow, type SessionRow } from '../sessions/sessionAccess.js';
 import { toSessionDto } from '../sessions/sessionDto.js';
-import { recordHistory } from './historyLog.js';
+import { LinkBody, MaterialParams } from './contract.js';
+import { MATERIAL_MAX_BYTES, MATERIAL_TYPES, MATERIALS_PER_SESSION, PayloadTooLargeError, saveMaterials } from './materialService.js';
 import { assertCanEdit } from './scheduleRules.js';
 
-export const MATERIAL_MAX_BYTES = 20 * 1024 * 1024;
-export const MATERIALS_PER_SESSION = 50;
 
-/** Allowed upload types: extension -> content type it is served with. */
-export const MATERIAL_TYPES: Record<string, string> = {
-  pdf: 'application/pdf',
-  png: 'image/png',
-  jpg: 'image/jpeg',
-  jpeg: 'image/jpeg',
-  gif: 'image/gif',
-  webp: 'image/webp',
-  txt: 'text/plain',
-  md: 'text/markdown',
-  csv: 'text/csv',
-  zip: 'application/zip',
-  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  odt: 'application/vnd.oasis.opendocument.text',
-  odp: 'application/vnd.oasis.opendocument.presentation',
-  ods: 'application/vnd.oasis.opendocument.spreadsheet',
-};
-
-class PayloadTooLargeError extends AppError {
-  constructor(message: string) {
-    super('payload_too_large', message, 413);
-  }
-}
-
-const LinkBody = z.object({ title: z.string().trim().min(1).max(200), url: z.url().max(2000) });
-const MaterialParams = z.object({ id: z.uuid(), materialId: z.uuid() });
-
-export async function materialRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }): Promise<void> {
+export async function materialRoutes(app: FastifyInstance, { ctx }: RouteDeps): Promise<void> {
   await app.register(fastifyMultipart, { limits: { fileSize: MATERIAL_MAX_BYTES, files: 1, fields: 5, fieldSize: 1000, parts: 10 } });
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const { db, clock, config } = ctx;
+  const { db, config } = ctx;
   const dirOf = (sessionId: string) => join(config.dataDir, 'materials', sessionId);
 
   async function editable(who: AccessClaims, id: string): Promise<SessionRow> {
@@ -66,14 +35,7 @@ export async function materialRoutes(app: FastifyInstance, { ctx }: { ctx: AppCo
     return session;
   }
 
-  async function save(who: AccessClaims, session: SessionRow, next: Material[], note: Record<string, unknown>): Promise<SessionRow> {
-    const now = clock.now();
-    return db.transaction(async (tx) => {
-      const [row] = await tx.update(sessions).set({ materials: next, updatedAt: now }).where(eq(sessions.id, session.id)).returning();
-      await recordHistory(tx, [{ sessionId: session.id, actorId: who.userId, action: 'materials_changed', after: note, at: now }]);
-      return row!;
-    });
-  }
+  const save = (who: AccessClaims, session: SessionRow, next: Material[], note: Record<string, unknown>) => saveMaterials(ctx, who.userId, session, next, note);
 
   function assertRoom(session: SessionRow): void {
     if (session.materials.length >= MATERIALS_PER_SESSION) throw new ValidationError(`at most ${MATERIALS_PER_SESSION} materials per session`);
@@ -81,7 +43,7 @@ export async function materialRoutes(app: FastifyInstance, { ctx }: { ctx: AppCo
 
   r.post(
     '/api/sessions/:id/materials',
-    { schema: { tags: ['materials'], summary: 'Add a link to the session materials (host, admin)', params: IdParams, body: LinkBody }, onRequest: app.requireAuth },
+    { schema: { tags: ['materials'], summary: 'Add a link to the session materials (host, admin)', params: IdParams, body: LinkBody, response: { 201: SessionDto } }, onRequest: app.requireAuth },
     async (request, reply) => {
       const who = caller(request);
       const session = await editable(who, request.params.id);
@@ -100,6 +62,7 @@ export async function materialRoutes(app: FastifyInstance, { ctx }: { ctx: AppCo
         summary: `Upload a file (multipart/form-data, field "file", optional field "title"; at most ${MATERIAL_MAX_BYTES / 1024 / 1024} MB; ${Object.keys(MATERIAL_TYPES).join(', ')})`,
         params: IdParams,
         consumes: ['multipart/form-data'],
+        response: { 201: SessionDto },
       },
       onRequest: app.requireAuth,
     },
@@ -149,7 +112,7 @@ export async function materialRoutes(app: FastifyInstance, { ctx }: { ctx: AppCo
 
   r.get(
     '/api/sessions/:id/materials/:materialId',
-    { schema: { tags: ['materials'], summary: 'Download an uploaded material (anyone who can view the session)', params: MaterialParams }, onRequest: app.requireAuth },
+    { schema: { tags: ['materials'], summary: 'Download an uploaded material (anyone who can view the session)', params: MaterialParams, response: { 200: FileBody('application/octet-stream') } }, onRequest: app.requireAuth },
     async (request, reply) => {
       const session = await getSessionRow(db, request.params.id);
       await assertCanView(db, caller(request), session);
@@ -171,7 +134,7 @@ export async function materialRoutes(app: FastifyInstance, { ctx }: { ctx: AppCo
 
   r.delete(
     '/api/sessions/:id/materials/:materialId',
-    { schema: { tags: ['materials'], summary: 'Remove a material (host, admin)', params: MaterialParams }, onRequest: app.requireAuth },
+    { schema: { tags: ['materials'], summary: 'Remove a material (host, admin)', params: MaterialParams, response: { 200: SessionDto } }, onRequest: app.requireAuth },
     async (request) => {
       const who = caller(request);
       const session = await editable(who, request.params.id);

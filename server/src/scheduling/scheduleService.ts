@@ -1,20 +1,20 @@
 // Scheduling: create one-off sessions and series, reschedule, cancel, scoped edits, host
 // assignment, invitees. Each change is one transaction that also writes the audit history
 // and enqueues the notification event, and bumps SEQUENCE where invitees see the change.
-import { and, eq, gte, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import { sessionCohosts, sessionInvitees, sessionSeries, sessions, type Executor, type Material } from '@lectern/db';
+import { sessionCohosts, sessionInvitees, sessionSeries, sessions, users, type Database, type Executor, type Material } from '@lectern/db';
 import type { AccessClaims } from '../auth/tokens.js';
 import type { Clock } from '../clock.js';
 import { ConflictError, ValidationError } from '../errors.js';
 import { enqueueSessionEvent } from '../notifications/sessionEvents.js';
 import type { SessionRow } from '../sessions/sessionAccess.js';
 import type { SessionDeps } from '../sessions/sessionService.js';
+import type { Invitee, Scope } from './contract.js';
 import { recordHistory, snapshot } from './historyLog.js';
 import { expandRRule, formatRRule, localToUtc } from './recurrence.js';
 
-export const SCOPES = ['one', 'following', 'all'] as const;
-export type Scope = (typeof SCOPES)[number];
+export { SCOPES, type Scope } from './contract.js';
 
 type Insert = typeof sessions.$inferInsert;
 
@@ -246,4 +246,14 @@ export async function changeInvitees(
     }
     return out;
   });
+}
+
+/** The people invited to a session, by name. */
+export async function listInvitees(db: Database, sessionId: string): Promise<Invitee[]> {
+  return db
+    .select({ id: users.id, name: users.name, email: users.email, rsvp: sessionInvitees.rsvp })
+    .from(sessionInvitees)
+    .innerJoin(users, eq(users.id, sessionInvitees.userId))
+    .where(eq(sessionInvitees.sessionId, sessionId))
+    .orderBy(asc(users.name));
 }

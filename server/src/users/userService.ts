@@ -1,21 +1,14 @@
-import { count, eq } from 'drizzle-orm';
+import { and, asc, count, eq, ilike, or, type SQL } from 'drizzle-orm';
 import { users, type Database, type UserRole } from '@lectern/db';
+import type { z } from 'zod';
 import { hashPassword } from '../auth/passwords.js';
 import { ConflictError, NotFoundError } from '../errors.js';
+import type { User, UserListQuery } from './contract.js';
 
 export type UserRow = typeof users.$inferSelect;
 
-export interface PublicUser {
-  id: string;
-  email: string;
-  name: string;
-  role: UserRole;
-  timezone: string;
-  disabled: boolean;
-  createdAt: string;
-}
 
-export function toPublicUser(u: UserRow): PublicUser {
+export function toPublicUser(u: UserRow): User {
   return {
     id: u.id,
     email: u.email,
@@ -83,4 +76,39 @@ export async function ensureFirstAdmin(
   const [row] = await db.select({ n: count() }).from(users);
   if ((row?.n ?? 0) > 0) return null;
   return createUser(db, { email: opts.email, name: 'Administrator', password: opts.password, role: 'admin' }, opts.scryptLogN);
+}
+
+/** Users matching a role and a name/email search, by name, one page. */
+export async function listUsers(db: Database, q: z.output<typeof UserListQuery>): Promise<User[]> {
+  const conds: SQL[] = [];
+  if (q.role) conds.push(eq(users.role, q.role));
+  if (q.q) {
+    const like = `%${q.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+    const match = or(ilike(users.name, like), ilike(users.email, like));
+    if (match) conds.push(match);
+  }
+  const rows = await db
+    .select()
+    .from(users)
+    .where(conds.length ? and(...conds) : undefined)
+    .orderBy(asc(users.name))
+    .limit(q.limit)
+    .offset(q.offset);
+  return rows.map(toPublicUser);
+}
+
+/** Changes a user's fields (a new password is hashed); 404 when there is no such user. */
+export async function updateUser(
+  db: Database,
+  id: string,
+  patch: { name?: string | undefined; role?: UserRole | undefined; password?: string | undefined; timezone?: string | undefined; disabled?: boolean | undefined },
+  now: Date,
+  scryptLogN: number,
+): Promise<User> {
+  const { password, ...rest } = patch;
+  const set: Partial<typeof users.$inferInsert> = { ...rest, updatedAt: now };
+  if (password) set.passwordHash = await hashPassword(password, scryptLogN);
+  const [row] = await db.update(users).set(set).where(eq(users.id, id)).returning();
+  if (!row) throw new NotFoundError('User not found');
+  return toPublicUser(row);
 }

@@ -1,0 +1,36 @@
+// Contract of join codes and room entry: codes of a session, exchanging a code for a room
+// token, and a signed-in participant's token without a code.
+import { z } from 'zod';
+import { ROOM_ROLES } from '../protocol/index.js';
+import { IsoDate } from '../http/contract.js';
+
+export const JoinCode = z.object({
+  code: z.string(),
+  expiresAt: IsoDate,
+  createdAt: IsoDate,
+  revoked: z.boolean(),
+  url: z.string().describe('the join link, ending in /j/CODE'),
+});
+export type JoinCode = z.infer<typeof JoinCode>;
+
+export const CodeParams = z.object({ id: z.uuid(), code: z.string().min(1).max(32) });
+
+export const JoinBody = z.object({
+  code: z.string().trim().min(1).max(32),
+  displayName: z.string().trim().min(1, 'enter your name').max(80),
+  guestKey: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{22,128}$/, 'must be 22-128 URL-safe characters')
+    .optional()
+    .describe('a random secret this browser keeps, so a guest who comes back is the same participant'),
+});
+export type JoinBody = z.input<typeof JoinBody>;
+
+export const RoomPass = z.object({
+  roomToken: z.string(),
+  sessionId: z.uuid(),
+  participantId: z.string(),
+  role: z.enum(ROOM_ROLES),
+  expiresAt: IsoDate,
+});
+export type RoomPass = z.infer<typeof RoomPass>;

@@ -1,0 +1,52 @@
+// Session materials: limits, allowed types, and saving the list with its history entry.
+import { eq } from 'drizzle-orm';
+import { sessions, type Material } from '@lectern/db';
+import type { AppContext } from '../context.js';
+import { AppError } from '../errors.js';
+import type { SessionRow } from '../sessions/sessionAccess.js';
+import { recordHistory } from './historyLog.js';
+
+export const MATERIAL_MAX_BYTES = 20 * 1024 * 1024;
+export const MATERIALS_PER_SESSION = 50;
+
+/** Allowed upload types: extension -> content type it is served with. */
+export const MATERIAL_TYPES: Record<string, string> = {
+  pdf: 'application/pdf',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  txt: 'text/plain',
+  md: 'text/markdown',
+  csv: 'text/csv',
+  zip: 'application/zip',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  odt: 'application/vnd.oasis.opendocument.text',
+  odp: 'application/vnd.oasis.opendocument.presentation',
+  ods: 'application/vnd.oasis.opendocument.spreadsheet',
+};
+
+export class PayloadTooLargeError extends AppError {
+  constructor(message: string) {
+    super('payload_too_large', message, 413);
+  }
+}
+
+/** Replaces the session's materials and records the change in its history, in one transaction. */
+export async function saveMaterials(
+  ctx: Pick<AppContext, 'db' | 'clock'>,
+  actorId: string,
+  session: SessionRow,
+  next: Material[],
+  note: Record<string, unknown>,
+): Promise<SessionRow> {
+  const now = ctx.clock.now();
+  return ctx.db.transaction(async (tx) => {
+    const [row] = await tx.update(sessions).set({ materials: next, updatedAt: now }).where(eq(sessions.id, session.id)).returning();
+    await recordHistory(tx, [{ sessionId: session.id, actorId, action: 'materials_changed', after: note, at: now }]);
+    return row!;
+  });
+}
