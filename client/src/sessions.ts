@@ -39,14 +39,14 @@ export const roomTokenFor = (sessionId: string) =>
 
 /** The absolute join link for a code (the server's `url`, or built from this origin). */
 export function joinUrl(code: JoinCode): string {
-  return code.url ?? `${window.location.origin}/j/${encodeURIComponent(code.code)}`;
+  return code.url;
 }
 
 /** An unexpired, unrevoked code of the session, creating one when there is none. */
 export async function activeCode(sessionId: string): Promise<JoinCode> {
   try {
     const now = Date.now();
-    const live = (await listCodes(sessionId)).find((c) => !c.revoked && !c.revokedAt && new Date(c.expiresAt).getTime() > now + 60_000);
+    const live = (await listCodes(sessionId)).find((c) => !c.revoked && new Date(c.expiresAt).getTime() > now + 60_000);
     if (live) return live;
   } catch {
     // Listing is a convenience: fall through to creating one.

@@ -9,7 +9,7 @@ import { ConflictError, NotFoundError, TooManyRequestsError, UnauthorizedError }
 import { IdParams, NoContent } from '../http/contract.js';
 import { caller } from '../plugins/authPlugin.js';
 import { assertCanHost, canHost, getSessionRow, isInvitee, type SessionRow } from '../sessions/sessionAccess.js';
-import { CodeParams, JoinBody, JoinCode, RoomPass } from './contract.js';
+import { CodeParams, JoinBody, JoinCode, RoomTicket } from './contract.js';
 import { getUser } from '../users/userService.js';
 import { createCode, listCodes, resolveCode, revokeCode } from './joinCodes.js';
 
@@ -81,7 +81,7 @@ export async function codeRoutes(app: FastifyInstance, { ctx }: RouteDeps): Prom
         tags: ['codes'],
         summary: 'Exchange a join code and a display name for a short-lived room token',
         body: JoinBody,
-        response: { 200: RoomPass },
+        response: { 200: RoomTicket },
         security: [],
       },
     },
@@ -111,7 +111,7 @@ export async function codeRoutes(app: FastifyInstance, { ctx }: RouteDeps): Prom
 
   r.post(
     '/api/sessions/:id/room-token',
-    { schema: { tags: ['codes'], summary: 'A room token for a signed-in host or invitee, without a code', params: IdParams, response: { 200: RoomPass } }, onRequest: app.requireAuth },
+    { schema: { tags: ['codes'], summary: 'A room token for a signed-in host or invitee, without a code', params: IdParams, response: { 200: RoomTicket } }, onRequest: app.requireAuth },
     async (request) => {
       const who = caller(request);
       const session = await getSessionRow(db, request.params.id);

@@ -26,11 +26,11 @@ export const JoinBody = z.object({
 });
 export type JoinBody = z.input<typeof JoinBody>;
 
-export const RoomPass = z.object({
+export const RoomTicket = z.object({
   roomToken: z.string(),
   sessionId: z.uuid(),
   participantId: z.string(),
   role: z.enum(ROOM_ROLES),
   expiresAt: IsoDate,
 });
-export type RoomPass = z.infer<typeof RoomPass>;
+export type RoomTicket = z.infer<typeof RoomTicket>;

@@ -86,7 +86,7 @@ export function ScheduleSessionPage() {
       if (limit) body.participantLimit = Number(limit);
       if (meetingUrl && (mode === 'in_person' || mode === 'hybrid')) body.meetingUrl = meetingUrl;
       if (price) body.priceCents = Math.round(Number(price) * 100);
-      const created = await schedule.create(hostId ? { ...body, hostId } as CreateBody : body);
+      const created = await schedule.create(hostId ? { ...body, hostId } : body);
       navigate(`/sessions/${created.id}`);
     } catch (err) {
       setError(errorMessage(err));

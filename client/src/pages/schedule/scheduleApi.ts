@@ -1,78 +1,14 @@
 // Scheduling calls of the REST API and the shapes they return.
 import { api, ApiError, asList, request } from '../../api.js';
 import { authToken } from '../../auth.js';
-import type { Session, User } from '../../types.js';
+import type { User } from '../../types.js';
 
-export type SessionType = 'class' | 'webinar' | 'workshop' | 'office_hours' | 'one_on_one' | 'group_meeting';
-export type SessionMode = 'video' | 'audio' | 'in_person' | 'hybrid';
-export type Scope = 'one' | 'following' | 'all';
+import type { Course } from '@lectern/server/contract/courses';
+import type { HistoryEntry, Invitee, Scope } from '@lectern/server/contract/scheduling';
+import type { CreateSessionBody as CreateBody, SessionDto as FullSession } from '@lectern/server/contract/sessions';
 
-export interface Material {
-  id?: string;
-  kind: 'link' | 'file';
-  title: string;
-  url: string;
-  sizeBytes?: number;
-  contentType?: string;
-  fileName?: string;
-}
-
-export interface FullSession extends Session {
-  seriesId: string | null;
-  description: string;
-  type: SessionType;
-  mode: SessionMode;
-  courseId: string | null;
-  participantLimit: number | null;
-  meetingUrl: string | null;
-  priceCents: number;
-  currency: string;
-  materials: Material[];
-  sequence: number;
-  cancelReason: string | null;
-  hostName?: string;
-  recurrence?: string;
-  endsAt: string;
-}
-
-export interface Course {
-  id: string;
-  title: string;
-  ownerId: string;
-}
-
-export interface Invitee {
-  id: string;
-  name: string;
-  email: string;
-  rsvp: string;
-}
-
-export interface HistoryEntry {
-  id: string;
-  action: string;
-  actorName: string | null;
-  reason: string | null;
-  at: string;
-}
-
-export interface CreateBody {
-  title: string;
-  description?: string;
-  type?: SessionType;
-  mode?: SessionMode;
-  scheduledAt: string;
-  durationMinutes: number;
-  timezone: string;
-  guestAccess: 'lobby' | 'open';
-  courseId?: string;
-  invitees?: string[];
-  participantLimit?: number;
-  meetingUrl?: string;
-  priceCents?: number;
-  recurrence?: string;
-  materials?: { title: string; url: string }[];
-}
+export type { Material, SessionMode, SessionType } from '@lectern/server/contract/sessions';
+export type { Course, CreateBody, FullSession, HistoryEntry, Invitee, Scope };
 
 const enc = encodeURIComponent;
 
