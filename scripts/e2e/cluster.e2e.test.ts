@@ -13,7 +13,7 @@ import { Redis } from 'ioredis';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '@lectern/db/testing';
-import { TestRedis } from '../../server/src/cluster/testRedis.js';
+import { TestRedis } from '../../server/src/cluster/test/testRedis.js';
 import { createUser } from '../../server/src/users/userService.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;

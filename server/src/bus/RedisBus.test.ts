@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestRedis } from '../cluster/testRedis.js';
+import { TestRedis } from '../cluster/test/testRedis.js';
 import { createLogger } from '../logger.js';
 import { loadConfig } from '../config.js';
 import { createRedis, redisOptions, SUBSCRIBER_OPTIONS } from '../runtime.js';

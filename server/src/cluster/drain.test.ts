@@ -4,7 +4,7 @@ import { loadConfig } from '../config.js';
 import { startLectern, type Lectern } from '../lectern.js';
 import { createLogger } from '../logger.js';
 import { dbKinds, testEnv } from '../test/harness.js';
-import { TestRedis } from './testRedis.js';
+import { TestRedis } from './test/testRedis.js';
 
 describe.each(dbKinds())('API node drain on %s', (kind) => {
   let redis: TestRedis;

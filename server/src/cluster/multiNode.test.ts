@@ -9,7 +9,7 @@ import { startLectern, type Lectern } from '../lectern.js';
 import { RTC_NAMESPACE, type Ack } from '../protocol/index.js';
 import { testEnv } from '../test/harness.js';
 import { createUser } from '../users/userService.js';
-import { TestRedis } from './testRedis.js';
+import { TestRedis } from './test/testRedis.js';
 
 const TURN_SECRET = 'a-long-shared-coturn-secret';
 

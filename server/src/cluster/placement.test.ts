@@ -10,7 +10,7 @@ import { SFU_EVENTS_TOPIC } from '../sfu/SfuClient.js';
 import { ClusterWatcher } from './ClusterWatcher.js';
 import { NoSfuNodeError, RoomPlacement } from './RoomPlacement.js';
 import { SfuRegistry, type NodeAnnouncement } from './SfuRegistry.js';
-import { TestRedis } from './testRedis.js';
+import { TestRedis } from './test/testRedis.js';
 
 const logger = createLogger('silent');
 const load = (consumers: number, rooms = 0, peers = 0): NodeLoad => ({ workers: [{ index: 0, pid: 1, consumers, rooms }], rooms, peers });

@@ -2,7 +2,7 @@
 // course, mentor (before and after assignment), admin.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, dbKinds, type TestApp } from '../test/harness.js';
-import { makeSchool, type Person, type School } from './testKit.js';
+import { makeSchool, type Person, type School } from './test/testKit.js';
 
 type Who = 'admin' | 'teacherA' | 'teacherB' | 'mentor' | 'studentA' | 'studentB' | 'loner';
 const EVERYONE: Who[] = ['admin', 'teacherA', 'teacherB', 'mentor', 'studentA', 'studentB', 'loner'];

@@ -5,7 +5,7 @@ import { notificationOutbox } from '@lectern/db';
 import type * as SessionEvents from '../notifications/sessionEvents.js';
 import { createTestApp, dbKinds, type TestApp } from '../test/harness.js';
 import { escapeText, foldLine } from './ics.js';
-import { makeSchool, parseIcs, type School } from './testKit.js';
+import { makeSchool, parseIcs, type School } from './test/testKit.js';
 
 // The real outbox hook, with a switch that makes it fail (to prove the change rolls back with it).
 const outbox = vi.hoisted(() => ({ fail: false }));

@@ -1,7 +1,7 @@
 // Helpers for the scheduling tests: a school (courses, enrolments, people) and an
 // independent iCalendar reader (Debian's python3-icalendar) run as a child process.
 import { execFileSync } from 'node:child_process';
-import type { TestApp } from '../test/harness.js';
+import type { TestApp } from '../../test/harness.js';
 
 export type Headers = { authorization: string };
 export interface Person {
