@@ -76,8 +76,6 @@ const EnvSchema = z.object({
   LECTERN_FFPROBE_PATH: z.string().min(1).default('/usr/bin/ffprobe'),
 });
 
-export type Env = z.input<typeof EnvSchema>;
-
 export interface Config {
   readonly env: 'development' | 'production' | 'test';
   readonly port: number;

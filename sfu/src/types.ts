@@ -265,4 +265,3 @@ export interface SfuApi {
   load(): Promise<NodeLoad>;
 }
 
-export type SfuMethod = keyof SfuApi;

@@ -6,7 +6,6 @@ export const Email = z.email().max(254).transform((s) => s.toLowerCase());
 export const Password = z.string().min(10, 'must be at least 10 characters').max(200);
 export const Name = z.string().trim().min(1).max(80);
 export const Role = z.enum(USER_ROLES);
-export const Uuid = z.uuid();
 export const IdParams = z.object({ id: z.uuid() });
 
 export const isIanaZone = (tz: string): boolean => {
@@ -18,10 +17,6 @@ export const isIanaZone = (tz: string): boolean => {
   }
 };
 export const TimeZone = z.string().max(64).refine(isIanaZone, 'must be an IANA time zone such as Europe/Berlin');
-
-export const ErrorResponse = z.object({
-  error: z.object({ code: z.string(), message: z.string() }),
-});
 
 /** An instant on the wire: ISO 8601 with offset (the server always sends UTC, `...Z`). */
 export const IsoDate = z.string().describe('ISO 8601 instant');

@@ -71,22 +71,9 @@ async function activeUsers(tx: Executor, ids: string[], actorId: string | undefi
   return rows.filter((r) => !r.disabled).map((r) => r.id);
 }
 
-export type SessionEventSink = (tx: Executor, event: SessionNotificationEvent) => Promise<void>;
-
-let sink: SessionEventSink = writeSessionEvent;
-
-/** Tests only: observe (or fail) the enqueue. Production always writes the outbox. */
-export function setSessionEventSink(next: SessionEventSink): void {
-  sink = next;
-}
-
-export function resetSessionEventSink(): void {
-  sink = writeSessionEvent;
-}
-
 /** Call inside the transaction that makes the change. */
 export function enqueueSessionEvent(tx: Executor, event: SessionNotificationEvent): Promise<void> {
-  return sink(tx, event);
+  return writeSessionEvent(tx, event);
 }
 
 /** Writes the event's outbox rows (the real sink). */
