@@ -67,7 +67,7 @@ export class RoomClient implements Subscribable<RoomSnapshot> {
     const emit = () => this.#emit();
     const notice = (text: string, tone: 'info' | 'warn' = 'info') => void this.#notices.show(text, tone);
     this.#notices = new Notices(emit);
-    this.#sig = new Signaling(() => this.#conn.token(), opts.sessionId);
+    this.#sig = new Signaling(opts.token, opts.sessionId);
     this.#media = new RoomMedia(this.#sig, {
       onChange: emit,
       onTransportLost: () => {
@@ -96,33 +96,30 @@ export class RoomClient implements Subscribable<RoomSnapshot> {
       ended: () => this.#ended(),
       notice,
     });
-    this.#conn = new RoomConnection(
-      {
-        sig: this.#sig,
-        media: this.#media,
-        phase: () => this.#phase,
-        setPhase: (phase, reconnecting) => {
-          this.#phase = phase;
-          this.#reconnecting = reconnecting;
-          this.#emit();
-        },
-        setReconnecting: (on) => {
-          this.#reconnecting = on;
-          this.#emit();
-        },
-        closing: () => this.#closing,
-        applyJoin: (joined) => this.#applyJoin(joined),
-        consumeAll: () => this.#roster.consumeAll(),
-        localReady: () => this.#pub.ready(),
-        publishAll: (media) => this.#pub.publishAll(media).finally(emit),
-        teardown: (phase, message) => this.#teardown(phase, message),
-        ended: () => this.#ended(),
-        notice,
-        onToken: (token) => opts.onToken(token),
-        renewToken: () => opts.renewToken(),
+    this.#conn = new RoomConnection({
+      sig: this.#sig,
+      media: this.#media,
+      phase: () => this.#phase,
+      setPhase: (phase, reconnecting) => {
+        this.#phase = phase;
+        this.#reconnecting = reconnecting;
+        this.#emit();
       },
-      opts.token,
-    );
+      setReconnecting: (on) => {
+        this.#reconnecting = on;
+        this.#emit();
+      },
+      closing: () => this.#closing,
+      applyJoin: (joined) => this.#applyJoin(joined),
+      consumeAll: () => this.#roster.consumeAll(),
+      localReady: () => this.#pub.ready(),
+      publishAll: (media) => this.#pub.publishAll(media).finally(emit),
+      teardown: (phase, message) => this.#teardown(phase, message),
+      ended: () => this.#ended(),
+      notice,
+      onToken: (token) => opts.onToken(token),
+      renewToken: () => opts.renewToken(),
+    });
     this.#snapshot = this.#build();
     this.#wire();
   }

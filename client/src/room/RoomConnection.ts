@@ -48,25 +48,19 @@ const REBUILD_RETRY_MS = 2000;
 export class RoomConnection {
   readonly #host: ConnectionHost;
   readonly #now: () => number;
-  #token: string;
   #gen = 0;
   #kicks = 0;
   #lastWelcome = 0;
   #renewing = false;
 
-  constructor(host: ConnectionHost, token: string, now: () => number = Date.now) {
+  constructor(host: ConnectionHost, now: () => number = Date.now) {
     this.#host = host;
-    this.#token = token;
     this.#now = now;
   }
 
-  /** For the handshake: the latest room token. */
-  token(): string {
-    return this.#token;
-  }
-
+  /** A fresh room token: the next handshake presents it, and the page keeps it for reloads. */
   setToken(token: string): void {
-    this.#token = token;
+    this.#host.sig.token = token;
     this.#host.onToken(token);
   }
 

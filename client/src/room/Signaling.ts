@@ -38,11 +38,18 @@ interface AckEmitter {
 
 export class Signaling {
   readonly socket: RtcSocket;
+  /** The room token every handshake presents (replaced when the server sends a fresh one). */
+  token: string;
 
-  /** `sessionId` names the room we want: the server refuses a token for another room. */
-  constructor(getToken: () => string, sessionId: string) {
+  /**
+   * `sessionId` names the room we want: the server refuses a token for another room. The
+   * socket may open right here (socket.io shares one connection per origin, and an open one
+   * connects new namespaces at once), so the token must be known before.
+   */
+  constructor(token: string, sessionId: string) {
+    this.token = token;
     this.socket = io(RTC_NAMESPACE, {
-      auth: (cb) => cb({ token: getToken(), sessionId }),
+      auth: (cb) => cb({ token: this.token, sessionId }),
       transports: ['websocket'],
       autoConnect: false,
       reconnectionDelay: 500,
