@@ -1,13 +1,14 @@
 // The room as this browser sees it, for the UI: a thin front over its parts. It owns the
-// state the snapshot shows (phase, who we are, the session) and wires the socket's
-// notifications to the part that handles each:
+// phase (connecting, lobby, joined, ended, ...), builds the snapshot the UI renders, and
+// wires the parts together through callbacks; each part listens to its own notifications:
 //   RoomRoster.ts    who else is here, what they send, the lobby (roster.ts: its pure reducer)
 //   RoomMedia.ts     the current media session and what we receive on it
 //   Publisher.ts     what we send: our tracks and the mic/camera/screen controls
 //   notices.ts       the short messages over the call
 //   hostControls.ts  admit, deny, mute, remove, lock, record, end
+//   SessionState.ts  who we are, and the session's title, lock and recording flags
 //   RoomConnection.ts  handshake, join, rebuild, reconnect
-import type { ResponseMap, RoomRole, SessionInfo } from '@lectern/server/protocol';
+import type { ResponseMap } from '@lectern/server/protocol';
 import type { MediaPrefs } from '../roomPass.js';
 import type { Subscribable } from '../store.js';
 import { createHostControls, type HostControls } from './hostControls.js';
@@ -17,9 +18,10 @@ import { RoomConnection, TERMINAL, type HandshakeError } from './RoomConnection.
 import { RoomMedia } from './RoomMedia.js';
 import { roomErrorMessage } from './roomErrors.js';
 import { collectStats, type RoomStats } from './roomStats.js';
-import { isHostRole, type RoomPhase, type RoomSnapshot } from './roomTypes.js';
+import type { RoomPhase, RoomSnapshot } from './roomTypes.js';
 import { isProducerPaused } from './roster.js';
 import { RoomRoster } from './RoomRoster.js';
+import { SessionState } from './SessionState.js';
 import { Signaling } from './Signaling.js';
 import { buildSnapshot } from './snapshot.js';
 
@@ -48,13 +50,11 @@ export class RoomClient implements Subscribable<RoomSnapshot> {
   readonly #notices: Notices;
   readonly #host: HostControls;
   readonly #roster: RoomRoster;
+  readonly #self: SessionState;
 
   #phase: RoomPhase = 'connecting';
   #reconnecting = false;
   #message: string | null = null;
-  #displayName = '';
-  #role: RoomRole | null = null;
-  #session: SessionInfo | null = null;
   #closing = false;
   #started = false;
 
@@ -74,10 +74,11 @@ export class RoomClient implements Subscribable<RoomSnapshot> {
         if (this.#sig.connected) void this.#conn.enter();
       },
     });
+    this.#self = new SessionState(this.#sig, { notice: (text) => notice(text, 'info'), onChange: emit });
     this.#roster = new RoomRoster(this.#sig, {
       consume: (producer, wanted) => void this.#media.consume(producer, wanted),
       dropConsumers: (match) => this.#media.dropConsumers(match),
-      lobbyChanged: (before, after) => this.#notices.lobbyChanged(before, after, isHostRole(this.#role)),
+      lobbyChanged: (before, after) => this.#notices.lobbyChanged(before, after, this.#self.isHost),
       onChange: emit,
     });
     this.#pub = new Publisher(opts.prefs, {
@@ -89,10 +90,7 @@ export class RoomClient implements Subscribable<RoomSnapshot> {
     });
     this.#host = createHostControls({
       request: this.#sig.request.bind(this.#sig),
-      patchSession: (patch) => {
-        if (this.#session) this.#session = { ...this.#session, ...patch };
-        this.#emit();
-      },
+      patchSession: (patch) => this.#self.patch(patch),
       ended: () => this.#ended(),
       notice,
     });
@@ -208,11 +206,8 @@ export class RoomClient implements Subscribable<RoomSnapshot> {
 
     sig.on('welcome', (w) => {
       this.#roster.apply({ type: 'self', peerId: w.peerId });
-      this.#displayName = w.displayName;
-      this.#role = w.role;
-      if (w.session.recording && !this.#session?.recording) this.#notices.show('This session is being recorded.', 'info');
-      this.#session = w.session;
-      if (w.session.status === 'completed' || w.session.status === 'cancelled') this.#ended();
+      this.#self.welcome(w);
+      if (this.#self.over) this.#ended();
       else conn.onWelcome(w.state);
     });
     sig.on('admitted', () => void conn.enter());
@@ -221,18 +216,6 @@ export class RoomClient implements Subscribable<RoomSnapshot> {
     sig.on('sessionEnded', () => this.#ended());
     sig.on('reconnectRequired', () => conn.onReconnectRequired());
     sig.on('tokenRefreshed', ({ roomToken }) => conn.setToken(roomToken));
-
-    sig.on('roomLocked', ({ locked }) => {
-      if (this.#session) this.#session = { ...this.#session, locked };
-      this.#emit();
-    });
-    sig.on('recordingChanged', ({ recording }) => {
-      if (this.#session && this.#session.recording !== recording) {
-        this.#notices.show(recording ? 'Recording started: this session is being recorded.' : 'Recording stopped.', 'info');
-      }
-      if (this.#session) this.#session = { ...this.#session, recording };
-      this.#emit();
-    });
     sig.on('mutedByHost', ({ source }) => void this.#pub.mutedByHost(source));
     sig.on('notification', (n) => {
       if (n.urgent) this.#notices.show(n.title, 'info');
@@ -240,9 +223,7 @@ export class RoomClient implements Subscribable<RoomSnapshot> {
   }
 
   #applyJoin(joined: ResponseMap['join']): void {
-    this.#displayName = joined.self.displayName;
-    this.#role = joined.self.role;
-    this.#session = joined.session;
+    this.#self.joined(joined.self, joined.session);
     this.#roster.apply({ type: 'joined', self: joined.self.peerId, peers: joined.peers, lobby: joined.lobby });
   }
 
@@ -279,9 +260,9 @@ export class RoomClient implements Subscribable<RoomSnapshot> {
       phase: this.#phase,
       reconnecting: this.#reconnecting,
       peerId: this.#roster.state.self,
-      displayName: this.#displayName,
-      role: this.#role,
-      session: this.#session,
+      displayName: this.#self.displayName,
+      role: this.#self.role,
+      session: this.#self.session,
       peers: [...this.#roster.state.peers.values()],
       consumers: this.#media.consumers(),
       lobby: this.#roster.state.lobby,
