@@ -117,7 +117,3 @@ export async function bootstrapAuth(): Promise<void> {
   }
   if (!sessionHint() || !(await refreshAccess())) signedOut();
 }
-
-export function setCurrentUser(user: User): void {
-  authStore.set({ status: 'signedIn', user });
-}

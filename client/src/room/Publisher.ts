@@ -18,7 +18,7 @@ export interface PublisherDeps {
   onChange(): void;
 }
 
-export const sourceLabel = (s: MediaSource) => (s === 'mic' ? 'microphone' : s === 'webcam' ? 'camera' : 'screen share');
+const sourceLabel = (s: MediaSource) => (s === 'mic' ? 'microphone' : s === 'webcam' ? 'camera' : 'screen share');
 
 export class Publisher {
   readonly local: LocalMedia;

@@ -14,7 +14,7 @@ import {
 import { io, type Socket } from 'socket.io-client';
 import { toRoomErrorCode, type RoomErrorCode } from './roomErrors.js';
 
-export const REQUEST_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 10_000;
 
 /** A request answered `{ ok: false }` (or not at all): `code` says what happened, as data. */
 export class SignalingError extends Error {

@@ -27,7 +27,7 @@ export interface HostControls {
 }
 
 /** The sentence after "Could not …:" for a failed request. */
-export function failureText(err: unknown): string {
+function failureText(err: unknown): string {
   if (err instanceof SignalingError) return roomErrorMessage(err.code);
   return err instanceof Error ? err.message : String(err);
 }
