@@ -57,7 +57,7 @@ describe('files in chromium', () => {
 
     const down = await expireOnce(t.page, /\/materials\/(?!files$)[^/]+$/);
     const [file] = await Promise.all([t.page.waitForEvent('download'), item.click()]);
-    expect(readFileSync((await file.path())!, 'utf8')).toBe('Bring a ruler.\n');
+    expect(readFileSync(await file.path(), 'utf8')).toBe('Bring a ruler.\n');
     expect(file.suggestedFilename()).toMatch(/^notes/);
     expect(down.refused()).toBe(1);
 
@@ -65,7 +65,7 @@ describe('files in chromium', () => {
     const csvRoute = await expireOnce(t.page, /\/attendance\?format=csv$/);
     const [csv] = await Promise.all([t.page.waitForEvent('download'), t.page.getByRole('button', { name: 'Download CSV' }).click()]);
     expect(csv.suggestedFilename()).toMatch(/\.csv$/);
-    expect(readFileSync((await csv.path())!, 'utf8')).toContain(',');
+    expect(readFileSync(await csv.path(), 'utf8')).toContain(',');
     expect(csvRoute.refused()).toBe(1);
     await t.context.close();
   });
