@@ -1,7 +1,8 @@
 // Who is signed in. The access token lives in memory and in sessionStorage (survives a
 // reload of this tab, never shared across tabs or written to localStorage); the refresh
-// token is the server's httpOnly cookie.
-import { api, errorMessage } from './api.js';
+// token is the server's httpOnly cookie. The REST client (api.ts) gets the token and the
+// refresh from here through `provideAuth`; it does not import this file.
+import { api, errorMessage, provideAuth } from './api.js';
 import { Store } from './store.js';
 import type { AuthResponse, User } from './types.js';
 
@@ -54,10 +55,6 @@ function sessionHint(): boolean {
   }
 }
 
-export function authToken(): string | null {
-  return accessToken;
-}
-
 export function currentUser(): User | null {
   return authStore.get().user;
 }
@@ -105,6 +102,8 @@ export async function logout(): Promise<void> {
   signedOut();
 }
 
+provideAuth({ token: () => accessToken, refresh: refreshAccess, expired: signedOut });
+
 /** On start: reuse this tab's token, else try the refresh cookie, else signed out. */
 export async function bootstrapAuth(): Promise<void> {
   if (accessToken) {
@@ -117,8 +116,4 @@ export async function bootstrapAuth(): Promise<void> {
     }
   }
   if (!sessionHint() || !(await refreshAccess())) signedOut();
-}
-
-export function setCurrentUser(user: User): void {
-  authStore.set({ status: 'signedIn', user });
 }

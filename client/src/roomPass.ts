@@ -40,7 +40,6 @@ export const savePass = (pass: RoomPass): void => {
   write(passKey(pass.sessionId), pass);
   write(`lectern.ended.${pass.sessionId}`, null);
 };
-export const clearPass = (sessionId: string): void => write(passKey(sessionId), null);
 
 /** Remember that a session ended so a reload shows the ended screen, not a join prompt. */
 const endedKey = (sessionId: string) => `lectern.ended.${sessionId}`;

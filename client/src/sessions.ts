@@ -3,16 +3,13 @@ import { api, asList } from './api.js';
 import type { JoinCode, JoinResponse, NewSession, Session } from './types.js';
 
 export const listSessions = async (): Promise<Session[]> => asList<Session>(await api.get('/api/sessions'), 'sessions');
-export const getSession = (id: string) => api.get<Session>(`/api/sessions/${encodeURIComponent(id)}`);
 export const createSession = (body: NewSession) => api.post<Session>('/api/sessions', body);
 export const startSession = (id: string) => api.post<Session | undefined>(`/api/sessions/${encodeURIComponent(id)}/start`);
 export const endSession = (id: string) => api.post<Session | undefined>(`/api/sessions/${encodeURIComponent(id)}/end`);
 
 export const createCode = (sessionId: string) => api.post<JoinCode>(`/api/sessions/${encodeURIComponent(sessionId)}/codes`);
-export const listCodes = async (sessionId: string): Promise<JoinCode[]> =>
+const listCodes = async (sessionId: string): Promise<JoinCode[]> =>
   asList<JoinCode>(await api.get(`/api/sessions/${encodeURIComponent(sessionId)}/codes`), 'codes');
-export const revokeCode = (sessionId: string, code: string) =>
-  api.del(`/api/sessions/${encodeURIComponent(sessionId)}/codes/${encodeURIComponent(code)}`);
 
 /** Exchange a join code (and a display name) for a room token. */
 /** This browser's guest secret: a guest who rejoins is the same participant (attendance, lobby). */

@@ -1,7 +1,8 @@
 // The signed-in user's notification center: the latest notifications and the unread
 // count, loaded over REST and kept live over the /user socket (no reload needed).
 import { io, type Socket } from 'socket.io-client';
-import { authStore, authToken, refreshAccess } from '../auth.js';
+import { accessToken } from '../api.js';
+import { authStore, refreshAccess } from '../auth.js';
 import { Store } from '../store.js';
 import { notificationsApi, type AppNotification } from './notificationsApi.js';
 
@@ -40,7 +41,7 @@ function received(n: { id: string; type: string; title: string; body: string; ur
 function connect(): void {
   socket = io('/user', {
     // A function, so every reconnect presents the current (refreshed) token.
-    auth: (cb) => cb({ token: authToken() ?? '' }),
+    auth: (cb) => cb({ token: accessToken() ?? '' }),
     transports: ['websocket', 'polling'],
   });
   socket.on('connect', () => {

@@ -2,8 +2,8 @@
 // support; a <video> cannot send headers, so the access token rides in `?token=`), download,
 // delete for the host, and progress while a recording is being processed.
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { api, errorMessage } from '../api.js';
-import { authToken, refreshAccess } from '../auth.js';
+import { api, errorMessage, tokenUrl } from '../api.js';
+import { refreshAccess } from '../auth.js';
 import { Alert } from '../components/Alert.js';
 import './recordings.css';
 
@@ -21,11 +21,6 @@ export interface Recording {
 }
 
 const POLL_MS = 2000;
-
-function withToken(url: string): string {
-  const token = authToken();
-  return token ? `${url}${url.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}` : url;
-}
 
 function duration(seconds: number | null): string {
   if (seconds === null) return '';
@@ -98,9 +93,9 @@ export function RecordingsSection({ sessionId, canManage }: { sessionId: string;
             {r.status === 'failed' && <Alert tone="error">This recording failed: {r.error ?? 'unknown error'}</Alert>}
             {r.status === 'ready' && (
               <>
-                <video class="recording-player" controls preload="metadata" src={withToken(r.url)} onError={onPlayerError} />
+                <video class="recording-player" controls preload="metadata" src={tokenUrl(r.url)} onError={onPlayerError} />
                 <div class="inline-row">
-                  <a class="btn btn-secondary" href={withToken(r.downloadUrl)} download>
+                  <a class="btn btn-secondary" href={tokenUrl(r.downloadUrl)} download>
                     Download
                   </a>
                   {canManage && (
@@ -115,7 +110,7 @@ export function RecordingsSection({ sessionId, canManage }: { sessionId: string;
                     <ul class="plain-list small">
                       {r.tracks.map((t) => (
                         <li key={t.file}>
-                          <a href={withToken(`${t.url}?download=1`)} download>
+                          <a href={tokenUrl(`${t.url}?download=1`)} download>
                             {t.displayName ?? t.peerId} — {t.source}
                           </a>
                         </li>

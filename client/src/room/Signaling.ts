@@ -1,27 +1,27 @@
 // The socket to the `/rtc` namespace: typed requests with acknowledgements and typed
 // notifications, per server/src/protocol (the contract).
-import type {
-  Ack,
-  ClientToServerEvents,
-  NotificationMap,
-  NotificationName,
-  RequestName,
-  RequestPayload,
-  ResponseMap,
+import {
   RTC_NAMESPACE,
-  ServerToClientEvents,
+  type Ack,
+  type ClientToServerEvents,
+  type NotificationMap,
+  type NotificationName,
+  type RequestName,
+  type RequestPayload,
+  type ResponseMap,
+  type ServerToClientEvents,
 } from '@lectern/server/protocol';
 import { io, type Socket } from 'socket.io-client';
+import { toRoomErrorCode, type RoomErrorCode } from './roomErrors.js';
 
-/** Kept a type-only import so zod stays out of the bundle; a contract change fails to compile here. */
-const NAMESPACE: typeof RTC_NAMESPACE = '/rtc';
-export const REQUEST_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 10_000;
 
+/** A request answered `{ ok: false }` (or not at all): `code` says what happened, as data. */
 export class SignalingError extends Error {
-  readonly code: string;
+  readonly code: RoomErrorCode;
   readonly request: string;
 
-  constructor(request: string, code: string, message: string) {
+  constructor(request: string, code: RoomErrorCode, message: string) {
     super(message);
     this.name = 'SignalingError';
     this.code = code;
@@ -38,11 +38,18 @@ interface AckEmitter {
 
 export class Signaling {
   readonly socket: RtcSocket;
+  /** The room token every handshake presents (replaced when the server sends a fresh one). */
+  token: string;
 
-  /** `sessionId` names the room we want: the server refuses a token for another room. */
-  constructor(getToken: () => string, sessionId: string) {
-    this.socket = io(NAMESPACE, {
-      auth: (cb) => cb({ token: getToken(), sessionId }),
+  /**
+   * `sessionId` names the room we want: the server refuses a token for another room. The
+   * socket may open right here (socket.io shares one connection per origin, and an open one
+   * connects new namespaces at once), so the token must be known before.
+   */
+  constructor(token: string, sessionId: string) {
+    this.token = token;
+    this.socket = io(RTC_NAMESPACE, {
+      auth: (cb) => cb({ token: this.token, sessionId }),
       transports: ['websocket'],
       autoConnect: false,
       reconnectionDelay: 500,
@@ -72,7 +79,7 @@ export class Signaling {
       throw new SignalingError(name, 'timeout', `The server did not answer "${name}" in time.`);
     }
     if (!res || typeof res !== 'object') throw new SignalingError(name, 'internal', `Bad answer to "${name}".`);
-    if (!res.ok) throw new SignalingError(name, res.error.code, res.error.message);
+    if (!res.ok) throw new SignalingError(name, toRoomErrorCode(res.error.code), res.error.message);
     return res.data;
   }
 

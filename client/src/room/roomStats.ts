@@ -1,7 +1,7 @@
 // window.__lectern.stats(): what this browser receives and sends, from getStats().
 import type { MediaSource } from '@lectern/server/protocol';
 import type { types } from 'mediasoup-client';
-import type { RemoteConsumer } from './snapshot.js';
+import type { RemoteConsumer } from './RoomMedia.js';
 import type { RoomPhase } from './roomTypes.js';
 
 export interface ConsumerStats {

@@ -1,24 +1,9 @@
-// Builds the immutable RoomSnapshot the UI renders from RoomClient's mutable state.
-import type { LobbyEntry, MediaSource, ProducerInfo, RoomRole, SessionInfo } from '@lectern/server/protocol';
-import type { types } from 'mediasoup-client';
+// Builds the immutable RoomSnapshot the UI renders from the room's parts.
+import type { LobbyEntry, MediaSource, RoomRole, SessionInfo } from '@lectern/server/protocol';
 import type { LocalMedia } from './LocalMedia.js';
+import type { RemoteConsumer } from './RoomMedia.js';
+import type { RemotePeer } from './roster.js';
 import { isHostRole, type Notice, type PeerView, type RemoteVideo, type RoomPhase, type RoomSnapshot } from './roomTypes.js';
-
-export interface RemotePeer {
-  peerId: string;
-  displayName: string;
-  role: RoomRole;
-  producers: Map<string, ProducerInfo>;
-}
-
-export interface RemoteConsumer {
-  consumer: types.Consumer;
-  producerId: string;
-  peerId: string;
-  source: MediaSource;
-  kind: 'audio' | 'video';
-  type: string;
-}
 
 export interface SnapshotInput {
   phase: RoomPhase;
@@ -29,10 +14,10 @@ export interface SnapshotInput {
   session: SessionInfo | null;
   peers: RemotePeer[];
   consumers: RemoteConsumer[];
-  lobby: LobbyEntry[];
+  lobby: readonly LobbyEntry[];
   activeSpeaker: string | null;
   local: LocalMedia;
-  notices: Notice[];
+  notices: readonly Notice[];
   message: string | null;
 }
 
@@ -78,7 +63,7 @@ export function buildSnapshot(input: SnapshotInput): RoomSnapshot {
     isHost: isHostRole(input.role),
     session: input.session,
     peers: input.peers.map((peer) => peerView(peer, byPeer.get(peer.peerId) ?? [])),
-    lobby: input.lobby,
+    lobby: [...input.lobby],
     activeSpeaker: input.activeSpeaker,
     local: {
       micOn: local.isOn('mic'),
@@ -88,7 +73,7 @@ export function buildSnapshot(input: SnapshotInput): RoomSnapshot {
       screenTrack: local.track('screen'),
       canShareScreen: typeof navigator !== 'undefined' && typeof navigator.mediaDevices?.getDisplayMedia === 'function',
     },
-    notices: input.notices,
+    notices: [...input.notices],
     message: input.message,
   };
 }

@@ -1,6 +1,5 @@
 // Types and fetchers for the attendance API (server/src/attendance/routes.ts).
-import { api, ApiError, request } from '../../api.js';
-import { authToken } from '../../auth.js';
+import { api, download, request } from '../../api.js';
 
 export type ReportStatus = 'present' | 'late' | 'absent' | 'excused' | 'registered' | 'invited' | 'declined';
 export type CorrectableStatus = 'present' | 'late' | 'absent' | 'excused';
@@ -141,22 +140,4 @@ export const clearCorrection = (sessionId: string, participantId: string) =>
   api.del<ParticipantRecord>(`/api/sessions/${enc(sessionId)}/attendance/${enc(participantId)}`);
 
 /** The CSV needs the bearer token, so it is fetched and handed to the browser as a file. */
-export async function downloadCsv(sessionId: string): Promise<void> {
-  const token = authToken();
-  const res = await fetch(`/api/sessions/${enc(sessionId)}/attendance?format=csv`, {
-    headers: token ? { authorization: `Bearer ${token}` } : {},
-    credentials: 'same-origin',
-  });
-  if (!res.ok) throw new ApiError(res.status, `http_${res.status}`, 'Could not download the CSV');
-  const disposition = res.headers.get('content-disposition') ?? '';
-  const star = /filename\*=UTF-8''([^;]+)/.exec(disposition)?.[1];
-  const name = star ? decodeURIComponent(star) : 'attendance.csv';
-  const url = URL.createObjectURL(await res.blob());
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
+export const downloadCsv = (sessionId: string): Promise<void> => download(`/api/sessions/${enc(sessionId)}/attendance?format=csv`);

@@ -15,7 +15,7 @@ function ticks(from: number, to: number, n: number): number[] {
 const STEPS_MIN = [1, 2, 5, 10, 15, 30, 60, 120, 240];
 
 /** Round clock times (every 1, 2, 5, 10, 15, 30 … minutes) between from and to, at most 7. */
-export function timeTicks(from: number, to: number): number[] {
+function timeTicks(from: number, to: number): number[] {
   const span = Math.max(1, to - from);
   const step = (STEPS_MIN.find((m) => span / (m * 60_000) <= 6) ?? 480) * 60_000;
   const out: number[] = [];

@@ -1,8 +1,8 @@
 // Session materials: links and files; editors add and remove, viewers download.
 import { useState } from 'preact/hooks';
-import { errorMessage } from '../../api.js';
+import { download, errorMessage } from '../../api.js';
 import { Alert } from '../../components/Alert.js';
-import { downloadWithAuth, schedule, uploadMaterial, type FullSession } from './scheduleApi.js';
+import { schedule, uploadMaterial, type FullSession } from './scheduleApi.js';
 
 const size = (n?: number) => (n === undefined ? '' : n > 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`);
 
@@ -34,7 +34,7 @@ export function SessionMaterials({ session, canEdit, onChange }: { session: Full
                 {m.title}
               </a>
             ) : (
-              <button type="button" class="linklike" onClick={() => void downloadWithAuth(m.url, m.fileName ?? m.title).catch((err: unknown) => setError(errorMessage(err)))}>
+              <button type="button" class="linklike" onClick={() => void download(m.url, m.fileName ?? m.title).catch((err: unknown) => setError(errorMessage(err)))}>
                 {m.title}
               </button>
             )}

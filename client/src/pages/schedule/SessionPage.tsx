@@ -1,7 +1,7 @@
 // A session's page: details, time in the viewer's and the session's zone, invitees, materials,
 // .ics download, and for its host: start/open, reschedule, cancel, history.
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { errorMessage } from '../../api.js';
+import { download, errorMessage } from '../../api.js';
 import { authStore } from '../../auth.js';
 import { Alert } from '../../components/Alert.js';
 import { enterRoom } from '../../enterRoom.js';
@@ -10,7 +10,7 @@ import { startSession } from '../../sessions.js';
 import { RecordingsSection } from '../../recordings/RecordingsSection.js';
 import { useStore } from '../../store.js';
 import { describeRRule } from './recurrenceRule.js';
-import { downloadWithAuth, schedule, type FullSession, type HistoryEntry, type Invitee } from './scheduleApi.js';
+import { schedule, type FullSession, type HistoryEntry, type Invitee } from './scheduleApi.js';
 import { HostAssign } from './HostAssign.js';
 import { SessionChanges } from './SessionChanges.js';
 import { SessionMaterials } from './SessionMaterials.js';
@@ -124,7 +124,7 @@ export function SessionPage({ params }: { params: Params }) {
                   </button>
                 ))}
               {!isEditor && !canJoin && session.status === 'scheduled' && <span class="muted small">Join opens {JOIN_OPENS_MINUTES} min before start</span>}
-              <button type="button" class="btn btn-secondary" onClick={() => void downloadWithAuth(`/api/sessions/${session.id}/ics`, `${session.title}.ics`).catch((err: unknown) => setError(errorMessage(err)))}>
+              <button type="button" class="btn btn-secondary" onClick={() => void download(`/api/sessions/${session.id}/ics`, `${session.title}.ics`).catch((err: unknown) => setError(errorMessage(err)))}>
                 Add to calendar (.ics)
               </button>
             </div>

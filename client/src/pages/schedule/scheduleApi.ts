@@ -1,6 +1,5 @@
 // Scheduling calls of the REST API and the shapes they return.
-import { api, ApiError, asList, request } from '../../api.js';
-import { authToken } from '../../auth.js';
+import { api, asList, request, upload } from '../../api.js';
 import type { User } from '../../types.js';
 
 import type { Course } from '@lectern/server/contract/courses';
@@ -38,34 +37,9 @@ export const schedule = {
 };
 
 /** Multipart upload of one material file (the JSON helper cannot send files). */
-export async function uploadMaterial(sessionId: string, file: File, title: string): Promise<FullSession> {
+export function uploadMaterial(sessionId: string, file: File, title: string): Promise<FullSession> {
   const form = new FormData();
   if (title) form.append('title', title);
   form.append('file', file);
-  const token = authToken();
-  const res = await fetch(`/api/sessions/${enc(sessionId)}/materials/files`, {
-    method: 'POST',
-    body: form,
-    headers: token ? { authorization: `Bearer ${token}` } : {},
-  });
-  if (!res.ok) {
-    const data = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
-    throw new ApiError(res.status, data.error?.code ?? `http_${res.status}`, data.error?.message ?? 'Upload failed');
-  }
-  return (await res.json()) as FullSession;
-}
-
-/** Downloads an authenticated URL (an .ics or a material) and saves it under `name`. */
-export async function downloadWithAuth(path: string, name: string): Promise<void> {
-  const token = authToken();
-  const res = await fetch(path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-  if (!res.ok) throw new ApiError(res.status, `http_${res.status}`, 'Download failed');
-  const url = URL.createObjectURL(await res.blob());
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  return upload<FullSession>(`/api/sessions/${enc(sessionId)}/materials/files`, form);
 }

@@ -27,7 +27,7 @@ export function useScheduled(query: Record<string, string | undefined> = {}, pas
   return { sessions, loading, error, reload };
 }
 
-export const endOf = (s: FullSession): number => new Date(s.scheduledAt).getTime() + s.durationMinutes * 60_000;
+const endOf = (s: FullSession): number => new Date(s.scheduledAt).getTime() + s.durationMinutes * 60_000;
 
 export function split(sessions: FullSession[], now: number) {
   const live = sessions.filter((s) => s.status === 'live');

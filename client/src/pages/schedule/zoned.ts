@@ -17,7 +17,7 @@ export const keyToNum = (key: string): number => {
 };
 export const numToKey = (n: number): string => new Date(n * 86_400_000).toISOString().slice(0, 10);
 /** 0 = Monday. */
-export const weekdayOfNum = (n: number): number => (((n + 3) % 7) + 7) % 7;
+const weekdayOfNum = (n: number): number => (((n + 3) % 7) + 7) % 7;
 
 export function weekDays(anchorKey: string): string[] {
   const n = keyToNum(anchorKey);

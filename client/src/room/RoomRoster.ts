@@ -1,0 +1,68 @@
+// The roster, live: feeds the socket's roster notifications through the pure reducer in
+// roster.ts and asks the caller for the media side (consume what appeared, drop what went).
+import type { LobbyEntry, ProducerInfo } from '@lectern/server/protocol';
+import type { RemoteConsumer } from './RoomMedia.js';
+import { allProducers, EMPTY_ROSTER, hasProducer, reduceRoster, type RosterEvent, type RosterState } from './roster.js';
+import type { Signaling } from './Signaling.js';
+
+export interface RoomRosterDeps {
+  /** Start receiving a remote producer; `wanted` says whether the roster still lists it. */
+  consume(producer: ProducerInfo, wanted: () => boolean): void;
+  dropConsumers(match: (rc: RemoteConsumer) => boolean): void;
+  lobbyChanged(before: readonly LobbyEntry[], after: readonly LobbyEntry[]): void;
+  onChange(): void;
+}
+
+export class RoomRoster {
+  readonly #deps: RoomRosterDeps;
+  #state: RosterState = EMPTY_ROSTER;
+
+  constructor(sig: Signaling, deps: RoomRosterDeps) {
+    this.#deps = deps;
+    sig.on('peerJoined', ({ peer }) => {
+      if (this.apply({ type: 'peerJoined', peer }, true)) for (const p of peer.producers) this.#consume(p);
+    });
+    sig.on('peerLeft', ({ peerId }) => {
+      deps.dropConsumers((rc) => rc.peerId === peerId);
+      this.apply({ type: 'peerLeft', peerId }, true);
+    });
+    sig.on('newProducer', (producer) => {
+      if (this.apply({ type: 'newProducer', producer }, true)) this.#consume(producer);
+    });
+    sig.on('producerClosed', ({ peerId, producerId }) => {
+      deps.dropConsumers((rc) => rc.producerId === producerId);
+      this.apply({ type: 'producerClosed', peerId, producerId }, true);
+    });
+    sig.on('producerPaused', ({ peerId, producerId }) => this.apply({ type: 'producerPaused', peerId, producerId, paused: true }, true));
+    sig.on('producerResumed', ({ peerId, producerId }) => this.apply({ type: 'producerPaused', peerId, producerId, paused: false }, true));
+    sig.on('activeSpeaker', ({ peerId }) => this.apply({ type: 'activeSpeaker', peerId }));
+    sig.on('lobbyChanged', ({ lobby }) => {
+      const before = this.#state.lobby;
+      this.apply({ type: 'lobby', lobby }, true);
+      deps.lobbyChanged(before, lobby);
+    });
+  }
+
+  get state(): RosterState {
+    return this.#state;
+  }
+
+  /** Applies an event; true when it changed anything. `always` notifies even when not. */
+  apply(event: RosterEvent, always = false): boolean {
+    const next = reduceRoster(this.#state, event);
+    const changed = next !== this.#state;
+    this.#state = next;
+    if (changed || always) this.#deps.onChange();
+    return changed;
+  }
+
+  /** After a (re)join: receive everything the roster lists. */
+  consumeAll(): void {
+    for (const p of allProducers(this.#state)) this.#consume(p);
+  }
+
+  #consume(producer: ProducerInfo): void {
+    if (producer.peerId === this.#state.self) return;
+    this.#deps.consume(producer, () => hasProducer(this.#state, producer.peerId, producer.producerId));
+  }
+}

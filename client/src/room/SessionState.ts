@@ -1,0 +1,58 @@
+// Who we are in the room and the session's flags (title, status, locked, recording), as
+// the server last told us: from `welcome`, the `join` answer, and the lock and recording
+// notifications. Recording changes are announced, since everyone must know.
+import type { NotificationMap, PeerInfo, RoomRole, SessionInfo } from '@lectern/server/protocol';
+import { isHostRole } from './roomTypes.js';
+import type { Signaling } from './Signaling.js';
+
+export interface SessionStateDeps {
+  notice(text: string): void;
+  onChange(): void;
+}
+
+export class SessionState {
+  readonly #deps: SessionStateDeps;
+  displayName = '';
+  role: RoomRole | null = null;
+  session: SessionInfo | null = null;
+
+  constructor(sig: Signaling, deps: SessionStateDeps) {
+    this.#deps = deps;
+    sig.on('roomLocked', ({ locked }) => this.patch({ locked }));
+    sig.on('recordingChanged', ({ recording }) => {
+      if (this.session && this.session.recording !== recording) {
+        deps.notice(recording ? 'Recording started: this session is being recorded.' : 'Recording stopped.');
+      }
+      this.patch({ recording });
+    });
+  }
+
+  get isHost(): boolean {
+    return isHostRole(this.role);
+  }
+
+  /** The session is over on the server (a late socket may still be welcomed). */
+  get over(): boolean {
+    return this.session?.status === 'completed' || this.session?.status === 'cancelled';
+  }
+
+  welcome(w: NotificationMap['welcome']): void {
+    this.displayName = w.displayName;
+    this.role = w.role;
+    if (w.session.recording && !this.session?.recording) this.#deps.notice('This session is being recorded.');
+    this.session = w.session;
+    this.#deps.onChange();
+  }
+
+  joined(self: PeerInfo, session: SessionInfo): void {
+    this.displayName = self.displayName;
+    this.role = self.role;
+    this.session = session;
+    this.#deps.onChange();
+  }
+
+  patch(patch: Partial<Pick<SessionInfo, 'locked' | 'recording'>>): void {
+    if (this.session) this.session = { ...this.session, ...patch };
+    this.#deps.onChange();
+  }
+}
