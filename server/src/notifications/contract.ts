@@ -4,8 +4,17 @@
 import { z } from 'zod';
 import { NOTIFICATION_CHANNELS, OUTBOX_STATUSES } from '@lectern/db';
 import { IsoDate } from '../http/contract.js';
-import { EVENT_TYPES } from './types.js';
 
+export const EVENT_TYPES = [
+  'session.scheduled',
+  'session.rescheduled',
+  'session.cancelled',
+  'session.reminder',
+  'session.live',
+  'chat.added',
+  'chat.message',
+  'call.ringing',
+] as const;
 export const NotificationEventType = z.enum(EVENT_TYPES);
 export type NotificationEventType = z.infer<typeof NotificationEventType>;
 export const NotificationChannel = z.enum(NOTIFICATION_CHANNELS);
