@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { navigate } from '../router.js';
 import { useStore } from '../store.js';
-import type { AppNotification } from './notificationsApi.js';
+import type { AppNotification } from '@lectern/server/contract/notifications';
 import { centerStore, dismissAlert, loadMore, markAllRead, markRead, startNotificationCenter } from './notificationStore.js';
 import './notifications.css';
 

@@ -1,7 +1,7 @@
 // Settings > Notifications: which events reach which channel, and Web Push on this device.
 import { useEffect, useState } from 'preact/hooks';
 import { errorMessage } from '../api.js';
-import type { Channel, Preferences } from './notificationsApi.js';
+import type { NotificationChannel, NotificationEventType, NotificationPreferences } from '@lectern/server/contract/notifications';
 import { notificationsApi } from './notificationsApi.js';
 import { currentSubscription, pushSupported, subscribeThisDevice, unsubscribeThisDevice } from './push.js';
 import './notifications.css';
@@ -16,7 +16,7 @@ const EVENT_LABEL: Record<string, string> = {
   'chat.message': 'New chat message',
   'call.ringing': 'Someone is calling me',
 };
-const CHANNEL_LABEL: Record<Channel, string> = { in_app: 'In app', email: 'Email', push: 'Push' };
+const CHANNEL_LABEL: Record<NotificationChannel, string> = { in_app: 'In app', email: 'Email', push: 'Push' };
 
 function PushDevice() {
   const [state, setState] = useState<'unknown' | 'on' | 'off' | 'unsupported'>('unknown');
@@ -58,12 +58,12 @@ function PushDevice() {
 }
 
 export function NotificationSettingsPage() {
-  const [prefs, setPrefs] = useState<Preferences | null>(null);
+  const [prefs, setPrefs] = useState<NotificationPreferences | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     notificationsApi.preferences().then(setPrefs, (err: unknown) => setError(errorMessage(err)));
   }, []);
-  const flip = async (eventType: string, channel: Channel, enabled: boolean) => {
+  const flip = async (eventType: NotificationEventType, channel: NotificationChannel, enabled: boolean) => {
     setError(null);
     try {
       setPrefs(await notificationsApi.savePreferences({ [eventType]: { [channel]: enabled } }));

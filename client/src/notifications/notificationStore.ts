@@ -4,7 +4,8 @@ import { io, type Socket } from 'socket.io-client';
 import { accessToken } from '../api.js';
 import { authStore, refreshAccess } from '../auth.js';
 import { Store } from '../store.js';
-import { notificationsApi, type AppNotification } from './notificationsApi.js';
+import type { AppNotification } from '@lectern/server/contract/notifications';
+import { notificationsApi } from './notificationsApi.js';
 
 export interface CenterState {
   items: AppNotification[];
@@ -28,7 +29,8 @@ async function load(): Promise<void> {
 }
 
 function received(n: { id: string; type: string; title: string; body: string; urgent: boolean; createdAt: string; link?: string }): void {
-  const item: AppNotification = { ...n, link: n.link ?? null, read: false };
+  // The live feed carries no event data; the list from the API does.
+  const item: AppNotification = { ...n, link: n.link ?? null, data: {}, read: false, readAt: null };
   // Other views (dashboards) may refresh on it, e.g. when a session went live.
   window.dispatchEvent(new CustomEvent('lectern:notification', { detail: item }));
   centerStore.update((s) =>

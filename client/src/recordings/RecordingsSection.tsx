@@ -1,24 +1,12 @@
 // The session page's recordings: a player for each ready one (the file is served with Range
 // support; a <video> cannot send headers, so the access token rides in `?token=`), download,
 // delete for the host, and progress while a recording is being processed.
+import type { RecordingDto } from '@lectern/server/contract/recording';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api, errorMessage, tokenUrl } from '../api.js';
 import { refreshAccess } from '../auth.js';
 import { Alert } from '../components/Alert.js';
 import './recordings.css';
-
-export interface Recording {
-  id: string;
-  status: 'recording' | 'processing' | 'ready' | 'failed';
-  url: string;
-  downloadUrl: string;
-  durationSeconds: number | null;
-  sizeBytes: number | null;
-  progress: number;
-  error: string | null;
-  startedAt: string;
-  tracks: { file: string; url: string; displayName: string | null; peerId: string; source: string }[];
-}
 
 const POLL_MS = 2000;
 
@@ -34,13 +22,13 @@ function size(bytes: number | null): string {
 }
 
 export function RecordingsSection({ sessionId, canManage }: { sessionId: string; canManage: boolean }) {
-  const [items, setItems] = useState<Recording[] | null>(null);
+  const [items, setItems] = useState<RecordingDto[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [, setTokenTick] = useState(0);
 
   const load = useCallback(async () => {
     try {
-      setItems(await api.get<Recording[]>(`/api/sessions/${sessionId}/recordings`));
+      setItems(await api.get<RecordingDto[]>(`/api/sessions/${sessionId}/recordings`));
       setError(null);
     } catch (err) {
       setError(errorMessage(err));
@@ -54,7 +42,7 @@ export function RecordingsSection({ sessionId, canManage }: { sessionId: string;
     return () => clearInterval(timer);
   }, [busy, load]);
 
-  const remove = async (r: Recording) => {
+  const remove = async (r: RecordingDto) => {
     if (!window.confirm('Delete this recording for everyone? This cannot be undone.')) return;
     try {
       await api.del(`/api/sessions/${sessionId}/recordings/${r.id}`);

@@ -6,7 +6,7 @@ import { attendanceIntervals, courses, enrolments, sessionInvitees, sessions } f
 import { closeStaleIntervals, heartbeat, recordJoin, recordLeave } from '../gateway/attendance.js';
 import { endSession, startSession } from '../sessions/sessionService.js';
 import { createTestApp, dbKinds, type TestApp } from '../test/harness.js';
-import type { SessionReport } from './sessionReport.js';
+import type { SessionReport } from './contract.js';
 
 const at = (hhmm: string) => new Date(`2026-03-29T${hhmm}:00Z`);
 type User = Awaited<ReturnType<TestApp['userWithToken']>>;

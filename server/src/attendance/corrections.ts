@@ -2,12 +2,12 @@
 // A correction and its audit row are written in one transaction; the session row is
 // locked so two teachers correcting at once each record the status the other left.
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { attendanceAudit, attendanceOverrides, enrolments, sessionInvitees, sessions, users, type AttendanceStatus, type Database } from '@lectern/db';
+import { attendanceAudit, attendanceOverrides, enrolments, sessionInvitees, sessions, users, type Database } from '@lectern/db';
 import type { Clock } from '../clock.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import type { SessionRow } from '../sessions/sessionAccess.js';
-import { buildSessionReport, type ParticipantRecord, type ReportOptions } from './sessionReport.js';
-import type { Rsvp } from './status.js';
+import type { AuditEntry, CorrectableStatus, ParticipantRecord, ReportStatus, RsvpBody, RsvpResult } from './contract.js';
+import { buildSessionReport, type ReportOptions } from './sessionReport.js';
 
 export interface CorrectionDeps {
   db: Database;
@@ -17,7 +17,7 @@ export interface CorrectionDeps {
 
 export interface Correction {
   /** null clears the correction: the computed status applies again. */
-  status: AttendanceStatus | null;
+  status: CorrectableStatus | null;
   note?: string | undefined;
 }
 
@@ -62,7 +62,7 @@ export async function correctAttendance(
   return after;
 }
 
-export async function auditTrail(db: Database, sessionId: string) {
+export async function auditTrail(db: Database, sessionId: string): Promise<AuditEntry[]> {
   const rows = await db
     .select({ a: attendanceAudit, by: users.name })
     .from(attendanceAudit)
@@ -75,13 +75,14 @@ export async function auditTrail(db: Database, sessionId: string) {
     changedBy: a.changedBy,
     changedByName: by,
     changedAt: a.changedAt.toISOString(),
-    before: { status: a.beforeStatus, note: a.beforeNote },
-    after: { status: a.afterStatus, note: a.afterNote },
+    // The columns are text; only statuses of the contract are ever written (see correctAttendance).
+    before: { status: a.beforeStatus as ReportStatus, note: a.beforeNote },
+    after: { status: a.afterStatus as CorrectableStatus | null, note: a.afterNote },
   }));
 }
 
 /** An invitee (or a student enrolled in the session's course) answers the invitation. */
-export async function respond(db: Database, session: SessionRow, userId: string, response: Exclude<Rsvp, 'invited'>) {
+export async function respond(db: Database, session: SessionRow, userId: string, response: RsvpBody['response']): Promise<RsvpResult> {
   if (session.status === 'completed' || session.status === 'cancelled') throw new ConflictError(`Session is ${session.status}`);
   const [invited] = await db
     .select()

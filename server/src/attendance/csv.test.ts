@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { attendanceCsv, csvDisposition, csvField, localTime } from './csv.js';
-import type { ParticipantRecord, SessionReport } from './sessionReport.js';
+import type { ParticipantRecord, SessionReport } from './contract.js';
 
 /** A strict RFC 4180 reader, to check that what we write reads back cell for cell. */
 function parseCsv(text: string): string[][] {

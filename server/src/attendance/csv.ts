@@ -2,7 +2,7 @@
 // comma, quote or line break, quotes doubled), UTF-8 with a byte-order mark so spreadsheet
 // apps read names right, times in the session's time zone, named in the headers.
 import { DateTime } from 'luxon';
-import type { SessionReport } from './sessionReport.js';
+import type { SessionReport } from './contract.js';
 
 export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
 const BOM = '\uFEFF';

@@ -4,32 +4,13 @@
 import { and, countDistinct, eq, gt, inArray, isNull, ne, notInArray, sql } from 'drizzle-orm';
 import { attendanceIntervals, sessions, type Database } from '@lectern/db';
 import { STALE_MS } from '../gateway/attendance.js';
-import { inRange, type Range } from './reportService.js';
+import type { Overview } from './contract.js';
+import { inRange, type DateRange } from './reportService.js';
 
 const MEETING_TYPES = ['one_on_one', 'office_hours', 'group_meeting'] as const;
 const HOST_ROLES = ['host', 'cohost'];
 
-export interface Overview {
-  range: { from: string | null; to: string | null };
-  totals: {
-    sessions: number;
-    scheduled: number;
-    live: number;
-    completed: number;
-    cancelled: number;
-    /** Live right now, whatever the range. */
-    liveNow: number;
-    /** Distinct people in a room right now. */
-    inRoomNow: number;
-    /** Distinct participants (hosts excluded) who joined a session in the range. */
-    participants: number;
-    meetings: number;
-  };
-  /** Price × attendees of held priced sessions, per currency, in minor units. */
-  revenue: { currency: string; cents: number; sessions: number; attendees: number }[];
-}
-
-export async function adminOverview(db: Database, now: Date, r: Range): Promise<Overview> {
+export async function adminOverview(db: Database, now: Date, r: DateRange): Promise<Overview> {
   const range = inRange(r);
   const byStatus = await db
     .select({ status: sessions.status, n: sql<number>`count(*)::int` })

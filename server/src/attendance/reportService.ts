@@ -4,10 +4,12 @@
 import { and, asc, eq, gte, inArray, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import { attendanceIntervals, courses, enrolments, sessionInvitees, sessions, users, type Database } from '@lectern/db';
 import type { SessionRow } from '../sessions/sessionAccess.js';
-import { buildSessionReports, isHeld, type ReportOptions, type SessionReport } from './sessionReport.js';
-import { attended, type ReportStatus } from './status.js';
+import { buildSessionReports, isHeld, type ReportOptions } from './sessionReport.js';
+import type { CourseReport, HostReport, ReportStatus, SessionReport, StudentReport, StudentSessionRow, Tally } from './contract.js';
+import { attended } from './status.js';
 
-export interface Range {
+/** A time window of reports, from the `RangeQuery` of the contract. */
+export interface DateRange {
   from?: Date | undefined;
   to?: Date | undefined;
 }
@@ -17,46 +19,21 @@ const when = sql`coalesce(${sessions.startedAt}, ${sessions.scheduledAt})`;
 // Bound as text with a cast: a raw expression has no column to map a Date for the driver.
 const instant = (d: Date) => sql`${d.toISOString()}::timestamptz`;
 
-export function inRange(r: Range): SQL | undefined {
+export function inRange(r: DateRange): SQL | undefined {
   return and(r.from ? gte(when, instant(r.from)) : undefined, r.to ? lt(when, instant(r.to)) : undefined);
 }
 
-const rangeDto = (r: Range) => ({ from: r.from?.toISOString() ?? null, to: r.to?.toISOString() ?? null });
+const rangeDto = (r: DateRange) => ({ from: r.from?.toISOString() ?? null, to: r.to?.toISOString() ?? null });
 const round1 = (n: number) => Math.round(n * 10) / 10;
 const startOf = (s: SessionReport['session']) => s.startedAt ?? s.scheduledAt;
 
-async function heldSessions(db: Database, where: (SQL | undefined)[], r: Range): Promise<SessionRow[]> {
+async function heldSessions(db: Database, where: (SQL | undefined)[], r: DateRange): Promise<SessionRow[]> {
   return db
     .select()
     .from(sessions)
     .where(and(...where, ne(sessions.status, 'cancelled'), inRange(r)))
     .orderBy(asc(when))
     .then((rows) => rows.filter(isHeld));
-}
-
-export interface StudentSessionRow {
-  sessionId: string;
-  title: string;
-  courseId: string | null;
-  at: string;
-  timezone: string;
-  status: ReportStatus;
-  minutesPresent: number;
-  firstJoinAt: string | null;
-  lastLeaveAt: string | null;
-  note: string | null;
-}
-
-export interface Tally {
-  sessions: number;
-  attended: number;
-  present: number;
-  late: number;
-  absent: number;
-  excused: number;
-  minutes: number;
-  /** attended / (sessions - excused); null when there is nothing to count. */
-  rate: number | null;
 }
 
 export function tally(statuses: { status: ReportStatus; minutesPresent: number }[]): Tally {
@@ -76,7 +53,7 @@ export function tally(statuses: { status: ReportStatus; minutesPresent: number }
 }
 
 /** One student's attendance across sessions; `restrict` limits it to the sessions the caller may read. */
-export async function studentReport(db: Database, userId: string, r: Range, opts: ReportOptions, restrict: SQL | undefined) {
+export async function studentReport(db: Database, userId: string, r: DateRange, opts: ReportOptions, restrict: SQL | undefined): Promise<StudentReport | null> {
   const [user] = await db.select({ id: users.id, name: users.name }).from(users).where(eq(users.id, userId));
   if (!user) return null;
   const mine = or(
@@ -106,7 +83,7 @@ export async function studentReport(db: Database, userId: string, r: Range, opts
   return { user, range: rangeDto(r), totals: tally(list), sessions: list };
 }
 
-export async function courseReport(db: Database, courseId: string, r: Range, opts: ReportOptions) {
+export async function courseReport(db: Database, courseId: string, r: DateRange, opts: ReportOptions): Promise<CourseReport | null> {
   const [course] = await db.select({ id: courses.id, title: courses.title, ownerId: courses.ownerId }).from(courses).where(eq(courses.id, courseId));
   if (!course) return null;
   const rows = await heldSessions(db, [eq(sessions.courseId, courseId)], r);
@@ -151,7 +128,7 @@ export async function courseReport(db: Database, courseId: string, r: Range, opt
 }
 
 /** Sessions a teacher or mentor held (as host or co-host) and how well they were attended. */
-export async function hostReport(db: Database, hostId: string, r: Range, opts: ReportOptions) {
+export async function hostReport(db: Database, hostId: string, r: DateRange, opts: ReportOptions): Promise<HostReport | null> {
   const [host] = await db.select({ id: users.id, name: users.name, role: users.role }).from(users).where(eq(users.id, hostId));
   if (!host) return null;
   const cohosted = sql`exists (select 1 from session_cohosts c where c.session_id = ${sessions.id} and c.user_id = ${hostId})`;

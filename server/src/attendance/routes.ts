@@ -3,28 +3,35 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ATTENDANCE_STATUSES } from '@lectern/db';
-import type { AppContext } from '../context.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
-import { IdParams } from '../http/contract.js';
+import { FileBody, IdParams } from '../http/contract.js';
 import { caller } from '../plugins/authPlugin.js';
+import type { RouteDeps } from '../routes.js';
 import { assertCanView, getSessionRow } from '../sessions/sessionAccess.js';
+import {
+  AuditEntry,
+  CourseReport,
+  CorrectionBody,
+  HostReport,
+  Overview,
+  ParticipantParams,
+  ParticipantRecord,
+  RangeQuery,
+  ReportQuery,
+  RsvpBody,
+  RsvpResult,
+  SessionReport,
+  StudentReport,
+} from './contract.js';
 import { canReadSessionReport, readableSessions, teachesCourse } from './access.js';
 import { auditTrail, correctAttendance, respond } from './corrections.js';
 import { attendanceCsv, csvDisposition, CSV_CONTENT_TYPE } from './csv.js';
 import { adminOverview } from './overview.js';
-import { courseReport, hostReport, studentReport, type Range } from './reportService.js';
+import { courseReport, hostReport, studentReport, type DateRange } from './reportService.js';
 import { buildSessionReport, totalsOf, type ReportOptions } from './sessionReport.js';
 
-const Instant = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
-const RangeQuery = z.object({ from: Instant.optional(), to: Instant.optional() });
-const ReportQuery = z.object({ format: z.enum(['json', 'csv']).default('json') });
-const ParticipantParams = z.object({ id: z.uuid(), participantId: z.string().min(1).max(100).regex(/^[A-Za-z0-9:_-]+$/) });
-const CorrectionBody = z.object({ status: z.enum(ATTENDANCE_STATUSES), note: z.string().max(1000).optional() });
-const RsvpBody = z.object({ response: z.enum(['accepted', 'declined']) });
-
 /** A date alone means its whole day (UTC): `to=2026-01-31` includes the 31st. */
-export function toRange(q: z.infer<typeof RangeQuery>): Range {
+export function toRange(q: RangeQuery): DateRange {
   const parse = (v: string | undefined, endOfDay: boolean) => {
     if (!v) return undefined;
     if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return new Date(Date.parse(`${v}T00:00:00Z`) + (endOfDay ? 86_400_000 : 0));
@@ -35,7 +42,7 @@ export function toRange(q: z.infer<typeof RangeQuery>): Range {
   return r;
 }
 
-export async function attendanceRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }): Promise<void> {
+export async function attendanceRoutes(app: FastifyInstance, { ctx }: RouteDeps): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { db, clock } = ctx;
   const graceMinutes = ctx.config.attendance.lateGraceMinutes;
@@ -49,6 +56,12 @@ export async function attendanceRoutes(app: FastifyInstance, { ctx }: { ctx: App
         summary: 'Attendance of a session, one entry per participant (host, co-hosts, course teachers, admins; others see their own entry). ?format=csv for a spreadsheet',
         params: IdParams,
         querystring: ReportQuery,
+        response: {
+          200: {
+            description: 'The report as JSON, or as CSV with ?format=csv',
+            content: { 'application/json': { schema: SessionReport }, 'text/csv': { schema: FileBody('text/csv') } },
+          },
+        },
       },
       onRequest: app.requireAuth,
     },
@@ -74,7 +87,7 @@ export async function attendanceRoutes(app: FastifyInstance, { ctx }: { ctx: App
   r.put(
     '/api/sessions/:id/attendance/:participantId',
     {
-      schema: { tags: ['attendance'], summary: 'Correct or excuse a participant (audited)', params: ParticipantParams, body: CorrectionBody },
+      schema: { tags: ['attendance'], summary: 'Correct or excuse a participant (audited)', params: ParticipantParams, body: CorrectionBody, response: { 200: ParticipantRecord } },
       onRequest: app.requireAuth,
     },
     async (request) => {
@@ -88,7 +101,7 @@ export async function attendanceRoutes(app: FastifyInstance, { ctx }: { ctx: App
   r.delete(
     '/api/sessions/:id/attendance/:participantId',
     {
-      schema: { tags: ['attendance'], summary: 'Clear a correction: the captured status applies again (audited)', params: ParticipantParams },
+      schema: { tags: ['attendance'], summary: 'Clear a correction: the captured status applies again (audited)', params: ParticipantParams, response: { 200: ParticipantRecord } },
       onRequest: app.requireAuth,
     },
     async (request) => {
@@ -101,7 +114,7 @@ export async function attendanceRoutes(app: FastifyInstance, { ctx }: { ctx: App
 
   r.get(
     '/api/sessions/:id/attendance/audit',
-    { schema: { tags: ['attendance'], summary: 'Who corrected what, when, from and to', params: IdParams }, onRequest: app.requireAuth },
+    { schema: { tags: ['attendance'], summary: 'Who corrected what, when, from and to', params: IdParams, response: { 200: z.array(AuditEntry) } }, onRequest: app.requireAuth },
     async (request) => {
       const session = await getSessionRow(db, request.params.id);
       await assertCanReport(caller(request), session);
@@ -111,7 +124,7 @@ export async function attendanceRoutes(app: FastifyInstance, { ctx }: { ctx: App
 
   r.post(
     '/api/sessions/:id/rsvp',
-    { schema: { tags: ['attendance'], summary: 'Accept or decline an invitation', params: IdParams, body: RsvpBody }, onRequest: app.requireAuth },
+    { schema: { tags: ['attendance'], summary: 'Accept or decline an invitation', params: IdParams, body: RsvpBody, response: { 200: RsvpResult } }, onRequest: app.requireAuth },
     async (request) => {
       const session = await getSessionRow(db, request.params.id);
       return respond(db, session, caller(request).userId, request.body.response);
@@ -120,7 +133,7 @@ export async function attendanceRoutes(app: FastifyInstance, { ctx }: { ctx: App
 
   r.get(
     '/api/me/attendance',
-    { schema: { tags: ['attendance'], summary: 'My attendance across sessions', querystring: RangeQuery }, onRequest: app.requireAuth },
+    { schema: { tags: ['attendance'], summary: 'My attendance across sessions', querystring: RangeQuery, response: { 200: StudentReport } }, onRequest: app.requireAuth },
     async (request) => {
       const who = caller(request);
       const report = await studentReport(db, who.userId, toRange(request.query), opts(), undefined);
@@ -132,7 +145,7 @@ export async function attendanceRoutes(app: FastifyInstance, { ctx }: { ctx: App
   r.get(
     '/api/reports/students/:id',
     {
-      schema: { tags: ['reports'], summary: 'A student across sessions: rate, minutes, late count (self, admins; teachers see their own sessions)', params: IdParams, querystring: RangeQuery },
+      schema: { tags: ['reports'], summary: 'A student across sessions: rate, minutes, late count (self, admins; teachers see their own sessions)', params: IdParams, querystring: RangeQuery, response: { 200: StudentReport } },
       onRequest: app.requireAuth,
     },
     async (request) => {
@@ -149,7 +162,7 @@ export async function attendanceRoutes(app: FastifyInstance, { ctx }: { ctx: App
   r.get(
     '/api/reports/courses/:id',
     {
-      schema: { tags: ['reports'], summary: 'A course: attendance per session over time and per student (course teachers, admins)', params: IdParams, querystring: RangeQuery },
+      schema: { tags: ['reports'], summary: 'A course: attendance per session over time and per student (course teachers, admins)', params: IdParams, querystring: RangeQuery, response: { 200: CourseReport } },
       onRequest: app.requireRole('admin', 'teacher', 'mentor'),
     },
     async (request) => {
@@ -163,7 +176,7 @@ export async function attendanceRoutes(app: FastifyInstance, { ctx }: { ctx: App
   r.get(
     '/api/reports/hosts/:id',
     {
-      schema: { tags: ['reports'], summary: 'A teacher or mentor: sessions held and average attendance (self, admins)', params: IdParams, querystring: RangeQuery },
+      schema: { tags: ['reports'], summary: 'A teacher or mentor: sessions held and average attendance (self, admins)', params: IdParams, querystring: RangeQuery, response: { 200: HostReport } },
       onRequest: app.requireRole('admin', 'teacher', 'mentor'),
     },
     async (request) => {
@@ -177,7 +190,7 @@ export async function attendanceRoutes(app: FastifyInstance, { ctx }: { ctx: App
 
   r.get(
     '/api/admin/overview',
-    { schema: { tags: ['reports'], summary: 'Totals, live now, participants, meetings, revenue (admins)', querystring: RangeQuery }, onRequest: app.requireRole('admin') },
+    { schema: { tags: ['reports'], summary: 'Totals, live now, participants, meetings, revenue (admins)', querystring: RangeQuery, response: { 200: Overview } }, onRequest: app.requireRole('admin') },
     async (request) => adminOverview(db, clock.now(), toRange(request.query)),
   );
 

@@ -15,75 +15,13 @@ import {
 import type { SessionRow } from '../sessions/sessionAccess.js';
 import { STALE_MS } from '../gateway/attendance.js';
 import { coveredMs, effectiveSpan, headCount, peak, unionSpans, type Span } from './intervals.js';
-import { attended, computeStatus, type ReportStatus, type Rsvp } from './status.js';
+import type { ParticipantRecord, Rsvp, SessionReport, SessionTotals } from './contract.js';
+import { attended, computeStatus } from './status.js';
 
 export interface ReportOptions {
   now: Date;
   graceMinutes: number;
   staleMs?: number;
-}
-
-export interface ParticipantRecord {
-  participantId: string;
-  userId: string | null;
-  name: string;
-  /** Room role when they joined (host, cohost, participant, guest); `participant` for invitees who never came. */
-  role: string;
-  /** Invited, or enrolled in the session's course before it ended. */
-  expected: boolean;
-  rsvp: Rsvp | null;
-  status: ReportStatus;
-  /** The status from the captured data alone, before any correction. */
-  computedStatus: ReportStatus;
-  corrected: boolean;
-  note: string | null;
-  firstJoinAt: string | null;
-  /** Last leave; null while still in the room. */
-  lastLeaveAt: string | null;
-  inRoomNow: boolean;
-  minutesPresent: number;
-  secondsPresent: number;
-  /** Number of connections (joins), reconnects included. */
-  intervals: number;
-  /** Time present as disjoint spans (the union of the connections). */
-  spans: { start: string; end: string }[];
-}
-
-export interface SessionTotals {
-  expected: number;
-  /** Expected participants who came (present or late). */
-  attended: number;
-  present: number;
-  late: number;
-  absent: number;
-  excused: number;
-  /** People who came without being expected (guests by code), hosts excluded. */
-  unexpected: number;
-  /** attended / (expected - excused); null when nobody was expected. */
-  rate: number | null;
-  peakHeadCount: number;
-}
-
-export interface SessionReport {
-  session: {
-    id: string;
-    title: string;
-    status: SessionRow['status'];
-    scheduledAt: string;
-    startedAt: string | null;
-    endedAt: string | null;
-    durationMinutes: number;
-    timezone: string;
-    courseId: string | null;
-    hostId: string;
-  };
-  timezone: string;
-  lateGraceMinutes: number;
-  totals: SessionTotals;
-  participants: ParticipantRecord[];
-  /** Head count over time: the count changes to `count` at `at`. */
-  timeline: { at: string; count: number }[];
-  generatedAt: string;
 }
 
 const HOST_ROLES = new Set(['host', 'cohost']);

@@ -1,17 +1,7 @@
 // Attendance status of one participant in one session, from what was captured, who was
 // expected and what the teacher set by hand. Pure: the clock and the grace come in.
 import type { AttendanceStatus } from '@lectern/db';
-
-export type Rsvp = 'invited' | 'accepted' | 'declined';
-
-/**
- * `present`, `late`, `absent`, `excused` once the session has been held (or is live);
- * before it starts, expected participants are `registered` (accepted the invitation),
- * `invited` (no answer yet) or `declined`.
- */
-export type ReportStatus = AttendanceStatus | 'registered' | 'invited' | 'declined';
-
-export const REPORT_STATUSES: readonly ReportStatus[] = ['present', 'late', 'absent', 'excused', 'registered', 'invited', 'declined'];
+import type { ReportStatus, Rsvp } from './contract.js';
 
 export interface SessionTiming {
   scheduledAt: Date;

@@ -1,8 +1,11 @@
 // Writing to the outbox: one row per (event, recipient, channel), inside the caller's
 // transaction. The unique key (event_key, recipient_id, channel) makes a repeated
-// enqueue of the same event a no-op, so every send happens at most once per key.
-import { inArray } from 'drizzle-orm';
-import { notificationOutbox, pushSubscriptions, type Executor, type NotificationChannel } from '@lectern/db';
+// enqueue of the same event a no-op, so every send happens at most once per key. Admins
+// list rows by status and send dead letters again.
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import { notificationOutbox, pushSubscriptions, type Database, type Executor, type NotificationChannel } from '@lectern/db';
+import { NotFoundError } from '../errors.js';
+import type { OutboxEntry, OutboxQuery } from './contract.js';
 import { disabledChannels } from './preferences.js';
 import type { EventType } from './types.js';
 
@@ -49,4 +52,32 @@ export async function enqueue(tx: Executor, event: OutboxEvent): Promise<number>
     written += inserted.length;
   }
   return written;
+}
+
+export async function listOutbox(db: Database, { status, limit }: OutboxQuery): Promise<OutboxEntry[]> {
+  const rows = await db.select().from(notificationOutbox).where(eq(notificationOutbox.status, status)).orderBy(desc(notificationOutbox.updatedAt)).limit(limit);
+  return rows.map((o) => ({
+    id: o.id,
+    eventKey: o.eventKey,
+    eventType: o.eventType,
+    recipientId: o.recipientId,
+    channel: o.channel,
+    status: o.status,
+    attempts: o.attempts,
+    lastError: o.lastError,
+    nextAttemptAt: o.nextAttemptAt?.toISOString() ?? null,
+    sentAt: o.sentAt?.toISOString() ?? null,
+    createdAt: o.createdAt.toISOString(),
+    updatedAt: o.updatedAt.toISOString(),
+  }));
+}
+
+/** A dead-lettered row goes back to pending with fresh attempts. */
+export async function retryDead(db: Database, id: string, now: Date): Promise<void> {
+  const [row] = await db
+    .update(notificationOutbox)
+    .set({ status: 'pending', attempts: 0, nextAttemptAt: null, lastError: null, updatedAt: now })
+    .where(and(eq(notificationOutbox.id, id), eq(notificationOutbox.status, 'dead')))
+    .returning({ id: notificationOutbox.id });
+  if (!row) throw new NotFoundError('No dead-lettered row with this id');
 }

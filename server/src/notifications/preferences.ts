@@ -1,10 +1,9 @@
 // Per-user choices: which event types reach which channels. No row means "on".
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { NOTIFICATION_CHANNELS, notificationPreferences, type Executor, type NotificationChannel } from '@lectern/db';
+import type { PreferenceMatrix, PreferencePatch } from './contract.js';
 import { EVENT_TYPES, type EventType } from './types.js';
 
-export type PreferenceMatrix = Record<EventType, Record<NotificationChannel, boolean>>;
-export type PreferencePatch = Partial<Record<EventType, Partial<Record<NotificationChannel, boolean>>>>;
 
 function allOn(): PreferenceMatrix {
   const m = {} as PreferenceMatrix;

@@ -1,18 +1,11 @@
 // Shared vocabulary of the notifications module: event types, channels, what a template
 // renders, and the contract every delivery channel implements.
 import type { NotificationChannel, notificationOutbox } from '@lectern/db';
+import { EVENT_TYPES, type NotificationEventType } from './contract.js';
 
-export const EVENT_TYPES = [
-  'session.scheduled',
-  'session.rescheduled',
-  'session.cancelled',
-  'session.reminder',
-  'session.live',
-  'chat.added',
-  'chat.message',
-  'call.ringing',
-] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+export { EVENT_TYPES };
+/** An event type: the contract's NotificationEventType. */
+export type EventType = NotificationEventType;
 
 /** Alerts that must be seen now: shown urgent, pushed with Urgency: high. */
 export const URGENT_EVENTS: ReadonlySet<EventType> = new Set<EventType>(['session.live', 'call.ringing']);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { RtpCapabilities } from '@lectern/sfu';
 import type { Logger } from '../logger.js';
+import type { MediaSource } from '../protocol/index.js';
 import type { SfuClient } from '../sfu/SfuClient.js';
 import { describeFailure, isBound, reservePortPair, run, stopGracefully, type Running } from './ffmpeg.js';
 import { isH264KeyFrame, isVp8KeyFrame, parseRtp, sdpFor, type SdpCodec } from './rtp.js';
@@ -15,7 +16,7 @@ export interface ProducerRefInfo {
   producerId: string;
   peerId: string;
   kind: 'audio' | 'video';
-  source: 'mic' | 'webcam' | 'screen';
+  source: MediaSource;
 }
 
 /** What a finished track left on disk, with its place on the recording's timeline. */

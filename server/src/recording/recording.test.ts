@@ -13,7 +13,7 @@ import { startLectern, type Lectern } from '../lectern.js';
 import { testEnv } from '../test/harness.js';
 import { createUser } from '../users/userService.js';
 import { probe } from './ffmpeg.js';
-import type { RecordingDto } from './recordingStore.js';
+import type { RecordingDto } from './contract.js';
 import { ffmpegProducer, frameAt, lavfiFrame, meanAbsDiff, type RtpProducer } from './test/rtpSources.js';
 
 // Below the ephemeral port range (32768+), where browsers and clients pick their ports.

@@ -7,41 +7,14 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, ConflictError, NotFoundError } from '../errors.js';
+import { NoContent } from '../http/contract.js';
 import { caller } from '../plugins/authPlugin.js';
 import type { RouteDeps } from '../routes.js';
 import { assertCanHost, getSessionRow } from '../sessions/sessionAccess.js';
+import { RangedFile, RecordingDto, RecordingParams, RecordingRef, SessionParams, TrackParams, WatchQuery } from './contract.js';
 import type { Recorder } from './Recorder.js';
 import { assertCanWatch } from './recordingAccess.js';
 import { deleteRecording, getRecording, listRecordings, parseTracks, recordingDir, toDto } from './recordingStore.js';
-
-const SessionParams = z.object({ id: z.uuid() });
-const RecordingParams = z.object({ id: z.uuid(), rid: z.uuid() });
-const TrackParams = RecordingParams.extend({ file: z.string().regex(/^track-[A-Za-z0-9_-]+\.mkv$/).max(120) });
-const WatchQuery = z.object({ token: z.string().max(4000).optional(), download: z.enum(['1', 'true']).optional() });
-const Track = z.object({
-  file: z.string(),
-  peerId: z.string(),
-  displayName: z.string().nullable(),
-  kind: z.enum(['audio', 'video']),
-  source: z.enum(['mic', 'webcam', 'screen']),
-  startSeconds: z.number(),
-  endSeconds: z.number(),
-  url: z.string(),
-});
-const RecordingDto = z.object({
-  id: z.uuid(),
-  sessionId: z.uuid(),
-  status: z.enum(['recording', 'processing', 'ready', 'failed']),
-  url: z.string().describe('GET with Range support; ?token= for guests and <video> elements'),
-  downloadUrl: z.string(),
-  durationSeconds: z.number().nullable(),
-  sizeBytes: z.number().nullable(),
-  progress: z.number().describe('0..100 while processing'),
-  error: z.string().nullable(),
-  startedAt: z.string(),
-  stoppedAt: z.string().nullable(),
-  tracks: z.array(Track),
-});
 
 function available(r: Recorder | undefined): Recorder {
   if (!r) throw new AppError('not_available', 'Recording is not available on this server', 501);
@@ -54,7 +27,7 @@ export async function recordingRoutes(app: FastifyInstance, { ctx, services }: R
 
   r.post('/api/sessions/:id/recordings', {
     onRequest: app.requireAuth,
-    schema: { tags, summary: 'Start recording a live session (host)', params: SessionParams, response: { 201: z.object({ id: z.uuid() }) } },
+    schema: { tags, summary: 'Start recording a live session (host)', params: SessionParams, response: { 201: RecordingRef } },
   }, async (request, reply) => {
     const who = caller(request);
     const session = await getSessionRow(ctx.db, request.params.id);
@@ -65,7 +38,7 @@ export async function recordingRoutes(app: FastifyInstance, { ctx, services }: R
 
   r.post('/api/sessions/:id/recordings/:rid/stop', {
     onRequest: app.requireAuth,
-    schema: { tags, summary: 'Stop a recording (host); it is then processed', params: RecordingParams, response: { 200: z.object({ id: z.uuid() }) } },
+    schema: { tags, summary: 'Stop a recording (host); it is then processed', params: RecordingParams, response: { 200: RecordingRef } },
   }, async (request) => {
     const who = caller(request);
     const session = await getSessionRow(ctx.db, request.params.id);
@@ -96,7 +69,7 @@ export async function recordingRoutes(app: FastifyInstance, { ctx, services }: R
   });
 
   r.get('/api/sessions/:id/recordings/:rid/file', {
-    schema: { tags, summary: 'The composed recording (MP4), with Range support', params: RecordingParams, querystring: WatchQuery },
+    schema: { tags, summary: 'The composed recording (MP4), with Range support', params: RecordingParams, querystring: WatchQuery, response: RangedFile('video/mp4') },
   }, async (request, reply) => {
     const session = await getSessionRow(ctx.db, request.params.id);
     await assertCanWatch(ctx, request, session, request.query.token);
@@ -109,7 +82,7 @@ export async function recordingRoutes(app: FastifyInstance, { ctx, services }: R
   });
 
   r.get('/api/sessions/:id/recordings/:rid/tracks/:file', {
-    schema: { tags, summary: "One participant's raw track (Matroska)", params: TrackParams, querystring: WatchQuery },
+    schema: { tags, summary: "One participant's raw track (Matroska)", params: TrackParams, querystring: WatchQuery, response: RangedFile('video/x-matroska') },
   }, async (request, reply) => {
     const session = await getSessionRow(ctx.db, request.params.id);
     await assertCanWatch(ctx, request, session, request.query.token);
@@ -121,7 +94,7 @@ export async function recordingRoutes(app: FastifyInstance, { ctx, services }: R
 
   r.delete('/api/sessions/:id/recordings/:rid', {
     onRequest: app.requireAuth,
-    schema: { tags, summary: 'Delete a recording and its files (host)', params: RecordingParams },
+    schema: { tags, summary: 'Delete a recording and its files (host)', params: RecordingParams, response: { 204: NoContent } },
   }, async (request, reply) => {
     const who = caller(request);
     const session = await getSessionRow(ctx.db, request.params.id);
@@ -130,7 +103,7 @@ export async function recordingRoutes(app: FastifyInstance, { ctx, services }: R
     if (!row) throw new NotFoundError('Recording not found');
     if (row.status === 'recording' || row.status === 'processing') throw new ConflictError(`Stop the recording and wait for processing first (${row.status})`);
     await deleteRecording(ctx.db, ctx.config, row);
-    return reply.code(204).send();
+    return reply.code(204).send(null);
   });
 }
 

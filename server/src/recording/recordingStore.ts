@@ -4,35 +4,12 @@ import { join } from 'node:path';
 import { and, desc, eq, inArray, lt } from 'drizzle-orm';
 import { attendanceIntervals, recordings, type Database } from '@lectern/db';
 import type { Config } from '../config.js';
+import type { RecordingDto, Track } from './contract.js';
 import type { TrackResult } from './TrackWriter.js';
 
 export type RecordingRow = typeof recordings.$inferSelect;
-export type RecordingStatus = RecordingRow['status'];
-
-export interface StoredTrack {
-  file: string;
-  peerId: string;
-  displayName: string | null;
-  kind: 'audio' | 'video';
-  source: 'mic' | 'webcam' | 'screen';
-  startSeconds: number;
-  endSeconds: number;
-}
-
-export interface RecordingDto {
-  id: string;
-  sessionId: string;
-  status: RecordingStatus;
-  url: string;
-  downloadUrl: string;
-  durationSeconds: number | null;
-  sizeBytes: number | null;
-  progress: number;
-  error: string | null;
-  startedAt: string;
-  stoppedAt: string | null;
-  tracks: (StoredTrack & { url: string })[];
-}
+/** A track as stored on the row (JSON): the contract's Track without its URL. */
+export type StoredTrack = Omit<Track, 'url'>;
 
 export function recordingDir(config: Config, sessionId: string, recordingId: string): string {
   return join(config.recording.dir, sessionId, recordingId);

@@ -2,7 +2,8 @@
 // late or absent, or go back to what was captured. Every change is audited server-side.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { errorMessage } from '../../api.js';
-import { clearCorrection, correct, type CorrectableStatus, type ParticipantRecord } from './attendanceApi.js';
+import type { CorrectableStatus, ParticipantRecord } from '@lectern/server/contract/attendance';
+import { clearCorrection, correct } from './attendanceApi.js';
 import { STATUS_LABEL } from './format.js';
 
 const CHOICES: CorrectableStatus[] = ['excused', 'present', 'late', 'absent'];

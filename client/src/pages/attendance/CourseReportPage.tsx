@@ -4,14 +4,15 @@ import { useState } from 'preact/hooks';
 import { Link } from '../../components/Link.js';
 import type { Params } from '../../router.js';
 import { browserTimeZone } from '../../time.js';
-import { getCourseReport, type Range } from './attendanceApi.js';
+import type { RangeQuery } from '@lectern/server/contract/attendance';
+import { getCourseReport } from './attendanceApi.js';
 import { Heatmap, RateChart, StatusLegend } from './charts.js';
 import { dateIn, percent, STATUS_LABEL } from './format.js';
 import { LoadState, RangeFilter, Stats, useLoad } from './parts.js';
 
 export function CourseReportPage({ params }: { params: Params }) {
   const id = params.id ?? '';
-  const [range, setRange] = useState<Range>({});
+  const [range, setRange] = useState<RangeQuery>({});
   const [report] = useLoad(() => getCourseReport(id, range), [id, range.from, range.to]);
   if (report.state !== 'ready') return <LoadState value={report} />;
   const r = report.data;

@@ -3,7 +3,8 @@
 import { useState } from 'preact/hooks';
 import { api, asList } from '../../api.js';
 import { Link } from '../../components/Link.js';
-import { getOverview, type Range } from './attendanceApi.js';
+import type { RangeQuery } from '@lectern/server/contract/attendance';
+import { getOverview } from './attendanceApi.js';
 import { money } from './format.js';
 import { LoadState, RangeFilter, Stats, useLoad } from './parts.js';
 
@@ -13,7 +14,7 @@ interface Course {
 }
 
 export function OverviewPage() {
-  const [range, setRange] = useState<Range>({});
+  const [range, setRange] = useState<RangeQuery>({});
   const [overview] = useLoad(() => getOverview(range), [range.from, range.to]);
   return (
     <div class="att-page">

@@ -3,7 +3,8 @@
 import { useState } from 'preact/hooks';
 import { Link } from '../../components/Link.js';
 import type { Params } from '../../router.js';
-import { getStudentReport, type Range } from './attendanceApi.js';
+import type { RangeQuery } from '@lectern/server/contract/attendance';
+import { getStudentReport } from './attendanceApi.js';
 import { Heatmap, StatusLegend } from './charts.js';
 import { dateIn, percent, STATUS_LABEL, timeIn } from './format.js';
 import { LoadState, RangeFilter, Stats, StatusBadge, useLoad } from './parts.js';
@@ -13,7 +14,7 @@ export function StudentReportPage({ params }: { params: Params }) {
 }
 
 export function StudentReport({ id }: { id: string }) {
-  const [range, setRange] = useState<Range>({});
+  const [range, setRange] = useState<RangeQuery>({});
   const [report] = useLoad(() => getStudentReport(id, range), [id, range.from, range.to]);
   if (report.state !== 'ready') return <LoadState value={report} />;
   const r = report.data;

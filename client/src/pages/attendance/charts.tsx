@@ -1,6 +1,6 @@
 // Small inline-SVG charts for attendance: a head-count step chart over a session, a rate
 // line over time, and a status heatmap. No chart library; each scales with its box.
-import type { ReportStatus } from './attendanceApi.js';
+import type { ReportStatus } from '@lectern/server/contract/attendance';
 import { dateIn, STATUS_COLOR, STATUS_LABEL, timeIn } from './format.js';
 
 const W = 720;

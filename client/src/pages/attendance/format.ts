@@ -1,5 +1,5 @@
 // Formatting for the attendance pages: times in a session's zone, percentages, statuses.
-import type { ReportStatus } from './attendanceApi.js';
+import type { ReportStatus } from '@lectern/server/contract/attendance';
 
 export function timeIn(iso: string | null, zone: string, withDate = false): string {
   if (!iso) return '—';

@@ -3,7 +3,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { errorMessage } from '../../api.js';
-import type { Range, ReportStatus } from './attendanceApi.js';
+import type { RangeQuery, ReportStatus } from '@lectern/server/contract/attendance';
 import { STATUS_COLOR, STATUS_LABEL } from './format.js';
 import './attendance.css';
 
@@ -58,7 +58,7 @@ export function StatusBadge({ status }: { status: ReportStatus }) {
   );
 }
 
-export function RangeFilter({ value, onChange }: { value: Range; onChange: (r: Range) => void }) {
+export function RangeFilter({ value, onChange }: { value: RangeQuery; onChange: (r: RangeQuery) => void }) {
   const [from, setFrom] = useState(value.from ?? '');
   const [to, setTo] = useState(value.to ?? '');
   return (
