@@ -29,7 +29,7 @@ export class SignalingError extends Error {
   }
 }
 
-export type RtcSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+export type SignalingSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** The untyped shape of emitWithAck: a generic request name defeats socket.io's mapped typings. */
 interface AckEmitter {
@@ -37,7 +37,7 @@ interface AckEmitter {
 }
 
 export class Signaling {
-  readonly socket: RtcSocket;
+  readonly socket: SignalingSocket;
   /** The room token every handshake presents (replaced when the server sends a fresh one). */
   token: string;
 
