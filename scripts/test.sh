@@ -8,5 +8,6 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 "$ROOT/scripts/system-deps.sh" test
 npx turbo run typecheck lint --output-logs=errors-only
+npx tsc -p scripts/tsconfig.json   # the browser suites and benchmarks
 npx turbo run test --concurrency=1
 npx vitest run -c deploy/vitest.config.ts

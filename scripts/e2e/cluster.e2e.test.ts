@@ -10,11 +10,12 @@ import { createWriteStream, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '@lectern/db/testing';
 import { TestRedis } from '../../server/src/cluster/test/testRedis.js';
 import { createUser } from '../../server/src/users/userService.js';
+import { callJson, launchBrowser } from './support.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const LOGS = join(ROOT, 'artifacts', 'cluster-logs');
@@ -25,18 +26,6 @@ mkdirSync(SHOTS, { recursive: true });
 // Inside scripts/e2e.sh's network namespace only loopback exists: Postgres through its unix socket.
 const PG_SOCKET_DIR = process.env.LECTERN_E2E_PG_SOCKET ?? '/var/run/postgresql';
 const PG_ENV = { PGHOST: PG_SOCKET_DIR, PGUSER: 'postgres' };
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required',
-];
 
 interface NodeSpec {
   name: string;
@@ -174,7 +163,7 @@ describe('cluster: two API nodes and two SFU nodes linked by Redis', () => {
     await Promise.all([cluster.start('api-2'), cluster.start('sfu-1'), cluster.start('sfu-2')]);
     redis = new Redis(redisServer.url, { maxRetriesPerRequest: 1 });
     redis.on('error', () => undefined);
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+    browser = await launchBrowser();
     const email = `teacher-${randomBytes(3).toString('hex')}@example.test`;
     const password = `pw-${randomBytes(8).toString('hex')}`;
     await createUser(db.db, { email, password, role: 'teacher', name: 'Tess Teacher' }, 14);
@@ -194,21 +183,7 @@ describe('cluster: two API nodes and two SFU nodes linked by Redis', () => {
     await step('drop database', db?.destroy());
   });
 
-  async function api<T = unknown>(node: string, method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: T }> {
-    const res = await fetch(`${cluster.url(node)}${path}`, {
-      method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      /* not JSON */
-    }
-    return { status: res.status, body: parsed as T };
-  }
+  const api = <T = unknown>(node: string, method: string, path: string, body?: unknown, token?: string) => callJson<T>(cluster.url(node), method, path, body, token);
 
   async function newSession(title: string): Promise<{ sid: string; code: string }> {
     const s = await api<{ id: string }>('api-1', 'POST', '/api/sessions', { title, scheduledAt: new Date().toISOString(), durationMinutes: 60, timezone: 'Europe/Berlin', guestAccess: 'open' }, teacher.token);

@@ -12,17 +12,12 @@ import { TestRedis } from '../../server/src/cluster/test/testRedis.js';
 import { loadConfig } from '../../server/src/config.js';
 import { startLectern, type Lectern } from '../../server/src/lectern.js';
 import { createUser } from '../../server/src/users/userService.js';
-import { joinByCode, launchBrowser, newPage, startServer, type TestServer } from './support.js';
+import { callJson, joinByCode, launchBrowser, newPage, startServer, type TestServer } from './support.js';
 
 async function call<T>(base: string, method: string, path: string, token: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
+  const res = await callJson<T>(base, method, path, body, token);
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
 }
 
 /** A live open-access session and a join code for it. */

@@ -45,6 +45,26 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** One JSON call to a Lectern base URL: the status and the parsed body (text when not JSON). */
+export async function callJson<T = unknown>(base: string, method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    /* not JSON */
+  }
+  return { status: res.status, body: parsed as T };
+}
+
 export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
   const db = await createTestDb('pglite');
   const config = loadConfig({
@@ -61,24 +81,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
   });
   const lectern = await startLectern(config, { db });
   const url = lectern.url;
-  const api: TestServer['api'] = async (method, path, body, token) => {
-    const res = await fetch(`${url}${path}`, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      /* not JSON */
-    }
-    return { status: res.status, body: parsed as never };
-  };
+  const api: TestServer['api'] = (method, path, body, token) => callJson(url, method, path, body, token);
   let n = 0;
   return {
     lectern,
