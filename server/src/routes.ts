@@ -15,6 +15,8 @@ import { calendarRoutes } from './scheduling/calendarRoutes.js';
 import { materialRoutes } from './scheduling/materialRoutes.js';
 import { scheduleRoutes } from './scheduling/scheduleRoutes.js';
 import { sessionRoutes } from './sessions/sessionRoutes.js';
+import { setupRoutes } from './setup/routes.js';
+import { accountRoutes } from './account/routes.js';
 import { userRoutes } from './users/userRoutes.js';
 
 /** Long-lived services of an API process that routes call (absent where a role lacks them). */
@@ -42,4 +44,6 @@ export const API_ROUTES: readonly RouteModule[] = [
   attendanceRoutes,
   notificationRoutes,
   recordingRoutes,
+  setupRoutes,
+  accountRoutes,
 ];

@@ -11,7 +11,7 @@ import { caller } from '../plugins/authPlugin.js';
 import { findUserByEmail, getUser, toPublicUser } from '../users/userService.js';
 import { dummyPasswordHash, verifyPassword } from './passwords.js';
 
-const REFRESH_COOKIE = 'lectern_refresh';
+export const REFRESH_COOKIE = 'lectern_refresh';
 const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url');
 
 const LoginBody = z.object({ email: Email, password: z.string().min(1).max(200) });

@@ -10,7 +10,7 @@ import { ConflictError, NotFoundError, TooManyRequestsError, UnauthorizedError }
 import { IdParams } from '../http/schemas.js';
 import { caller } from '../plugins/authPlugin.js';
 import { assertCanHost, canHost, getSessionRow, isInvitee, type SessionRow } from '../sessions/sessionAccess.js';
-import { createCode, normaliseCode, resolveCode } from './joinCodes.js';
+import { codeExpiry, createCode, normaliseCode, resolveCode } from './joinCodes.js';
 
 const JoinBody = z.object({
   code: z.string().trim().min(1).max(32),
@@ -42,12 +42,13 @@ export async function codeRoutes(app: FastifyInstance, { ctx }: { ctx: AppContex
 
   r.post(
     '/api/sessions/:id/codes',
-    { schema: { tags: ['codes'], summary: 'Create a join code (host, co-host, admin)', params: IdParams }, onRequest: app.requireAuth },
+    { schema: { tags: ['codes'], summary: 'Create a join code (host, co-host, admin): valid until the scheduled end plus LECTERN_CODE_GRACE_MINUTES, or LECTERN_CODE_TTL_MINUTES for an ad-hoc session', params: IdParams }, onRequest: app.requireAuth },
     async (request, reply) => {
       const session = await getSessionRow(db, request.params.id);
       await assertCanHost(db, caller(request), session);
       if (session.status === 'completed' || session.status === 'cancelled') throw new ConflictError(`Session is ${session.status}`);
-      const code = await createCode(db, clock, session.id, caller(request).userId, config.codes.ttlMinutes);
+      const expiresAt = codeExpiry(session, clock.now(), config.codes);
+      const code = await createCode(db, clock, session.id, caller(request).userId, expiresAt);
       return reply.status(201).send(codeDto(code));
     },
   );
