@@ -17,6 +17,7 @@ import { scheduleRoutes } from './scheduling/scheduleRoutes.js';
 import { sessionRoutes } from './sessions/sessionRoutes.js';
 import { setupRoutes } from './setup/routes.js';
 import { accountRoutes } from './account/routes.js';
+import { adminRoutes } from './admin/routes.js';
 import { userRoutes } from './users/userRoutes.js';
 
 /** Long-lived services of an API process that routes call (absent where a role lacks them). */
@@ -46,4 +47,5 @@ export const API_ROUTES: readonly RouteModule[] = [
   recordingRoutes,
   setupRoutes,
   accountRoutes,
+  adminRoutes,
 ];
