@@ -4,6 +4,7 @@ import { ROUTES } from '../routes.js';
 import { useStore } from '../store.js';
 import { Link } from './Link.js';
 import { NotificationBell } from '../notifications/NotificationBell.js';
+import { ThemeToggle } from './ThemeToggle.js';
 
 const ROLE_LABEL = { admin: 'Admin', teacher: 'Teacher', mentor: 'Mentor', student: 'Student' } as const;
 
@@ -46,9 +47,10 @@ export function Header() {
           {user ? (
             <>
               <NotificationBell />
-              <span class="user-name">
+              <ThemeToggle />
+              <Link href="/account" class="user-name" aria-current={path === '/account' ? 'page' : undefined}>
                 {user.name} <span class="user-role">{ROLE_LABEL[user.role]}</span>
-              </span>
+              </Link>
               <button type="button" class="btn btn-ghost" onClick={signOut}>
                 Sign out
               </button>
