@@ -75,7 +75,7 @@ function PasswordForm() {
       await changePassword({ currentPassword: current, newPassword: next });
       setCurrent('');
       setNext('');
-      setMsg({ tone: 'success', text: 'Password changed. Your other devices have been signed out.' });
+      setMsg({ tone: 'success', text: 'Password changed. Your other devices have to sign in again.' });
     } catch (err) {
       setMsg({ tone: 'error', text: errorMessage(err) });
     } finally {

@@ -37,7 +37,7 @@ export function ResetPasswordPage({ params }: { params: Params }) {
   if (done) {
     return (
       <AuthCard title="Password changed">
-        <Alert tone="success">Your new password is set. Every device that was signed in has been signed out.</Alert>
+        <Alert tone="success">Your new password is set. Sign in with it now; other devices have to sign in again.</Alert>
         <Link href="/login" class="btn btn-primary btn-block">
           Sign in
         </Link>
