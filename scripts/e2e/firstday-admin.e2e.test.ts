@@ -108,9 +108,10 @@ describe('first day: admin', () => {
     await page.getByLabel('Search by name or email').fill('sue');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByRole('button', { name: 'Edit Sue Smith' }).click();
-    await page.getByLabel('Name').first().fill('Sue Smythe');
-    await page.getByLabel('Role', { exact: true }).last().selectOption('mentor');
-    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    const editor = page.getByRole('form', { name: 'Edit Sue Smith' });
+    await editor.getByLabel('Name', { exact: true }).fill('Sue Smythe');
+    await editor.getByLabel('Role', { exact: true }).selectOption('mentor');
+    await editor.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByText('Saved.').waitFor();
     const after = await server.api<{ name: string; role: string }>('GET', `/api/users/${sue.id}`, undefined, admin.token);
     expect(after.body).toMatchObject({ name: 'Sue Smythe', role: 'mentor' });

@@ -2,7 +2,8 @@
 // signed out), and the way to notification settings.
 import { useState } from 'preact/hooks';
 import { errorMessage } from '../api.js';
-import { authStore, setCurrentUser } from '../auth.js';
+import { authStore, logout, setCurrentUser } from '../auth.js';
+import { navigate } from '../router.js';
 import { Alert } from '../components/Alert.js';
 import { Field } from '../components/Field.js';
 import { Link } from '../components/Link.js';
@@ -116,6 +117,21 @@ export function ProfilePage() {
             <Link href="/settings/notifications" class="btn">
               Notification settings
             </Link>
+          </div>
+        </section>
+        <section class="card stack" aria-labelledby="signout-heading">
+          <h2 id="signout-heading">Sign out</h2>
+          <p class="muted">Sign out of Lectern in this browser.</p>
+          <div>
+            <button
+              type="button"
+              class="btn"
+              onClick={() =>
+                void logout().then(() => navigate('/login', { replace: true }))
+              }
+            >
+              Sign out
+            </button>
           </div>
         </section>
       </div>

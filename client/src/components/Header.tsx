@@ -8,6 +8,14 @@ import { ThemeToggle } from './ThemeToggle.js';
 
 const ROLE_LABEL = { admin: 'Admin', teacher: 'Teacher', mentor: 'Mentor', student: 'Student' } as const;
 
+const initials = (name: string) =>
+  name
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((w) => w[0]?.toUpperCase() ?? '')
+    .join('');
+
 /** "Lectern", the nav links for this role, the user's name and Sign out. */
 export function Header() {
   const { user } = useStore(authStore);
@@ -28,7 +36,7 @@ export function Header() {
           <span class="brand-mark" aria-hidden="true">
             L
           </span>
-          Lectern
+          <span class="brand-text">Lectern</span>
         </Link>
         {links.length > 1 && (
           <nav aria-label="Main">
@@ -48,10 +56,15 @@ export function Header() {
             <>
               <NotificationBell />
               <ThemeToggle />
-              <Link href="/account" class="user-name" aria-current={path === '/account' ? 'page' : undefined}>
-                {user.name} <span class="user-role">{ROLE_LABEL[user.role]}</span>
+              <Link href="/account" class="user-name" aria-current={path === "/account" ? "page" : undefined}>
+                <span class="avatar" aria-hidden="true">
+                  {initials(user.name)}
+                </span>
+                <span class="user-name-text">
+                  {user.name} <span class="user-role">{ROLE_LABEL[user.role]}</span>
+                </span>
               </Link>
-              <button type="button" class="btn btn-ghost" onClick={signOut}>
+              <button type="button" class="btn btn-ghost header-signout" onClick={signOut}>
                 Sign out
               </button>
             </>
