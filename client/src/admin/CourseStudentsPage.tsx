@@ -152,7 +152,7 @@ export function CourseStudentsPage({ params }: { params: Params }) {
         <h1>{course?.title ?? 'Course'}</h1>
         {course && <p class="muted">Taught by {course.ownerName}.</p>}
       </div>
-      <div class="admin-users">
+      <div class="admin-course">
         <section class="card" aria-labelledby="students-heading">
           <h2 id="students-heading">
             Students {students && <span class="count">{students.length}</span>}
