@@ -144,7 +144,7 @@ describe('first day: confirmations', () => {
     await dialog.getByLabel('Reason (sent to the invitees)').fill('Field trip moved');
     await shot(page, 'session-cancel-confirm-desktop-light');
     await dialog.getByRole('button', { name: 'Cancel session' }).click();
-    await page.getByText('Cancelled 1 session(s).').waitFor();
+    await page.getByText('Cancelled: Field trip moved').waitFor();
     const after = await server.api<{ status: string; cancelReason: string }>('GET', `/api/sessions/${s.body.id}`, undefined, teacher.token);
     expect(after.body).toMatchObject({ status: 'cancelled', cancelReason: 'Field trip moved' });
     await context.close();

@@ -7,11 +7,11 @@ import type { Bus, Unsubscribe } from '../bus/Bus.js';
 import type { TokenService } from '../auth/tokens.js';
 import type { Logger } from '../logger.js';
 import type { NotificationMap } from '../protocol/index.js';
-import { USER_NOTIFICATIONS_TOPIC } from './channels/inApp.js';
+import { USER_NOTIFICATIONS_TOPIC, USER_WITHDRAWN_TOPIC } from './channels/inApp.js';
 
 export const USER_NAMESPACE = '/user';
 
-type UserServerEvents = { notification: (n: NotificationMap['notification']) => void };
+type UserServerEvents = { notification: (n: NotificationMap['notification']) => void; notificationWithdrawn: (m: { ids: string[] }) => void };
 type UserNamespace = Namespace<Record<string, never>, UserServerEvents, Record<string, never>, { userId: string }>;
 
 const Message = z.object({
@@ -26,6 +26,8 @@ const Message = z.object({
     link: z.string().optional(),
   }),
 });
+
+const Withdrawn = z.object({ items: z.array(z.object({ id: z.string(), userId: z.uuid() })).max(100_000) });
 
 export const userRoom = (userId: string): string => `user:${userId}`;
 
@@ -62,6 +64,13 @@ export async function attachUserNamespace(deps: { io: Server; bus: Bus; tokens: 
     const { link, ...rest } = m.data.notification;
     nsp.to(userRoom(m.data.userId)).emit('notification', { ...rest, ...(link ? { link } : {}) });
   });
+  const unsubscribeWithdrawn: Unsubscribe = await deps.bus.subscribe(USER_WITHDRAWN_TOPIC, (message) => {
+    const m = Withdrawn.safeParse(message);
+    if (!m.success) return;
+    const byUser = new Map<string, string[]>();
+    for (const it of m.data.items) byUser.set(it.userId, [...(byUser.get(it.userId) ?? []), it.id]);
+    for (const [userId, ids] of byUser) nsp.to(userRoom(userId)).emit('notificationWithdrawn', { ids });
+  });
   let closed = false;
   return {
     nsp,
@@ -69,6 +78,7 @@ export async function attachUserNamespace(deps: { io: Server; bus: Bus; tokens: 
       if (closed) return;
       closed = true;
       await unsubscribe();
+      await unsubscribeWithdrawn();
       nsp.disconnectSockets(true);
     },
   };

@@ -7,6 +7,11 @@ import type { NotificationMap } from '../../protocol/index.js';
 import type { Channel, OutboxRow, Rendered, SendOutcome } from '../types.js';
 
 export const USER_NOTIFICATIONS_TOPIC = 'lectern:user-notifications';
+/** In-app notifications taken back (e.g. "Live now" once the session ended). */
+export const USER_WITHDRAWN_TOPIC = 'lectern:user-notifications-withdrawn';
+export interface WithdrawnMessage {
+  items: { id: string; userId: string }[];
+}
 
 export interface UserNotificationMessage {
   userId: string;
