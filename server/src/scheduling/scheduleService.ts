@@ -82,7 +82,7 @@ export async function createScheduled(deps: SessionDeps, who: AccessClaims, inpu
     // One notification for a new series, not one per occurrence; course students are told too.
     const first = rows[0];
     if (first && seriesId && rows.length > 1 && expanded) {
-      const series = seriesSummary(seriesId, expanded.rule.freq, first.scheduledAt, input.timezone, rows.length);
+      const series = seriesSummary(seriesId, expanded.rule.freq, first.scheduledAt, input.timezone, rows.length, expanded.rule.byDay.map((d) => d.weekday));
       await enqueueSessionEvent(tx, { type: 'session.scheduled', sessionId: first.id, recipientIds: [...new Set(invitees)], includeCourse: true, series, actorId: who.userId });
     } else {
       for (const r of rows) {
@@ -94,10 +94,13 @@ export async function createScheduled(deps: SessionDeps, who: AccessClaims, inpu
 }
 
 /** "Mondays 10:00" and "weekly" for the one notification of a new series. */
-export function seriesSummary(seriesId: string, freq: 'DAILY' | 'WEEKLY' | 'MONTHLY', first: Date, zone: string, count: number): SeriesSummary {
+export function seriesSummary(seriesId: string, freq: 'DAILY' | 'WEEKLY' | 'MONTHLY', first: Date, zone: string, count: number, weekdays: number[] = []): SeriesSummary {
   const local = DateTime.fromJSDate(first, { zone });
   const time = local.toFormat('HH:mm');
-  const when = freq === 'WEEKLY' ? `${local.setLocale('en').toFormat('cccc')}s ${time}` : freq === 'DAILY' ? `every day ${time}` : `monthly on day ${local.day}, ${time}`;
+  const NAMES = ['Mondays', 'Tuesdays', 'Wednesdays', 'Thursdays', 'Fridays', 'Saturdays', 'Sundays'];
+  const days = [...new Set(weekdays.length ? weekdays : [local.weekday - 1])].sort((a, b) => a - b).map((d) => NAMES[d] ?? '');
+  const dayList = days.length > 1 ? `${days.slice(0, -1).join(', ')} and ${days.at(-1)}` : (days[0] ?? '');
+  const when = freq === 'WEEKLY' ? `${dayList} ${time}` : freq === 'DAILY' ? `every day ${time}` : `monthly on day ${local.day}, ${time}`;
   return { seriesId, count, frequency: freq.toLowerCase(), when };
 }
 
