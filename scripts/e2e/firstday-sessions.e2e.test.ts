@@ -53,6 +53,10 @@ describe('first day: join links that last', () => {
     clock.set(new Date(start.getTime() - 5 * 60_000));
     const guest = await openPage(browser);
     await guest.page.goto(`${server.url}/j/${code}`);
+    await guest.page.getByRole('heading', { name: 'Join “Chemistry”' }).waitFor();
+    await guest.page.getByText('Hosted by Tess Teacher').waitFor();
+    await guest.page.getByText('The host has not started yet').waitFor();
+    await shot(guest.page, 'join-before-start-desktop-light');
     await guest.page.getByLabel('Your name').fill('Gina Guest');
     await guest.page.getByRole('button', { name: 'Join', exact: true }).click();
     await guest.page.waitForURL((u) => u.pathname.startsWith('/room/'));
@@ -62,9 +66,9 @@ describe('first day: join links that last', () => {
     clock.set(new Date(expected.getTime() + 1000));
     const late = await openPage(browser);
     await late.page.goto(`${server.url}/j/${code}`);
-    await late.page.getByLabel('Your name').fill('Late Larry');
-    await late.page.getByRole('button', { name: 'Join', exact: true }).click();
-    await late.page.getByText('This code is not valid or has expired.').waitFor();
+    // The join page says so before anyone types a name (point 6).
+    await late.page.getByRole('heading', { name: 'This link does not work' }).waitFor();
+    expect(await late.page.getByLabel('Your name').count()).toBe(0);
     await late.context.close();
   });
 });

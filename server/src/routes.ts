@@ -18,6 +18,7 @@ import { sessionRoutes } from './sessions/sessionRoutes.js';
 import { setupRoutes } from './setup/routes.js';
 import { accountRoutes } from './account/routes.js';
 import { adminRoutes } from './admin/routes.js';
+import { codePreviewRoutes } from './rooms/previewRoutes.js';
 import { userRoutes } from './users/userRoutes.js';
 
 /** Long-lived services of an API process that routes call (absent where a role lacks them). */
@@ -48,4 +49,5 @@ export const API_ROUTES: readonly RouteModule[] = [
   setupRoutes,
   accountRoutes,
   adminRoutes,
+  codePreviewRoutes,
 ];
