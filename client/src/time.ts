@@ -82,6 +82,8 @@ export function formatWhen(iso: string, zone?: string): string {
     minute: '2-digit',
     timeZoneName: 'short',
   };
+  // Dates of another year say which one.
+  if (date.getFullYear() !== new Date().getFullYear()) opts.year = 'numeric';
   try {
     return new Intl.DateTimeFormat(undefined, zone ? { ...opts, timeZone: zone } : opts).format(date);
   } catch {
