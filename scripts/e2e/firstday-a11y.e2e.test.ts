@@ -72,32 +72,34 @@ describe('first day: accessibility and every page in four looks', () => {
     { name: 'not-found', who: 'anon', path: () => '/no/such/page', ready: (p) => p.locator('main').waitFor() },
   ];
 
-  it('axe: no serious or critical violation on any page (light and dark); screenshots of every page in four looks', async () => {
+  const LOOKS = [
+    ['desktop', 'light'],
+    ['desktop', 'dark'],
+    ['phone', 'light'],
+    ['phone', 'dark'],
+  ] as const;
+  it.each(LOOKS)('axe: no serious or critical violation on any page; screenshots of every page (%s, %s)', async (vp, scheme) => {
     const found: Record<string, AxeViolation[]> = {};
-    for (const [vp, scheme] of [['desktop', 'light'], ['desktop', 'dark'], ['phone', 'light'], ['phone', 'dark']] as const) {
-      const contexts = new Map<Who, Awaited<ReturnType<typeof openPage>>>();
-      for (const pc of PAGES) {
-        let ctx = contexts.get(pc.who);
-        if (!ctx) {
-          ctx = await openPage(browser, vp, scheme);
-          if (pc.who !== 'anon') await signInAs(ctx.page, server.url, people[pc.who].email, people[pc.who].password);
-          contexts.set(pc.who, ctx);
-        }
-        const { page } = ctx;
-        await page.goto(`${server.url}${pc.path()}`);
-        await pc.ready(page);
-        await page.waitForTimeout(300);
-        await shot(page, `${pc.name}-${vp}-${scheme}`);
-        if (vp === 'desktop' || pc.name === 'dashboard' || pc.name === 'admin-users') {
-          const v = await axeSerious(page);
-          if (v.length) found[`${pc.name} (${vp} ${scheme})`] = v;
-        }
+    const contexts = new Map<Who, Awaited<ReturnType<typeof openPage>>>();
+    for (const pc of PAGES) {
+      let ctx = contexts.get(pc.who);
+      if (!ctx) {
+        ctx = await openPage(browser, vp, scheme);
+        if (pc.who !== 'anon') await signInAs(ctx.page, server.url, people[pc.who].email, people[pc.who].password);
+        contexts.set(pc.who, ctx);
       }
-      for (const c of contexts.values()) await c.context.close();
+      const { page } = ctx;
+      await page.goto(`${server.url}${pc.path()}`);
+      await pc.ready(page);
+      await page.waitForTimeout(300);
+      await shot(page, `${pc.name}-${vp}-${scheme}`);
+      const v = await axeSerious(page);
+      if (v.length) found[`${pc.name} (${vp} ${scheme})`] = v;
     }
+    for (const c of contexts.values()) await c.context.close();
     if (Object.keys(found).length) console.error(JSON.stringify(found, null, 2));
     expect(found).toEqual({});
-  });
+  }, 600_000);
 
   it('axe: the room (host and guest) has no serious or critical violation; screenshots in four looks', async () => {
     const found: Record<string, AxeViolation[]> = {};
@@ -122,7 +124,7 @@ describe('first day: accessibility and every page in four looks', () => {
     await g.context.close();
     if (Object.keys(found).length) console.error(JSON.stringify(found, null, 2));
     expect(found).toEqual({});
-  });
+  }, 600_000);
 
   it('installable: the manifest, its icons and the service worker are served and linked', async () => {
     const { context, page } = await openPage(browser);
