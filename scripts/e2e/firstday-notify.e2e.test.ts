@@ -1,5 +1,5 @@
 // First day, notifications (point 11): one notification for a new weekly series, sent to the
-// course's students; clicking it opens the session; "Live now" goes away when it ends.
+// course's students; clicking it opens the session; RSVP; "Live now" goes away when it ends.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertCourse } from '../../server/src/notifications/test/fixtures.js';
@@ -19,7 +19,7 @@ describe('first day: notifications', () => {
     await server?.close();
   });
 
-  it('notifications: one per series to the course; a click opens the session; Live now is withdrawn at the end', async () => {
+  it('notifications: one per series to the course; a click opens the session; RSVP; Live now is withdrawn at the end', async () => {
     const teacher = await server.user('teacher', 'Tess Teacher');
     const student = await server.user('student', 'Sam Student');
     const courseId = await insertCourse(server.db.db, teacher.id, [student.id]);
@@ -51,6 +51,17 @@ describe('first day: notifications', () => {
     await item.locator('.notif-open').click();
     await page.waitForURL((u) => u.pathname === `/sessions/${created.body.id}`);
     await page.getByRole('heading', { name: 'Algebra' }).first().waitFor();
+
+    // RSVP on the session page and on the dashboard; the teacher sees the tally.
+    await page.getByRole('group', { name: 'Will you come to Algebra?' }).getByRole('button', { name: 'Maybe' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Maybe' }).getAttribute('aria-pressed')).toBe('true');
+    await page.goto(`${server.url}/`);
+    const dashItem = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Algebra' }) }).first();
+    await dashItem.getByRole('button', { name: 'Yes' }).click();
+    await expect.poll(() => dashItem.getByRole('button', { name: 'Yes' }).getAttribute('aria-pressed')).toBe('true');
+    await shot(page, 'dashboard-rsvp-desktop-light');
+    const tally = await server.api<{ counts: { yes: number } }>('GET', `/api/sessions/${created.body.id}/rsvp`, undefined, teacher.token);
+    expect(tally.body.counts.yes).toBe(1);
 
     // Live now arrives when the teacher starts an occurrence, and goes away when it ends.
     const live = await server.api<{ id: string }>('POST', '/api/sessions', { title: 'Drop-in help', scheduledAt: new Date().toISOString(), durationMinutes: 30, timezone: 'UTC', courseId }, teacher.token);

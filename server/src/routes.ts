@@ -19,6 +19,7 @@ import { setupRoutes } from './setup/routes.js';
 import { accountRoutes } from './account/routes.js';
 import { adminRoutes } from './admin/routes.js';
 import { codePreviewRoutes } from './rooms/previewRoutes.js';
+import { rsvpRoutes } from './rsvp/routes.js';
 import { userRoutes } from './users/userRoutes.js';
 
 /** Long-lived services of an API process that routes call (absent where a role lacks them). */
@@ -50,4 +51,5 @@ export const API_ROUTES: readonly RouteModule[] = [
   accountRoutes,
   adminRoutes,
   codePreviewRoutes,
+  rsvpRoutes,
 ];

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { errorMessage } from '../api.js';
 import { Alert } from '../components/Alert.js';
+import { RsvpControl } from '../rsvp/RsvpControl.js';
 import { JoinCodeForm } from '../components/JoinCodeForm.js';
 import { enterRoom } from '../enterRoom.js';
 import { bucketOf } from '../sessions.js';
@@ -46,6 +47,7 @@ function DashboardItem({ session, user }: { session: Session; user: User }) {
           </span>
         )}
       </div>
+      {!live && <RsvpControl sessionId={session.id} title={session.title} />}
       {error && <Alert tone="error">{error}</Alert>}
     </li>
   );

@@ -19,3 +19,4 @@ export * from './notificationPreferences.js';
 export * from './sessionReminders.js';
 export * from './recordings.js';
 export * from './accountTokens.js';
+export * from './sessionRsvps.js';
