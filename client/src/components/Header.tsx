@@ -57,7 +57,7 @@ export function Header() {
               <NotificationBell />
               <ThemeToggle />
               <Link href="/account" class="user-name" aria-current={path === "/account" ? "page" : undefined}>
-                <span class="avatar" aria-hidden="true">
+                <span class="header-avatar" aria-hidden="true">
                   {initials(user.name)}
                 </span>
                 <span class="user-name-text">
