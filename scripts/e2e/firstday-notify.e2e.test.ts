@@ -77,5 +77,19 @@ describe('first day: notifications', () => {
     const listed = await server.api<{ title: string }[]>('GET', '/api/me/notifications', undefined, student.token);
     expect(JSON.stringify(listed.body)).not.toContain('Live now: Drop-in help');
     await context.close();
+
+    // On a phone the panel stays on screen.
+    for (const scheme of ['light', 'dark'] as const) {
+      const phone = await openPage(browser, 'phone', scheme);
+      await signInAs(phone.page, server.url, student.email, student.password);
+      await phone.page.getByRole('button', { name: /^Notifications/ }).click();
+      const panel = phone.page.getByRole('dialog', { name: 'Notification center' });
+      await panel.waitFor();
+      const box = (await panel.boundingBox())!;
+      expect(box.x).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width).toBeLessThanOrEqual(390);
+      await shot(phone.page, `notifications-panel-phone-${scheme}`);
+      await phone.context.close();
+    }
   });
 });
