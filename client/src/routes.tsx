@@ -41,6 +41,7 @@ export const ROUTES: readonly RouteDef[] = [
   { path: '/admin/users', title: 'Users', component: lazyPage(() => import('./admin/UsersPage.js').then((m) => m.UsersPage)), access: ['admin'], layout: 'app', nav: { label: 'Users', roles: ['admin'] } },
   { path: '/admin/courses', title: 'Courses', component: lazyPage(() => import('./admin/CoursesPage.js').then((m) => m.CoursesPage)), access: ['admin'], layout: 'app', nav: { label: 'Courses', roles: ['admin'] } },
   { path: '/admin/courses/:id', title: 'Course students', component: lazyPage(() => import('./admin/CourseStudentsPage.js').then((m) => m.CourseStudentsPage)), access: ['admin'], layout: 'app' },
+  { path: '/admin/outbox', title: 'Notification outbox', component: lazyPage(() => import('./admin/OutboxPage.js').then((m) => m.OutboxPage)), access: ['admin'], layout: 'app' },
   // Add pages here, e.g.:
   // { path: '/calendar', title: 'Calendar', component: CalendarPage, access: 'auth', layout: 'app', nav: { label: 'Calendar' } },
 ];

@@ -68,6 +68,7 @@ describe('first day: accessibility and every page in four looks', () => {
     { name: 'admin-users', who: 'admin', path: () => '/admin/users', ready: (p) => p.getByText('Page 1').waitFor() },
     { name: 'admin-courses', who: 'admin', path: () => '/admin/courses', ready: (p) => p.getByRole('link', { name: 'Physics' }).first().waitFor() },
     { name: 'admin-course-students', who: 'admin', path: () => `/admin/courses/${courseId}`, ready: (p) => p.getByRole('button', { name: 'Remove Sam Student' }).waitFor() },
+    { name: 'admin-outbox', who: 'admin', path: () => '/admin/outbox', ready: h1('Notification outbox') },
     { name: 'forgot', who: 'anon', path: () => '/forgot', ready: h1('Reset your password') },
     { name: 'not-found', who: 'anon', path: () => '/no/such/page', ready: (p) => p.locator('main').waitFor() },
   ];

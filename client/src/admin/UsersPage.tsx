@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { errorMessage } from '../api.js';
 import { Alert } from '../components/Alert.js';
 import { CreateUserForm } from '../components/CreateUserForm.js';
+import { Link } from '../components/Link.js';
 import { USER_ROLES, type User, type UserRole } from '../types.js';
 import { listUsers, temporaryPassword, updateUser } from './adminApi.js';
 import './admin.css';
@@ -107,7 +108,10 @@ export function UsersPage() {
     <>
       <div class="page-head">
         <h1>Users</h1>
-        <p class="muted">Find people, change their name or role, disable accounts and hand out temporary passwords.</p>
+        <p class="muted">
+          Find people, change their name or role, disable accounts and hand out temporary passwords. Notifications that could not be delivered are in the{' '}
+          <Link href="/admin/outbox">notification outbox</Link>.
+        </p>
       </div>
       <div class="admin-users">
         <section class="card" aria-labelledby="users-heading">
