@@ -55,6 +55,11 @@ function sessionHint(): boolean {
   }
 }
 
+/** The signed-in user changed their profile: show the new name and zone everywhere. */
+export function setCurrentUser(user: User): void {
+  authStore.set({ status: 'signedIn', user });
+}
+
 export function currentUser(): User | null {
   return authStore.get().user;
 }

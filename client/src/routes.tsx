@@ -34,6 +34,14 @@ export const ROUTES: readonly RouteDef[] = [
   { path: '/sessions/:id', title: 'Session', component: lazyPage(() => import('./pages/schedule/SessionPage.js').then((m) => m.SessionPage)), access: 'auth', layout: 'app' },
   { path: '/my-sessions', title: 'My sessions', component: lazyPage(() => import('./pages/schedule/MySessionsPage.js').then((m) => m.MySessionsPage)), access: ['student'], layout: 'app', nav: { label: 'My sessions', roles: ['student'] } },
   { path: '/admin/sessions', title: 'All sessions', component: lazyPage(() => import('./pages/schedule/AdminSessionsPage.js').then((m) => m.AdminSessionsPage)), access: ['admin'], layout: 'app', nav: { label: 'All sessions', roles: ['admin'] } },
+  { path: '/setup/:token', title: 'Set up Lectern', component: lazyPage(() => import('./setup/SetupPage.js').then((m) => m.SetupPage)), access: 'public', layout: 'bare' },
+  { path: '/forgot', title: 'Reset your password', component: lazyPage(() => import('./account/ForgotPasswordPage.js').then((m) => m.ForgotPasswordPage)), access: 'public', layout: 'bare' },
+  { path: '/reset/:token', title: 'Choose a new password', component: lazyPage(() => import('./account/ResetPasswordPage.js').then((m) => m.ResetPasswordPage)), access: 'public', layout: 'bare' },
+  { path: '/account', title: 'Your account', component: lazyPage(() => import('./account/ProfilePage.js').then((m) => m.ProfilePage)), access: 'auth', layout: 'app' },
+  { path: '/admin/users', title: 'Users', component: lazyPage(() => import('./admin/UsersPage.js').then((m) => m.UsersPage)), access: ['admin'], layout: 'app', nav: { label: 'Users', roles: ['admin'] } },
+  { path: '/admin/courses', title: 'Courses', component: lazyPage(() => import('./admin/CoursesPage.js').then((m) => m.CoursesPage)), access: ['admin'], layout: 'app', nav: { label: 'Courses', roles: ['admin'] } },
+  { path: '/admin/courses/:id', title: 'Course students', component: lazyPage(() => import('./admin/CourseStudentsPage.js').then((m) => m.CourseStudentsPage)), access: ['admin'], layout: 'app' },
+  { path: '/admin/outbox', title: 'Notification outbox', component: lazyPage(() => import('./admin/OutboxPage.js').then((m) => m.OutboxPage)), access: ['admin'], layout: 'app' },
   // Add pages here, e.g.:
   // { path: '/calendar', title: 'Calendar', component: CalendarPage, access: 'auth', layout: 'app', nav: { label: 'Calendar' } },
 ];

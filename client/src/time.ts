@@ -82,6 +82,8 @@ export function formatWhen(iso: string, zone?: string): string {
     minute: '2-digit',
     timeZoneName: 'short',
   };
+  // Dates of another year say which one.
+  if (date.getFullYear() !== new Date().getFullYear()) opts.year = 'numeric';
   try {
     return new Intl.DateTimeFormat(undefined, zone ? { ...opts, timeZone: zone } : opts).format(date);
   } catch {
@@ -93,4 +95,17 @@ export function formatTime(iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   return new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' }).format(date);
+}
+
+/** "Tue 7 Apr, 12:00" (the year too when it is not this year), in the browser's zone or `zone`. */
+export function formatDateTime(iso: string, zone?: string, now = new Date()): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const opts: Intl.DateTimeFormatOptions = { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' };
+  if (date.getFullYear() !== now.getFullYear()) opts.year = 'numeric';
+  try {
+    return new Intl.DateTimeFormat(undefined, zone ? { ...opts, timeZone: zone } : opts).format(date);
+  } catch {
+    return new Intl.DateTimeFormat(undefined, opts).format(date);
+  }
 }

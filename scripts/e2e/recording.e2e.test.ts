@@ -110,7 +110,7 @@ describe('recording in chromium', () => {
     await g.page.getByRole('button', { name: 'Share screen' }).click();
     await waitForMedia(t.page, (st) => st.some((x) => x.peerId === guestPeer && x.source === 'screen' && x.framesDecoded > 0));
     await g.page.waitForTimeout(9000);
-    await g.page.getByRole('button', { name: 'Share screen' }).click();
+    await g.page.getByRole('button', { name: 'Stop sharing' }).click();
     await g.page.waitForTimeout(Math.max(0, startedAt + 20_000 - Date.now()));
 
     await t.page.getByRole('button', { name: 'Stop recording' }).click();

@@ -31,6 +31,7 @@ const EnvSchema = z.object({
   LECTERN_REFRESH_TOKEN_TTL_DAYS: int(1, 365).default(30),
   LECTERN_ROOM_TOKEN_TTL_SECONDS: int(60, 3600).default(600),
   LECTERN_CODE_TTL_MINUTES: int(1, 7 * 24 * 60).default(60),
+  LECTERN_CODE_GRACE_MINUTES: int(0, 24 * 60).default(30),
   LECTERN_LOGIN_MAX_FAILURES: int(1, 100).default(5),
   LECTERN_LOGIN_WINDOW_SECONDS: int(10, 86400).default(900),
   LECTERN_JOIN_RATE_PER_IP: int(1, 100000).default(20),
@@ -103,6 +104,8 @@ export interface Config {
   };
   readonly codes: {
     readonly ttlMinutes: number;
+    /** A scheduled session's codes last until its scheduled end plus this. */
+    readonly graceMinutes: number;
     readonly ratePerIp: number;
     readonly rateGlobal: number;
     readonly rateWindowSeconds: number;
@@ -229,6 +232,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     codes: {
       ttlMinutes: e.LECTERN_CODE_TTL_MINUTES,
+      graceMinutes: e.LECTERN_CODE_GRACE_MINUTES,
       ratePerIp: e.LECTERN_JOIN_RATE_PER_IP,
       rateGlobal: e.LECTERN_JOIN_RATE_GLOBAL,
       rateWindowSeconds: e.LECTERN_JOIN_RATE_WINDOW_SECONDS,

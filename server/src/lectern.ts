@@ -13,6 +13,7 @@ import { healthRoutes } from './http/healthRoutes.js';
 import { Gateway } from './gateway/Gateway.js';
 import { roomKey } from './gateway/types.js';
 import { startNotifications } from './notifications/startNotifications.js';
+import { announceSetup } from './setup/service.js';
 import { Recorder } from './recording/Recorder.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from './runtime.js';
 import { SfuClient } from './sfu/SfuClient.js';
@@ -120,6 +121,7 @@ export async function startLectern(config: Config, opts: StartOptions = {}): Pro
       } else {
         await app.ready();
       }
+      await announceSetup(ctx, url);
     }
   } catch (err) {
     for (const c of closers.reverse()) await c().catch(() => undefined);

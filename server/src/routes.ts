@@ -15,6 +15,11 @@ import { calendarRoutes } from './scheduling/calendarRoutes.js';
 import { materialRoutes } from './scheduling/materialRoutes.js';
 import { scheduleRoutes } from './scheduling/scheduleRoutes.js';
 import { sessionRoutes } from './sessions/sessionRoutes.js';
+import { setupRoutes } from './setup/routes.js';
+import { accountRoutes } from './account/routes.js';
+import { adminRoutes } from './admin/routes.js';
+import { codePreviewRoutes } from './rooms/previewRoutes.js';
+import { rsvpRoutes } from './rsvp/routes.js';
 import { userRoutes } from './users/userRoutes.js';
 
 /** Long-lived services of an API process that routes call (absent where a role lacks them). */
@@ -42,4 +47,9 @@ export const API_ROUTES: readonly RouteModule[] = [
   attendanceRoutes,
   notificationRoutes,
   recordingRoutes,
+  setupRoutes,
+  accountRoutes,
+  adminRoutes,
+  codePreviewRoutes,
+  rsvpRoutes,
 ];

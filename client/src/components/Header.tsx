@@ -4,8 +4,17 @@ import { ROUTES } from '../routes.js';
 import { useStore } from '../store.js';
 import { Link } from './Link.js';
 import { NotificationBell } from '../notifications/NotificationBell.js';
+import { ThemeToggle } from './ThemeToggle.js';
 
 const ROLE_LABEL = { admin: 'Admin', teacher: 'Teacher', mentor: 'Mentor', student: 'Student' } as const;
+
+const initials = (name: string) =>
+  name
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((w) => w[0]?.toUpperCase() ?? '')
+    .join('');
 
 /** "Lectern", the nav links for this role, the user's name and Sign out. */
 export function Header() {
@@ -27,7 +36,7 @@ export function Header() {
           <span class="brand-mark" aria-hidden="true">
             L
           </span>
-          Lectern
+          <span class="brand-text">Lectern</span>
         </Link>
         {links.length > 1 && (
           <nav aria-label="Main">
@@ -46,10 +55,16 @@ export function Header() {
           {user ? (
             <>
               <NotificationBell />
-              <span class="user-name">
-                {user.name} <span class="user-role">{ROLE_LABEL[user.role]}</span>
-              </span>
-              <button type="button" class="btn btn-ghost" onClick={signOut}>
+              <ThemeToggle />
+              <Link href="/account" class="user-name" aria-current={path === "/account" ? "page" : undefined}>
+                <span class="header-avatar" aria-hidden="true">
+                  {initials(user.name)}
+                </span>
+                <span class="user-name-text">
+                  {user.name} <span class="user-role">{ROLE_LABEL[user.role]}</span>
+                </span>
+              </Link>
+              <button type="button" class="btn btn-ghost header-signout" onClick={signOut}>
                 Sign out
               </button>
             </>

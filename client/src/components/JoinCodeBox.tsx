@@ -1,5 +1,5 @@
 import { joinUrl } from '../sessions.js';
-import { formatTime } from '../time.js';
+import { formatDateTime } from '../time.js';
 import type { JoinCode } from '../types.js';
 import { CopyButton } from './CopyButton.js';
 
@@ -13,7 +13,7 @@ export function JoinCodeBox({ code }: { code: JoinCode }) {
         <div class="code-value">{code.code}</div>
       </div>
       <div class="join-link">
-        <span class="muted small">Link (valid until {formatTime(code.expiresAt)})</span>
+        <span class="muted small">Link (valid until {formatDateTime(code.expiresAt)})</span>
         <div class="inline-row">
           <input readOnly value={url} aria-label="Join link" onFocus={(e) => e.currentTarget.select()} />
           <CopyButton text={url} label="Copy" />

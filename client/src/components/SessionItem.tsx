@@ -21,6 +21,9 @@ const STATUS_LABEL: Record<Session['status'], string> = {
   cancelled: 'Cancelled',
 };
 
+/** "Start" is offered from this long before the scheduled start. */
+const START_EARLY_MS = 15 * 60_000;
+
 /** One session in the teacher hub with its actions. */
 export function SessionItem({ session, userName, onChange }: SessionItemProps) {
   const [busy, setBusy] = useState<string | null>(null);
@@ -79,11 +82,14 @@ export function SessionItem({ session, userName, onChange }: SessionItemProps) {
       )}
       {bucket !== 'past' && (
         <div class="session-actions">
-          {session.status === 'scheduled' && (
-            <button type="button" class="btn btn-primary" onClick={start} disabled={busy !== null}>
-              {busy === 'start' ? 'Starting…' : 'Start'}
-            </button>
-          )}
+          {session.status === 'scheduled' &&
+            (Date.parse(session.scheduledAt) - Date.now() <= START_EARLY_MS ? (
+              <button type="button" class="btn btn-primary" onClick={start} disabled={busy !== null}>
+                {busy === 'start' ? 'Starting…' : 'Start'}
+              </button>
+            ) : (
+              <span class="muted small">You can start it from 15 minutes before.</span>
+            ))}
           {live && (
             <button type="button" class="btn btn-primary" onClick={open} disabled={busy !== null}>
               {busy === 'open' ? 'Opening…' : 'Open room'}

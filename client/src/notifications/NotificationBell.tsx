@@ -66,12 +66,13 @@ export function NotificationBell() {
         <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
           <path fill="currentColor" d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z" />
         </svg>
-        {state.unread > 0 && (
-          <span class="notif-count" data-testid="unread-count">
-            {state.unread > 99 ? '99+' : state.unread}
-          </span>
-        )}
       </button>
+      {/* Outside the button: its name is the label, the badge only shows the count. */}
+      {state.unread > 0 && (
+        <span class="notif-count" data-testid="unread-count" aria-hidden="true">
+          {state.unread > 99 ? '99+' : state.unread}
+        </span>
+      )}
       {open && (
         <div class="notif-panel" role="dialog" aria-label="Notification center">
           <div class="notif-head">

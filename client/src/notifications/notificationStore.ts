@@ -40,6 +40,22 @@ function received(n: { id: string; type: string; title: string; body: string; ur
   );
 }
 
+/** Notifications the server took back (e.g. "Live now" after the session ended). */
+function withdrawn(m: { ids: string[] }): void {
+  const gone = new Set(m.ids);
+  centerStore.update((s) => {
+    const removedUnread = s.items.filter((x) => gone.has(x.id) && !x.read).length;
+    return {
+      ...s,
+      items: s.items.filter((x) => !gone.has(x.id)),
+      unread: Math.max(0, s.unread - removedUnread),
+      alert: s.alert && gone.has(s.alert.id) ? null : s.alert,
+    };
+  });
+  // Dashboards refresh their "Live now" lists on it.
+  window.dispatchEvent(new CustomEvent('lectern:notification', { detail: null }));
+}
+
 function connect(): void {
   socket = io('/user', {
     // A function, so every reconnect presents the current (refreshed) token.
@@ -60,6 +76,7 @@ function connect(): void {
     }
   });
   socket.on('notification', received);
+  socket.on('notificationWithdrawn', withdrawn);
 }
 
 function stop(): void {

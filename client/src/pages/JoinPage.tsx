@@ -8,6 +8,9 @@ import { handOffStream, savePass, savePrefs } from '../roomPass.js';
 import { navigate, type Params } from '../router.js';
 import { joinWithCode } from '../sessions.js';
 import { useStore } from '../store.js';
+import { formatDateTime } from '../time.js';
+import type { CodePreview } from '@lectern/server/contract/rooms';
+import { api } from '../api.js';
 
 const NAME_KEY = 'lectern.displayName';
 
@@ -30,6 +33,17 @@ export function JoinPage({ params }: { params: Params }) {
   const [now, setNow] = useState(() => Date.now());
   const [busy, setBusy] = useState(false);
   const nameRef = useRef<HTMLInputElement>(null);
+  // What the code opens, asked before anyone types: null while loading, 'dead' for a bad code.
+  const [info, setInfo] = useState<CodePreview | 'dead' | null>(null);
+
+  useEffect(() => {
+    api
+      .get<CodePreview>(`/api/join/${encodeURIComponent(code)}`, { anonymous: true, noRefresh: true })
+      .then(setInfo)
+      .catch((err: unknown) => {
+        if (err instanceof ApiError && err.status === 404) setInfo('dead');
+      });
+  }, [code]);
 
   useEffect(() => {
     if (!name && user?.name) setName(user.name);
@@ -98,13 +112,36 @@ export function JoinPage({ params }: { params: Params }) {
     }
   };
 
+  if (info === 'dead') {
+    return (
+      <div class="join-page">
+        <div class="card narrow stack">
+          <h1>This link does not work</h1>
+          <p>
+            The code <strong class="code-inline">{code}</strong> is not valid, has expired, or its session has ended. Ask the host for a new link.
+          </p>
+        </div>
+      </div>
+    );
+  }
+
   return (
     <div class="join-page">
       <div class="page-head">
-        <h1>Join a session</h1>
+        <h1>{info ? `Join “${info.title}”` : 'Join a session'}</h1>
         <p class="muted">
+          {info && info.hostName ? (
+            <>
+              Hosted by <strong>{info.hostName}</strong> ·{' '}
+            </>
+          ) : null}
           Code <strong class="code-inline">{code}</strong> · check your camera and microphone, then join.
         </p>
+        {info && info.status === 'scheduled' && (
+          <p class="join-waiting" role="status">
+            The host has not started yet (planned for {formatDateTime(info.scheduledAt)}). You can join now and wait for the host to start.
+          </p>
+        )}
       </div>
       <div class="join-grid">
         <DevicePreview preview={preview} />

@@ -3,7 +3,9 @@ import { ApiError } from '../api.js';
 import { login } from '../auth.js';
 import { Alert } from '../components/Alert.js';
 import { JoinCodeForm } from '../components/JoinCodeForm.js';
+import { Link } from '../components/Link.js';
 import { locationStore, navigate } from '../router.js';
+import { setupStatus } from '../setup/setupApi.js';
 
 function loginError(err: unknown): string {
   if (err instanceof ApiError) {
@@ -33,7 +35,14 @@ export function LoginPage() {
   const [busy, setBusy] = useState(false);
   const emailRef = useRef<HTMLInputElement>(null);
 
+  const [needsSetup, setNeedsSetup] = useState(false);
+
   useEffect(() => emailRef.current?.focus(), []);
+  useEffect(() => {
+    setupStatus()
+      .then((s) => setNeedsSetup(s.needed))
+      .catch(() => undefined);
+  }, []);
 
   const onSubmit = async (e: Event) => {
     e.preventDefault();
@@ -60,6 +69,15 @@ export function LoginPage() {
         </p>
         <h1>Sign in</h1>
         <p class="muted">Sign in to schedule, start and join your sessions.</p>
+        {needsSetup && (
+          <div class="setup-hint">
+            <Alert tone="warn">
+              <strong>Finish setting up Lectern.</strong> No account exists yet. The server printed a one-time setup link in its log, ending in{' '}
+              <code>/setup/…</code>. Open it to create the first admin. (Or start the server with <code>LECTERN_ADMIN_EMAIL</code> and{' '}
+              <code>LECTERN_ADMIN_PASSWORD</code> set.)
+            </Alert>
+          </div>
+        )}
         <form onSubmit={onSubmit} noValidate aria-describedby={error ? 'login-error' : undefined}>
           <div class="field">
             <label for="login-email">Email</label>
@@ -95,6 +113,9 @@ export function LoginPage() {
             {busy ? 'Signing in…' : 'Sign in'}
           </button>
         </form>
+        <p class="auth-foot">
+          <Link href="/forgot">Forgot your password?</Link>
+        </p>
         <JoinCodeForm />
       </div>
     </main>

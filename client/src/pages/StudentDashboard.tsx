@@ -1,6 +1,7 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { errorMessage } from '../api.js';
 import { Alert } from '../components/Alert.js';
+import { RsvpControl } from '../rsvp/RsvpControl.js';
 import { JoinCodeForm } from '../components/JoinCodeForm.js';
 import { enterRoom } from '../enterRoom.js';
 import { bucketOf } from '../sessions.js';
@@ -46,13 +47,20 @@ function DashboardItem({ session, user }: { session: Session; user: User }) {
           </span>
         )}
       </div>
+      {!live && <RsvpControl sessionId={session.id} title={session.title} />}
       {error && <Alert tone="error">{error}</Alert>}
     </li>
   );
 }
 
 export function StudentDashboard({ user }: { user: User }) {
-  const { sessions, loading, error } = useSessions();
+  const { sessions, loading, error, reload } = useSessions();
+  // A session went live or ended (live notification arrived or was withdrawn): refresh the list.
+  useEffect(() => {
+    const onNote = () => void reload();
+    window.addEventListener('lectern:notification', onNote);
+    return () => window.removeEventListener('lectern:notification', onNote);
+  }, [reload]);
   const upcoming = sessions
     .filter((s) => bucketOf(s) !== 'past')
     .sort((a, b) => (a.status === 'live' ? -1 : 0) - (b.status === 'live' ? -1 : 0) || a.scheduledAt.localeCompare(b.scheduledAt));

@@ -1,3 +1,5 @@
+import { useState } from 'preact/hooks';
+import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { Icon } from '../components/icons.js';
 import type { RoomClient } from './RoomClient.js';
 import type { RoomSnapshot } from './roomTypes.js';
@@ -14,6 +16,7 @@ export function ControlBar({ client, snap, panelOpen, onTogglePanel }: ControlBa
   const { local } = snap;
   const joined = snap.phase === 'joined';
   const waiting = snap.lobby.length;
+  const [confirmEnd, setConfirmEnd] = useState(false);
   return (
     <div class="control-bar" role="toolbar" aria-label="Call controls">
       <div class="control-group">
@@ -26,9 +29,9 @@ export function ControlBar({ client, snap, panelOpen, onTogglePanel }: ControlBa
           <span class="ctl-label">Camera</span>
         </button>
         {local.canShareScreen && (
-          <button type="button" class="ctl" aria-pressed={local.screenOn} onClick={() => void client.toggleScreen()} disabled={!joined && !local.screenOn}>
+          <button type="button" class={`ctl${local.screenOn ? ' ctl-on' : ''}`} onClick={() => void client.toggleScreen()} disabled={!joined && !local.screenOn}>
             <Icon name="screen" />
-            <span class="ctl-label">Share screen</span>
+            <span class="ctl-label">{local.screenOn ? 'Stop sharing' : 'Share screen'}</span>
           </button>
         )}
         <button type="button" class="ctl" aria-expanded={panelOpen} aria-controls={panelOpen ? "room-panel" : undefined} onClick={onTogglePanel}>
@@ -49,12 +52,27 @@ export function ControlBar({ client, snap, panelOpen, onTogglePanel }: ControlBa
           <span class="ctl-label">Leave</span>
         </button>
         {snap.isHost && (
-          <button type="button" class="ctl ctl-danger" onClick={() => void client.endSession()}>
+          <button type="button" class="ctl ctl-danger" aria-haspopup="dialog" onClick={() => setConfirmEnd(true)}>
             <Icon name="end" />
             <span class="ctl-label">End session</span>
           </button>
         )}
       </div>
+      {confirmEnd && (
+        <ConfirmDialog
+          title="End the session for everyone?"
+          confirmLabel="End for everyone"
+          cancelLabel="Keep it running"
+          danger
+          onCancel={() => setConfirmEnd(false)}
+          onConfirm={async () => {
+            setConfirmEnd(false);
+            await client.endSession();
+          }}
+        >
+          <p>Everyone is disconnected, join links stop working and attendance is closed. To go without ending it, use Leave.</p>
+        </ConfirmDialog>
+      )}
     </div>
   );
 }

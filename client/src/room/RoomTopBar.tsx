@@ -22,11 +22,11 @@ export function RoomTopBar({ client, snap, sessionId }: { client: RoomClient; sn
       </div>
       {snap.isHost && (
         <div class="room-host-tools">
-          <button type="button" class="ctl ctl-small" aria-pressed={locked} onClick={() => void client.setLocked(!locked)}>
+          <button type="button" class={`ctl ctl-small${locked ? ' ctl-on' : ''}`} onClick={() => void client.setLocked(!locked)}>
             <Icon name={locked ? 'lock' : 'unlock'} size={18} />
-            <span class="ctl-label">Lock room</span>
+            <span class="ctl-label">{locked ? 'Unlock room' : 'Lock room'}</span>
           </button>
-          <button type="button" class={`ctl ctl-small${recording ? ' ctl-rec-on' : ''}`} aria-pressed={recording} onClick={() => void client.setRecording(!recording)}>
+          <button type="button" class={`ctl ctl-small${recording ? ' ctl-rec-on' : ''}`} onClick={() => void client.setRecording(!recording)}>
             <Icon name="record" size={18} />
             <span class="ctl-label">{recording ? 'Stop recording' : 'Record'}</span>
           </button>

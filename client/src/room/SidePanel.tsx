@@ -1,3 +1,5 @@
+import { useState } from 'preact/hooks';
+import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import type { RoomClient } from './RoomClient.js';
 import type { RoomSnapshot } from './roomTypes.js';
 
@@ -10,6 +12,7 @@ interface SidePanelProps {
 /** Lobby (hosts) and participants, with Admit/Deny, Mute/Remove and Mute all for hosts. */
 export function SidePanel({ client, snap, onClose }: SidePanelProps) {
   const host = snap.isHost;
+  const [removing, setRemoving] = useState<{ id: string; name: string } | null>(null);
   return (
     <aside id="room-panel" class="room-panel" aria-label="People">
       <div class="panel-head">
@@ -77,8 +80,8 @@ export function SidePanel({ client, snap, onClose }: SidePanelProps) {
                   <button type="button" class="btn btn-small btn-secondary" onClick={() => void client.mutePeer(p.peerId)}>
                     Mute
                   </button>
-                  <button type="button" class="btn btn-small btn-danger-outline" onClick={() => void client.removePeer(p.peerId)}>
-                    Remove
+                  <button type="button" class="btn btn-small btn-danger-outline" aria-haspopup="dialog" onClick={() => setRemoving({ id: p.peerId, name: p.displayName })}>
+                    Remove<span class="visually-hidden"> {p.displayName}</span>
                   </button>
                 </span>
               )}
@@ -86,6 +89,21 @@ export function SidePanel({ client, snap, onClose }: SidePanelProps) {
           ))}
         </ul>
       </section>
+      {removing && (
+        <ConfirmDialog
+          title={`Remove ${removing.name} from the session?`}
+          confirmLabel="Remove"
+          danger
+          onCancel={() => setRemoving(null)}
+          onConfirm={async () => {
+            const id = removing.id;
+            setRemoving(null);
+            await client.removePeer(id);
+          }}
+        >
+          <p>They leave the room at once.</p>
+        </ConfirmDialog>
+      )}
     </aside>
   );
 }

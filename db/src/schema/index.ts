@@ -18,3 +18,5 @@ export * from './pushSubscriptions.js';
 export * from './notificationPreferences.js';
 export * from './sessionReminders.js';
 export * from './recordings.js';
+export * from './accountTokens.js';
+export * from './sessionRsvps.js';

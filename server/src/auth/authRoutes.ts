@@ -12,7 +12,7 @@ import { findUserByEmail, getUser, toPublicUser } from '../users/userService.js'
 import { AuthResponse, LoginBody, RefreshBody } from './contract.js';
 import { dummyPasswordHash, verifyPassword } from './passwords.js';
 
-const REFRESH_COOKIE = 'lectern_refresh';
+export const REFRESH_COOKIE = 'lectern_refresh';
 const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url');
 
 

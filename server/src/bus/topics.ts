@@ -55,12 +55,17 @@ export const UserNotification = z.object({
 });
 export type UserNotification = z.infer<typeof UserNotification>;
 
+/** In-app notifications taken back (e.g. "Live now" once the session ended). */
+export const UserNotificationsWithdrawn = z.object({ items: z.array(z.object({ id: z.string(), userId: z.uuid() })).max(10_000) });
+export type UserNotificationsWithdrawn = z.infer<typeof UserNotificationsWithdrawn>;
+
 export const TOPICS = {
   'lectern:sfu:events': SfuEvent,
   'lectern:session-events': SessionEvent,
   'lectern:room-control': RoomControl,
   'lectern:recording:control': RecordingControl,
   'lectern:user-notifications': UserNotification,
+  'lectern:user-notifications-withdrawn': UserNotificationsWithdrawn,
 } as const;
 
 export type Topic = keyof typeof TOPICS;

@@ -7,7 +7,15 @@ import { enrolments, sessionInvitees, sessions, users, type Executor } from '@le
 import { enqueue } from './outbox.js';
 
 export type SessionNotificationEvent = (
-  | { type: 'session.scheduled'; sessionId: string; recipientIds?: string[] }
+  | {
+      type: 'session.scheduled';
+      sessionId: string;
+      recipientIds?: string[];
+      /** Also notify the students enrolled in the session's course (a new session, not an added invitee). */
+      includeCourse?: boolean;
+      /** A new series: one notification for all its occurrences (sessionId is the first). */
+      series?: SeriesSummary;
+    }
   | { type: 'session.rescheduled'; sessionId: string; previousStart: string; reason?: string }
   | { type: 'session.cancelled'; sessionId: string; reason?: string }
   | { type: 'session.live'; sessionId: string }
@@ -17,6 +25,15 @@ export type SessionNotificationEvent = (
 };
 
 type SessionRow = typeof sessions.$inferSelect;
+
+export interface SeriesSummary {
+  seriesId: string;
+  count: number;
+  /** "weekly", "daily", "monthly", ... */
+  frequency: string;
+  /** "Mondays 10:00" in the session's zone. */
+  when: string;
+}
 
 /** What the templates need about a session, captured when the event happens. */
 export interface SessionPayload extends Record<string, unknown> {
@@ -35,6 +52,7 @@ export interface SessionPayload extends Record<string, unknown> {
   offsetMinutes?: number;
   /** After this instant the notification is pointless and is skipped, not sent. */
   expiresAt?: string;
+  series?: SeriesSummary;
 }
 
 export async function sessionPayload(tx: Executor, s: SessionRow): Promise<SessionPayload> {
@@ -83,13 +101,16 @@ export async function writeSessionEvent(tx: Executor, event: SessionNotification
   const payload = await sessionPayload(tx, s);
   const recipientIds =
     event.type === 'session.scheduled' && event.recipientIds
-      ? await activeUsers(tx, event.recipientIds, event.actorId)
+      ? event.includeCourse
+        ? [...new Set([...(await activeUsers(tx, event.recipientIds, event.actorId)), ...(await sessionRecipients(tx, s, event.actorId))])]
+        : await activeUsers(tx, event.recipientIds, event.actorId)
       : await sessionRecipients(tx, s, event.actorId);
   let eventKey: string;
   switch (event.type) {
     case 'session.scheduled':
-      // Once per session; people invited later get it too (the key includes the recipient).
-      eventKey = `session.scheduled:${s.id}`;
+      // Once per session (or per series); people invited later get it too (the key includes the recipient).
+      eventKey = event.series ? `session.scheduled:series:${event.series.seriesId}` : `session.scheduled:${s.id}`;
+      if (event.series) payload.series = event.series;
       break;
     case 'session.rescheduled':
       eventKey = `session.rescheduled:${s.id}:${s.sequence}:${payload.startsAt}`;

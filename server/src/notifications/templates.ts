@@ -63,25 +63,35 @@ interface Words {
 function sessionWords(type: EventType, p: SessionPayload, now: Date): Words {
   const at = when(p.startsAt, p.timezone);
   const host = p.hostName ? ` with ${p.hostName}` : '';
+  const link = `/sessions/${p.sessionId}`;
   const untilStart = Math.max(60, Math.floor((new Date(p.startsAt).getTime() - now.getTime()) / 1000));
   switch (type) {
     case 'session.scheduled':
-      return { title: `New session: ${p.title}`, body: `${at}${host}, ${p.durationMinutes} minutes.`, link: '/', ics: 'REQUEST', ttlSeconds: DAY };
+      if (p.series && p.series.count > 1) {
+        return {
+          title: `New ${p.series.frequency} series: ${p.title}, ${p.series.when}, ${p.series.count} sessions`,
+          body: `First on ${at}${host}, ${p.durationMinutes} minutes each.`,
+          link,
+          ics: 'REQUEST',
+          ttlSeconds: DAY,
+        };
+      }
+      return { title: `New session: ${p.title}`, body: `${at}${host}, ${p.durationMinutes} minutes.`, link, ics: 'REQUEST', ttlSeconds: DAY };
     case 'session.rescheduled': {
       const before = p.previousStart ? ` (was ${when(p.previousStart, p.timezone)})` : '';
       const why = p.reason ? ` Reason: ${p.reason}` : '';
-      return { title: `Rescheduled: ${p.title}`, body: `Now ${at}${before}.${why}`, link: '/', ics: 'REQUEST', ttlSeconds: DAY };
+      return { title: `Rescheduled: ${p.title}`, body: `Now ${at}${before}.${why}`, link, ics: 'REQUEST', ttlSeconds: DAY };
     }
     case 'session.cancelled': {
       const why = p.reason ? ` Reason: ${p.reason}` : '';
-      return { title: `Cancelled: ${p.title}`, body: `The session on ${at} will not take place.${why}`, link: '/', ics: 'CANCEL', ttlSeconds: DAY };
+      return { title: `Cancelled: ${p.title}`, body: `The session on ${at} will not take place.${why}`, link, ics: 'CANCEL', ttlSeconds: DAY };
     }
     case 'session.reminder': {
       const mins = Math.max(1, Math.round(untilStart / 60));
-      return { title: `Starts in ${mins} min: ${p.title}`, body: `${at}${host}.`, link: '/', ttlSeconds: untilStart };
+      return { title: `Starts in ${mins} min: ${p.title}`, body: `${at}${host}.`, link, ttlSeconds: untilStart };
     }
     case 'session.live':
-      return { title: `Live now: ${p.title}`, body: `${p.hostName || 'Your teacher'} started the session. Join now.`, link: '/', ttlSeconds: 3600 };
+      return { title: `Live now: ${p.title}`, body: `${p.hostName || 'Your teacher'} started the session. Join now.`, link, ttlSeconds: 3600 };
     case 'chat.added':
     case 'chat.message':
     case 'call.ringing':

@@ -7,12 +7,13 @@ import type { EventBus } from '../bus/EventBus.js';
 import type { TokenService } from '../auth/tokens.js';
 import type { Logger } from '../logger.js';
 import type { NotificationMap } from '../protocol/index.js';
-import { USER_NOTIFICATIONS_TOPIC } from './channels/inApp.js';
+import { USER_NOTIFICATIONS_TOPIC, USER_WITHDRAWN_TOPIC } from './channels/inApp.js';
 
 export const USER_NAMESPACE = '/user';
 
-type UserServerEvents = { notification: (n: NotificationMap['notification']) => void };
+type UserServerEvents = { notification: (n: NotificationMap['notification']) => void; notificationWithdrawn: (m: { ids: string[] }) => void };
 type UserNamespace = Namespace<Record<string, never>, UserServerEvents, Record<string, never>, { userId: string }>;
+
 
 
 export const userRoom = (userId: string): string => `user:${userId}`;
@@ -44,6 +45,11 @@ export async function attachUserNamespace(deps: { io: Server; bus: EventBus; tok
     const { link, ...rest } = m.notification;
     nsp.to(userRoom(m.userId)).emit('notification', { ...rest, ...(link ? { link } : {}) });
   });
+  const unsubscribeWithdrawn: Unsubscribe = await deps.bus.subscribe(USER_WITHDRAWN_TOPIC, (m) => {
+    const byUser = new Map<string, string[]>();
+    for (const it of m.items) byUser.set(it.userId, [...(byUser.get(it.userId) ?? []), it.id]);
+    for (const [userId, ids] of byUser) nsp.to(userRoom(userId)).emit('notificationWithdrawn', { ids });
+  });
   let closed = false;
   return {
     nsp,
@@ -51,6 +57,7 @@ export async function attachUserNamespace(deps: { io: Server; bus: EventBus; tok
       if (closed) return;
       closed = true;
       await unsubscribe();
+      await unsubscribeWithdrawn();
       nsp.disconnectSockets(true);
     },
   };

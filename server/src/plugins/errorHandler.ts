@@ -3,17 +3,12 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError, TooManyRequestsError } from '../errors.js';
+import { describeProblems } from '../http/validationWords.js';
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
 }
 
-function validationMessage(err: FastifyError): string {
-  const first = err.validation?.[0];
-  if (!first) return err.message;
-  const where = `${err.validationContext ?? 'body'}${first.instancePath ? first.instancePath.replaceAll('/', '.') : ''}`;
-  return `${where}: ${first.message ?? 'is invalid'}`;
-}
 
 async function errorHandler(app: FastifyInstance): Promise<void> {
   app.setErrorHandler<FastifyError | AppError>((err, request, reply) => {
@@ -27,7 +22,8 @@ async function errorHandler(app: FastifyInstance): Promise<void> {
     }
     const fe = err;
     if (fe.validation) {
-      return reply.status(400).send({ error: { code: 'validation_failed', message: validationMessage(fe) } });
+      const { message, fields } = describeProblems(fe.validation);
+      return reply.status(400).send({ error: { code: 'validation_failed', message, details: { in: fe.validationContext ?? 'body', fields } } });
     }
     const status = typeof fe.statusCode === 'number' ? fe.statusCode : 500;
     if (status >= 400 && status < 500) {

@@ -9,9 +9,9 @@ import { ConflictError, NotFoundError, TooManyRequestsError, UnauthorizedError }
 import { IdParams, NoContent } from '../http/contract.js';
 import { caller } from '../plugins/authPlugin.js';
 import { assertCanHost, canHost, getSessionRow, isInvitee, type SessionRow } from '../sessions/sessionAccess.js';
-import { CodeParams, JoinBody, JoinCode, RoomTicket } from './contract.js';
 import { getUser } from '../users/userService.js';
-import { createCode, listCodes, resolveCode, revokeCode } from './joinCodes.js';
+import { CodeParams, JoinBody, JoinCode, RoomTicket } from './contract.js';
+import { codeExpiry, createCode, listCodes, resolveCode, revokeCode } from './joinCodes.js';
 
 
 export async function roomRole(ctx: AppContext, who: AccessClaims | null, session: SessionRow): Promise<RoomRole> {
@@ -36,12 +36,21 @@ export async function codeRoutes(app: FastifyInstance, { ctx }: RouteDeps): Prom
 
   r.post(
     '/api/sessions/:id/codes',
-    { schema: { tags: ['codes'], summary: 'Create a join code (host, co-host, admin)', params: IdParams, response: { 201: JoinCode } }, onRequest: app.requireAuth },
+    {
+      schema: {
+        tags: ['codes'],
+        summary: 'Create a join code (host, co-host, admin): valid until the scheduled end plus LECTERN_CODE_GRACE_MINUTES, or LECTERN_CODE_TTL_MINUTES for an ad-hoc session',
+        params: IdParams,
+        response: { 201: JoinCode },
+      },
+      onRequest: app.requireAuth,
+    },
     async (request, reply) => {
       const session = await getSessionRow(db, request.params.id);
       await assertCanHost(db, caller(request), session);
       if (session.status === 'completed' || session.status === 'cancelled') throw new ConflictError(`Session is ${session.status}`);
-      const code = await createCode(db, clock, session.id, caller(request).userId, config.codes.ttlMinutes);
+      const expiresAt = codeExpiry(session, clock.now(), config.codes);
+      const code = await createCode(db, clock, session.id, caller(request).userId, expiresAt);
       return reply.status(201).send(codeDto(code));
     },
   );

@@ -105,7 +105,10 @@ describe.each(dbKinds())('join codes on %s', (kind) => {
   it('codes: malformed join bodies are 400', async () => {
     const r = await t.app.inject({ method: 'POST', url: '/api/join', payload: { code: 'ABCDEFGH', displayName: '' }, remoteAddress: '10.7.0.1' });
     expect(r.statusCode).toBe(400);
-    expect(r.json<{ error: { message: string } }>().error.message).toMatch(/displayName/);
+    // In words for people (issue 15, point 4); the field name stays in details for programs.
+    const body = r.json<{ error: { message: string; details: { fields: { field: string }[] } } }>();
+    expect(body.error.message).toBe('Display name: enter your name.');
+    expect(body.error.details.fields[0]!.field).toBe('displayName');
   });
 });
 

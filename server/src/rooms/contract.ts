@@ -34,3 +34,17 @@ export const RoomTicket = z.object({
   expiresAt: IsoDate,
 });
 export type RoomTicket = z.infer<typeof RoomTicket>;
+
+/** GET /api/join/:code: what the join page may learn about a code before anyone types a name. */
+export const PreviewParams = z.object({ code: z.string().trim().min(1).max(32) });
+
+export const CodePreview = z.object({
+  sessionId: z.uuid(),
+  title: z.string(),
+  hostName: z.string(),
+  status: z.enum(['scheduled', 'live']),
+  scheduledAt: IsoDate,
+  durationMinutes: z.number().int(),
+  timezone: z.string(),
+});
+export type CodePreview = z.infer<typeof CodePreview>;

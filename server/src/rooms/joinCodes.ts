@@ -25,9 +25,29 @@ export interface CodeRow {
   createdAt: Date;
 }
 
-export async function createCode(db: Database, clock: Clock, sessionId: string, createdBy: string | null, ttlMinutes: number): Promise<CodeRow> {
+/** A session whose start was set at most this long after it was created was made to start now (ad hoc). */
+export const AD_HOC_WINDOW_MS = 5 * 60_000;
+
+export interface CodeLifetime {
+  ttlMinutes: number;
+  graceMinutes: number;
+}
+
+/**
+ * When a new code of this session expires: an ad-hoc session's code lasts `ttlMinutes`; a
+ * scheduled session's code lasts until the session's scheduled end plus `graceMinutes`
+ * (never less than `ttlMinutes`), so a link sent today still works at tomorrow's session.
+ */
+export function codeExpiry(session: Pick<typeof sessions.$inferSelect, 'scheduledAt' | 'durationMinutes' | 'createdAt'>, now: Date, life: CodeLifetime): Date {
+  const short = now.getTime() + life.ttlMinutes * 60_000;
+  const adHoc = session.scheduledAt.getTime() - session.createdAt.getTime() <= AD_HOC_WINDOW_MS;
+  if (adHoc) return new Date(short);
+  const end = session.scheduledAt.getTime() + (session.durationMinutes + life.graceMinutes) * 60_000;
+  return new Date(Math.max(short, end));
+}
+
+export async function createCode(db: Database, clock: Clock, sessionId: string, createdBy: string | null, expiresAt: Date): Promise<CodeRow> {
   const now = clock.now();
-  const expiresAt = new Date(now.getTime() + ttlMinutes * 60_000);
   // A collision is astronomically unlikely, but retry rather than fail if one happens.
   for (let attempt = 0; ; attempt++) {
     const code = newCode();

@@ -13,6 +13,7 @@ import type { SessionDeps } from '../sessions/sessionService.js';
 import type { Invitee, Scope } from './contract.js';
 import { recordHistory, snapshot } from './historyLog.js';
 import { expandRRule, formatRRule, localToUtc } from './recurrence.js';
+import type { SeriesSummary } from '../notifications/sessionEvents.js';
 
 export { SCOPES, type Scope } from './contract.js';
 
@@ -78,11 +79,29 @@ export async function createScheduled(deps: SessionDeps, who: AccessClaims, inpu
       tx,
       rows.map((r) => ({ sessionId: r.id, actorId: who.userId, action: 'created' as const, after: snapshot(r, { recurrence: expanded ? formatRRule(expanded.rule) : null }), at: now })),
     );
-    for (const r of rows) {
-      await enqueueSessionEvent(tx, { type: 'session.scheduled', sessionId: r.id, recipientIds: [...new Set(invitees)], actorId: who.userId });
+    // One notification for a new series, not one per occurrence; course students are told too.
+    const first = rows[0];
+    if (first && seriesId && rows.length > 1 && expanded) {
+      const series = seriesSummary(seriesId, expanded.rule.freq, first.scheduledAt, input.timezone, rows.length, expanded.rule.byDay.map((d) => d.weekday));
+      await enqueueSessionEvent(tx, { type: 'session.scheduled', sessionId: first.id, recipientIds: [...new Set(invitees)], includeCourse: true, series, actorId: who.userId });
+    } else {
+      for (const r of rows) {
+        await enqueueSessionEvent(tx, { type: 'session.scheduled', sessionId: r.id, recipientIds: [...new Set(invitees)], includeCourse: true, actorId: who.userId });
+      }
     }
     return rows;
   });
+}
+
+/** "Mondays 10:00" and "weekly" for the one notification of a new series. */
+export function seriesSummary(seriesId: string, freq: 'DAILY' | 'WEEKLY' | 'MONTHLY', first: Date, zone: string, count: number, weekdays: number[] = []): SeriesSummary {
+  const local = DateTime.fromJSDate(first, { zone });
+  const time = local.toFormat('HH:mm');
+  const NAMES = ['Mondays', 'Tuesdays', 'Wednesdays', 'Thursdays', 'Fridays', 'Saturdays', 'Sundays'];
+  const days = [...new Set(weekdays.length ? weekdays : [local.weekday - 1])].sort((a, b) => a - b).map((d) => NAMES[d] ?? '');
+  const dayList = days.length > 1 ? `${days.slice(0, -1).join(', ')} and ${days.at(-1)}` : (days[0] ?? '');
+  const when = freq === 'WEEKLY' ? `${dayList} ${time}` : freq === 'DAILY' ? `every day ${time}` : `monthly on day ${local.day}, ${time}`;
+  return { seriesId, count, frequency: freq.toLowerCase(), when };
 }
 
 /** The occurrences a scoped change applies to: for series scopes the still-scheduled ones (plus the target if live). */

@@ -1,4 +1,4 @@
-import { like } from 'drizzle-orm';
+import { eq, like } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { notificationOutbox } from '@lectern/db';
@@ -86,8 +86,12 @@ describe.each(dbKinds())('scheduling on %s', (kind) => {
     expect(mine).toHaveLength(10);
     const got = await t.app.inject({ method: 'GET', url: `/api/sessions/${all[3]!.id}`, headers: school.studentA.headers });
     expect(got.json<S>().recurrence).toBe('RRULE:FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10');
+    // One notification for the whole series, not one per occurrence (issue 15, point 11).
     const scheduled = (await outboxKeys('session.scheduled')).map(([k]) => k);
-    for (const s of all) expect(scheduled).toContain(`session.scheduled:${s.id}`);
+    expect(scheduled).toContain(`session.scheduled:series:${first.seriesId}`);
+    for (const s of all) expect(scheduled).not.toContain(`session.scheduled:${s.id}`);
+    const [row] = await t.runtime.ctx.db.select().from(notificationOutbox).where(eq(notificationOutbox.eventKey, `session.scheduled:series:${first.seriesId}`));
+    expect(row!.payload.series).toMatchObject({ count: 10, frequency: 'weekly', when: 'Mondays and Wednesdays 09:00' });
   });
 
   it('scheduling rejects a bad rule with 400 and writes nothing', async () => {

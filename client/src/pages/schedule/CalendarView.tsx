@@ -57,14 +57,14 @@ export function CalendarView({ sessions, today = dayKey(new Date(), viewerZone()
         </div>
       </div>
       <p class="muted small">Times in your zone: {zone.replaceAll('_', ' ')}</p>
-      <div class={`cal-grid cal-${mode}`} role="grid" aria-label={`${mode === 'week' ? 'Week' : 'Month'} of ${heading}`}>
+      <div class={`cal-grid cal-${mode}`} role="group" aria-label={`${mode === 'week' ? 'Week' : 'Month'} of ${heading}`}>
         {['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].map((d) => (
-          <div class="cal-head" role="columnheader" key={d}>
+          <div class="cal-head" aria-hidden="true" key={d}>
             {d}
           </div>
         ))}
         {days.map((k) => (
-          <div key={k} role="gridcell" class={`cal-day ${k === today ? 'is-today' : ''} ${mode === 'month' && k.slice(0, 7) !== month ? 'is-outside' : ''}`} data-day={k}>
+          <div key={k} role="group" aria-label={dayLabel(k, { weekday: 'long', day: 'numeric', month: 'long' })} class={`cal-day ${k === today ? 'is-today' : ''} ${mode === 'month' && k.slice(0, 7) !== month ? 'is-outside' : ''}`} data-day={k}>
             <div class="cal-date">{mode === 'week' ? dayLabel(k, { day: 'numeric', month: 'short' }) : Number(k.slice(8))}</div>
             {(byDay.get(k) ?? []).map((s) => (
               <Chip key={s.id} s={s} zone={zone} />

@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import { errorMessage } from '../../api.js';
 import { Alert } from '../../components/Alert.js';
+import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { wallTimeToIso } from '../../time.js';
 import { schedule, type FullSession, type Scope } from './scheduleApi.js';
 
@@ -20,6 +21,7 @@ export function SessionChanges({ session, onChange }: { session: FullSession; on
   const [scope, setScope] = useState<Scope>('one');
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
+  const [confirmCancel, setConfirmCancel] = useState(false);
   if (session.status !== 'scheduled') return null;
   const act = async (fn: () => Promise<string>) => {
     setError(null);
@@ -60,13 +62,29 @@ export function SessionChanges({ session, onChange }: { session: FullSession; on
           </select>
         )}
         <div>
-          <button type="button" class="btn btn-small btn-danger-outline" onClick={() => void act(async () => `Cancelled ${(await schedule.cancel(session.id, reason, scope)).affected} session(s).`)}>
-          Cancel session
+          <button type="button" class="btn btn-small btn-danger-outline" aria-haspopup="dialog" onClick={() => setConfirmCancel(true)}>
+            Cancel session
           </button>
         </div>
       </div>
       {error && <Alert tone="error">{error}</Alert>}
       {done && <Alert tone="success">{done}</Alert>}
+      {confirmCancel && (
+        <ConfirmDialog
+          title={scope === 'one' ? `Cancel “${session.title}”?` : scope === 'following' ? 'Cancel this and the following sessions?' : 'Cancel the whole series?'}
+          confirmLabel="Cancel session"
+          cancelLabel="Keep it"
+          danger
+          reasonLabel="Reason (sent to the invitees)"
+          onCancel={() => setConfirmCancel(false)}
+          onConfirm={async (why) => {
+            setConfirmCancel(false);
+            await act(async () => `Cancelled ${(await schedule.cancel(session.id, why || reason, scope)).affected} session(s).`);
+          }}
+        >
+          <p>Invitees are told at once, and the join links stop working.</p>
+        </ConfirmDialog>
+      )}
     </section>
   );
 }

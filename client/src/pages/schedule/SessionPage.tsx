@@ -13,6 +13,7 @@ import { describeRRule } from './recurrenceRule.js';
 import { schedule, type FullSession, type HistoryEntry, type Invitee } from './scheduleApi.js';
 import { HostAssign } from './HostAssign.js';
 import { SessionChanges } from './SessionChanges.js';
+import { RsvpControl } from '../../rsvp/RsvpControl.js';
 import { SessionMaterials } from './SessionMaterials.js';
 import { JOIN_OPENS_MINUTES, joinOpen, StatusBadge, useNow, When } from './SessionRow.js';
 import './schedule.css';
@@ -71,6 +72,7 @@ export function SessionPage({ params }: { params: Params }) {
           <span class="sep">{session.durationMinutes} min</span>
           {session.hostName && <span class="sep">with {session.hostName}</span>}
         </p>
+        <RsvpControl sessionId={session.id} title={session.title} showCounts={isEditor} />
       </div>
       <div class="hub">
         <div class="hub-main stack">

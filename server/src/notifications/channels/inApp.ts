@@ -7,6 +7,8 @@ import type { Clock } from '../../clock.js';
 import type { Channel, OutboxRow, Rendered, SendOutcome } from '../types.js';
 
 export const USER_NOTIFICATIONS_TOPIC = 'lectern:user-notifications' as const;
+/** In-app notifications taken back (e.g. "Live now" once the session ended). */
+export const USER_WITHDRAWN_TOPIC = 'lectern:user-notifications-withdrawn' as const;
 
 export function createInAppChannel(deps: { db: Database; bus: EventBus; clock: Clock }): Channel {
   return {
