@@ -50,3 +50,16 @@ export async function enqueue(tx: Executor, event: OutboxEvent): Promise<number>
   }
   return written;
 }
+
+/**
+ * An email to someone without an account (a booking guest): one 'email' row addressed by
+ * address. `payload.recipientName` names them in the To header. Idempotent per (event, address).
+ */
+export async function enqueueGuestEmail(tx: Executor, event: Omit<OutboxEvent, 'recipientIds'> & { email: string; name: string }): Promise<number> {
+  const inserted = await tx
+    .insert(notificationOutbox)
+    .values({ eventKey: event.eventKey, eventType: event.eventType, recipientEmail: event.email.toLowerCase(), channel: 'email', payload: { ...event.payload, recipientName: event.name } })
+    .onConflictDoNothing()
+    .returning({ id: notificationOutbox.id });
+  return inserted.length;
+}

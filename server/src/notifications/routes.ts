@@ -164,6 +164,7 @@ export async function notificationRoutes(app: FastifyInstance, { ctx }: { ctx: A
       eventKey: o.eventKey,
       eventType: o.eventType,
       recipientId: o.recipientId,
+      recipientEmail: o.recipientEmail,
       channel: o.channel,
       status: o.status,
       attempts: o.attempts,
