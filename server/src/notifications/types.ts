@@ -11,6 +11,8 @@ export const EVENT_TYPES = [
   'chat.added',
   'chat.message',
   'call.ringing',
+  'booking.confirmed',
+  'booking.cancelled',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
