@@ -34,6 +34,11 @@ export const ROUTES: readonly RouteDef[] = [
   { path: '/sessions/:id', title: 'Session', component: lazyPage(() => import('./pages/schedule/SessionPage.js').then((m) => m.SessionPage)), access: 'auth', layout: 'app' },
   { path: '/my-sessions', title: 'My sessions', component: lazyPage(() => import('./pages/schedule/MySessionsPage.js').then((m) => m.MySessionsPage)), access: ['student'], layout: 'app', nav: { label: 'My sessions', roles: ['student'] } },
   { path: '/admin/sessions', title: 'All sessions', component: lazyPage(() => import('./pages/schedule/AdminSessionsPage.js').then((m) => m.AdminSessionsPage)), access: ['admin'], layout: 'app', nav: { label: 'All sessions', roles: ['admin'] } },
+  { path: '/live-sessions', title: 'Live sessions', component: lazyPage(() => import('./bookings/DashboardPage.js').then((m) => m.DashboardPage)), access: ['admin', 'teacher', 'mentor'], layout: 'app', nav: { label: 'Live sessions', roles: ['admin', 'teacher', 'mentor'] } },
+  { path: '/availability', title: 'Availability', component: lazyPage(() => import('./bookings/AvailabilityPage.js').then((m) => m.AvailabilityPage)), access: ['admin', 'teacher', 'mentor'], layout: 'app' },
+  { path: '/meetings', title: 'Meetings', component: lazyPage(() => import('./bookings/MeetingsPage.js').then((m) => m.MeetingsPage)), access: 'auth', layout: 'app', nav: { label: 'Meetings' } },
+  { path: '/book/:handle', title: 'Book a meeting', component: lazyPage(() => import('./bookings/BookPage.js').then((m) => m.BookPage)), access: 'public', layout: 'app' },
+  { path: '/bookings/manage/:token', title: 'Your booking', component: lazyPage(() => import('./bookings/ManageBookingPage.js').then((m) => m.ManageBookingPage)), access: 'public', layout: 'app' },
   // Add pages here, e.g.:
   // { path: '/calendar', title: 'Calendar', component: CalendarPage, access: 'auth', layout: 'app', nav: { label: 'Calendar' } },
 ];

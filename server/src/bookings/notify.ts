@@ -3,7 +3,8 @@
 // gets one email at the address they gave. Every one carries the meeting's .ics.
 import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import { bookings, sessions, users, type Executor } from '@lectern/db';
+import type { bookings} from '@lectern/db';
+import { sessions, users, type Executor } from '@lectern/db';
 import { enqueue, enqueueGuestEmail } from '../notifications/outbox.js';
 import { sessionPayload } from '../notifications/sessionEvents.js';
 
