@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { UserRole } from '@lectern/db';
 import { createTestDb, type TestDb } from '@lectern/db/testing';
+import type { Clock } from '../../server/src/clock.js';
 import { loadConfig } from '../../server/src/config.js';
 import { startLectern, type Lectern } from '../../server/src/lectern.js';
 import { createUser } from '../../server/src/users/userService.js';
@@ -45,7 +46,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startServer(env: Record<string, string> = {}, opts: { clock?: Clock } = {}): Promise<TestServer> {
   const db = await createTestDb('pglite');
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -59,7 +60,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
     LECTERN_JOIN_RATE_PER_IP: '1000',
     ...env,
   });
-  const lectern = await startLectern(config, { db });
+  const lectern = await startLectern(config, { db, ...(opts.clock ? { clock: opts.clock } : {}) });
   const url = lectern.url;
   const api: TestServer['api'] = async (method, path, body, token) => {
     const res = await fetch(`${url}${path}`, {
