@@ -184,9 +184,7 @@ export function AvailabilityPage() {
                 {rules.map((r, i) =>
                   r.dayOfWeek !== d ? null : (
                     <div class="window-row" key={i}>
-                      <label class="toggle">
-                        <input type="checkbox" checked={r.active} aria-label={`${DAY_NAME[d]} window active`} onChange={(e) => setRule(i, { ...r, active: e.currentTarget.checked })} />
-                      </label>
+                      <input type="checkbox" checked={r.active} aria-label={`${DAY_NAME[d]} window active`} onChange={(e) => setRule(i, { ...r, active: e.currentTarget.checked })} />
                       <WindowFields w={r} label={DAY_NAME[d]!} onChange={(w) => setRule(i, { ...r, ...w })} />
                       <button type="button" class="btn btn-ghost btn-small" aria-label={`Remove ${DAY_NAME[d]} ${r.start}`} onClick={() => setRules(rules.filter((_, j) => j !== i))}>
                         ✕
@@ -195,10 +193,12 @@ export function AvailabilityPage() {
                   ),
                 )}
                 {!rules.some((r) => r.dayOfWeek === d) && <span class="muted small">Unavailable</span>}
+                <div>
+                  <button type="button" class="btn btn-ghost btn-small" onClick={() => setRules([...rules, { dayOfWeek: d, ...blank() }])}>
+                    Add hours on {DAY_NAME[d]}
+                  </button>
+                </div>
               </div>
-              <button type="button" class="btn btn-secondary btn-small" onClick={() => setRules([...rules, { dayOfWeek: d, ...blank() }])}>
-                Add hours on {DAY_NAME[d]}
-              </button>
             </div>
           ))}
         </div>

@@ -92,7 +92,12 @@ export function SlotPicker(props: { handle: string; zone: string; onPick: (s: Sl
   );
 }
 
+/** The same path on the origin the visitor is on (the server's public URL may name another). */
+const here = (url: string): string => window.location.origin + new URL(url, window.location.origin).pathname;
+
 function Confirmation({ b, zone }: { b: BookingCreatedDto; zone: string }) {
+  const joinUrl = b.joinUrl && here(b.joinUrl);
+  const manageUrl = b.manageUrl && here(b.manageUrl);
   return (
     <section class="card booked" aria-labelledby="booked-heading">
       <h2 id="booked-heading">{b.status === 'pending_payment' ? 'Booked: payment pending' : 'You are booked'}</h2>
@@ -100,14 +105,14 @@ function Confirmation({ b, zone }: { b: BookingCreatedDto; zone: string }) {
         <strong>{formatWhen(b.start, zone)}</strong> – {hhmmIn(b.end, zone)} ({zone}), {money(b.priceCents, b.currency)}.
       </p>
       <p class="muted">A confirmation with a calendar file is on its way by email.</p>
-      {b.joinUrl && (
+      {joinUrl && (
         <p>
-          Join link: <a href={b.joinUrl}>{b.joinUrl}</a>
+          Join link (opens at the meeting time): <a href={joinUrl}>{joinUrl}</a>
         </p>
       )}
-      {b.manageUrl && (
+      {manageUrl && (
         <p>
-          Keep this private link to cancel or reschedule: <a href={b.manageUrl}>{b.manageUrl}</a>
+          Keep this private link to cancel or reschedule: <a href={manageUrl}>{manageUrl}</a>
         </p>
       )}
     </section>

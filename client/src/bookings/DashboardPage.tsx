@@ -9,7 +9,7 @@ import { SessionRows, useNow } from '../pages/schedule/SessionRow.js';
 import { split, useScheduled } from '../pages/schedule/useScheduled.js';
 import { useStore } from '../store.js';
 import { browserTimeZone } from '../time.js';
-import { bookingsApi, money, type BookingDto, type RevenueRowDto, type StatsDto } from './api.js';
+import { amount, bookingsApi, type BookingDto, type RevenueRowDto, type StatsDto } from './api.js';
 import { MeetingRow } from './MeetingsPage.js';
 import { lastMonths, RevenueChart } from './RevenueChart.js';
 import '../pages/attendance/attendance.css';
@@ -53,7 +53,7 @@ export function DashboardPage() {
     { label: 'Live now', value: String(stats?.liveNow ?? live.length) },
     { label: 'Participants', value: String(stats?.participants ?? '–') },
     { label: 'Meetings', value: String(stats?.meetings ?? '–') },
-    { label: 'Revenue', value: stats ? (stats.revenue.length ? stats.revenue.map((r) => money(r.amountCents, r.currency)).join(' · ') : money(0, 'EUR')) : '–' },
+    { label: 'Revenue', value: stats ? (stats.revenue.length ? stats.revenue.map((r) => amount(r.amountCents, r.currency)).join(' · ') : amount(0, 'EUR')) : '–' },
   ];
   return (
     <>
@@ -93,6 +93,7 @@ export function DashboardPage() {
           )}
         </div>
         <RevenueChart rows={revenue} currency={shown} months={months} />
+        {revenue.length === 0 && <p class="muted small">No payments recorded yet. Record them on the Meetings page.</p>}
       </section>
       <div class="hub">
         <section class="card hub-main" aria-labelledby="upcoming-heading">

@@ -1,5 +1,5 @@
 // Revenue per month as SVG bars (payments minus refunds; a month in the red goes below zero).
-import { money, type RevenueRowDto } from './api.js';
+import { amount, type RevenueRowDto } from './api.js';
 
 const W = 720;
 const H = 220;
@@ -13,20 +13,21 @@ export function lastMonths(now: Date, months: number): string[] {
 export function RevenueChart({ rows, currency, months }: { rows: RevenueRowDto[]; currency: string; months: string[] }) {
   const value = (m: string) => rows.find((r) => r.month === m && r.currency === currency)?.amountCents ?? 0;
   const values = months.map(value);
-  const max = Math.max(1, ...values);
+  // At least 100 units of the currency tall, so an empty year still has a sensible scale.
+  const max = Math.max(10_000, ...values);
   const min = Math.min(0, ...values);
   const y = (v: number) => PAD.top + ((max - v) / (max - min)) * (H - PAD.top - PAD.bottom);
   const slot = (W - PAD.left - PAD.right) / months.length;
   const total = values.reduce((a, b) => a + b, 0);
-  const summary = `Revenue in ${currency} over the last ${months.length} months: ${money(total, currency)} in total.`;
+  const summary = `Revenue in ${currency} over the last ${months.length} months: ${amount(total, currency)} in total.`;
   return (
     <svg class="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={summary}>
       <title>{summary}</title>
-      {[max, (max + min) / 2, min].map((v) => (
+      {[...new Set([max, max / 2, 0, min])].map((v) => (
         <g key={v}>
           <line class="chart-grid" x1={PAD.left} x2={W - PAD.right} y1={y(v)} y2={y(v)} />
           <text class="chart-label" x={PAD.left - 6} y={y(v) + 4} text-anchor="end">
-            {money(Math.round(v), currency)}
+            {amount(Math.round(v), currency)}
           </text>
         </g>
       ))}
@@ -36,7 +37,7 @@ export function RevenueChart({ rows, currency, months }: { rows: RevenueRowDto[]
         return (
           <g key={m}>
             <rect class={v < 0 ? 'bar bar-neg' : 'bar'} x={PAD.left + i * slot + slot * 0.2} width={slot * 0.6} y={top} height={Math.max(v === 0 ? 0 : 1, Math.abs(y(v) - y(0)))}>
-              <title>{`${m}: ${money(v, currency)}`}</title>
+              <title>{`${m}: ${amount(v, currency)}`}</title>
             </rect>
             <text class="chart-label" x={PAD.left + i * slot + slot / 2} y={H - 8} text-anchor="middle">
               {m.slice(2).replace('-', '/')}

@@ -49,7 +49,11 @@ export const STATUS_LABEL: Record<BookingStatus, string> = {
 };
 
 export function money(cents: number, currency: string): string {
-  if (cents === 0) return 'Free';
+  return cents === 0 ? 'Free' : amount(cents, currency);
+}
+
+/** An amount of money (zero too), e.g. revenue. */
+export function amount(cents: number, currency: string): string {
   try {
     return new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(cents / 100);
   } catch {
