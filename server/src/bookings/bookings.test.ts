@@ -3,7 +3,8 @@
 // revenue, and statuses that follow from attendance after the end plus the grace.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attendanceIntervals, notificationOutbox, sessions } from '@lectern/db';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
+import { scanReminders } from '../notifications/reminders.js';
 import { createTestApp, dbKinds, type TestApp } from '../test/harness.js';
 import type { BookingCreatedDto, BookingDto, SlotDto } from './contract.js';
 
@@ -175,5 +176,25 @@ describe.each(dbKinds())('bookings on %s', (kind) => {
     expect(await status(b.id)).toBe('completed');
     const st = (await call('GET', '/api/me/booking-stats', undefined, host.headers)).json();
     expect(st).toMatchObject({ meetings: 3, participants: 1, liveNow: 0, revenue: [{ currency: 'EUR', amountCents: 1500 }] });
+  });
+
+  it('bookings reminders reach the host and a guest without an account, with the join link', async () => {
+    await setClock('2026-03-20T12:00:00Z');
+    const b = (await call('POST', '/api/bookings', { handle, start: '2026-03-30T07:30:00Z', name: 'Rita Reminded', email: 'rita@example.test' })).json<BookingCreatedDto>();
+    t.clock.set('2026-03-30T07:16:00Z');
+    const r = await scanReminders({ db: t.db.db, clock: t.clock, defaultOffsets: [15] });
+    expect(r.enqueued).toBeGreaterThanOrEqual(1);
+    const rows = await t.db.db.select().from(notificationOutbox).where(and(eq(notificationOutbox.eventType, 'session.reminder')));
+    const mine = rows.filter((o) => (o.payload as { sessionId?: string }).sessionId === b.sessionId);
+    expect(mine.map((o) => `${o.recipientId ?? o.recipientEmail}:${o.channel}`).sort()).toEqual([`${host.id}:email`, `${host.id}:in_app`, 'rita@example.test:email'].sort());
+    expect(mine.find((o) => o.recipientEmail)?.payload).toMatchObject({ joinPath: expect.stringMatching(/^\/j\/[0-9A-Z]{8}$/) as unknown });
+    await setClock('2026-03-20T12:00:00Z');
+  });
+
+  it('bookings routes are in the OpenAPI document with their response schemas', async () => {
+    const doc = (await call('GET', '/openapi.json')).json<{ paths: Record<string, Record<string, { responses: Record<string, unknown> }>> }>();
+    expect(doc.paths['/api/bookings']?.post?.responses['201']).toBeDefined();
+    expect(doc.paths['/api/hosts/{handle}/slots']?.get?.responses['200']).toBeDefined();
+    expect(doc.paths['/api/me/availability']?.put?.responses['200']).toBeDefined();
   });
 });

@@ -3,8 +3,7 @@
 // gets one email at the address they gave. Every one carries the meeting's .ics.
 import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import type { bookings} from '@lectern/db';
-import { sessions, users, type Executor } from '@lectern/db';
+import { bookings, joinCodes, sessions, users, type Executor } from '@lectern/db';
 import { enqueue, enqueueGuestEmail } from '../notifications/outbox.js';
 import { sessionPayload } from '../notifications/sessionEvents.js';
 
@@ -54,4 +53,21 @@ export async function notifyBooking(tx: Executor, b: BookingRow, kind: 'confirme
     // A guest without an account always gets the mail (a cancellation carries the CANCEL .ics for their calendar).
     await enqueueGuestEmail(tx, { eventKey, eventType, payload: { ...base, ...guestWords, link }, email: b.guestEmail, name: b.guestName });
   }
+}
+
+/**
+ * Reminders of a booked meeting (called by the reminder scan, in its transaction): the host
+ * is reminded too, and a guest without an account by email with the join link. A signed-in
+ * guest is an invitee and is reminded with the others.
+ */
+export async function remindBookingSides(tx: Executor, sessionId: string, eventKey: string, payload: Record<string, unknown>): Promise<number> {
+  const [b] = await tx.select().from(bookings).where(eq(bookings.sessionId, sessionId));
+  if (!b || (b.status !== 'confirmed' && b.status !== 'pending_payment')) return 0;
+  let rows = await enqueue(tx, { eventKey, eventType: 'session.reminder', payload, recipientIds: [b.hostId] });
+  if (!b.guestId) {
+    const [pub] = await tx.select({ code: joinCodes.code }).from(joinCodes).where(eq(joinCodes.sessionId, sessionId));
+    const joinPath = pub ? `/j/${pub.code}` : undefined;
+    rows += await enqueueGuestEmail(tx, { eventKey, eventType: 'session.reminder', payload: { ...payload, ...(joinPath ? { joinPath } : {}) }, email: b.guestEmail, name: b.guestName });
+  }
+  return rows;
 }

@@ -115,6 +115,8 @@ export function render(row: Pick<OutboxRow, 'eventType' | 'eventKey' | 'payload'
   const p = row.payload;
   const w = isBooking ? bookingWords(p, type) : isSession ? sessionWords(type, p as SessionPayload, ctx.now) : genericWords(p, type);
   const urgent = URGENT_EVENTS.has(type);
+  // A guest without an account reaches the room by the booking's join link.
+  if (typeof p.joinPath === 'string' && p.joinPath.startsWith('/j/')) w.link = p.joinPath;
   const url = /^https?:\/\//.test(w.link) ? w.link : `${ctx.publicUrl}${w.link}`;
   const text = `${w.title}\n\n${w.body}\n\nOpen Lectern: ${url}\n`;
   const html =
