@@ -191,6 +191,20 @@ describe.each(dbKinds())('bookings on %s', (kind) => {
     await setClock('2026-03-20T12:00:00Z');
   });
 
+  it('bookings without an account are rate-limited per address', async () => {
+    const limited = await createTestApp(kind, { env: { LECTERN_BOOKING_RATE_PER_IP: '2' } });
+    try {
+      const post = () => limited.app.inject({ method: 'POST', url: '/api/bookings', payload: { handle: 'nobody-here', start: '2026-03-23T09:00:00Z', name: 'N', email: 'n@example.test' } });
+      expect((await post()).statusCode).toBe(404);
+      expect((await post()).statusCode).toBe(404);
+      const third = await post();
+      expect(third.statusCode).toBe(429);
+      expect(third.headers['retry-after']).toBeDefined();
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('bookings routes are in the OpenAPI document with their response schemas', async () => {
     const doc = (await call('GET', '/openapi.json')).json<{ paths: Record<string, Record<string, { responses: Record<string, unknown> }>> }>();
     expect(doc.paths['/api/bookings']?.post?.responses['201']).toBeDefined();

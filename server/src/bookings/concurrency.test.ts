@@ -23,7 +23,7 @@ describe.each(dbKinds())('bookings race on %s', (kind) => {
   beforeAll(async () => {
     redis = await TestRedis.start();
     db = await createTestDb(kind);
-    const shared = testEnv({ REDIS_URL: redis.url, PORT: '0' });
+    const shared = testEnv({ REDIS_URL: redis.url, PORT: '0', LECTERN_BOOKING_RATE_PER_IP: '1000' });
     const env = (extra: Record<string, string>) => loadConfig({ ...shared, ...extra });
     api1 = await startLectern(env({ LECTERN_ROLE: 'api', LECTERN_NODE_ID: 'api-a' }), { db, clock, serveClient: false });
     api2 = await startLectern(env({ LECTERN_ROLE: 'api', LECTERN_NODE_ID: 'api-b' }), { db, clock, serveClient: false });

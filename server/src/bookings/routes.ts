@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../context.js';
-import { ForbiddenError, NotFoundError } from '../errors.js';
+import { ForbiddenError, NotFoundError, TooManyRequestsError } from '../errors.js';
 import { IdParams } from '../http/schemas.js';
 import { caller } from '../plugins/authPlugin.js';
 import { getAvailability, hostByHandle, publicHost, putAvailability, slotDto, slotsFor } from './availabilityService.js';
@@ -75,6 +75,11 @@ export async function bookingRoutes(app: FastifyInstance, { ctx }: { ctx: AppCon
     { schema: { tags, summary: 'Book a slot: signed in in one step, or as a guest with name and email. Taken or not offered: 409 with fresh slots', body: BookingBody, response: { 201: BookingCreated } } },
     async (request, reply) => {
       const b = request.body;
+      if (!request.auth) {
+        // Guests are anonymous: every attempt (taken or not) counts against their address.
+        const hit = await ctx.counters.hit(`booking:ip:${request.ip}`, 600);
+        if (hit.count > ctx.config.bookings.guestRatePerIp) throw new TooManyRequestsError(hit.resetSeconds);
+      }
       const created = await createBooking(deps, request.auth, { handle: b.handle, start: new Date(b.start), name: b.name, email: b.email, notes: b.notes, timezone: b.timezone });
       return reply.status(201).send(created);
     },
