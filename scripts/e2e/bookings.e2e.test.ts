@@ -117,6 +117,32 @@ describe('bookings in the browser', () => {
     await hostPage.screenshot({ path: `${SHOTS}bookings-meetings.png`, fullPage: true });
     const after = await server.api<{ status: string }>('GET', `/api/bookings/${booking.id}`, undefined, (await server.api<{ accessToken: string }>('POST', '/api/auth/login', { email: host.email, password: host.password })).body.accessToken);
     expect(after.body.status).toBe('no_show');
+
+    // 6. Another visitor books, then uses the private link from the page to move and cancel it.
+    await page.goto(`${server.url}/book/tess`);
+    await times.first().click(); // the injected clock is past the first meeting: later slots only
+    await page.getByLabel('Your name').fill('Mo Mover');
+    await page.getByLabel('Email').fill('mo@example.test');
+    await page.getByRole('button', { name: 'Book', exact: true }).click();
+    await page.getByRole('heading', { name: 'You are booked' }).waitFor();
+    await page.getByRole('link', { name: /\/bookings\/manage\// }).click();
+    await page.getByRole('heading', { name: 'Your meeting with Tess Teacher' }).waitFor();
+    await page.getByRole('button', { name: 'Reschedule' }).click();
+    const choices = page.getByRole('group', { name: /^Free times on/ }).getByRole('button');
+    await choices.first().click(); // its own slot is not offered: this is another time
+    await page.getByRole('button', { name: /^Move to / }).click();
+    await page.getByRole('heading', { name: 'Your meeting with Tess Teacher' }).waitFor();
+    await page.getByLabel('Reason (optional)').fill('Something came up');
+    await page.getByRole('button', { name: 'Cancel meeting' }).click();
+    await page.getByText('Cancelled', { exact: true }).waitFor();
+    await page.screenshot({ path: `${SHOTS}bookings-manage.png`, fullPage: true });
+    const token = await server.api<{ accessToken: string }>('POST', '/api/auth/login', { email: host.email, password: host.password });
+    const mo = (await server.api<{ guestName: string; status: string; start: string; cancelledBy: string; cancelReason: string }[]>('GET', '/api/bookings?role=host', undefined, token.body.accessToken)).body.find((b) => b.guestName === 'Mo Mover')!;
+    expect(mo).toMatchObject({ status: 'cancelled', cancelledBy: 'guest', cancelReason: 'Something came up' });
+    // Confirmation, the moved confirmation, and the cancellation (with a CANCEL calendar) reach Mo.
+    await expect.poll(() => sink.messages.filter((m) => m.to.includes('mo@example.test')).length, { timeout: 20_000 }).toBe(3);
+    const cancelMail = sink.messages.find((m) => m.to.includes('mo@example.test') && (m.mime.headers.get('subject') ?? '').startsWith('Cancelled'))!;
+    expect(leaves(cancelMail.mime).find((p) => p.contentType === 'text/calendar')?.body).toContain('STATUS:CANCELLED');
     await visitor.close();
   });
 });

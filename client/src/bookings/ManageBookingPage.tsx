@@ -40,7 +40,13 @@ export function ManageBookingPage({ params }: { params: Params }) {
         <p>
           <strong>{formatWhen(b.start, zone)}</strong> · {money(b.priceCents, b.currency)} <BookingBadge status={b.status} />
         </p>
+        {b.cancelReason && <p class="muted">Cancelled by the {b.cancelledBy}: {b.cancelReason}</p>}
         {error && <Alert tone="error">{error}</Alert>}
+        {!live && b.hostHandle && (
+          <p>
+            <a href={`/book/${b.hostHandle}`}>Book another time</a>
+          </p>
+        )}
         {live && (
           <div class="inline-row">
             <input aria-label="Reason (optional)" placeholder="Reason (optional)" value={reason} onInput={(e) => setReason(e.currentTarget.value)} />

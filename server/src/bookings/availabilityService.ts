@@ -54,6 +54,24 @@ async function rulesOf(db: Executor, hostId: string): Promise<{ rules: WeeklyRul
 
 /** Replaces the whole availability in one transaction. A handle belongs to one host. */
 export async function putAvailability(db: Database, hostId: string, input: AvailabilityIn, now: Date): Promise<AvailabilityDto> {
+  try {
+    await writeAvailability(db, hostId, input, now);
+  } catch (err) {
+    // Two hosts claiming one handle at the same moment: the unique index decides.
+    if (isUniqueViolation(err)) throw new ConflictError(`The handle "${input.handle}" is taken`);
+    throw err;
+  }
+  return (await getAvailability(db, hostId))!;
+}
+
+export const isUniqueViolation = (err: unknown): boolean => {
+  for (let e: unknown = err; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    if ((e as { code?: unknown }).code === '23505') return true;
+  }
+  return false;
+};
+
+async function writeAvailability(db: Database, hostId: string, input: AvailabilityIn, now: Date): Promise<void> {
   await db.transaction(async (tx) => {
     const [taken] = await tx.select({ userId: hostProfiles.userId }).from(hostProfiles).where(and(eq(hostProfiles.handle, input.handle), ne(hostProfiles.userId, hostId)));
     if (taken) throw new ConflictError(`The handle "${input.handle}" is taken`);
@@ -67,7 +85,6 @@ export async function putAvailability(db: Database, hostId: string, input: Avail
     if (input.rules.length) await tx.insert(availabilityRules).values(input.rules.map((r) => ({ ...r, hostId, createdAt: now, updatedAt: now })));
     if (input.overrides.length) await tx.insert(availabilityOverrides).values(input.overrides.map((o) => ({ ...o, hostId, createdAt: now, updatedAt: now })));
   });
-  return (await getAvailability(db, hostId))!;
 }
 
 export async function hostByHandle(db: Executor, handle: string): Promise<{ profile: HostProfile; name: string }> {

@@ -11,7 +11,7 @@ import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError
 import { recordHistory, snapshot } from '../scheduling/historyLog.js';
 import { newCode } from '../rooms/joinCodes.js';
 import type { BookingCreatedDto, SlotDto } from './contract.js';
-import { hostByHandle, lockHost, slotDto, slotsFor, type HostProfile } from './availabilityService.js';
+import { hostByHandle, isUniqueViolation, lockHost, slotDto, slotsFor, type HostProfile } from './availabilityService.js';
 import { notifyBooking } from './notify.js';
 import { granulesOf, localDate, type Slot } from './slots.js';
 
@@ -33,12 +33,6 @@ export class SlotTakenError extends AppError {
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
-const isUniqueViolation = (err: unknown): boolean => {
-  for (let e: unknown = err; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: unknown }).code === '23505') return true;
-  }
-  return false;
-};
 
 /** Fresh free slots of the local day around `start`, for a 409 answer. */
 async function freshSlots(db: Executor, profile: HostProfile, start: Date, now: Date): Promise<SlotDto[]> {
