@@ -91,11 +91,26 @@ export function localDate(at: Date, zone: string): string {
   return DateTime.fromJSDate(at, { zone }).toISODate()!;
 }
 
+/**
+ * The zone's UTC offset (minutes) for the whole of a local date when it has no transition
+ * near it, else undefined. Local midnight lies within [wall - 14 h, wall + 12 h] (offsets
+ * span -12 h..+14 h), so equal offsets at both ends of that widened day mean none.
+ */
+function steadyOffset(date: string, zone: string): number | undefined {
+  const wall = Date.parse(`${date}T00:00:00Z`);
+  const a = DateTime.fromMillis(wall - 14 * 3600_000, { zone }).offset;
+  const b = DateTime.fromMillis(wall + 36 * 3600_000, { zone }).offset;
+  return a === b ? a : undefined;
+}
+
 function windowSlots(date: string, w: Window, zone: string, out: Slot[]): void {
   const startMin = minutesOf(w.start);
   const endMin = minutesOf(w.end);
+  const steady = steadyOffset(date, zone);
+  const midnight = Date.parse(`${date}T00:00:00Z`);
   for (let t = startMin; t + w.slotMinutes <= endMin; t += w.slotMinutes) {
-    const start = wallToInstant(date, t, zone);
+    // Fast path on days without a transition; the exact reading (gaps, overlaps) otherwise.
+    const start = steady !== undefined ? new Date(midnight + (t - steady) * MINUTE) : wallToInstant(date, t, zone);
     if (!start) continue;
     out.push({ start, end: new Date(start.getTime() + w.slotMinutes * MINUTE), bufferMinutes: w.bufferMinutes, priceCents: w.priceCents, currency: w.currency });
   }
