@@ -138,6 +138,13 @@ describe.each(dbKinds())('bookings on %s', (kind) => {
       { month: '2026-03', currency: 'EUR', amountCents: 2500 },
       { month: '2026-04', currency: 'EUR', amountCents: -1000 },
     ]);
+    const admin = await t.userWithToken('admin');
+    const all = (await call('GET', '/api/admin/revenue', undefined, admin.headers)).json<{ hostId: string; month: string; amountCents: number }[]>();
+    expect(all.filter((x) => x.hostId === host.id).map((x) => [x.month, x.amountCents])).toEqual([
+      ['2026-03', 2500],
+      ['2026-04', -1000],
+    ]);
+    expect((await call('GET', '/api/admin/revenue', undefined, host.headers)).statusCode).toBe(403);
     await setClock('2026-03-20T12:00:00Z');
   });
 

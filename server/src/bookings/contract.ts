@@ -205,6 +205,10 @@ export const RevenueQuery = z.object({ from: Instant.optional(), to: Instant.opt
 export const RevenueRow = z.object({ month: z.string(), currency: z.string(), amountCents: z.number() });
 export type RevenueRowDto = z.infer<typeof RevenueRow>;
 export const RevenueList = z.array(RevenueRow);
+/** Admin: the same per host. */
+export const HostRevenueRow = RevenueRow.extend({ hostId: z.string(), hostName: z.string() });
+export type HostRevenueRowDto = z.infer<typeof HostRevenueRow>;
+export const HostRevenueList = z.array(HostRevenueRow);
 
 export const Stats = z.object({
   totalSessions: z.number(),

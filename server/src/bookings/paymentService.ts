@@ -1,9 +1,9 @@
 // Payments the host records by hand (no payment vendor), revenue per month and currency,
 // and the dashboard's numbers.
 import { and, count, countDistinct, desc, eq, gte, inArray, lt, ne, sql } from 'drizzle-orm';
-import { attendanceIntervals, bookingPayments, bookings, sessions, type Database, type Executor } from '@lectern/db';
+import { attendanceIntervals, bookingPayments, bookings, sessions, users, type Database, type Executor } from '@lectern/db';
 import { ConflictError, ValidationError } from '../errors.js';
-import type { PaymentDto, RevenueRowDto, StatsDto } from './contract.js';
+import type { HostRevenueRowDto, PaymentDto, RevenueRowDto, StatsDto } from './contract.js';
 import type { BookingRow } from './bookingService.js';
 
 export interface PaymentInput {
@@ -62,6 +62,19 @@ export async function revenue(db: Executor, hostId: string, range: { from?: Date
     .groupBy(month, bookingPayments.currency)
     .orderBy(month, bookingPayments.currency);
   return rows.map((r) => ({ month: r.month, currency: r.currency, amountCents: Number(r.cents) }));
+}
+
+/** Every host's revenue per month (UTC) and currency (admins). */
+export async function revenueByHost(db: Executor, range: { from?: Date | undefined; to?: Date | undefined }): Promise<HostRevenueRowDto[]> {
+  const month = sql<string>`to_char(${bookingPayments.recordedAt} at time zone 'UTC', 'YYYY-MM')`;
+  const rows = await db
+    .select({ hostId: bookingPayments.hostId, hostName: users.name, month, currency: bookingPayments.currency, cents: signed })
+    .from(bookingPayments)
+    .innerJoin(users, eq(users.id, bookingPayments.hostId))
+    .where(and(range.from ? gte(bookingPayments.recordedAt, range.from) : undefined, range.to ? lt(bookingPayments.recordedAt, range.to) : undefined))
+    .groupBy(bookingPayments.hostId, users.name, month, bookingPayments.currency)
+    .orderBy(users.name, month, bookingPayments.currency);
+  return rows.map((r) => ({ hostId: r.hostId, hostName: r.hostName, month: r.month, currency: r.currency, amountCents: Number(r.cents) }));
 }
 
 export async function stats(db: Executor, hostId: string): Promise<StatsDto> {

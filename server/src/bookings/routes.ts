@@ -19,6 +19,7 @@ import {
   CancelBody,
   HandleParams,
   HostPublic,
+  HostRevenueList,
   MarkBody,
   Payment,
   PaymentBody,
@@ -32,7 +33,7 @@ import {
   TokenParams,
 } from './contract.js';
 import { listBookings, markBooking, settleDue, toDtos } from './meetingService.js';
-import { listPayments, recordPayment, revenue, stats } from './paymentService.js';
+import { listPayments, recordPayment, revenue, revenueByHost, stats } from './paymentService.js';
 
 const tags = ['bookings'];
 const HOSTS = ['teacher', 'mentor', 'admin'] as const;
@@ -159,6 +160,11 @@ export async function bookingRoutes(app: FastifyInstance, { ctx }: { ctx: AppCon
     '/api/me/revenue',
     { schema: { tags, summary: 'Your revenue: recorded payments minus refunds per month (UTC) and currency', querystring: RevenueQuery, response: { 200: RevenueList } }, onRequest: app.requireAuth },
     async (request) => revenue(db, caller(request).userId, { from: request.query.from ? new Date(request.query.from) : undefined, to: request.query.to ? new Date(request.query.to) : undefined }),
+  );
+  r.get(
+    '/api/admin/revenue',
+    { schema: { tags, summary: 'Admin: revenue per host, month (UTC) and currency', querystring: RevenueQuery, response: { 200: HostRevenueList } }, onRequest: app.requireRole('admin') },
+    async (request) => revenueByHost(db, { from: request.query.from ? new Date(request.query.from) : undefined, to: request.query.to ? new Date(request.query.to) : undefined }),
   );
   r.get('/api/me/booking-stats', { schema: { tags, summary: 'Dashboard numbers: sessions, live now, participants, meetings, revenue', response: { 200: Stats } }, onRequest: app.requireAuth }, async (request) => {
     const who = caller(request);
