@@ -42,6 +42,11 @@ export const ROUTES: readonly RouteDef[] = [
   { path: '/admin/courses', title: 'Courses', component: lazyPage(() => import('./admin/CoursesPage.js').then((m) => m.CoursesPage)), access: ['admin'], layout: 'app', nav: { label: 'Courses', roles: ['admin'] } },
   { path: '/admin/courses/:id', title: 'Course students', component: lazyPage(() => import('./admin/CourseStudentsPage.js').then((m) => m.CourseStudentsPage)), access: ['admin'], layout: 'app' },
   { path: '/admin/outbox', title: 'Notification outbox', component: lazyPage(() => import('./admin/OutboxPage.js').then((m) => m.OutboxPage)), access: ['admin'], layout: 'app' },
+  { path: '/live-sessions', title: 'Live sessions', component: lazyPage(() => import('./bookings/DashboardPage.js').then((m) => m.DashboardPage)), access: ['admin', 'teacher', 'mentor'], layout: 'app', nav: { label: 'Live sessions', roles: ['admin', 'teacher', 'mentor'] } },
+  { path: '/availability', title: 'Availability', component: lazyPage(() => import('./bookings/AvailabilityPage.js').then((m) => m.AvailabilityPage)), access: ['admin', 'teacher', 'mentor'], layout: 'app' },
+  { path: '/meetings', title: 'Meetings', component: lazyPage(() => import('./bookings/MeetingsPage.js').then((m) => m.MeetingsPage)), access: 'auth', layout: 'app', nav: { label: 'Meetings' } },
+  { path: '/book/:handle', title: 'Book a meeting', component: lazyPage(() => import('./bookings/BookPage.js').then((m) => m.BookPage)), access: 'public', layout: 'app' },
+  { path: '/bookings/manage/:token', title: 'Your booking', component: lazyPage(() => import('./bookings/ManageBookingPage.js').then((m) => m.ManageBookingPage)), access: 'public', layout: 'app' },
   // Add pages here, e.g.:
   // { path: '/calendar', title: 'Calendar', component: CalendarPage, access: 'auth', layout: 'app', nav: { label: 'Calendar' } },
 ];

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { UserRole } from '@lectern/db';
 import { createTestDb, type TestDb } from '@lectern/db/testing';
+import type { Clock } from '../../server/src/clock.js';
 import { loadConfig } from '../../server/src/config.js';
 import { startLectern, type Lectern } from '../../server/src/lectern.js';
 import { createUser } from '../../server/src/users/userService.js';
@@ -65,7 +66,7 @@ export async function callJson<T = unknown>(base: string, method: string, path: 
   return { status: res.status, body: parsed as T };
 }
 
-export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startServer(env: Record<string, string> = {}, opts: { clock?: Clock } = {}): Promise<TestServer> {
   const db = await createTestDb('pglite');
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -79,7 +80,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
     LECTERN_JOIN_RATE_PER_IP: '1000',
     ...env,
   });
-  const lectern = await startLectern(config, { db });
+  const lectern = await startLectern(config, { db, ...(opts.clock ? { clock: opts.clock } : {}) });
   const url = lectern.url;
   const api: TestServer['api'] = (method, path, body, token) => callJson(url, method, path, body, token);
   let n = 0;

@@ -59,6 +59,8 @@ const EnvSchema = z.object({
   LECTERN_OUTBOX_LEASE_SECONDS: int(5, 3600).default(60),
   LECTERN_OUTBOX_POLL_MS: int(50, 60_000).default(1000),
   LECTERN_LATE_GRACE_MINUTES: int(0, 240).default(5),
+  LECTERN_BOOKING_NO_SHOW_GRACE_MINUTES: int(0, 1440).default(15),
+  LECTERN_BOOKING_RATE_PER_IP: int(1, 1_000_000).default(20),
   // ---- many nodes (Redis bus, SFU placement, drain, TURN)
   LECTERN_NODE_ID: z.preprocess(emptyToUndefined, z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ - (max 64)').optional()),
   LECTERN_REDIS_PREFIX: z.preprocess(emptyToUndefined, z.string().regex(/^[A-Za-z0-9._:-]{0,64}$/).optional()),
@@ -145,6 +147,12 @@ export interface Config {
   readonly attendance: {
     /** A first join later than this after the session's start counts as late. */
     readonly lateGraceMinutes: number;
+  };
+  readonly bookings: {
+    /** After a booked meeting's end plus this, its status follows from attendance (no_show / completed). */
+    readonly noShowGraceMinutes: number;
+    /** Booking attempts without an account per client address per 10 minutes. */
+    readonly guestRatePerIp: number;
   };
   readonly cluster: {
     /** This process's name on the bus (SFU RPC topic, placement). Default hostname-pid. */
@@ -258,6 +266,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     attendance: {
       lateGraceMinutes: e.LECTERN_LATE_GRACE_MINUTES,
+    },
+    bookings: {
+      noShowGraceMinutes: e.LECTERN_BOOKING_NO_SHOW_GRACE_MINUTES,
+      guestRatePerIp: e.LECTERN_BOOKING_RATE_PER_IP,
     },
     recording: {
       dir: resolve(e.LECTERN_RECORDINGS_DIR ?? join(dataDir, 'recordings')),

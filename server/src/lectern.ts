@@ -4,6 +4,7 @@ import { Server as IoServer } from 'socket.io';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { buildApp } from './app.js';
+import { startBookingSweeper } from './bookings/sweeper.js';
 import type { ApiServices } from './routes.js';
 import { attachRedisAdapter, DrainState, sfuNodeId, startApiCluster, startSfuAnnouncer, waitUntilEmpty } from './cluster/cluster.js';
 import type { SfuAnnouncer } from './cluster/SfuAnnouncer.js';
@@ -115,6 +116,8 @@ export async function startLectern(config: Config, opts: StartOptions = {}): Pro
       closers.push(() => recorder.close()); // runs first: finalise recordings while the SFU is up
       const notifications = await startNotifications(ctx, { io });
       closers.push(() => notifications.close());
+      const sweeper = startBookingSweeper(ctx);
+      closers.push(() => sweeper.close());
       if (opts.listen ?? true) {
         const address = await app.listen({ port: config.port, host: config.host });
         url = config.port === 0 ? address.replace('[::1]', '127.0.0.1') : config.publicUrl;

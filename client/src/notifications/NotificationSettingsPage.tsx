@@ -15,6 +15,8 @@ const EVENT_LABEL: Record<string, string> = {
   'chat.added': 'I am added to a group chat',
   'chat.message': 'New chat message',
   'call.ringing': 'Someone is calling me',
+  'booking.confirmed': 'A meeting is booked with me',
+  'booking.cancelled': 'A booked meeting is cancelled',
 };
 const CHANNEL_LABEL: Record<NotificationChannel, string> = { in_app: 'In app', email: 'Email', push: 'Push' };
 

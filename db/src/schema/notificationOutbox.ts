@@ -1,4 +1,5 @@
-import { index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { check, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { id, timestamps, tstz } from './columns.js';
 import { users } from './users.js';
 
@@ -19,7 +20,10 @@ export const notificationOutbox = pgTable(
     id: id(),
     eventKey: text('event_key').notNull(),
     eventType: text('event_type').notNull(),
-    recipientId: uuid('recipient_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    /** Null for an email to someone without an account (a booking guest): see recipientEmail. */
+    recipientId: uuid('recipient_id').references(() => users.id, { onDelete: 'cascade' }),
+    /** Email-only rows addressed to a non-user (channel 'email'); null for users. */
+    recipientEmail: text('recipient_email'),
     channel: text('channel', { enum: NOTIFICATION_CHANNELS }).notNull(),
     /** What the templates need, captured when the event happened. */
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
@@ -36,6 +40,8 @@ export const notificationOutbox = pgTable(
   },
   (t) => [
     uniqueIndex('notification_outbox_event_recipient_channel_key').on(t.eventKey, t.recipientId, t.channel),
+    uniqueIndex('notification_outbox_event_email_key').on(t.eventKey, t.recipientEmail).where(sql`recipient_email is not null`),
+    check('notification_outbox_recipient_check', sql`(recipient_id is null) <> (recipient_email is null)`),
     index('notification_outbox_status_due_idx').on(t.status, t.nextAttemptAt),
   ],
 );

@@ -14,6 +14,8 @@ export const EVENT_TYPES = [
   'chat.added',
   'chat.message',
   'call.ringing',
+  'booking.confirmed',
+  'booking.cancelled',
 ] as const;
 export const NotificationEventType = z.enum(EVENT_TYPES);
 export type NotificationEventType = z.infer<typeof NotificationEventType>;
@@ -98,7 +100,8 @@ export const OutboxEntry = z.object({
   id: z.uuid(),
   eventKey: z.string(),
   eventType: z.string(),
-  recipientId: z.uuid(),
+  recipientId: z.uuid().nullable(),
+  recipientEmail: z.string().nullable().describe('a guest without an account (bookings)'),
   channel: NotificationChannel,
   status: OutboxStatus,
   attempts: z.number().int(),

@@ -61,6 +61,7 @@ export async function listOutbox(db: Database, { status, limit }: OutboxQuery): 
     eventKey: o.eventKey,
     eventType: o.eventType,
     recipientId: o.recipientId,
+    recipientEmail: o.recipientEmail,
     channel: o.channel,
     status: o.status,
     attempts: o.attempts,
@@ -80,4 +81,17 @@ export async function retryDead(db: Database, id: string, now: Date): Promise<vo
     .where(and(eq(notificationOutbox.id, id), eq(notificationOutbox.status, 'dead')))
     .returning({ id: notificationOutbox.id });
   if (!row) throw new NotFoundError('No dead-lettered row with this id');
+}
+
+/**
+ * An email to someone without an account (a booking guest): one 'email' row addressed by
+ * address. `payload.recipientName` names them in the To header. Idempotent per (event, address).
+ */
+export async function enqueueGuestEmail(tx: Executor, event: Omit<OutboxEvent, 'recipientIds'> & { email: string; name: string }): Promise<number> {
+  const inserted = await tx
+    .insert(notificationOutbox)
+    .values({ eventKey: event.eventKey, eventType: event.eventType, recipientEmail: event.email.toLowerCase(), channel: 'email', payload: { ...event.payload, recipientName: event.name } })
+    .onConflictDoNothing()
+    .returning({ id: notificationOutbox.id });
+  return inserted.length;
 }

@@ -7,6 +7,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { rowsOf, sessionReminders, sessions, type Database } from '@lectern/db';
 import type { Clock } from '../clock.js';
+import { remindBookingSides } from '../bookings/notify.js';
 import { enqueue } from './outbox.js';
 import { sessionPayload, sessionRecipients } from './sessionEvents.js';
 
@@ -84,12 +85,9 @@ export async function scanReminders(deps: ReminderDeps): Promise<ScanResult> {
         const [s] = await tx.select().from(sessions).where(eq(sessions.id, due.sessionId));
         if (!s || s.status !== 'scheduled' || s.scheduledAt.getTime() !== due.scheduledAt.getTime()) continue;
         const payload = { ...(await sessionPayload(tx, s)), offsetMinutes: offset, expiresAt: s.scheduledAt.toISOString() };
-        out.rows += await enqueue(tx, {
-          eventKey: `session.reminder:${s.id}:${offset}:${payload.startsAt}`,
-          eventType: 'session.reminder',
-          payload,
-          recipientIds: await sessionRecipients(tx, s),
-        });
+        const eventKey = `session.reminder:${s.id}:${offset}:${payload.startsAt}`;
+        out.rows += await enqueue(tx, { eventKey, eventType: 'session.reminder', payload, recipientIds: await sessionRecipients(tx, s) });
+        if (s.type === 'office_hours') out.rows += await remindBookingSides(tx, s.id, eventKey, payload);
         out.enqueued++;
       }
     });

@@ -95,6 +95,8 @@ function sessionWords(type: EventType, p: SessionPayload, now: Date): Words {
     case 'chat.added':
     case 'chat.message':
     case 'call.ringing':
+    case 'booking.confirmed':
+    case 'booking.cancelled':
       throw new Error(`${type} is not a session event`);
     default:
       return assertUnreachable(type);
@@ -107,13 +109,25 @@ function genericWords(p: Record<string, unknown>, type: EventType): Words {
   return { title: s('title') ?? type, body: s('body') ?? '', link: s('link') ?? '/', ttlSeconds: type === 'call.ringing' ? 60 : DAY };
 }
 
+/**
+ * Booking events carry the session's payload plus their words ready-made for this
+ * recipient ({ headline, body, link }, links absolute for a guest) and get the .ics.
+ */
+function bookingWords(p: Record<string, unknown>, type: EventType): Words {
+  const s = (k: string) => (typeof p[k] === 'string' ? p[k] : undefined);
+  return { title: s('headline') ?? type, body: s('body') ?? '', link: s('link') ?? '/', ics: type === 'booking.cancelled' ? 'CANCEL' : 'REQUEST', ttlSeconds: DAY };
+}
+
 export function render(row: Pick<OutboxRow, 'eventType' | 'eventKey' | 'payload'>, ctx: TemplateContext): Rendered {
   const type = row.eventType as EventType;
-  const isSession = type.startsWith('session.');
+  const isBooking = type.startsWith('booking.');
+  const isSession = type.startsWith('session.') || isBooking;
   const p = row.payload;
-  const w = isSession ? sessionWords(type, p as SessionPayload, ctx.now) : genericWords(p, type);
+  const w = isBooking ? bookingWords(p, type) : isSession ? sessionWords(type, p as SessionPayload, ctx.now) : genericWords(p, type);
   const urgent = URGENT_EVENTS.has(type);
-  const url = `${ctx.publicUrl}${w.link}`;
+  // A guest without an account reaches the room by the booking's join link.
+  if (typeof p.joinPath === 'string' && p.joinPath.startsWith('/j/')) w.link = p.joinPath;
+  const url = /^https?:\/\//.test(w.link) ? w.link : `${ctx.publicUrl}${w.link}`;
   const text = `${w.title}\n\n${w.body}\n\nOpen Lectern: ${url}\n`;
   const html =
     `<!doctype html><html><body style="font-family:system-ui,sans-serif">` +

@@ -76,6 +76,7 @@ export function SessionRow({ s, now, host = false, displayName, showHost = true 
           <span class="sep">{s.durationMinutes} min</span>
           {showHost && s.hostName && <span class="sep">with {s.hostName}</span>}
           {s.seriesId && <span class="sep">recurring</span>}
+          {s.priceCents > 0 && <span class="sep">{`${(s.priceCents / 100).toFixed(2)} ${s.currency}`}</span>}
         </p>
         {s.status === 'cancelled' && s.cancelReason && <p class="muted small">Cancelled: {s.cancelReason}</p>}
       </div>

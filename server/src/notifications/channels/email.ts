@@ -39,7 +39,12 @@ export function createEmailChannel(opts: EmailChannelOptions): Channel {
     name: 'email',
     enabled: true,
     async send(row: OutboxRow, m: Rendered): Promise<SendOutcome> {
-      const [user] = await opts.db.select({ email: users.email, name: users.name }).from(users).where(eq(users.id, row.recipientId));
+      // A guest without an account (a booking) is addressed by email; the name comes with the payload.
+      const [user] = row.recipientId
+        ? await opts.db.select({ email: users.email, name: users.name }).from(users).where(eq(users.id, row.recipientId))
+        : row.recipientEmail
+          ? [{ email: row.recipientEmail, name: typeof row.payload.recipientName === 'string' ? row.payload.recipientName : '' }]
+          : [];
       if (!user) return { status: 'skipped', reason: 'recipient no longer exists' };
       const ics = m.email.ics;
       try {

@@ -15,6 +15,7 @@ export function createInAppChannel(deps: { db: Database; bus: EventBus; clock: C
     name: 'in_app',
     enabled: true,
     async send(row: OutboxRow, m: Rendered): Promise<SendOutcome> {
+      if (!row.recipientId) return { status: 'skipped', reason: 'recipient has no account' };
       const data: Record<string, unknown> = {};
       if (typeof row.payload.sessionId === 'string') data.sessionId = row.payload.sessionId;
       // Idempotent: (event_key, user_id) is unique, so a re-sent row adds nothing.

@@ -25,6 +25,7 @@ export function createWebPushChannel(opts: WebPushChannelOptions): Channel {
     name: 'push',
     enabled: true,
     async send(row: OutboxRow, m: Rendered): Promise<SendOutcome> {
+      if (!row.recipientId) return { status: 'skipped', reason: 'recipient has no account' };
       const subs = await opts.db.select().from(pushSubscriptions).where(eq(pushSubscriptions.userId, row.recipientId));
       if (subs.length === 0) return { status: 'skipped', reason: 'no push subscriptions' };
       const done = new Set(Array.isArray(row.payload[DONE_KEY]) ? (row.payload[DONE_KEY] as string[]) : []);
