@@ -74,7 +74,7 @@ describe('first day: admin', () => {
 
     await page.getByRole('link', { name: '← All courses' }).click();
     await page.getByRole('button', { name: 'Archive Biology 101' }).click();
-    await page.getByRole('link', { name: 'Biology 101' }).waitFor({ state: 'detached' });
+    await page.getByRole('link', { name: 'Biology 101', exact: true }).waitFor({ state: 'detached' });
     await page.getByLabel('Show 1 archived').check();
     await page.getByRole('button', { name: 'Restore Biology 101' }).waitFor();
     await context.close();

@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'preact/hooks';
+import { PastStartWarning } from './PastStartWarning.js';
 import { errorMessage } from '../api.js';
 import { createSession } from '../sessions.js';
 import { browserTimeZone, formatWhen, timeZones, wallTimeNow, wallTimeToIso } from '../time.js';
@@ -64,6 +65,7 @@ export function ScheduleForm({ onCreated }: ScheduleFormProps) {
         <div class="field field-when">
           <label for="s-when">Date and start time</label>
           <input id="s-when" type="datetime-local" required value={when} onInput={(e) => setWhen(e.currentTarget.value)} />
+          <PastStartWarning id="s-when-past" when={when} timezone={timezone} />
         </div>
         <div class="field field-narrow">
           <label for="s-duration">Duration (minutes)</label>

@@ -5,6 +5,7 @@ import { bucketOf, createCode, endSession, startSession } from '../sessions.js';
 import { formatWhen } from '../time.js';
 import type { JoinCode, Session } from '../types.js';
 import { Alert } from './Alert.js';
+import { ConfirmDialog } from './ConfirmDialog.js';
 import { JoinCodeBox } from './JoinCodeBox.js';
 import { Link } from './Link.js';
 
@@ -29,6 +30,7 @@ export function SessionItem({ session, userName, onChange }: SessionItemProps) {
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [code, setCode] = useState<JoinCode | null>(null);
+  const [confirmEnd, setConfirmEnd] = useState(false);
   const bucket = bucketOf(session);
   const live = session.status === 'live';
   const titleId = `session-${session.id}-title`;
@@ -99,7 +101,7 @@ export function SessionItem({ session, userName, onChange }: SessionItemProps) {
             {busy === 'code' ? 'Creating…' : 'Create join code'}
           </button>
           {live && (
-            <button type="button" class="btn btn-danger-outline" onClick={end} disabled={busy !== null}>
+            <button type="button" class="btn btn-danger-outline" aria-haspopup="dialog" onClick={() => setConfirmEnd(true)} disabled={busy !== null}>
               {busy === 'end' ? 'Ending…' : 'End'}
             </button>
           )}
@@ -107,6 +109,21 @@ export function SessionItem({ session, userName, onChange }: SessionItemProps) {
       )}
       {error && <Alert tone="error">{error}</Alert>}
       {code && <JoinCodeBox code={code} />}
+      {confirmEnd && (
+        <ConfirmDialog
+          title={`End “${session.title}” for everyone?`}
+          confirmLabel="End for everyone"
+          cancelLabel="Keep it running"
+          danger
+          onCancel={() => setConfirmEnd(false)}
+          onConfirm={async () => {
+            setConfirmEnd(false);
+            await end();
+          }}
+        >
+          <p>Everyone in the room is disconnected, join links stop working and attendance is closed.</p>
+        </ConfirmDialog>
+      )}
     </li>
   );
 }

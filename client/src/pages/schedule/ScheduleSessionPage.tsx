@@ -1,4 +1,5 @@
 // Schedule a one-off session or a recurring series, with invitees picked from the caller's courses.
+import { PastStartWarning } from '../../components/PastStartWarning.js';
 import { useEffect, useState } from 'preact/hooks';
 import { errorMessage } from '../../api.js';
 import { authStore } from '../../auth.js';
@@ -135,6 +136,7 @@ export function ScheduleSessionPage() {
           <div class="field field-when">
             <label for="f-when">Date and start time</label>
             <input id="f-when" type="datetime-local" required value={when} onInput={(e) => setWhen(e.currentTarget.value)} />
+          <PastStartWarning id="f-when-past" when={when} timezone={timezone} />
           </div>
           <div class="field field-narrow">
             <label for="f-duration">Duration (minutes)</label>
