@@ -4,6 +4,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { attendanceRoutes } from './attendance/routes.js';
 import { authRoutes } from './auth/authRoutes.js';
+import { chatRoutes } from './chat/routes.js';
 import type { AppContext } from './context.js';
 import { courseRoutes } from './courses/courseRoutes.js';
 import { healthRoutes } from './http/healthRoutes.js';
@@ -42,4 +43,5 @@ export const API_ROUTES: readonly RouteModule[] = [
   attendanceRoutes,
   notificationRoutes,
   recordingRoutes,
+  chatRoutes,
 ];

@@ -118,6 +118,7 @@ export const SocketTyping = z.object({ conversationId: z.uuid() });
 export const SocketViewing = z.object({ conversationId: z.uuid().nullable() });
 export const SocketSync = z.object({ conversationId: z.uuid(), after: z.number().int().min(0), limit: z.number().int().min(1).max(500).default(200) });
 export const SocketRead = ReadBody.extend({ conversationId: z.uuid() });
+export const SocketOnline = z.object({ userIds: z.array(z.uuid()).max(MAX_GROUP_MEMBERS) });
 
 export type ChatAck<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
 

@@ -233,7 +233,7 @@ export async function listConversations(ctx: AppContext, userId: string): Promis
     .limit(500);
   const members = await memberDtos(ctx.db, rows.map((r) => r.c.id));
   return rows.map((r) => {
-    const last = r.last as ({ text: string; authorId: string | null; createdAt: string; deleted?: boolean } | null);
+    const last = r.last;
     return {
       ...toDto(r.c, members.get(r.c.id) ?? []),
       unreadCount: Number(r.unread),
