@@ -32,7 +32,7 @@ describe.each(dbKinds())('chat on %s', (kind) => {
 
   const call = async (u: U, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown) => {
     const res = await t.app.inject({ method, url, headers: u.headers, ...(payload === undefined ? {} : { payload: payload as object }) });
-    return { status: res.statusCode, body: res.json() as unknown };
+    return { status: res.statusCode, body: res.json<unknown>() };
   };
   const ok = async <T>(u: U, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown): Promise<T> => {
     const r = await call(u, method, url, payload);

@@ -224,7 +224,7 @@ export async function listConversations(ctx: AppContext, userId: string): Promis
       c: conversations,
       lastReadSeq: conversationMembers.lastReadSeq,
       unread: sql<number>`(select count(*)::int from messages m where m.conversation_id = ${conversations.id} and m.seq > ${conversationMembers.lastReadSeq} and m.deleted_at is null and m.author_id is distinct from ${userId})`,
-      last: sql<{ text: string; authorId: string | null; createdAt: string } | null>`(select json_build_object('text', m.text, 'authorId', m.author_id, 'createdAt', m.created_at, 'deleted', m.deleted_at is not null) from messages m where m.conversation_id = ${conversations.id} order by m.seq desc limit 1)`,
+      last: sql<{ text: string; authorId: string | null; createdAt: string; deleted: boolean } | null>`(select json_build_object('text', m.text, 'authorId', m.author_id, 'createdAt', m.created_at, 'deleted', m.deleted_at is not null) from messages m where m.conversation_id = ${conversations.id} order by m.seq desc limit 1)`,
     })
     .from(conversationMembers)
     .innerJoin(conversations, eq(conversations.id, conversationMembers.conversationId))
