@@ -34,6 +34,8 @@ export const ROUTES: readonly RouteDef[] = [
   { path: '/sessions/:id', title: 'Session', component: lazyPage(() => import('./pages/schedule/SessionPage.js').then((m) => m.SessionPage)), access: 'auth', layout: 'app' },
   { path: '/my-sessions', title: 'My sessions', component: lazyPage(() => import('./pages/schedule/MySessionsPage.js').then((m) => m.MySessionsPage)), access: ['student'], layout: 'app', nav: { label: 'My sessions', roles: ['student'] } },
   { path: '/admin/sessions', title: 'All sessions', component: lazyPage(() => import('./pages/schedule/AdminSessionsPage.js').then((m) => m.AdminSessionsPage)), access: ['admin'], layout: 'app', nav: { label: 'All sessions', roles: ['admin'] } },
+  { path: '/chat', title: 'Chat', component: lazyPage(() => import('./chat/ChatPage.js').then((m) => m.ChatPage)), access: 'auth', layout: 'app', nav: { label: 'Chat' } },
+  { path: '/chat/:id', title: 'Chat', component: lazyPage(() => import('./chat/ChatPage.js').then((m) => m.ChatPage)), access: 'auth', layout: 'app' },
   // Add pages here, e.g.:
   // { path: '/calendar', title: 'Calendar', component: CalendarPage, access: 'auth', layout: 'app', nav: { label: 'Calendar' } },
 ];

@@ -1,3 +1,4 @@
+import { ChatPanel } from '../chat/ChatPanel.js';
 import type { RoomClient } from './RoomClient.js';
 import type { RoomSnapshot } from './roomTypes.js';
 
@@ -5,10 +6,12 @@ interface SidePanelProps {
   client: RoomClient;
   snap: RoomSnapshot;
   onClose: () => void;
+  /** Shows the session's chat below the people. */
+  sessionId?: string;
 }
 
 /** Lobby (hosts) and participants, with Admit/Deny, Mute/Remove and Mute all for hosts. */
-export function SidePanel({ client, snap, onClose }: SidePanelProps) {
+export function SidePanel({ client, snap, onClose, sessionId }: SidePanelProps) {
   const host = snap.isHost;
   return (
     <aside id="room-panel" class="room-panel" aria-label="People">
@@ -86,6 +89,7 @@ export function SidePanel({ client, snap, onClose }: SidePanelProps) {
           ))}
         </ul>
       </section>
+      {sessionId && <ChatPanel sessionId={sessionId} />}
     </aside>
   );
 }

@@ -1,8 +1,9 @@
 // Chat messages: send (gap-free per-conversation sequence numbers assigned in the storing
 // transaction; a resend with the same clientId returns the stored message), history by
 // cursor, edit, soft delete, threads, reactions, pins, read positions, search.
+import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, gt, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
-import { chatAttachments, conversationMembers, conversations, messagePins, messageReactions, messages, type Executor } from '@lectern/db';
+import { chatAttachments, conversationMembers, conversations, messagePins, messageReactions, messages, rowsOf, users, type Executor } from '@lectern/db';
 import type { AppContext } from '../context.js';
 import { AppError, ForbiddenError, NotFoundError, TooManyRequestsError, ValidationError } from '../errors.js';
 import type { HistoryQuery, Message } from './contract.js';
@@ -14,8 +15,6 @@ type MessageRow = typeof messages.$inferSelect;
 
 /** Per-user send rate: 10 a second sustained (100 per 10 s), bursts of 20 in one second. */
 export const SEND_RATE = { perSecond: 20, per10Seconds: 100 };
-
-class Duplicate extends Error {}
 
 export async function messageDtos(tx: Executor, rows: MessageRow[]): Promise<Message[]> {
   if (rows.length === 0) return [];
@@ -76,53 +75,101 @@ export interface SendInput {
   attachmentIds?: string[];
 }
 
-/** Stores one message from a member (idempotent per clientId) and delivers it live. */
+/** Postgres unique violation (23505), wherever the driver put it. */
+function isUniqueViolation(err: unknown): boolean {
+  for (let e: unknown = err, i = 0; e && i < 5; e = (e as { cause?: unknown }).cause, i++) if ((e as { code?: unknown }).code === '23505') return true;
+  return false;
+}
+
+/** A fresh message has no reactions, replies or pins: its DTO needs no queries. */
+function freshDto(m: MessageRow, attachments: Message['attachments']): Message {
+  return {
+    id: m.id, conversationId: m.conversationId, seq: m.seq, text: m.text, authorId: m.authorId, clientId: m.clientId, parentId: m.parentId, kind: m.kind, meta: m.meta,
+    attachments, reactions: [], replyCount: 0, pinned: false, createdAt: m.createdAt.toISOString(), editedAt: null, deletedAt: null,
+  };
+}
+
+interface Stored {
+  seq: number;
+  kind: string;
+  title: string;
+  author_name: string | null;
+  members: string;
+  caught_up: string;
+}
+
+/**
+ * Stores one message from a member (idempotent per clientId) and delivers it live.
+ * ONE statement, committed on its own, checks membership, takes the next sequence number
+ * (UPDATE ... RETURNING feeding the INSERT) and reads who to deliver and notify, so the
+ * conversation row stays locked only while Postgres runs and commits it (no round trip to
+ * this process while locked). A duplicate clientId fails the statement as a whole (no seq
+ * is used up) and the stored message is returned instead. A message with files claims
+ * them in the same transaction. Notifications are written right after the message
+ * commits (a crash in between loses a notification, never a message).
+ */
 export async function sendMessage(ctx: AppContext, userId: string, conversationId: string, input: SendInput): Promise<{ message: Message; created: boolean }> {
   const text = (input.text ?? '').trim();
   const files = [...new Set(input.attachmentIds ?? [])];
   if (!text && files.length === 0) throw new ValidationError('A message needs text or a file');
   if (text.length > 4000) throw new ValidationError('A message is at most 4000 characters');
-  await assertMember(ctx, conversationId, userId);
-  if (input.clientId) {
-    const prior = await byClientId(ctx.db, conversationId, userId, input.clientId);
-    if (prior) return { message: await messageDto(ctx.db, prior), created: false };
-  }
+  const stored = async () => {
+    const prior = input.clientId ? await byClientId(ctx.db, conversationId, userId, input.clientId) : undefined;
+    return prior ? { message: await messageDto(ctx.db, prior), created: false } : undefined;
+  };
   await rateLimit(ctx, userId);
+  const parentId = input.parentId ? await threadRoot(ctx.db, conversationId, input.parentId) : null;
   const now = ctx.clock.now();
-  let row: MessageRow;
+  const id = randomUUID();
+  const at = now.toISOString();
+  const insert = sql`
+    with c as (
+      update ${conversations} set last_seq = last_seq + 1, updated_at = ${at}::timestamptz
+      where id = ${conversationId}
+        and exists (select 1 from ${conversationMembers} where conversation_id = ${conversationId} and user_id = ${userId} and removed_at is null)
+      returning last_seq, kind, title
+    ), m as (
+      insert into ${messages} (id, conversation_id, seq, author_id, client_id, parent_id, text, kind, created_at)
+      select ${id}::uuid, ${conversationId}::uuid, c.last_seq, ${userId}::uuid, ${input.clientId ?? null}::text, ${parentId}::uuid, ${text}::text, 'text', ${at}::timestamptz from c
+      returning seq
+    )
+    select m.seq, c.kind, c.title,
+      (select name from ${users} where id = ${userId}) as author_name,
+      (select coalesce(string_agg(user_id::text, ','), '') from ${conversationMembers} where conversation_id = ${conversationId} and removed_at is null) as members,
+      (select coalesce(string_agg(user_id::text, ','), '') from ${conversationMembers}
+        where conversation_id = ${conversationId} and removed_at is null and user_id <> ${userId} and last_read_seq >= m.seq - 1) as caught_up
+    from m, c`;
+  let res: Stored | undefined;
   try {
-    row = await ctx.db.transaction(async (tx) => {
-      // Locks the conversation row: senders of one conversation queue here, so seq is gap-free.
-      const [conv] = await tx.update(conversations).set({ lastSeq: sql`${conversations.lastSeq} + 1`, updatedAt: now }).where(eq(conversations.id, conversationId)).returning();
-      if (!conv) throw new NotFoundError('Conversation not found');
-      await assertMember(ctx, conversationId, userId, tx);
-      if (input.clientId && (await byClientId(tx, conversationId, userId, input.clientId))) throw new Duplicate();
-      const parentId = input.parentId ? await threadRoot(tx, conversationId, input.parentId) : null;
-      const [m] = await tx
-        .insert(messages)
-        .values({ conversationId, seq: conv.lastSeq, authorId: userId, clientId: input.clientId ?? null, parentId, text, kind: 'text', createdAt: now })
-        .onConflictDoNothing()
-        .returning();
-      if (!m) throw new Duplicate();
-      if (files.length > 0) {
+    if (files.length === 0) {
+      res = rowsOf<Stored>(await ctx.db.execute(insert))[0];
+    } else {
+      res = await ctx.db.transaction(async (tx) => {
+        const r = rowsOf<Stored>(await tx.execute(insert))[0];
+        if (!r) return undefined;
         const claimed = await tx
           .update(chatAttachments)
-          .set({ messageId: m.id })
+          .set({ messageId: id })
           .where(and(inArray(chatAttachments.id, files), eq(chatAttachments.conversationId, conversationId), eq(chatAttachments.uploaderId, userId), isNull(chatAttachments.messageId)))
           .returning({ id: chatAttachments.id });
         if (claimed.length !== files.length) throw new ValidationError('Unknown or already used attachment');
-      }
-      await notifyMessage(ctx, tx, conv, m);
-      return m;
-    });
+        return r;
+      });
+    }
   } catch (err) {
-    if (!(err instanceof Duplicate) || !input.clientId) throw err;
-    const prior = await byClientId(ctx.db, conversationId, userId, input.clientId);
-    if (!prior) throw new AppError('conflict', 'Message could not be stored; retry', 409);
-    return { message: await messageDto(ctx.db, prior), created: false };
+    if (!isUniqueViolation(err)) throw err;
+    const again = await stored();
+    if (!again) throw new AppError('conflict', 'Message could not be stored; retry', 409);
+    return again;
   }
-  const message = await messageDto(ctx.db, row);
-  deliver(ctx, await activeMembers(ctx.db, conversationId), 'message', message);
+  if (!res) throw new NotFoundError('Conversation not found');
+  const row: MessageRow = { id, conversationId, seq: Number(res.seq), authorId: userId, clientId: input.clientId ?? null, parentId, text, kind: 'text', meta: {}, editedAt: null, deletedAt: null, createdAt: now };
+  const message = files.length > 0 ? await messageDto(ctx.db, row) : freshDto(row, []);
+  const split = (s: string) => (s ? s.split(',') : []);
+  deliver(ctx, split(res.members), 'message', message);
+  await notifyMessage(ctx, ctx.db, { id: conversationId, kind: res.kind, title: res.title }, row, { authorName: res.author_name ?? 'Someone', caughtUp: split(res.caught_up) }).catch((err: unknown) =>
+    ctx.logger.warn({ err, conversationId }, 'chat notification not written'),
+  );
   return { message, created: true };
 }
 

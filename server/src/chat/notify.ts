@@ -4,7 +4,7 @@
 //   burst is one notification per conversation until they read) and are not looking at it;
 // - mentions (`@Name` of a member): always, unless they are looking at the conversation.
 // In-app and push only; chat mail is not sent per message.
-import { and, eq, gte, isNull, ne } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { conversationMembers, users, type Executor } from '@lectern/db';
 import type { AppContext } from '../context.js';
 import type { CounterStore } from '../infra/counters.js';
@@ -50,16 +50,15 @@ export interface NewMessage {
   authorId: string | null;
 }
 
-export async function notifyMessage(ctx: AppContext, tx: Executor, conv: ConversationLike, m: NewMessage): Promise<void> {
+/** `known`: what the storing statement already read (author name, members who had read everything before). */
+export async function notifyMessage(ctx: AppContext, tx: Executor, conv: ConversationLike, m: NewMessage, known: { authorName: string; caughtUp: string[] }): Promise<void> {
   if (!m.authorId) return;
-  const author = await nameOf(tx, m.authorId);
+  const hasMention = m.text.includes('@');
+  if (known.caughtUp.length === 0 && !hasMention) return;
+  const author = known.authorName;
   const where = conv.kind === 'direct' ? author : `${author} in ${conv.title}`;
   const preview = m.text.length > 140 ? `${m.text.slice(0, 139)}…` : m.text || 'sent a file';
-  const caughtUp = await tx
-    .select({ id: conversationMembers.userId })
-    .from(conversationMembers)
-    .where(and(eq(conversationMembers.conversationId, conv.id), isNull(conversationMembers.removedAt), ne(conversationMembers.userId, m.authorId), gte(conversationMembers.lastReadSeq, m.seq - 1)));
-  const fresh = await notViewing(ctx.counters, caughtUp.map((r) => r.id), conv.id);
+  const fresh = await notViewing(ctx.counters, known.caughtUp, conv.id);
   await enqueue(tx, {
     eventKey: `chat.message:${conv.id}:${m.seq}`,
     eventType: 'chat.message',
@@ -67,6 +66,7 @@ export async function notifyMessage(ctx: AppContext, tx: Executor, conv: Convers
     recipientIds: fresh,
     channels: CHANNELS,
   });
+  if (!hasMention) return;
   const mentioned = await mentionedMembers(tx, conv.id, m.text, m.authorId);
   if (mentioned.length === 0) return;
   await enqueue(tx, {

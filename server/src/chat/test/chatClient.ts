@@ -14,6 +14,8 @@ export class ChatTestClient {
   onMessage: ((m: Message, at: number) => void) | undefined;
   reconnects = 0;
   resends = 0;
+  /** Why sends were retried: error code (or 'timeout') -> count. */
+  readonly retryReasons = new Map<string, number>();
 
   constructor(
     url: string,
@@ -82,9 +84,11 @@ export class ChatTestClient {
           return ack.data;
         }
         if (ack.error.code !== 'rate_limited' && ack.error.code !== 'internal') throw new Error(`send refused: ${ack.error.code} ${ack.error.message}`);
+        this.retryReasons.set(ack.error.code, (this.retryReasons.get(ack.error.code) ?? 0) + 1);
         await new Promise((r) => setTimeout(r, 300));
       } catch (err) {
         if (err instanceof Error && err.message.startsWith('send refused')) throw err;
+        this.retryReasons.set('timeout', (this.retryReasons.get('timeout') ?? 0) + 1);
         await new Promise((r) => setTimeout(r, 100)); // time-out or disconnected: retry with the same id
       }
     }
