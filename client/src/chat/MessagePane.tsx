@@ -127,7 +127,10 @@ export function MessagePane({ conv, compact = false, onBack }: { conv: Conversat
               </p>
             )}
           </div>
-          <button type="button" class="btn btn-ghost btn-small" aria-pressed={showPins} onClick={() => setShowPins(!showPins)}>
+          <button type="button" class="btn btn-ghost btn-small" aria-pressed={showPins} onClick={() => {
+              setThread(null);
+              setShowPins(!showPins);
+            }}>
             Pins
           </button>
         </div>
@@ -150,7 +153,10 @@ export function MessagePane({ conv, compact = false, onBack }: { conv: Conversat
                     {day}
                   </li>
                 )}
-                <MessageItem key={m.id} m={m} author={names.get(m.authorId ?? '') ?? (m.authorId ? 'Former member' : 'Lectern')} me={me} onReply={setThread} />
+                <MessageItem key={m.id} m={m} author={names.get(m.authorId ?? '') ?? (m.authorId ? 'Former member' : 'Lectern')} me={me} onReply={(r) => {
+                  setShowPins(false);
+                  setThread(r);
+                }} />
               </>
             );
           })}

@@ -95,6 +95,8 @@ function patchMessage(conversationId: string, messageId: string, fn: (m: Message
 
 function connect(): void {
   socket = io('/chat', { auth: (cb) => cb({ token: authToken() ?? '' }), transports: ['websocket', 'polling'] });
+  // The connection may be shared with the room's socket, whose manager does not auto-connect.
+  socket.connect();
   socket.on('connect', () => {
     chatStore.update((s) => ({ ...s, connected: true }));
     void refreshList().catch(() => undefined);

@@ -1,5 +1,6 @@
 // Chat files: upload (members; at most 20 MB; an allow-list of types) stored under
-// ${dataDir}/chat/<conversationId>/<attachmentId>, then attached to a message by id;
+// LECTERN_CHAT_FILES_DIR/<conversationId>/<attachmentId> (default ${dataDir}/chat; with many
+// API nodes, a directory they share), then attached to a message by id;
 // download only for members (images inline, everything else as an attachment).
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rm, stat } from 'node:fs/promises';
@@ -37,7 +38,7 @@ export async function chatFileRoutes(app: FastifyInstance, { ctx }: RouteDeps): 
   await app.register(fastifyMultipart, { limits: { fileSize: ATTACHMENT_MAX_BYTES, files: 1, fields: 2, fieldSize: 200, parts: 4 } });
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['chat'];
-  const dirOf = (conversationId: string) => join(ctx.config.dataDir, 'chat', conversationId);
+  const dirOf = (conversationId: string) => join(ctx.config.chat.filesDir, conversationId);
 
   r.post('/api/chats/:id/files', {
     onRequest: app.requireAuth,

@@ -167,6 +167,11 @@ export async function sendMessage(ctx: AppContext, userId: string, conversationI
   const message = files.length > 0 ? await messageDto(ctx.db, row) : freshDto(row, []);
   const split = (s: string) => (s ? s.split(',') : []);
   deliver(ctx, split(res.members), 'message', message);
+  if (parentId) {
+    // The thread root's reply count changed.
+    const [root] = await ctx.db.select().from(messages).where(eq(messages.id, parentId));
+    if (root) deliver(ctx, split(res.members), 'messageUpdated', await messageDto(ctx.db, root));
+  }
   await notifyMessage(ctx, ctx.db, { id: conversationId, kind: res.kind, title: res.title }, row, { authorName: res.author_name ?? 'Someone', caughtUp: split(res.caught_up) }).catch((err: unknown) =>
     ctx.logger.warn({ err, conversationId }, 'chat notification not written'),
   );
