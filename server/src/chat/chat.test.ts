@@ -195,4 +195,24 @@ describe.each(dbKinds())('chat on %s', (kind) => {
     expect(dl.rawPayload.equals(png)).toBe(true);
     expect((await t.app.inject({ method: 'GET', url: att.url, headers: outsider.headers })).statusCode).toBe(404);
   });
+
+  it('chat routes are documented in OpenAPI with their response bodies', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, Record<string, { responses?: Record<string, unknown> }>> }>();
+    for (const [path, method, status] of [
+      ['/api/chats', 'post', '201'],
+      ['/api/chats', 'get', '200'],
+      ['/api/sessions/{id}/chat', 'get', '200'],
+      ['/api/chats/{id}/messages', 'post', '201'],
+      ['/api/chats/{id}/messages', 'get', '200'],
+      ['/api/chats/{id}/messages/{mid}/reactions', 'post', '200'],
+      ['/api/chats/{id}/pins', 'post', '200'],
+      ['/api/chats/{id}/pins', 'get', '200'],
+      ['/api/chats/{id}/read', 'post', '200'],
+      ['/api/chats/{id}/members', 'post', '200'],
+      ['/api/chats/{id}/members/{userId}', 'delete', '200'],
+      ['/api/chats/{id}/files', 'post', '201'],
+    ] as const) {
+      expect(doc.paths[path]?.[method]?.responses?.[status], `${method} ${path} ${status}`).toBeDefined();
+    }
+  });
 });
