@@ -234,5 +234,19 @@ describe('chat across two API nodes', () => {
     await a.getByRole('button', { name: 'Send' }).click();
     await message(t, 'Question from the chat page').waitFor({ timeout: 10_000 });
     await shot(t, 'room-panel');
+
+    // On a phone, the list and the conversation are two screens.
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const phone = await ctx.newPage();
+    await signIn(phone, url('b'), people.s2.email, people.s2.password);
+    await phone.goto(`${url('b')}/chat`);
+    await phone.getByRole('button', { name: /Physics study group/ }).click();
+    await message(phone, 'Quiz on Friday').waitFor();
+    expect(await phone.getByRole('region', { name: 'Conversations' }).isVisible()).toBe(false);
+    await shot(phone, 'phone-conversation');
+    await phone.getByRole('button', { name: '← Chats' }).click();
+    await phone.getByRole('button', { name: /Physics study group/ }).waitFor();
+    await shot(phone, 'phone-list');
+    await ctx.close();
   }, 300_000);
 });
