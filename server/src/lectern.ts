@@ -3,6 +3,7 @@
 import { Server as IoServer } from 'socket.io';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
+import { startChatDigest } from './chat/digest.js';
 import { attachChatNamespace } from './chat/socket.js';
 import type { ApiServices } from './routes.js';
 import { attachRedisAdapter, DrainState, sfuNodeId, startApiCluster, startSfuAnnouncer, waitUntilEmpty } from './cluster/cluster.js';
@@ -112,6 +113,7 @@ export async function startLectern(config: Config, opts: StartOptions = {}): Pro
       closers.push(() => recorder.close()); // runs first: finalise recordings while the SFU is up
       const chat = attachChatNamespace(ctx, io);
       closers.push(async () => chat.close());
+      closers.push(startChatDigest(ctx));
       const notifications = await startNotifications(ctx, { io });
       closers.push(() => notifications.close());
       if (opts.listen ?? true) {

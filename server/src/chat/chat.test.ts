@@ -3,10 +3,11 @@
 // notifications, limits and bad input.
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { messages, notificationOutbox } from '@lectern/db';
+import { messages, notificationOutbox, notificationPreferences } from '@lectern/db';
 import { insertCourse, insertSession } from '../notifications/test/fixtures.js';
 import { createTestApp, dbKinds, type TestApp } from '../test/harness.js';
 import type { Conversation, ConversationSummary, Message } from './contract.js';
+import { runChatDigest } from './digest.js';
 import { membersOf, postSystemMessage, sessionConversation } from './service.js';
 
 type U = Awaited<ReturnType<TestApp['userWithToken']>>;
@@ -214,5 +215,21 @@ describe.each(dbKinds())('chat on %s', (kind) => {
     ] as const) {
       expect(doc.paths[path]?.[method]?.responses?.[status], `${method} ${path} ${status}`).toBeDefined();
     }
+  });
+
+  it('chat email digest: only for users who opted in, once per hour, only messages older than 15 minutes', async () => {
+    const conv = await ok<Conversation>(teacher, 'POST', '/api/chats', { kind: 'group', title: 'Digest', memberIds: [s1.id, s2.id] });
+    t.clock.advance(60_000);
+    await ok(teacher, 'POST', `/api/chats/${conv.id}/messages`, { text: 'homework is up' });
+    const prefs = await ok<{ preferences: Record<string, { email: boolean; in_app: boolean }> }>(s1, 'GET', '/api/me/notification-preferences');
+    expect(prefs.preferences['chat.message']).toMatchObject({ email: false, in_app: true });
+    await t.runtime.ctx.db.insert(notificationPreferences).values({ userId: s1.id, eventType: 'chat.message', channel: 'email', enabled: true, updatedAt: t.clock.now() });
+    expect(await runChatDigest(t.runtime.ctx)).toBe(0); // too fresh: in-app and push cover it
+    t.clock.advance(20 * 60_000);
+    expect(await runChatDigest(t.runtime.ctx)).toBe(1);
+    await runChatDigest(t.runtime.ctx);
+    const rows = await t.runtime.ctx.db.select().from(notificationOutbox).where(and(eq(notificationOutbox.channel, 'email'), eq(notificationOutbox.eventType, 'chat.message')));
+    expect(rows.map((r) => r.recipientId)).toEqual([s1.id]);
+    expect(rows[0]!.payload).toMatchObject({ title: expect.stringMatching(/unread chat message/) as string });
   });
 });
