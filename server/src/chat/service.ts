@@ -4,7 +4,11 @@
 //   assertMember(ctx, conversationId, userId) -> 404 unless an active member (no existence leak)
 //   membersOf(ctx, conversationId)            -> active member user ids
 //   sessionConversation(ctx, sessionId)       -> the session's conversation (created on first use, members synced)
-//   postSystemMessage(ctx, conversationId, {kind, text, meta}) (in ./messages.ts, re-exported here)
+//   postSystemMessage(ctx, conversationId, {kind, text, meta}) -> the stored message, delivered live
+//   updateSystemMessage(ctx, messageId, {text?, meta?})     -> e.g. mark a call message ended
+//   openDirect(ctx, who, otherUserId)         -> the pair's conversation
+//   deliver(ctx, userIds, event, payload)     -> a live /chat event to these users on every node
+// (the message functions live in ./messages.ts and are re-exported here)
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { conversationMembers, conversations, enrolments, sessionCohosts, sessionInvitees, users, type Executor } from '@lectern/db';
 import type { AccessClaims } from '../auth/tokens.js';
@@ -16,7 +20,8 @@ import type { Conversation, ConversationSummary, Member } from './contract.js';
 import { deliver } from './live.js';
 import { notifyAdded } from './notify.js';
 
-export { postSystemMessage, sendMessage } from './messages.js';
+export { postSystemMessage, sendMessage, updateSystemMessage } from './messages.js';
+export { deliver } from './live.js';
 
 export type ConversationRow = typeof conversations.$inferSelect;
 
