@@ -8,7 +8,8 @@ import { insertCourse, insertSession } from '../notifications/test/fixtures.js';
 import { createTestApp, dbKinds, type TestApp } from '../test/harness.js';
 import type { Conversation, ConversationSummary, Message } from './contract.js';
 import { runChatDigest } from './digest.js';
-import { membersOf, postSystemMessage, sessionConversation } from './service.js';
+import { groupCommitStats } from './groupCommit.js';
+import { membersOf, postSystemMessage, sendMessage, sessionConversation } from './service.js';
 
 type U = Awaited<ReturnType<TestApp['userWithToken']>>;
 
@@ -217,6 +218,22 @@ describe.each(dbKinds())('chat on %s', (kind) => {
     }
   });
 
+  it('chat group commit: concurrent sends (with a resend among them) are numbered gap-free, stored once', async () => {
+    t.clock.advance(60_000);
+    const conv = await ok<Conversation>(teacher, 'POST', '/api/chats', { kind: 'group', title: 'Burst', memberIds: [s1.id, s2.id] });
+    const senders = [teacher, s1, s2];
+    const before = groupCommitStats.batchedMessages;
+    await Promise.all(Array.from({ length: 12 }, (_, i) => sendMessage(t.runtime.ctx, senders[i % 3]!.id, conv.id, { text: `warm ${i}`, clientId: `w-${i}` })));
+    expect(groupCommitStats.batchedMessages).toBeGreaterThan(before); // some went together in one statement
+    const sends = Array.from({ length: 30 }, (_, i) => sendMessage(t.runtime.ctx, senders[i % 3]!.id, conv.id, { text: `burst ${i}`, clientId: i === 27 ? 'b-0' : `b-${i}` }));
+    const results = await Promise.all(sends);
+    expect(results.filter((r) => r.created)).toHaveLength(29); // message 27 resends message 0 (same author, same clientId): its batch falls back to one by one
+    expect(results[27]!.message.id).toBe(results[0]!.message.id);
+    const rows = await t.runtime.ctx.db.select().from(messages).where(eq(messages.conversationId, conv.id));
+    expect(rows.map((r) => r.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: rows.length }, (_, i) => i + 1));
+    expect(new Set(rows.map((r) => `${r.authorId}:${r.clientId}`)).size).toBe(rows.length);
+  });
+
   it('chat email digest: only for users who opted in, once per hour, only messages older than 15 minutes', async () => {
     const conv = await ok<Conversation>(teacher, 'POST', '/api/chats', { kind: 'group', title: 'Digest', memberIds: [s1.id, s2.id] });
     t.clock.advance(60_000);
@@ -232,4 +249,5 @@ describe.each(dbKinds())('chat on %s', (kind) => {
     expect(rows.map((r) => r.recipientId)).toEqual([s1.id]);
     expect(rows[0]!.payload).toMatchObject({ title: expect.stringMatching(/unread chat message/) as string });
   });
+
 });

@@ -7,6 +7,7 @@ import { chatAttachments, conversationMembers, conversations, messagePins, messa
 import type { AppContext } from '../context.js';
 import { AppError, ForbiddenError, NotFoundError, TooManyRequestsError, ValidationError } from '../errors.js';
 import type { HistoryQuery, Message } from './contract.js';
+import { insertText, type Stored } from './groupCommit.js';
 import { deliver } from './live.js';
 import { notifyMessage } from './notify.js';
 import { activeMembers, assertMember } from './service.js';
@@ -89,21 +90,14 @@ function freshDto(m: MessageRow, attachments: Message['attachments']): Message {
   };
 }
 
-interface Stored {
-  seq: number;
-  kind: string;
-  title: string;
-  author_name: string | null;
-  members: string;
-  caught_up: string;
-}
 
 /**
  * Stores one message from a member (idempotent per clientId) and delivers it live.
  * ONE statement, committed on its own, checks membership, takes the next sequence number
  * (UPDATE ... RETURNING feeding the INSERT) and reads who to deliver and notify, so the
  * conversation row stays locked only while Postgres runs and commits it (no round trip to
- * this process while locked). A duplicate clientId fails the statement as a whole (no seq
+ * this process while locked); while one is in flight, later messages of the conversation
+ * are stored together by one such statement (./groupCommit.ts). A duplicate clientId fails the statement as a whole (no seq
  * is used up) and the stored message is returned instead. A message with files claims
  * them in the same transaction. Notifications are written right after the message
  * commits (a crash in between loses a notification, never a message).
@@ -142,7 +136,8 @@ export async function sendMessage(ctx: AppContext, userId: string, conversationI
   let res: Stored | undefined;
   try {
     if (files.length === 0) {
-      res = rowsOf<Stored>(await ctx.db.execute(insert))[0];
+      const single = async () => rowsOf<Stored>(await ctx.db.execute(insert))[0];
+      res = await insertText(ctx, conversationId, { id, authorId: userId, clientId: input.clientId ?? null, parentId, text, at, single });
     } else {
       res = await ctx.db.transaction(async (tx) => {
         const r = rowsOf<Stored>(await tx.execute(insert))[0];
