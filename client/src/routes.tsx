@@ -47,6 +47,8 @@ export const ROUTES: readonly RouteDef[] = [
   { path: '/meetings', title: 'Meetings', component: lazyPage(() => import('./bookings/MeetingsPage.js').then((m) => m.MeetingsPage)), access: 'auth', layout: 'app', nav: { label: 'Meetings' } },
   { path: '/book/:handle', title: 'Book a meeting', component: lazyPage(() => import('./bookings/BookPage.js').then((m) => m.BookPage)), access: 'public', layout: 'app' },
   { path: '/bookings/manage/:token', title: 'Your booking', component: lazyPage(() => import('./bookings/ManageBookingPage.js').then((m) => m.ManageBookingPage)), access: 'public', layout: 'app' },
+  { path: '/chat', title: 'Chat', component: lazyPage(() => import('./chat/ChatPage.js').then((m) => m.ChatPage)), access: 'auth', layout: 'app', nav: { label: 'Chat' } },
+  { path: '/chat/:id', title: 'Chat', component: lazyPage(() => import('./chat/ChatPage.js').then((m) => m.ChatPage)), access: 'auth', layout: 'app' },
   // Add pages here, e.g.:
   // { path: '/calendar', title: 'Calendar', component: CalendarPage, access: 'auth', layout: 'app', nav: { label: 'Calendar' } },
 ];

@@ -4,3 +4,4 @@ set -euo pipefail
 DIR=$(cd "$(dirname "$0")" && pwd)
 "$DIR/join-latency" "${1:-12}"
 "$DIR/bookings"
+"$DIR/chat"

@@ -73,6 +73,7 @@ const EnvSchema = z.object({
   LECTERN_TURN_TTL_SECONDS: int(60, 86_400).default(3600),
   // ---- recording
   LECTERN_RECORDINGS_DIR: optionalString,
+  LECTERN_CHAT_FILES_DIR: optionalString,
   LECTERN_RECORDING_RETENTION_DAYS: int(0, 36_500).default(0),
   LECTERN_RECORDING_LISTEN_IP: z.string().min(1).default('127.0.0.1'),
   LECTERN_FFMPEG_PATH: z.string().min(1).default('/usr/bin/ffmpeg'),
@@ -133,6 +134,10 @@ export interface Config {
     readonly announcedAddress: string | undefined;
     readonly portBase: number;
     readonly maxParticipants: number;
+  };
+  readonly chat: {
+    /** Where chat files are stored (default ${dataDir}/chat); shared by every API node. */
+    readonly filesDir: string;
   };
   readonly recording: {
     /** Where recordings are stored (default ${dataDir}/recordings). */
@@ -270,6 +275,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bookings: {
       noShowGraceMinutes: e.LECTERN_BOOKING_NO_SHOW_GRACE_MINUTES,
       guestRatePerIp: e.LECTERN_BOOKING_RATE_PER_IP,
+    },
+    chat: {
+      filesDir: resolve(e.LECTERN_CHAT_FILES_DIR ?? join(dataDir, 'chat')),
     },
     recording: {
       dir: resolve(e.LECTERN_RECORDINGS_DIR ?? join(dataDir, 'recordings')),

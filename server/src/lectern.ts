@@ -5,6 +5,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { buildApp } from './app.js';
 import { startBookingSweeper } from './bookings/sweeper.js';
+import { startChatDigest } from './chat/digest.js';
+import { attachChatNamespace } from './chat/socket.js';
 import type { ApiServices } from './routes.js';
 import { attachRedisAdapter, DrainState, sfuNodeId, startApiCluster, startSfuAnnouncer, waitUntilEmpty } from './cluster/cluster.js';
 import type { SfuAnnouncer } from './cluster/SfuAnnouncer.js';
@@ -114,6 +116,9 @@ export async function startLectern(config: Config, opts: StartOptions = {}): Pro
         await a.close();
       });
       closers.push(() => recorder.close()); // runs first: finalise recordings while the SFU is up
+      const chat = attachChatNamespace(ctx, io);
+      closers.push(async () => chat.close());
+      closers.push(startChatDigest(ctx));
       const notifications = await startNotifications(ctx, { io });
       closers.push(() => notifications.close());
       const sweeper = startBookingSweeper(ctx);

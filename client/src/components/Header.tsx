@@ -5,6 +5,7 @@ import { useStore } from '../store.js';
 import { Link } from './Link.js';
 import { NotificationBell } from '../notifications/NotificationBell.js';
 import { ThemeToggle } from './ThemeToggle.js';
+import { ChatUnreadBadge } from '../chat/ChatUnreadBadge.js';
 
 const ROLE_LABEL = { admin: 'Admin', teacher: 'Teacher', mentor: 'Mentor', student: 'Student' } as const;
 
@@ -45,6 +46,7 @@ export function Header() {
                 <li key={r.path}>
                   <Link href={r.path} aria-current={path === r.path ? 'page' : undefined}>
                     {r.nav?.label}
+                    {r.path === '/chat' && <ChatUnreadBadge />}
                   </Link>
                 </li>
               ))}

@@ -205,7 +205,7 @@ export function RoomView({ client, sessionId, onRejoin }: { client: RoomClient; 
           )}
           {snap.peers.map((p) => p.audio && <RemoteAudio key={p.audio.consumerId} track={p.audio.track} peerId={p.peerId} onBlocked={onBlocked} />)}
         </main>
-        {panelOpen && !inLobby && <SidePanel client={client} snap={snap} onClose={() => setPanelOpen(false)} />}
+        {panelOpen && !inLobby && <SidePanel client={client} snap={snap} sessionId={sessionId} onClose={() => setPanelOpen(false)} />}
       </div>
       <ControlBar client={client} snap={snap} panelOpen={panelOpen && !inLobby} onTogglePanel={() => setPanelOpen((o) => !o)} />
       <Notices notices={snap.notices} client={client} />

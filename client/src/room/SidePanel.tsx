@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
+import { ChatPanel } from '../chat/ChatPanel.js';
 import type { RoomClient } from './RoomClient.js';
 import type { RoomSnapshot } from './roomTypes.js';
 
@@ -7,10 +8,12 @@ interface SidePanelProps {
   client: RoomClient;
   snap: RoomSnapshot;
   onClose: () => void;
+  /** Shows the session's chat below the people. */
+  sessionId?: string;
 }
 
 /** Lobby (hosts) and participants, with Admit/Deny, Mute/Remove and Mute all for hosts. */
-export function SidePanel({ client, snap, onClose }: SidePanelProps) {
+export function SidePanel({ client, snap, onClose, sessionId }: SidePanelProps) {
   const host = snap.isHost;
   const [removing, setRemoving] = useState<{ id: string; name: string } | null>(null);
   return (
@@ -104,6 +107,7 @@ export function SidePanel({ client, snap, onClose }: SidePanelProps) {
           <p>They leave the room at once.</p>
         </ConfirmDialog>
       )}
+      {sessionId && <ChatPanel sessionId={sessionId} />}
     </aside>
   );
 }

@@ -16,6 +16,8 @@ export interface OutboxEvent {
   /** What the templates need (JSON), captured now. */
   payload: Record<string, unknown>;
   recipientIds: readonly string[];
+  /** Channels this event may use (default: every channel). Chat leaves out email. */
+  channels?: readonly NotificationChannel[];
 }
 
 const CHUNK = 500;
@@ -38,6 +40,7 @@ export async function enqueue(tx: Executor, event: OutboxEvent): Promise<number>
     const channels: NotificationChannel[] = ['in_app', 'email'];
     if (subscribed.has(recipientId)) channels.push('push');
     for (const channel of channels) {
+      if (event.channels && !event.channels.includes(channel)) continue;
       if (off.get(recipientId)?.has(channel)) continue;
       rows.push({ eventKey: event.eventKey, eventType: event.eventType, recipientId, channel, payload: event.payload });
     }

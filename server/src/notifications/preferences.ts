@@ -7,7 +7,8 @@ import { EVENT_TYPES, type EventType } from './types.js';
 
 function allOn(): PreferenceMatrix {
   const m = {} as PreferenceMatrix;
-  for (const t of EVENT_TYPES) m[t] = { in_app: true, email: true, push: true };
+  // Chat mail is an opt-in digest (server/src/chat/digest.ts): off until switched on.
+  for (const t of EVENT_TYPES) m[t] = { in_app: true, email: !t.startsWith('chat.'), push: true };
   return m;
 }
 
