@@ -4,6 +4,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { attendanceRoutes } from './attendance/routes.js';
 import { authRoutes } from './auth/authRoutes.js';
+import { callRoutes } from './calls/routes.js';
 import { chatRoutes } from './chat/routes.js';
 import type { AppContext } from './context.js';
 import { courseRoutes } from './courses/courseRoutes.js';
@@ -44,4 +45,5 @@ export const API_ROUTES: readonly RouteModule[] = [
   notificationRoutes,
   recordingRoutes,
   chatRoutes,
+  callRoutes,
 ];

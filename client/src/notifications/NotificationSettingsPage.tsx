@@ -15,6 +15,7 @@ const EVENT_LABEL: Record<string, string> = {
   'chat.added': 'I am added to a group chat',
   'chat.message': 'New chat message',
   'call.ringing': 'Someone is calling me',
+  'call.missed': 'I missed a call',
 };
 const CHANNEL_LABEL: Record<Channel, string> = { in_app: 'In app', email: 'Email', push: 'Push' };
 

@@ -85,6 +85,7 @@ function sessionWords(type: EventType, p: SessionPayload, now: Date): Words {
     case 'chat.added':
     case 'chat.message':
     case 'call.ringing':
+    case 'call.missed':
       throw new Error(`${type} is not a session event`);
     default:
       return assertUnreachable(type);

@@ -11,6 +11,7 @@ export const EVENT_TYPES = [
   'chat.added',
   'chat.message',
   'call.ringing',
+  'call.missed',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
