@@ -77,7 +77,9 @@ export class CallScheduler {
     }
     for (const call of await idleCalls(ctx, now)) {
       await endSession(ctx, call.sessionId);
-      if (await finishCallOfSession(ctx, call.sessionId)) result.ended++;
+      // The bus may deliver the end to this node's listener first; either way it runs once.
+      await finishCallOfSession(ctx, call.sessionId);
+      result.ended++;
     }
     return result;
   }

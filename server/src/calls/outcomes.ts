@@ -84,7 +84,8 @@ export async function claimRingTimeouts(ctx: AppContext, now: Date): Promise<Cal
 /** Live calls where nobody but the host has been in the room for `idleMinutes`. */
 export async function idleCalls(ctx: AppContext, now: Date): Promise<CallRow[]> {
   const cutoff = new Date(now.getTime() - ctx.config.calls.idleMinutes * 60_000).toISOString();
-  const others = sql`${attendanceIntervals.sessionId} = ${calls.sessionId} and ${attendanceIntervals.userId} is distinct from ${calls.callerId}`;
+  // Table-qualified on purpose: inside the subqueries a bare column name would bind to attendance_intervals.
+  const others = sql`ai.session_id = "calls"."session_id" and ai.user_id is distinct from "calls"."caller_id"`;
   return ctx.db
     .select()
     .from(calls)
@@ -92,8 +93,8 @@ export async function idleCalls(ctx: AppContext, now: Date): Promise<CallRow[]> 
       and(
         eq(calls.status, 'live'),
         isNotNull(calls.ringClosedAt),
-        sql`not exists (select 1 from ${attendanceIntervals} where ${others} and ${attendanceIntervals.leftAt} is null)`,
-        sql`greatest(${calls.ringClosedAt}, coalesce(${calls.answeredAt}, ${calls.startedAt}), coalesce((select max(${attendanceIntervals.leftAt}) from ${attendanceIntervals} where ${others}), ${calls.startedAt})) <= ${cutoff}::timestamptz`,
+        sql`not exists (select 1 from attendance_intervals ai where ${others} and ai.left_at is null)`,
+        sql`greatest(${calls.ringClosedAt}, coalesce(${calls.answeredAt}, ${calls.startedAt}), coalesce((select max(ai.left_at) from attendance_intervals ai where ${others}), ${calls.startedAt})) <= ${cutoff}::timestamptz`,
       ),
     );
 }
