@@ -14,6 +14,10 @@ export type CallJoin = z.infer<typeof CallJoin>;
 export const CallOk = z.object({ callId: z.uuid(), status: CallStatus });
 export type CallOk = z.infer<typeof CallOk>;
 
+/** The call a session belongs to (the room shows its conversation's chat). */
+export const SessionCall = z.object({ callId: z.uuid(), conversationId: z.uuid(), status: CallStatus, callerId: z.uuid() });
+export type SessionCall = z.infer<typeof SessionCall>;
+
 /** A call ringing for the signed-in user (socket `callRinging` and GET /api/me/calls/ringing). */
 export const RingingCall = z.object({
   callId: z.uuid(),

@@ -4,8 +4,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { caller } from '../plugins/authPlugin.js';
 import type { RouteDeps } from '../routes.js';
-import { CallIdParams, CallJoin, CallOk, ChatIdParams, RingingCall } from './contract.js';
-import { acceptCall, declineCall, hangupCall, ringingFor, startCall } from './service.js';
+import { CallIdParams, CallJoin, CallOk, ChatIdParams, RingingCall, SessionCall } from './contract.js';
+import { acceptCall, callOfSession, declineCall, hangupCall, ringingFor, startCall } from './service.js';
 
 export async function callRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
   const { ctx } = deps;
@@ -31,6 +31,10 @@ export async function callRoutes(app: FastifyInstance, deps: RouteDeps): Promise
 
   r.post('/api/calls/:callId/hangup', { ...auth, schema: { tags, summary: 'The caller hangs up before anyone answered', params: CallIdParams, response: { 200: CallOk } } }, async (request) =>
     hangupCall(ctx, caller(request), request.params.callId),
+  );
+
+  r.get('/api/sessions/:id/call', { ...auth, schema: { tags, summary: "The call a session belongs to (members of the call's conversation)", params: ChatIdParams, response: { 200: SessionCall } } }, async (request) =>
+    callOfSession(ctx, caller(request).userId, request.params.id),
   );
 
   r.get('/api/me/calls/ringing', { ...auth, schema: { tags, summary: 'Calls ringing for me now', response: { 200: z.array(RingingCall) } } }, async (request) => ringingFor(ctx, caller(request).userId));

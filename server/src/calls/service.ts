@@ -9,7 +9,7 @@ import type { AppContext } from '../context.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
 import { enqueue } from '../notifications/outbox.js';
 import { endSession } from '../sessions/sessionService.js';
-import type { CallJoin, CallOk, RingingCall } from './contract.js';
+import type { CallJoin, CallOk, RingingCall, SessionCall } from './contract.js';
 import { toUsers } from './live.js';
 import { closeRinging } from './outcomes.js';
 
@@ -194,4 +194,12 @@ export async function ringingFor(ctx: AppContext, userId: string): Promise<Ringi
     if (member && r.call.ringDeadline > ctx.clock.now()) out.push(ringingDto(r.call, r.conv, r.callerName));
   }
   return out;
+}
+
+/** The call of a session, for members of its conversation (404 otherwise). */
+export async function callOfSession(ctx: AppContext, userId: string, sessionId: string): Promise<SessionCall> {
+  const [call] = await ctx.db.select().from(calls).where(eq(calls.sessionId, sessionId));
+  if (!call) throw new NotFoundError('Call not found');
+  await getCallFor(ctx, call.id, userId);
+  return { callId: call.id, conversationId: call.conversationId, status: call.status, callerId: call.callerId };
 }
