@@ -3,6 +3,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError } from '../api.js';
 import { callsApi, enterCall } from './api.js';
+import { PhoneIcon } from './PhoneIcon.js';
 
 interface CallMsg {
   text: string;
@@ -26,7 +27,7 @@ export function CallMessage({ m, time }: { m: CallMsg; time: string }) {
   };
   return (
     <span class={`call-msg call-${outcome ?? 'started'}`}>
-      <span aria-hidden="true">{outcome === 'missed' ? '📵 ' : '📞 '}</span>
+      <PhoneIcon missed={outcome === 'missed'} />{' '}
       <span>{m.text}</span>
       {open && callId && (
         <>

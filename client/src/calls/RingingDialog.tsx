@@ -2,16 +2,23 @@
 // Accept, Decline, ring tone unless muted, flashing title) and the caller's notices.
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../api.js';
+import { centerStore, dismissAlert } from '../notifications/notificationStore.js';
 import { useStore } from '../store.js';
 import { callsApi, enterCall } from './api.js';
 import { callStore, dismissNotice, forget, startCalls } from './callStore.js';
+import { PhoneIcon } from './PhoneIcon.js';
 import { flashTitle, isRingMuted, ring, setRingMuted } from './ringtone.js';
 import './calls.css';
 
 export function CallLayer() {
   useEffect(() => startCalls(), []);
   const { ringing, notice } = useStore(callStore);
+  const { alert } = useStore(centerStore);
   const current = ringing[0];
+  // The ringing dialog stands in for the notification center's banner of a call.
+  useEffect(() => {
+    if (alert?.type === 'call.ringing') dismissAlert();
+  }, [alert?.id]);
   return (
     <>
       {current && <RingingDialog key={current.callId} call={current} />}
@@ -32,7 +39,7 @@ function RingingDialog({ call }: { call: NonNullable<ReturnType<typeof callStore
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => (muted ? undefined : ring()), [muted]);
-  useEffect(() => flashTitle(`📞 ${call.callerName} is calling`), [call.callId]);
+  useEffect(() => flashTitle(`☎ ${call.callerName} is calling`), [call.callId]);
   // Stop ringing locally at the deadline even if the server's word is late.
   useEffect(() => {
     const ms = new Date(call.ringsUntil).getTime() - Date.now();
@@ -64,7 +71,7 @@ function RingingDialog({ call }: { call: NonNullable<ReturnType<typeof callStore
   return (
     <div class="call-ring" role="alertdialog" aria-modal="false" aria-labelledby="call-ring-title" aria-describedby="call-ring-where">
       <div class="call-ring-pulse" aria-hidden="true">
-        📞
+        <PhoneIcon size={28} />
       </div>
       <div class="call-ring-text">
         <h2 id="call-ring-title">{call.callerName} is calling</h2>
