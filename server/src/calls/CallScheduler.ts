@@ -8,9 +8,11 @@ import { calls, conversations } from '@lectern/db';
 import type { Unsubscribe } from '../bus/Bus.js';
 import type { AppContext } from '../context.js';
 import { endSession, SESSION_EVENTS_TOPIC } from '../sessions/sessionService.js';
-import { claimRingTimeouts, closeRinging, finishCallOfSession, idleCalls } from './outcomes.js';
+import { answeredInRoom, claimRingTimeouts, closeRinging, finishCallOfSession, idleCalls } from './outcomes.js';
 
 export interface SweepResult {
+  /** Ringing members found already in the room (joined from another tab): answered. */
+  joined: number;
   timedOut: number;
   missed: number;
   ended: number;
@@ -57,7 +59,7 @@ export class CallScheduler {
   async #sweep(): Promise<SweepResult> {
     const ctx = this.#ctx;
     const now = ctx.clock.now();
-    const result: SweepResult = { timedOut: 0, missed: 0, ended: 0 };
+    const result: SweepResult = { joined: (await answeredInRoom(ctx, now)).length, timedOut: 0, missed: 0, ended: 0 };
     for (const call of await claimRingTimeouts(ctx, now)) {
       result.timedOut++;
       result.missed += (await closeRinging(ctx, call, 'timeout')).length;

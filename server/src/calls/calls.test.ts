@@ -179,6 +179,18 @@ describe.each(dbKinds())('calls on %s', (kind) => {
     await vi.waitFor(async () => expect((await history(teacher, g.id)).at(-1)).toMatchObject({ kind: 'call', text: `Call ended · ${minutes} min · 2 people`, meta: { outcome: 'ended', link: `/sessions/${sessionId}/attendance`, people: 2 } }));
   });
 
+  it('calls: a member who joins the room another way (another tab) stops ringing on the next sweep', async () => {
+    const g = await group();
+    const { callId, sessionId } = await ok<CallJoin>(teacher, 'POST', `/api/chats/${g.id}/call`);
+    const now = t.clock.now();
+    await t.runtime.ctx.db.insert(attendanceIntervals).values({ sessionId, participantId: s1.id, userId: s1.id, displayName: 'Sam', role: 'participant', connectionId: randomUUID(), joinedAt: now, lastSeenAt: now });
+    expect(await sched.sweep()).toMatchObject({ joined: 1 });
+    expect(await ring(s1)).toEqual([]);
+    expect((await ring(s2)).map((r) => r.callId)).toEqual([callId]);
+    expect((await callRow(callId)).status).toBe('live');
+    expect(await sched.sweep()).toMatchObject({ joined: 0 });
+  });
+
   it('calls idle end does not fire while someone besides the host is in the room', async () => {
     const g = await group();
     const { callId, sessionId } = await ok<CallJoin>(teacher, 'POST', `/api/chats/${g.id}/call`);

@@ -2,7 +2,7 @@
 // call"; the end of the call's session posts the summary. Every step claims its row with a
 // conditional UPDATE ... RETURNING, so with several API nodes exactly one acts.
 import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
-import { attendanceIntervals, callParticipants, calls, conversations, users } from '@lectern/db';
+import { attendanceIntervals, callParticipants, calls, conversations, rowsOf, users } from '@lectern/db';
 import { membersOf, postSystemMessage } from '../chat/service.js';
 import { updateSystemMessage } from '../chat/messages.js';
 import type { AppContext } from '../context.js';
@@ -97,4 +97,25 @@ export async function idleCalls(ctx: AppContext, now: Date): Promise<CallRow[]> 
         sql`greatest(${calls.ringClosedAt}, coalesce(${calls.answeredAt}, ${calls.startedAt}), coalesce((select max(ai.left_at) from attendance_intervals ai where ${others}), ${calls.startedAt})) <= ${cutoff}::timestamptz`,
       ),
     );
+}
+
+/**
+ * Members still ringing who are already in the call's room (joined from another tab or
+ * device): they answered. Returns them, claimed once.
+ */
+export async function answeredInRoom(ctx: AppContext, now: Date): Promise<{ callId: string; userId: string }[]> {
+  const rows = rowsOf<{ call_id: string; user_id: string }>(
+    await ctx.db.execute(sql`
+      update call_participants cp set state = 'accepted', at = ${now.toISOString()}::timestamptz
+      from calls c
+      where cp.call_id = c.id and cp.state = 'ringing' and c.status in ('ringing', 'live')
+        and exists (select 1 from attendance_intervals ai where ai.session_id = c.session_id and ai.user_id = cp.user_id and ai.left_at is null)
+      returning cp.call_id, cp.user_id`),
+  );
+  const out = rows.map((r) => ({ callId: r.call_id, userId: r.user_id }));
+  for (const { callId, userId } of out) {
+    await ctx.db.update(calls).set({ status: 'live', answeredAt: now }).where(and(eq(calls.id, callId), eq(calls.status, 'ringing')));
+    toUsers(ctx, [userId], 'callStopped', { callId, reason: 'accepted' });
+  }
+  return out;
 }
