@@ -214,6 +214,12 @@ describe.each(dbKinds())('calls on %s', (kind) => {
     await vi.waitFor(async () => expect((await callRow(callId)).status).toBe('ended'));
     await vi.waitFor(async () => expect((await history(s1, g.id)).at(-1)).toMatchObject({ text: 'Call ended · 12 min · 2 people' }));
     expect((await call(s2, 'POST', `/api/calls/${callId}/accept`)).body).toMatchObject({ error: { message: 'This call has ended' } });
+    // The summary's link: the attendance report of the call's session.
+    const report = await call(teacher, 'GET', `/api/sessions/${sessionId}/attendance`);
+    expect(report.status, JSON.stringify(report.body)).toBe(200);
+    const session = await call(s1, 'GET', `/api/sessions/${sessionId}`);
+    expect(session.status, JSON.stringify(session.body)).toBe(200);
+    expect(session.body).toMatchObject({ type: 'instant', status: 'completed' });
   });
 
   it('calls direct: a decline ends the call and the caller sees "Declined"; nobody answering ends it after the time-out', async () => {

@@ -3,7 +3,7 @@ import { api, ApiError, asList, request } from '../../api.js';
 import { authToken } from '../../auth.js';
 import type { Session, User } from '../../types.js';
 
-export type SessionType = 'class' | 'webinar' | 'workshop' | 'office_hours' | 'one_on_one' | 'group_meeting';
+export type SessionType = 'class' | 'webinar' | 'workshop' | 'office_hours' | 'one_on_one' | 'group_meeting' | 'instant';
 export type SessionMode = 'video' | 'audio' | 'in_person' | 'hybrid';
 export type Scope = 'one' | 'following' | 'all';
 
