@@ -5,20 +5,7 @@ import { ApiError } from '../api.js';
 import { authStore } from '../auth.js';
 import { useStore } from '../store.js';
 import { callsApi, enterCall } from './api.js';
-
-interface ConvLike {
-  id: string;
-  kind: 'direct' | 'group' | 'session';
-  members: { userId: string; role: string }[];
-}
-
-const STAFF = ['admin', 'teacher', 'mentor'];
-
-export function mayCall(role: string | undefined, me: string | undefined, conv: ConvLike): boolean {
-  if (!role) return false;
-  if (STAFF.includes(role)) return true;
-  return conv.kind === 'direct' && conv.members.some((m) => m.userId !== me && STAFF.includes(m.role));
-}
+import { mayCall, type ConvLike } from './mayCall.js';
 
 export function CallButton({ conv }: { conv: ConvLike }) {
   const { user } = useStore(authStore);
