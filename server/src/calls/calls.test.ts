@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { attendanceIntervals, callParticipants, calls, sessions } from '@lectern/db';
+import { attendanceIntervals, callParticipants, calls, notificationOutbox, pushSubscriptions, sessions } from '@lectern/db';
 import type { Conversation, Message } from '../chat/contract.js';
 import type { Dispatcher } from '../notifications/Dispatcher.js';
 import { createChannels, createDispatcher } from '../notifications/startNotifications.js';
@@ -116,6 +116,18 @@ describe.each(dbKinds())('calls on %s', (kind) => {
     expect(again.body).toMatchObject({ callId: join.callId, sessionId: join.sessionId });
     expect(await ring(s1)).toEqual([]);
     expect((await callRow(join.callId)).status).toBe('live');
+  });
+
+  it('calls: members with no open tab get an urgent Web Push; nobody gets the in-app alert twice', async () => {
+    const g = await group();
+    await t.runtime.ctx.db.insert(pushSubscriptions).values({ userId: s1.id, endpoint: `https://push.example/${randomUUID()}`, p256dh: 'k', auth: 'a' });
+    const { callId } = await ok<CallJoin>(teacher, 'POST', `/api/chats/${g.id}/call`);
+    const rows = await t.runtime.ctx.db.select().from(notificationOutbox).where(inArray(notificationOutbox.eventKey, [`call.ringing:${callId}`, `call.ringing.push:${callId}`]));
+    const of = (channel: string) => rows.filter((r) => r.channel === channel).map((r) => r.recipientId).sort();
+    expect(of('in_app')).toEqual([s1.id, s2.id].sort());
+    // No sockets in this process: nobody is online, so every subscribed member is pushed.
+    expect(of('push')).toEqual([s1.id]);
+    expect(of('email')).toEqual([]);
   });
 
   it('calls race: 20 concurrent starts in one conversation make one call and one session', async () => {

@@ -23,3 +23,16 @@ export function toUsers<E extends keyof CallServerEvents>(ctx: AppContext, userI
   // Typed by the event map in the signature; Socket.IO's emit overloads do not narrow a generic event name.
   (target.emit as (this: unknown, e: string, ...a: unknown[]) => boolean).call(target, event, ...args);
 }
+
+/** Which of these users have a /user socket open on any node (failures count as offline). */
+export async function onlineUsers(ctx: AppContext, userIds: readonly string[]): Promise<Set<string>> {
+  const io = bound.get(ctx);
+  if (!io || userIds.length === 0) return new Set();
+  try {
+    const sockets = await io.of(USER_NAMESPACE).in(userIds.map(userRoom)).fetchSockets();
+    return new Set(sockets.map((s) => (s.data as { userId?: string }).userId).filter((id): id is string => typeof id === 'string'));
+  } catch (err) {
+    ctx.logger.warn({ err }, 'presence look-up failed; pushing the ring to everyone');
+    return new Set();
+  }
+}

@@ -10,7 +10,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
 import { enqueue } from '../notifications/outbox.js';
 import { endSession } from '../sessions/sessionService.js';
 import type { CallJoin, CallOk, RingingCall, SessionCall } from './contract.js';
-import { toUsers } from './live.js';
+import { onlineUsers, toUsers } from './live.js';
 import { closeRinging } from './outcomes.js';
 
 export type CallRow = typeof calls.$inferSelect;
@@ -69,6 +69,11 @@ export function ringingDto(call: CallRow, conv: ConversationRow, callerName: str
   };
 }
 
+function ringPayload(call: CallRow, conv: ConversationRow, callerName: string): Record<string, unknown> {
+  const title = conversationTitle(conv, callerName);
+  return { title: `${callerName} is calling`, body: conv.kind === 'direct' ? 'Tap to answer.' : `Call in ${title}. Tap to join.`, link: `/chat/${conv.id}?call=${call.id}`, topic: call.id };
+}
+
 /** Starts a call, or joins the conversation's ringing/live one (created: false). */
 export async function startCall(ctx: AppContext, who: AccessClaims, conversationId: string): Promise<{ join: CallJoin; created: boolean }> {
   const conv = await assertMember(ctx, conversationId, who.userId);
@@ -107,19 +112,20 @@ async function create(ctx: AppContext, who: AccessClaims, conv: ConversationRow)
       await tx.insert(callParticipants).values(others.map((userId) => ({ callId: row.id, userId, state: 'ringing' as const, at: now })));
     }
     await tx.insert(callParticipants).values({ callId: row.id, userId: who.userId, state: 'accepted', at: now });
-    const ringing = ringingDto(row, conv, callerName);
-    await enqueue(tx, {
-      eventKey: `call.ringing:${row.id}`,
-      eventType: 'call.ringing',
-      payload: { title: `${callerName} is calling`, body: conv.kind === 'direct' ? 'Tap to answer.' : `Call in ${ringing.conversationTitle}. Tap to join.`, link: `/chat/${conv.id}?call=${row.id}`, topic: row.id },
-      recipientIds: others,
-      channels: ['in_app', 'push'],
-    });
+    await enqueue(tx, { eventKey: `call.ringing:${row.id}`, eventType: 'call.ringing', payload: ringPayload(row, conv, callerName), recipientIds: others, channels: ['in_app'] });
     return row;
   });
   const message = await postSystemMessage(ctx, conv.id, { kind: 'call', text: `Call started by ${callerName}`, meta: { callId: call.id, sessionId: call.sessionId, status: 'ringing' }, authorId: who.userId });
   await ctx.db.update(calls).set({ messageId: message.id }).where(eq(calls.id, call.id));
   toUsers(ctx, others, 'callRinging', ringingDto(call, conv, callerName));
+  // Members with no open tab anywhere get an urgent Web Push (Urgency: high, 60 s TTL) that opens the call.
+  const online = await onlineUsers(ctx, others);
+  const offline = others.filter((id) => !online.has(id));
+  if (offline.length > 0) {
+    await ctx.db.transaction((tx) =>
+      enqueue(tx, { eventKey: `call.ringing.push:${call.id}`, eventType: 'call.ringing', payload: ringPayload(call, conv, callerName), recipientIds: offline, channels: ['push'] }),
+    );
+  }
   return { ...call, messageId: message.id };
 }
 
