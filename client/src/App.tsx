@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { authStore } from './auth.js';
+import { CallLayer } from './calls/RingingDialog.js';
 import { Header } from './components/Header.js';
 import { NotFoundPage } from './pages/NotFoundPage.js';
 import { locationStore, matchPath, navigate, type Params } from './router.js';
@@ -65,8 +66,19 @@ export function App() {
       <p>Your account cannot open this page.</p>
     </div>
   );
-  if (route.layout === 'bare') return body;
-  return <Shell main={main}>{body}</Shell>;
+  const calls = auth.status === 'signedIn' ? <CallLayer /> : null;
+  if (route.layout === 'bare') return (
+    <>
+      {body}
+      {calls}
+    </>
+  );
+  return (
+    <Shell main={main}>
+      {body}
+      {calls}
+    </Shell>
+  );
 }
 
 function Shell({ main, children }: { main: { current: HTMLElement | null }; children: ComponentChildren }) {

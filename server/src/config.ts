@@ -61,6 +61,9 @@ const EnvSchema = z.object({
   LECTERN_LATE_GRACE_MINUTES: int(0, 240).default(5),
   LECTERN_BOOKING_NO_SHOW_GRACE_MINUTES: int(0, 1440).default(15),
   LECTERN_BOOKING_RATE_PER_IP: int(1, 1_000_000).default(20),
+  LECTERN_RING_TIMEOUT_SECONDS: int(1, 600).default(45),
+  LECTERN_CALL_IDLE_MINUTES: int(1, 1440).default(30),
+  LECTERN_CALL_SWEEP_MS: int(50, 60_000).default(1000),
   // ---- many nodes (Redis bus, SFU placement, drain, TURN)
   LECTERN_NODE_ID: z.preprocess(emptyToUndefined, z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ - (max 64)').optional()),
   LECTERN_REDIS_PREFIX: z.preprocess(emptyToUndefined, z.string().regex(/^[A-Za-z0-9._:-]{0,64}$/).optional()),
@@ -148,6 +151,14 @@ export interface Config {
     readonly listenIp: string;
     readonly ffmpegPath: string;
     readonly ffprobePath: string;
+  };
+  readonly calls: {
+    /** Seconds a call rings before the unanswered are marked missed. */
+    readonly ringTimeoutSeconds: number;
+    /** A live call with only its host (or nobody) for this long ends itself. */
+    readonly idleMinutes: number;
+    /** How often each API node sweeps due calls. */
+    readonly sweepMs: number;
   };
   readonly attendance: {
     /** A first join later than this after the session's start counts as late. */
@@ -262,6 +273,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       outboxLeaseSeconds: e.LECTERN_OUTBOX_LEASE_SECONDS,
       outboxPollMs: e.LECTERN_OUTBOX_POLL_MS,
     },
+    calls: { ringTimeoutSeconds: e.LECTERN_RING_TIMEOUT_SECONDS, idleMinutes: e.LECTERN_CALL_IDLE_MINUTES, sweepMs: e.LECTERN_CALL_SWEEP_MS },
     sfu: {
       workers: e.LECTERN_SFU_WORKERS ?? Math.max(1, cpus().length),
       listenIp: e.LECTERN_RTC_LISTEN_IP,

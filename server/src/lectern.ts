@@ -1,5 +1,6 @@
 // Composes one Lectern process for its role: HTTP API + Socket.IO gateway (api), an
 // in-process SFU served on the bus (sfu), or both (all). Used by main.ts and by tests.
+import { startCalls } from './calls/startCalls.js';
 import { Server as IoServer } from 'socket.io';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -123,6 +124,8 @@ export async function startLectern(config: Config, opts: StartOptions = {}): Pro
       closers.push(() => notifications.close());
       const sweeper = startBookingSweeper(ctx);
       closers.push(() => sweeper.close());
+      const calls = await startCalls(ctx, { io });
+      closers.push(() => calls.close());
       if (opts.listen ?? true) {
         const address = await app.listen({ port: config.port, host: config.host });
         url = config.port === 0 ? address.replace('[::1]', '127.0.0.1') : config.publicUrl;

@@ -5,6 +5,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { attendanceRoutes } from './attendance/routes.js';
 import { authRoutes } from './auth/authRoutes.js';
 import { bookingRoutes } from './bookings/routes.js';
+import { callRoutes } from './calls/routes.js';
 import { chatRoutes } from './chat/routes.js';
 import type { AppContext } from './context.js';
 import { courseRoutes } from './courses/courseRoutes.js';
@@ -56,4 +57,5 @@ export const API_ROUTES: readonly RouteModule[] = [
   rsvpRoutes,
   bookingRoutes,
   chatRoutes,
+  callRoutes,
 ];

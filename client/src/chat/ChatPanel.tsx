@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../api.js';
 import { authStore } from '../auth.js';
 import { useStore } from '../store.js';
+import { callsApi } from '../calls/api.js';
 import { chatApi, type Conversation } from './api.js';
 import { startChat } from './chatStore.js';
 import { MessagePane } from './MessagePane.js';
@@ -15,7 +16,11 @@ export function ChatPanel({ sessionId }: { sessionId: string }) {
   useEffect(() => {
     if (!user) return;
     startChat();
-    chatApi.sessionChat(sessionId).then(setConv, (err: unknown) => setError(err instanceof ApiError && err.status === 404 ? 'This session has no chat for you.' : 'Chat is unavailable.'));
+    // A call's room shows the chat the call was started from.
+    callsApi
+      .ofSession(sessionId)
+      .then((c) => chatApi.get(c.conversationId), () => chatApi.sessionChat(sessionId))
+      .then(setConv, (err: unknown) => setError(err instanceof ApiError && err.status === 404 ? 'This session has no chat for you.' : 'Chat is unavailable.'));
   }, [sessionId, user?.id]);
   return (
     <section class="panel-section chat-room" aria-label="Chat">

@@ -1,5 +1,6 @@
 // One message: author, time, linkified text, files (image thumbnails), reactions,
 // and its actions (react, reply in thread, pin, edit, delete).
+import { CallMessage } from '../calls/CallMessage.js';
 import type { REACTIONS } from '@lectern/server/contract/chat';
 import { useEffect, useState } from 'preact/hooks';
 import { chatApi, fileUrl, type Attachment, type Message } from './api.js';
@@ -46,7 +47,7 @@ export function MessageItem({ m, author, me, pending, onReply }: Props) {
   if (m.kind !== 'text') {
     return (
       <li class="chat-msg chat-system" data-seq={m.seq}>
-        <span>{m.text}</span> <span class="muted small">{timeOf(m.createdAt)}</span>
+        {m.kind === 'call' ? <CallMessage m={m} time={timeOf(m.createdAt)} /> : <><span>{m.text}</span> <span class="muted small">{timeOf(m.createdAt)}</span></>}
       </li>
     );
   }

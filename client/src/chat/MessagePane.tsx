@@ -1,6 +1,7 @@
 // A conversation on screen: history (paged back on demand), day separators, typing line,
 // "Seen by N" on the latest message, pinned messages, a thread side panel, the composer.
 // Used by the Chat page and by the room's chat panel.
+import { CallButton } from '../calls/CallButton.js';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { useStore } from '../store.js';
 import { chatApi, type Conversation, type Message } from './api.js';
@@ -127,6 +128,7 @@ export function MessagePane({ conv, compact = false, onBack }: { conv: Conversat
               </p>
             )}
           </div>
+          {!compact && <CallButton conv={conv} />}
           <button type="button" class="btn btn-ghost btn-small" aria-pressed={showPins} onClick={() => {
               setThread(null);
               setShowPins(!showPins);

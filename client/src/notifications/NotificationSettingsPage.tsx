@@ -17,6 +17,7 @@ const EVENT_LABEL: Record<string, string> = {
   'call.ringing': 'Someone is calling me',
   'booking.confirmed': 'A meeting is booked with me',
   'booking.cancelled': 'A booked meeting is cancelled',
+  'call.missed': 'I missed a call',
 };
 const CHANNEL_LABEL: Record<NotificationChannel, string> = { in_app: 'In app', email: 'Email', push: 'Push' };
 

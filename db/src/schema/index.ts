@@ -32,3 +32,4 @@ export * from './messages.js';
 export * from './messageReactions.js';
 export * from './messagePins.js';
 export * from './chatAttachments.js';
+export * from './calls.js';

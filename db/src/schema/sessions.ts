@@ -3,7 +3,7 @@ import { id, timestamps, tstz } from './columns.js';
 import { courses } from './courses.js';
 import { users } from './users.js';
 
-export const SESSION_TYPES = ['class', 'webinar', 'workshop', 'office_hours', 'one_on_one', 'group_meeting'] as const;
+export const SESSION_TYPES = ['class', 'webinar', 'workshop', 'office_hours', 'one_on_one', 'group_meeting', 'instant'] as const;
 export const SESSION_MODES = ['video', 'audio', 'in_person', 'hybrid'] as const;
 export const SESSION_STATUSES = ['scheduled', 'live', 'completed', 'cancelled'] as const;
 export const GUEST_ACCESS = ['lobby', 'open'] as const;

@@ -14,6 +14,7 @@ export const EVENT_TYPES = [
   'chat.added',
   'chat.message',
   'call.ringing',
+  'call.missed',
   'booking.confirmed',
   'booking.cancelled',
 ] as const;

@@ -97,6 +97,7 @@ function sessionWords(type: EventType, p: SessionPayload, now: Date): Words {
     case 'call.ringing':
     case 'booking.confirmed':
     case 'booking.cancelled':
+    case 'call.missed':
       throw new Error(`${type} is not a session event`);
     default:
       return assertUnreachable(type);
