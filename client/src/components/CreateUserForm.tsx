@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, errorMessage } from '../api.js';
 import { USER_ROLES, type User, type UserRole } from '../types.js';
 import { Alert } from './Alert.js';
+import { SelectField } from './SelectField.js';
 
 const ROLE_LABEL: Record<UserRole, string> = { admin: 'Admin', teacher: 'Teacher', mentor: 'Mentor', student: 'Student' };
 
@@ -68,16 +69,7 @@ export function CreateUserForm({ onCreated }: { onCreated: (user: User) => void 
           At least 10 characters.
         </span>
       </div>
-      <div class="field">
-        <label for="u-role">Role</label>
-        <select id="u-role" value={role} onChange={(e) => setRole(e.currentTarget.value as UserRole)}>
-          {USER_ROLES.map((r) => (
-            <option key={r} value={r}>
-              {ROLE_LABEL[r]}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectField id="u-role" label="Role" value={role} onValue={setRole} options={USER_ROLES.map((r) => [r, ROLE_LABEL[r]] as const)} />
       {error && <Alert tone="error">{error}</Alert>}
       {done && <Alert tone="success">{done}</Alert>}
       <div>

@@ -4,6 +4,7 @@ import { createSession } from '../sessions.js';
 import { browserTimeZone, formatWhen, timeZones, wallTimeNow, wallTimeToIso } from '../time.js';
 import type { GuestAccess, Session } from '../types.js';
 import { Alert } from './Alert.js';
+import { SelectField, zoneOptions } from './SelectField.js';
 
 interface ScheduleFormProps {
   onCreated: (session: Session) => void;
@@ -11,7 +12,7 @@ interface ScheduleFormProps {
 
 /** "Schedule a session": title, wall-clock start in a time zone, duration, guest access. */
 export function ScheduleForm({ onCreated }: ScheduleFormProps) {
-  const zones = useMemo(timeZones, []);
+  const zones = useMemo(() => zoneOptions(timeZones(), true), []);
   const [title, setTitle] = useState('');
   const [timezone, setTimezone] = useState(browserTimeZone);
   const [when, setWhen] = useState(() => wallTimeNow(browserTimeZone(), 60));
@@ -79,16 +80,7 @@ export function ScheduleForm({ onCreated }: ScheduleFormProps) {
           />
         </div>
       </div>
-      <div class="field">
-        <label for="s-tz">Time zone</label>
-        <select id="s-tz" value={timezone} onChange={(e) => setTimezone(e.currentTarget.value)}>
-          {zones.map((z) => (
-            <option key={z} value={z}>
-              {z.replaceAll('_', ' ')}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectField id="s-tz" label="Time zone" value={timezone} onValue={setTimezone} options={zones} />
       <fieldset class="field">
         <legend>Guest access</legend>
         <label class="radio">
