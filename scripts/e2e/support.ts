@@ -104,6 +104,26 @@ export async function startServer(env: Record<string, string> = {}, opts: { cloc
   };
 }
 
+export type TestUser = Awaited<ReturnType<TestServer['user']>>;
+
+/** A browser suite's fixture: a server (with `env`), one Chromium and a signed-up teacher; on a failure what started is closed. */
+export async function openBrowserSuite(env: Record<string, string>, teacherName: string): Promise<{ server: TestServer; browser: Browser; teacher: TestUser }> {
+  const server = await startServer(env);
+  let browser: Browser | undefined;
+  try {
+    browser = await launchBrowser();
+    return { server, browser, teacher: await server.user('teacher', teacherName) };
+  } catch (err) {
+    await closeBrowserSuite(browser, server);
+    throw err;
+  }
+}
+
+export async function closeBrowserSuite(browser: Browser | undefined, server: TestServer | undefined): Promise<void> {
+  await browser?.close();
+  await server?.close();
+}
+
 export interface RemoteStat {
   peerId: string;
   kind: string;
