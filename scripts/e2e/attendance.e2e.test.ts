@@ -2,15 +2,13 @@
 // and comes back, the session ends, and the report must match what happened (order of
 // joins and leaves, connections, gaps, statuses, head count). Then seeded history for a
 // course, and screenshots of the session report and the course chart for a human to check.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attendanceIntervals, attendanceOverrides, courses, enrolments, sessions } from '@lectern/db';
-import { closeBrowserSuite, openBrowserSuite, newPage, type TestServer, type TestUser, joinByCode as joinWithCode, signIn as signInAs } from './support.js';
+import { closeBrowserSuite, openBrowserSuite, newPage, type TestServer, type TestUser, joinByCode as joinWithCode, signIn as signInAs, shotsDir } from './support.js';
 
-const SHOTS = '/tmp/lectern-shots';
-mkdirSync(SHOTS, { recursive: true });
+const SHOTS = shotsDir('/tmp/lectern-shots');
 
 interface Entry {
   participantId: string;

@@ -3,15 +3,14 @@
 // too); the result is probed with ffprobe, a frame from the middle of the share must show
 // the shared screen, and the session page plays it. Screenshots go to /tmp/lectern-shots.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probe } from '../../server/src/recording/ffmpeg.js';
-import { assertMediaRising, closeBrowserSuite, openBrowserSuite, newPage, waitForMedia, type TestServer, type TestUser } from './support.js';
+import { assertMediaRising, closeBrowserSuite, openBrowserSuite, newPage, waitForMedia, type TestServer, type TestUser, shotsDir } from './support.js';
 
-const SHOTS = '/tmp/lectern-shots';
-mkdirSync(SHOTS, { recursive: true });
+const SHOTS = shotsDir('/tmp/lectern-shots');
 
 interface Rec {
   id: string;

@@ -1,14 +1,12 @@
 // Journeys 1-3 of DESIGN.md in a real browser: join by code (lobby and open), a group call
 // with media flowing every way, screen share, teacher mute, reconnect after a drop, and
 // the end of the session. Screenshots go to artifacts/screenshots.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertMediaRising, closeBrowserSuite, openBrowserSuite, newPage, remoteStats, waitForMedia, type TestServer, type TestUser, joinByCode as joinWithCode, signIn as signInAs } from './support.js';
+import { assertMediaRising, closeBrowserSuite, openBrowserSuite, newPage, remoteStats, waitForMedia, type TestServer, type TestUser, joinByCode as joinWithCode, signIn as signInAs, shotsDir } from './support.js';
 
-const SHOTS = join(process.cwd(), 'artifacts', 'screenshots');
-mkdirSync(SHOTS, { recursive: true });
+const SHOTS = shotsDir();
 
 describe('room journeys in chromium', () => {
   let server: TestServer, browser: Browser, teacher: TestUser;

@@ -1,14 +1,12 @@
 // Room access refusals in a real browser: a guest the host denies, and a participant the
 // host removes, see the right screen at once and again after a reload, when the server
 // refuses the handshake with the code `denied` or `removed` (told apart by code, not text).
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { joinByCode, closeBrowserSuite, openBrowserSuite, newPage, signIn, type TestServer, type TestUser } from './support.js';
+import { joinByCode, closeBrowserSuite, openBrowserSuite, newPage, signIn, type TestServer, type TestUser, shotsDir } from './support.js';
 
-const SHOTS = join(process.cwd(), 'artifacts', 'screenshots');
-mkdirSync(SHOTS, { recursive: true });
+const SHOTS = shotsDir();
 
 describe('room access refusals in chromium', () => {
   let server: TestServer, browser: Browser, teacher: TestUser;

@@ -1,7 +1,7 @@
 // Shared support for the browser suites: an in-process Lectern on a throwaway database,
 // Debian's chromium through playwright-core with fake devices, and media assertions.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -25,6 +25,12 @@ export const CHROMIUM_ARGS = [
   '--auto-select-desktop-capture-source=Entire screen',
   '--autoplay-policy=no-user-gesture-required',
 ];
+
+/** The folder screenshots go to (made if missing): artifacts/screenshots unless told. */
+export function shotsDir(dir = join(process.cwd(), 'artifacts', 'screenshots')): string {
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
 
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });

@@ -17,14 +17,23 @@ export function SelectField<T extends string>({ id, label, value, onValue, optio
     <div class={extraClass ? `field ${extraClass}` : 'field'}>
       <label for={id}>{label}</label>
       <select id={id} value={value} onChange={(e) => onValue(e.currentTarget.value as T)}>
-        {blank !== undefined && <option value="">{blank}</option>}
-        {options.map(([v, l]) => (
-          <option key={v} value={v}>
-            {l}
-          </option>
-        ))}
+        <Options options={options} blank={blank} />
       </select>
     </div>
+  );
+}
+
+/** A select's options from [value, label] pairs, after a '' choice labelled `blank` when given. */
+export function Options({ options, blank }: { options: readonly (readonly [string, string])[]; blank?: string | undefined }) {
+  return (
+    <>
+      {blank !== undefined && <option value="">{blank}</option>}
+      {options.map(([v, l]) => (
+        <option key={v} value={v}>
+          {l}
+        </option>
+      ))}
+    </>
   );
 }
 

@@ -5,6 +5,7 @@ import { errorMessage } from '../../api.js';
 import { authStore } from '../../auth.js';
 import { Alert } from '../../components/Alert.js';
 import { DateRangeFields } from '../../components/DateRangeFields.js';
+import { Options } from '../../components/SelectField.js';
 import { linkClick } from '../../router.js';
 import { useStore } from '../../store.js';
 import type { User } from '../../types.js';
@@ -25,12 +26,7 @@ function AnySelect({ label, value, onValue, options }: { label: string; value: s
     <label>
       {label}
       <select value={value} onChange={(e) => onValue(e.currentTarget.value)}>
-        <option value="">Any</option>
-        {options.map(([v, l]) => (
-          <option key={v} value={v}>
-            {l}
-          </option>
-        ))}
+        <Options options={options} blank="Any" />
       </select>
     </label>
   );
