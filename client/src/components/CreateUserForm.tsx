@@ -2,9 +2,8 @@ import { useState } from 'preact/hooks';
 import { api, errorMessage } from '../api.js';
 import { USER_ROLES, type User, type UserRole } from '../types.js';
 import { Alert } from './Alert.js';
+import { ROLE_LABEL } from './people.js';
 import { SelectField } from './SelectField.js';
-
-const ROLE_LABEL: Record<UserRole, string> = { admin: 'Admin', teacher: 'Teacher', mentor: 'Mentor', student: 'Student' };
 
 /** POST /api/users { email, name, password, role }. */
 export function CreateUserForm({ onCreated }: { onCreated: (user: User) => void }) {
