@@ -72,20 +72,23 @@ export async function callJson<T = unknown>(base: string, method: string, path: 
   return { status: res.status, body: parsed as T };
 }
 
-export async function startServer(env: Record<string, string> = {}, opts: { clock?: Clock } = {}): Promise<TestServer> {
-  const db = await createTestDb('pglite');
-  const config = loadConfig({
+/** What every in-process Lectern of the browser suites starts with: its own data folder (named from `dataPrefix`) and JWT secret, fast scrypt, quiet logs, one SFU worker. */
+export function baseEnv(dataPrefix: string): Record<string, string> {
+  return {
     NODE_ENV: 'test',
     PORT: '0',
     HOST: '127.0.0.1',
-    LECTERN_DATA_DIR: mkdtempSync(join(tmpdir(), 'lectern-e2e-')),
+    LECTERN_DATA_DIR: mkdtempSync(join(tmpdir(), dataPrefix)),
     LECTERN_JWT_SECRET: randomBytes(48).toString('base64url'),
     LECTERN_SCRYPT_LOG_N: '14',
     LECTERN_LOG_LEVEL: process.env.LECTERN_TEST_LOG_LEVEL ?? 'warn',
     LECTERN_SFU_WORKERS: '1',
-    LECTERN_JOIN_RATE_PER_IP: '1000',
-    ...env,
-  });
+  };
+}
+
+export async function startServer(env: Record<string, string> = {}, opts: { clock?: Clock } = {}): Promise<TestServer> {
+  const db = await createTestDb('pglite');
+  const config = loadConfig({ ...baseEnv('lectern-e2e-'), LECTERN_JOIN_RATE_PER_IP: '1000', ...env });
   const lectern = await startLectern(config, { db, ...(opts.clock ? { clock: opts.clock } : {}) });
   const url = lectern.url;
   const api: TestServer['api'] = (method, path, body, token) => callJson(url, method, path, body, token);
