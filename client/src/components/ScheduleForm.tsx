@@ -4,6 +4,7 @@ import { createSession } from '../sessions.js';
 import { browserTimeZone, formatWhen, timeZones, wallTimeNow, wallTimeToIso } from '../time.js';
 import type { GuestAccess, Session } from '../types.js';
 import { Alert } from './Alert.js';
+import { Field } from './Field.js';
 import { SelectField, zoneOptions } from './SelectField.js';
 
 interface ScheduleFormProps {
@@ -57,10 +58,7 @@ export function ScheduleForm({ onCreated }: ScheduleFormProps) {
   return (
     <form class="card stack" onSubmit={onSubmit} noValidate aria-labelledby="schedule-heading">
       <h2 id="schedule-heading">Schedule a session</h2>
-      <div class="field">
-        <label for="s-title">Title</label>
-        <input id="s-title" required maxLength={200} value={title} onInput={(e) => setTitle(e.currentTarget.value)} />
-      </div>
+      <Field id="s-title" label="Title" required maxLength={200} value={title} onValue={setTitle} />
       <div class="field-row">
         <div class="field field-when">
           <label for="s-when">Date and start time</label>

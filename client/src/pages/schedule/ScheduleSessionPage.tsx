@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { errorMessage } from '../../api.js';
 import { authStore } from '../../auth.js';
 import { Alert } from '../../components/Alert.js';
+import { Field } from '../../components/Field.js';
 import { SelectField, zoneOptions } from '../../components/SelectField.js';
 import { navigate } from '../../router.js';
 import { useStore } from '../../store.js';
@@ -102,10 +103,7 @@ export function ScheduleSessionPage() {
         <p class="muted">One-off or recurring. Times are kept in the session's time zone, across daylight-saving changes.</p>
       </div>
       <form class="card stack schedule-form" onSubmit={submit} aria-label="Schedule a session">
-        <div class="field">
-          <label for="f-title">Title</label>
-          <input id="f-title" required maxLength={200} value={title} onInput={(e) => setTitle(e.currentTarget.value)} />
-        </div>
+        <Field id="f-title" label="Title" required maxLength={200} value={title} onValue={setTitle} />
         <div class="field">
           <label for="f-desc">Description</label>
           <textarea id="f-desc" rows={3} maxLength={10000} value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
