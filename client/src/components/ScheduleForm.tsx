@@ -5,6 +5,7 @@ import { browserTimeZone, formatWhen, timeZones, wallTimeNow, wallTimeToIso } fr
 import type { GuestAccess, Session } from '../types.js';
 import { Alert } from './Alert.js';
 import { Field } from './Field.js';
+import { WhenFields } from './WhenFields.js';
 import { SelectField, zoneOptions } from './SelectField.js';
 
 interface ScheduleFormProps {
@@ -60,23 +61,7 @@ export function ScheduleForm({ onCreated }: ScheduleFormProps) {
       <h2 id="schedule-heading">Schedule a session</h2>
       <Field id="s-title" label="Title" required maxLength={200} value={title} onValue={setTitle} />
       <div class="field-row">
-        <div class="field field-when">
-          <label for="s-when">Date and start time</label>
-          <input id="s-when" type="datetime-local" required value={when} onInput={(e) => setWhen(e.currentTarget.value)} />
-        </div>
-        <div class="field field-narrow">
-          <label for="s-duration">Duration (minutes)</label>
-          <input
-            id="s-duration"
-            type="number"
-            min={5}
-            max={1440}
-            step={5}
-            required
-            value={duration}
-            onInput={(e) => setDuration(Number(e.currentTarget.value))}
-          />
-        </div>
+        <WhenFields idPrefix="s" when={when} onWhen={setWhen} duration={duration} onDuration={setDuration} />
       </div>
       <SelectField id="s-tz" label="Time zone" value={timezone} onValue={setTimezone} options={zones} />
       <fieldset class="field">

@@ -4,6 +4,7 @@ import { errorMessage } from '../../api.js';
 import { authStore } from '../../auth.js';
 import { Alert } from '../../components/Alert.js';
 import { Field } from '../../components/Field.js';
+import { WhenFields } from '../../components/WhenFields.js';
 import { SelectField, zoneOptions } from '../../components/SelectField.js';
 import { navigate } from '../../router.js';
 import { useStore } from '../../store.js';
@@ -113,14 +114,7 @@ export function ScheduleSessionPage() {
           <SelectField id="f-mode" label="Mode" value={mode} onValue={setMode} options={MODES} />
         </div>
         <div class="field-row">
-          <div class="field field-when">
-            <label for="f-when">Date and start time</label>
-            <input id="f-when" type="datetime-local" required value={when} onInput={(e) => setWhen(e.currentTarget.value)} />
-          </div>
-          <div class="field field-narrow">
-            <label for="f-duration">Duration (minutes)</label>
-            <input id="f-duration" type="number" min={5} max={1440} step={5} required value={duration} onInput={(e) => setDuration(Number(e.currentTarget.value))} />
-          </div>
+          <WhenFields idPrefix="f" when={when} onWhen={setWhen} duration={duration} onDuration={setDuration} />
           <SelectField id="f-tz" label="Time zone" value={timezone} onValue={setTimezone} options={zoneOptions(timeZones(), true)} />
         </div>
         <RecurrenceFields value={rec} onChange={setRec} />
