@@ -2,15 +2,13 @@
 // and comes back, the session ends, and the report must match what happened (order of
 // joins and leaves, connections, gaps, statuses, head count). Then seeded history for a
 // course, and screenshots of the session report and the course chart for a human to check.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attendanceIntervals, attendanceOverrides, courses, enrolments, sessions } from '@lectern/db';
-import { launchBrowser, newPage, startServer, type TestServer, joinByCode as joinWithCode, signIn as signInAs } from './support.js';
+import { closeBrowserSuite, openBrowserSuite, newPage, type TestServer, type TestUser, joinByCode as joinWithCode, signIn as signInAs, shotsDir } from './support.js';
 
-const SHOTS = '/tmp/lectern-shots';
-mkdirSync(SHOTS, { recursive: true });
+const SHOTS = shotsDir('/tmp/lectern-shots');
 
 interface Entry {
   participantId: string;
@@ -31,19 +29,9 @@ interface Report {
 }
 
 describe('attendance in chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let teacher: Awaited<ReturnType<TestServer['user']>>;
-
-  beforeAll(async () => {
-    server = await startServer({ LECTERN_RTC_PORT_BASE: '25200' });
-    browser = await launchBrowser();
-    teacher = await server.user('teacher', 'Tess Teacher');
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  let server: TestServer, browser: Browser, teacher: TestUser;
+  beforeAll(async () => void ({ server, browser, teacher } = await openBrowserSuite({ LECTERN_RTC_PORT_BASE: '25200' }, 'Tess Teacher')));
+  afterAll(() => closeBrowserSuite(browser, server));
 
   const signIn = (page: Page, email: string, password: string) => signInAs(page, server.url, email, password);
 

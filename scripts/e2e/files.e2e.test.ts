@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, newPage, signIn, startServer, type TestServer } from './support.js';
+import { closeBrowserSuite, openBrowserSuite, newPage, signIn, type TestServer, type TestUser } from './support.js';
 
 /** Answers the first request to `pattern` with 401 (as for an expired token); counts refreshes. */
 async function expireOnce(page: Page, pattern: RegExp): Promise<{ refused: () => number; refreshes: () => number }> {
@@ -25,19 +25,9 @@ async function expireOnce(page: Page, pattern: RegExp): Promise<{ refused: () =>
 }
 
 describe('files in chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let teacher: { id: string; email: string; password: string; token: string };
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-    teacher = await server.user('teacher', 'Tess Teacher');
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  let server: TestServer, browser: Browser, teacher: TestUser;
+  beforeAll(async () => void ({ server, browser, teacher } = await openBrowserSuite({}, 'Tess Teacher')));
+  afterAll(() => closeBrowserSuite(browser, server));
 
   it('upload, download and the CSV survive an expired access token', async () => {
     const s = await server.api<{ id: string }>('POST', '/api/sessions', { title: 'Files', scheduledAt: new Date(Date.now() + 86_400_000).toISOString(), durationMinutes: 30, timezone: 'Europe/Berlin' }, teacher.token);

@@ -12,7 +12,7 @@ import { loadConfig } from '../../server/src/config.js';
 import { startLectern, type Lectern } from '../../server/src/lectern.js';
 import { insertSession } from '../../server/src/notifications/test/fixtures.js';
 import { createUser } from '../../server/src/users/userService.js';
-import { launchBrowser, newPage } from './support.js';
+import { baseEnv, launchBrowser, newPage } from './support.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const SHOTS = '/tmp/lectern-shots';
@@ -31,19 +31,7 @@ describe.each(dbKinds())('notifications in the browser on %s', (kind) => {
   let scryptLogN = 14;
   beforeAll(async () => {
     db = await createTestDb(kind);
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LECTERN_DATA_DIR: mkdtempSync(join(tmpdir(), 'lectern-e2e-notif-')),
-      LECTERN_JWT_SECRET: randomBytes(48).toString('base64url'),
-      LECTERN_SCRYPT_LOG_N: '14',
-      LECTERN_LOG_LEVEL: process.env.LECTERN_TEST_LOG_LEVEL ?? 'warn',
-      LECTERN_SFU_WORKERS: '1',
-      LECTERN_RTC_PORT_BASE: '25100',
-      LECTERN_OUTBOX_POLL_MS: '200',
-      LECTERN_CLIENT_DIST: DIST,
-    });
+    const config = loadConfig({ ...baseEnv('lectern-e2e-notif-'), LECTERN_RTC_PORT_BASE: '25100', LECTERN_OUTBOX_POLL_MS: '200', LECTERN_CLIENT_DIST: DIST });
     scryptLogN = config.auth.scryptLogN;
     lectern = await startLectern(config, { db });
     browser = await launchBrowser();

@@ -3,15 +3,14 @@
 // too); the result is probed with ffprobe, a frame from the middle of the share must show
 // the shared screen, and the session page plays it. Screenshots go to /tmp/lectern-shots.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probe } from '../../server/src/recording/ffmpeg.js';
-import { assertMediaRising, launchBrowser, newPage, startServer, waitForMedia, type TestServer } from './support.js';
+import { assertMediaRising, closeBrowserSuite, openBrowserSuite, newPage, waitForMedia, type TestServer, type TestUser, shotsDir } from './support.js';
 
-const SHOTS = '/tmp/lectern-shots';
-mkdirSync(SHOTS, { recursive: true });
+const SHOTS = shotsDir('/tmp/lectern-shots');
 
 interface Rec {
   id: string;
@@ -40,19 +39,9 @@ const darkShare = (f: Buffer) => {
 };
 
 describe('recording in chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let teacher: { id: string; email: string; password: string; token: string };
-
-  beforeAll(async () => {
-    server = await startServer({ LECTERN_RTC_PORT_BASE: '25400' });
-    browser = await launchBrowser();
-    teacher = await server.user('teacher', 'Rhea Recorder');
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  let server: TestServer, browser: Browser, teacher: TestUser;
+  beforeAll(async () => void ({ server, browser, teacher } = await openBrowserSuite({ LECTERN_RTC_PORT_BASE: '25400' }, 'Rhea Recorder')));
+  afterAll(() => closeBrowserSuite(browser, server));
 
   async function signIn(page: Page): Promise<void> {
     await page.goto(`${server.url}/login`);

@@ -1,29 +1,17 @@
 // Journeys 1-3 of DESIGN.md in a real browser: join by code (lobby and open), a group call
 // with media flowing every way, screen share, teacher mute, reconnect after a drop, and
 // the end of the session. Screenshots go to artifacts/screenshots.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertMediaRising, launchBrowser, newPage, remoteStats, startServer, waitForMedia, type TestServer, joinByCode as joinWithCode, signIn as signInAs } from './support.js';
+import { assertMediaRising, closeBrowserSuite, openBrowserSuite, newPage, remoteStats, waitForMedia, type TestServer, type TestUser, joinByCode as joinWithCode, signIn as signInAs, shotsDir } from './support.js';
 
-const SHOTS = join(process.cwd(), 'artifacts', 'screenshots');
-mkdirSync(SHOTS, { recursive: true });
+const SHOTS = shotsDir();
 
 describe('room journeys in chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let teacher: { id: string; email: string; password: string; token: string };
-
-  beforeAll(async () => {
-    server = await startServer({ LECTERN_RTC_PORT_BASE: '24100' });
-    browser = await launchBrowser();
-    teacher = await server.user('teacher', 'Tess Teacher');
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  let server: TestServer, browser: Browser, teacher: TestUser;
+  beforeAll(async () => void ({ server, browser, teacher } = await openBrowserSuite({ LECTERN_RTC_PORT_BASE: '24100' }, 'Tess Teacher')));
+  afterAll(() => closeBrowserSuite(browser, server));
 
   const signIn = (page: Page, email: string, password: string) => signInAs(page, server.url, email, password);
 

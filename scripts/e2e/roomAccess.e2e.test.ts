@@ -1,29 +1,17 @@
 // Room access refusals in a real browser: a guest the host denies, and a participant the
 // host removes, see the right screen at once and again after a reload, when the server
 // refuses the handshake with the code `denied` or `removed` (told apart by code, not text).
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { joinByCode, launchBrowser, newPage, signIn, startServer, type TestServer } from './support.js';
+import { joinByCode, closeBrowserSuite, openBrowserSuite, newPage, signIn, type TestServer, type TestUser, shotsDir } from './support.js';
 
-const SHOTS = join(process.cwd(), 'artifacts', 'screenshots');
-mkdirSync(SHOTS, { recursive: true });
+const SHOTS = shotsDir();
 
 describe('room access refusals in chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let teacher: { id: string; email: string; password: string; token: string };
-
-  beforeAll(async () => {
-    server = await startServer({ LECTERN_RTC_PORT_BASE: '24300' });
-    browser = await launchBrowser();
-    teacher = await server.user('teacher', 'Tess Teacher');
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  let server: TestServer, browser: Browser, teacher: TestUser;
+  beforeAll(async () => void ({ server, browser, teacher } = await openBrowserSuite({ LECTERN_RTC_PORT_BASE: '24300' }, 'Tess Teacher')));
+  afterAll(() => closeBrowserSuite(browser, server));
 
   const inRoom = (page: Page) =>
     page.waitForFunction(() => (window as { __lectern?: { phase: string } }).__lectern?.phase === 'joined', undefined, { timeout: 20_000 });
@@ -59,6 +47,8 @@ describe('room access refusals in chromium', () => {
     await people.getByRole('listitem', { name: 'Rui' }).getByRole('button', { name: 'Admit' }).click();
     await inRoom(r.page);
     await people.getByRole('listitem', { name: 'Rui' }).getByRole('button', { name: 'Remove' }).click();
+    // Removing asks first (a confirmation dialog).
+    await t.page.getByRole('dialog', { name: 'Remove Rui from the session?' }).getByRole('button', { name: 'Remove' }).click();
     await r.page.getByRole('heading', { name: 'You were removed from this session' }).waitFor({ timeout: 10_000 });
     await r.page.reload();
     await r.page.getByRole('heading', { name: 'You were removed from this session' }).waitFor({ timeout: 10_000 });

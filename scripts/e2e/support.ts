@@ -1,7 +1,7 @@
 // Shared support for the browser suites: an in-process Lectern on a throwaway database,
 // Debian's chromium through playwright-core with fake devices, and media assertions.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -25,6 +25,12 @@ export const CHROMIUM_ARGS = [
   '--auto-select-desktop-capture-source=Entire screen',
   '--autoplay-policy=no-user-gesture-required',
 ];
+
+/** The folder screenshots go to (made if missing): artifacts/screenshots unless told. */
+export function shotsDir(dir = join(process.cwd(), 'artifacts', 'screenshots')): string {
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
 
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
@@ -66,20 +72,23 @@ export async function callJson<T = unknown>(base: string, method: string, path: 
   return { status: res.status, body: parsed as T };
 }
 
-export async function startServer(env: Record<string, string> = {}, opts: { clock?: Clock } = {}): Promise<TestServer> {
-  const db = await createTestDb('pglite');
-  const config = loadConfig({
+/** What every in-process Lectern of the browser suites starts with: its own data folder (named from `dataPrefix`) and JWT secret, fast scrypt, quiet logs, one SFU worker. */
+export function baseEnv(dataPrefix: string): Record<string, string> {
+  return {
     NODE_ENV: 'test',
     PORT: '0',
     HOST: '127.0.0.1',
-    LECTERN_DATA_DIR: mkdtempSync(join(tmpdir(), 'lectern-e2e-')),
+    LECTERN_DATA_DIR: mkdtempSync(join(tmpdir(), dataPrefix)),
     LECTERN_JWT_SECRET: randomBytes(48).toString('base64url'),
     LECTERN_SCRYPT_LOG_N: '14',
     LECTERN_LOG_LEVEL: process.env.LECTERN_TEST_LOG_LEVEL ?? 'warn',
     LECTERN_SFU_WORKERS: '1',
-    LECTERN_JOIN_RATE_PER_IP: '1000',
-    ...env,
-  });
+  };
+}
+
+export async function startServer(env: Record<string, string> = {}, opts: { clock?: Clock } = {}): Promise<TestServer> {
+  const db = await createTestDb('pglite');
+  const config = loadConfig({ ...baseEnv('lectern-e2e-'), LECTERN_JOIN_RATE_PER_IP: '1000', ...env });
   const lectern = await startLectern(config, { db, ...(opts.clock ? { clock: opts.clock } : {}) });
   const url = lectern.url;
   const api: TestServer['api'] = (method, path, body, token) => callJson(url, method, path, body, token);
@@ -102,6 +111,26 @@ export async function startServer(env: Record<string, string> = {}, opts: { cloc
       await db.destroy();
     },
   };
+}
+
+export type TestUser = Awaited<ReturnType<TestServer['user']>>;
+
+/** A browser suite's fixture: a server (with `env`), one Chromium and a signed-up teacher; on a failure what started is closed. */
+export async function openBrowserSuite(env: Record<string, string>, teacherName: string): Promise<{ server: TestServer; browser: Browser; teacher: TestUser }> {
+  const server = await startServer(env);
+  let browser: Browser | undefined;
+  try {
+    browser = await launchBrowser();
+    return { server, browser, teacher: await server.user('teacher', teacherName) };
+  } catch (err) {
+    await closeBrowserSuite(browser, server);
+    throw err;
+  }
+}
+
+export async function closeBrowserSuite(browser: Browser | undefined, server: TestServer | undefined): Promise<void> {
+  await browser?.close();
+  await server?.close();
 }
 
 export interface RemoteStat {

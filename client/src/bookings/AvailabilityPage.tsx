@@ -5,6 +5,7 @@ import { ApiError, errorMessage } from '../api.js';
 import { authStore } from '../auth.js';
 import { Alert } from '../components/Alert.js';
 import { Link } from '../components/Link.js';
+import { SelectField, zoneOptions } from '../components/SelectField.js';
 import { useStore } from '../store.js';
 import { browserTimeZone, timeZones } from '../time.js';
 import { bookingsApi, type AvailabilityDto } from './api.js';
@@ -73,7 +74,7 @@ const toWindow = (w: WindowForm) => ({ start: w.start, end: w.end === '23:59' ? 
 
 export function AvailabilityPage() {
   const { user } = useStore(authStore);
-  const zones = useMemo(timeZones, []);
+  const zones = useMemo(() => zoneOptions(timeZones()), []);
   const [loaded, setLoaded] = useState(false);
   const [handle, setHandle] = useState('');
   const [zone, setZone] = useState(browserTimeZone);
@@ -148,16 +149,7 @@ export function AvailabilityPage() {
             <label for="av-handle">Booking page address</label>
             <input id="av-handle" required pattern="[a-z0-9][a-z0-9\-]{1,38}[a-z0-9]" value={handle} onInput={(e) => setHandle(e.currentTarget.value.toLowerCase())} />
           </div>
-          <div class="field">
-            <label for="av-zone">Time zone</label>
-            <select id="av-zone" value={zone} onChange={(e) => setZone(e.currentTarget.value)}>
-              {zones.map((z) => (
-                <option key={z} value={z}>
-                  {z}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField id="av-zone" label="Time zone" value={zone} onValue={setZone} options={zones} />
         </div>
         <div class="field-row">
           <div class="field">

@@ -5,6 +5,7 @@ import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, errorMessage } from '../api.js';
 import { authStore } from '../auth.js';
 import { Alert } from '../components/Alert.js';
+import { SelectField, zoneOptions } from '../components/SelectField.js';
 import type { Params } from '../router.js';
 import { useStore } from '../store.js';
 import { browserTimeZone, formatWhen, timeZones, wallTimeToIso } from '../time.js';
@@ -130,7 +131,7 @@ export function BookPage({ params }: { params: Params }) {
   const [busy, setBusy] = useState(false);
   const [booked, setBooked] = useState<BookingCreatedDto | null>(null);
   const [refreshKey, setRefreshKey] = useState(0);
-  const zones = useMemo(timeZones, []);
+  const zones = useMemo(() => zoneOptions(timeZones()), []);
   useEffect(() => {
     bookingsApi.host(handle).then(setHost, (err: unknown) => setError(err instanceof ApiError && err.status === 404 ? 'There is no booking page with this address.' : errorMessage(err)));
   }, [handle]);
@@ -162,16 +163,7 @@ export function BookPage({ params }: { params: Params }) {
         <h1>Book a meeting with {host.name}</h1>
         <p class="muted">Pick a day and a time. Times are shown in your time zone.</p>
       </div>
-      <div class="field field-narrow">
-        <label for="visitor-zone">Your time zone</label>
-        <select id="visitor-zone" value={zone} onChange={(e) => setZone(e.currentTarget.value)}>
-          {zones.map((z) => (
-            <option key={z} value={z}>
-              {z}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectField id="visitor-zone" label="Your time zone" extraClass="field-narrow" value={zone} onValue={setZone} options={zones} />
       {error && <Alert tone="error">{error}</Alert>}
       <section class="card">
         <SlotPicker handle={handle} zone={zone} picked={picked} onPick={setPicked} refreshKey={refreshKey} />

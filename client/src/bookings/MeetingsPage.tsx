@@ -4,6 +4,7 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import { errorMessage } from '../api.js';
 import { authStore } from '../auth.js';
 import { Alert } from '../components/Alert.js';
+import { SelectField } from '../components/SelectField.js';
 import { useStore } from '../store.js';
 import { browserTimeZone, formatWhen, wallTimeToIso } from '../time.js';
 import { bookingsApi, hhmmIn, money, STATUS_LABEL, type BookingDto, type BookingStatus } from './api.js';
@@ -155,17 +156,7 @@ export function MeetingsPage() {
             </select>
           </div>
         )}
-        <div class="field">
-          <label for="m-status">Status</label>
-          <select id="m-status" value={status} onChange={(e) => setStatus(e.currentTarget.value)}>
-            <option value="">All</option>
-            {(Object.keys(STATUS_LABEL) as BookingStatus[]).map((s) => (
-              <option key={s} value={s}>
-                {STATUS_LABEL[s]}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField id="m-status" label="Status" value={status} onValue={setStatus} blank="All" options={(Object.keys(STATUS_LABEL) as BookingStatus[]).map((s) => [s, STATUS_LABEL[s]] as const)} />
         <div class="field">
           <label for="m-from">From</label>
           <input id="m-from" type="date" value={from} onInput={(e) => setFrom(e.currentTarget.value)} />

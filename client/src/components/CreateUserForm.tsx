@@ -2,8 +2,9 @@ import { useState } from 'preact/hooks';
 import { api, errorMessage } from '../api.js';
 import { USER_ROLES, type User, type UserRole } from '../types.js';
 import { Alert } from './Alert.js';
-
-const ROLE_LABEL: Record<UserRole, string> = { admin: 'Admin', teacher: 'Teacher', mentor: 'Mentor', student: 'Student' };
+import { Field } from './Field.js';
+import { ROLE_LABEL } from './people.js';
+import { SelectField } from './SelectField.js';
 
 /** POST /api/users { email, name, password, role }. */
 export function CreateUserForm({ onCreated }: { onCreated: (user: User) => void }) {
@@ -45,39 +46,10 @@ export function CreateUserForm({ onCreated }: { onCreated: (user: User) => void 
   return (
     <form class="stack" onSubmit={onSubmit} noValidate aria-labelledby="new-user-heading">
       <h3 id="new-user-heading">Create a user</h3>
-      <div class="field">
-        <label for="u-name">Name</label>
-        <input id="u-name" autocomplete="off" value={name} onInput={(e) => setName(e.currentTarget.value)} />
-      </div>
-      <div class="field">
-        <label for="u-email">Email</label>
-        <input id="u-email" type="email" autocomplete="off" value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
-      </div>
-      <div class="field">
-        <label for="u-password">Initial password</label>
-        <input
-          id="u-password"
-          type="password"
-          autocomplete="new-password"
-          minLength={10}
-          aria-describedby="u-password-hint"
-          value={password}
-          onInput={(e) => setPassword(e.currentTarget.value)}
-        />
-        <span id="u-password-hint" class="muted small">
-          At least 10 characters.
-        </span>
-      </div>
-      <div class="field">
-        <label for="u-role">Role</label>
-        <select id="u-role" value={role} onChange={(e) => setRole(e.currentTarget.value as UserRole)}>
-          {USER_ROLES.map((r) => (
-            <option key={r} value={r}>
-              {ROLE_LABEL[r]}
-            </option>
-          ))}
-        </select>
-      </div>
+      <Field id="u-name" label="Name" autocomplete="off" value={name} onValue={setName} />
+      <Field id="u-email" label="Email" type="email" autocomplete="off" value={email} onValue={setEmail} />
+      <Field id="u-password" label="Initial password" type="password" autocomplete="new-password" minLength={10} hint="At least 10 characters." value={password} onValue={setPassword} />
+      <SelectField id="u-role" label="Role" value={role} onValue={setRole} options={USER_ROLES.map((r) => [r, ROLE_LABEL[r]] as const)} />
       {error && <Alert tone="error">{error}</Alert>}
       {done && <Alert tone="success">{done}</Alert>}
       <div>

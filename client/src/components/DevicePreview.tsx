@@ -44,28 +44,8 @@ export function DevicePreview({ preview }: { preview: Preview }) {
         {micOn && audioTrack && <MicLevel track={audioTrack} />}
       </div>
       <div class="field-row">
-        <div class="field">
-          <label for="cam-select">Camera device</label>
-          <select id="cam-select" value={cameraId} disabled={cameras.length === 0} onChange={(e) => void preview.chooseCamera(e.currentTarget.value)}>
-            {cameras.length === 0 && <option value="">No camera available</option>}
-            {cameras.map((d, i) => (
-              <option key={d.deviceId} value={d.deviceId}>
-                {deviceLabel(d, i, 'Camera')}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="mic-select">Microphone device</label>
-          <select id="mic-select" value={micId} disabled={mics.length === 0} onChange={(e) => void preview.chooseMic(e.currentTarget.value)}>
-            {mics.length === 0 && <option value="">No microphone available</option>}
-            {mics.map((d, i) => (
-              <option key={d.deviceId} value={d.deviceId}>
-                {deviceLabel(d, i, 'Microphone')}
-              </option>
-            ))}
-          </select>
-        </div>
+        <DevicePicker id="cam-select" kind="Camera" devices={cameras} value={cameraId} onChoose={(id) => void preview.chooseCamera(id)} />
+        <DevicePicker id="mic-select" kind="Microphone" devices={mics} value={micId} onChoose={(id) => void preview.chooseMic(id)} />
       </div>
       {problems.map((p) => (
         <Alert key={p} tone="warn">
@@ -73,5 +53,22 @@ export function DevicePreview({ preview }: { preview: Preview }) {
         </Alert>
       ))}
     </section>
+  );
+}
+
+/** A device select; disabled, with a "No … available" choice, when there is none. */
+function DevicePicker({ id, kind, devices, value, onChoose }: { id: string; kind: 'Camera' | 'Microphone'; devices: MediaDeviceInfo[]; value: string; onChoose: (deviceId: string) => void }) {
+  return (
+    <div class="field">
+      <label for={id}>{`${kind} device`}</label>
+      <select id={id} value={value} disabled={devices.length === 0} onChange={(e) => onChoose(e.currentTarget.value)}>
+        {devices.length === 0 && <option value="">{`No ${kind.toLowerCase()} available`}</option>}
+        {devices.map((d, i) => (
+          <option key={d.deviceId} value={d.deviceId}>
+            {deviceLabel(d, i, kind)}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }

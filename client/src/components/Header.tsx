@@ -3,19 +3,10 @@ import { locationStore, navigate } from '../router.js';
 import { ROUTES } from '../routes.js';
 import { useStore } from '../store.js';
 import { Link } from './Link.js';
+import { initials, ROLE_LABEL } from './people.js';
 import { NotificationBell } from '../notifications/NotificationBell.js';
 import { ThemeToggle } from './ThemeToggle.js';
 import { ChatUnreadBadge } from '../chat/ChatUnreadBadge.js';
-
-const ROLE_LABEL = { admin: 'Admin', teacher: 'Teacher', mentor: 'Mentor', student: 'Student' } as const;
-
-const initials = (name: string) =>
-  name
-    .split(/\s+/)
-    .filter(Boolean)
-    .slice(0, 2)
-    .map((w) => w[0]?.toUpperCase() ?? '')
-    .join('');
 
 /** "Lectern", the nav links for this role, the user's name and Sign out. */
 export function Header() {

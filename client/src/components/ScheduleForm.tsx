@@ -1,10 +1,12 @@
 import { useMemo, useState } from 'preact/hooks';
-import { PastStartWarning } from './PastStartWarning.js';
 import { errorMessage } from '../api.js';
 import { createSession } from '../sessions.js';
 import { browserTimeZone, formatWhen, timeZones, wallTimeNow, wallTimeToIso } from '../time.js';
 import type { GuestAccess, Session } from '../types.js';
 import { Alert } from './Alert.js';
+import { Field } from './Field.js';
+import { WhenFields } from './WhenFields.js';
+import { SelectField, zoneOptions } from './SelectField.js';
 
 interface ScheduleFormProps {
   onCreated: (session: Session) => void;
@@ -12,7 +14,7 @@ interface ScheduleFormProps {
 
 /** "Schedule a session": title, wall-clock start in a time zone, duration, guest access. */
 export function ScheduleForm({ onCreated }: ScheduleFormProps) {
-  const zones = useMemo(timeZones, []);
+  const zones = useMemo(() => zoneOptions(timeZones(), true), []);
   const [title, setTitle] = useState('');
   const [timezone, setTimezone] = useState(browserTimeZone);
   const [when, setWhen] = useState(() => wallTimeNow(browserTimeZone(), 60));
@@ -57,40 +59,11 @@ export function ScheduleForm({ onCreated }: ScheduleFormProps) {
   return (
     <form class="card stack" onSubmit={onSubmit} noValidate aria-labelledby="schedule-heading">
       <h2 id="schedule-heading">Schedule a session</h2>
-      <div class="field">
-        <label for="s-title">Title</label>
-        <input id="s-title" required maxLength={200} value={title} onInput={(e) => setTitle(e.currentTarget.value)} />
-      </div>
+      <Field id="s-title" label="Title" required maxLength={200} value={title} onValue={setTitle} />
       <div class="field-row">
-        <div class="field field-when">
-          <label for="s-when">Date and start time</label>
-          <input id="s-when" type="datetime-local" required value={when} onInput={(e) => setWhen(e.currentTarget.value)} />
-          <PastStartWarning id="s-when-past" when={when} timezone={timezone} />
-        </div>
-        <div class="field field-narrow">
-          <label for="s-duration">Duration (minutes)</label>
-          <input
-            id="s-duration"
-            type="number"
-            min={5}
-            max={1440}
-            step={5}
-            required
-            value={duration}
-            onInput={(e) => setDuration(Number(e.currentTarget.value))}
-          />
-        </div>
+        <WhenFields idPrefix="s" when={when} onWhen={setWhen} duration={duration} onDuration={setDuration} timezone={timezone} />
       </div>
-      <div class="field">
-        <label for="s-tz">Time zone</label>
-        <select id="s-tz" value={timezone} onChange={(e) => setTimezone(e.currentTarget.value)}>
-          {zones.map((z) => (
-            <option key={z} value={z}>
-              {z.replaceAll('_', ' ')}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectField id="s-tz" label="Time zone" value={timezone} onValue={setTimezone} options={zones} />
       <fieldset class="field">
         <legend>Guest access</legend>
         <label class="radio">

@@ -1,4 +1,5 @@
 import type { User } from '../types.js';
+import { TableHead } from './TableHead.js';
 
 export function UserTable({ users }: { users: User[] }) {
   if (users.length === 0) return <p class="muted">No users yet.</p>;
@@ -6,14 +7,7 @@ export function UserTable({ users }: { users: User[] }) {
     <div class="table-wrap">
       <table class="table">
         <caption class="visually-hidden">Users</caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Email</th>
-            <th scope="col">Role</th>
-            <th scope="col">Time zone</th>
-          </tr>
-        </thead>
+        <TableHead cols={['Name', 'Email', 'Role', 'Time zone']} />
         <tbody>
           {users.map((u) => (
             <tr key={u.id} class={u.disabled ? 'is-disabled' : ''}>

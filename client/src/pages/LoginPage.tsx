@@ -2,6 +2,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api.js';
 import { login } from '../auth.js';
 import { Alert } from '../components/Alert.js';
+import { AuthCard } from '../components/AuthCard.js';
+import { Field } from '../components/Field.js';
 import { JoinCodeForm } from '../components/JoinCodeForm.js';
 import { Link } from '../components/Link.js';
 import { locationStore, navigate } from '../router.js';
@@ -62,62 +64,44 @@ export function LoginPage() {
   };
 
   return (
-    <main id="main" class="auth-page">
-      <div class="auth-card card">
-        <p class="brand brand-large" aria-hidden="true">
-          <span class="brand-mark">L</span> Lectern
-        </p>
-        <h1>Sign in</h1>
-        <p class="muted">Sign in to schedule, start and join your sessions.</p>
-        {needsSetup && (
-          <div class="setup-hint">
-            <Alert tone="warn">
-              <strong>Finish setting up Lectern.</strong> No account exists yet. The server printed a one-time setup link in its log, ending in{' '}
-              <code>/setup/…</code>. Open it to create the first admin. (Or start the server with <code>LECTERN_ADMIN_EMAIL</code> and{' '}
-              <code>LECTERN_ADMIN_PASSWORD</code> set.)
-            </Alert>
+    <AuthCard title="Sign in" intro="Sign in to schedule, start and join your sessions.">
+      {needsSetup && (
+        <div class="setup-hint">
+          <Alert tone="warn">
+            <strong>Finish setting up Lectern.</strong> No account exists yet. The server printed a one-time setup link in its log, ending in{' '}
+            <code>/setup/…</code>. Open it to create the first admin. (Or start the server with <code>LECTERN_ADMIN_EMAIL</code> and{' '}
+            <code>LECTERN_ADMIN_PASSWORD</code> set.)
+          </Alert>
+        </div>
+      )}
+      <form onSubmit={onSubmit} noValidate aria-describedby={error ? 'login-error' : undefined}>
+        <div class="field">
+          <label for="login-email">Email</label>
+          <input
+            ref={emailRef}
+            id="login-email"
+            type="email"
+            name="email"
+            autocomplete="username"
+            required
+            value={email}
+            onInput={(e) => setEmail(e.currentTarget.value)}
+          />
+        </div>
+        <Field id="login-password" label="Password" type="password" name="password" autocomplete="current-password" required value={password} onValue={setPassword} />
+        {error && (
+          <div id="login-error">
+            <Alert tone="error">{error}</Alert>
           </div>
         )}
-        <form onSubmit={onSubmit} noValidate aria-describedby={error ? 'login-error' : undefined}>
-          <div class="field">
-            <label for="login-email">Email</label>
-            <input
-              ref={emailRef}
-              id="login-email"
-              type="email"
-              name="email"
-              autocomplete="username"
-              required
-              value={email}
-              onInput={(e) => setEmail(e.currentTarget.value)}
-            />
-          </div>
-          <div class="field">
-            <label for="login-password">Password</label>
-            <input
-              id="login-password"
-              type="password"
-              name="password"
-              autocomplete="current-password"
-              required
-              value={password}
-              onInput={(e) => setPassword(e.currentTarget.value)}
-            />
-          </div>
-          {error && (
-            <div id="login-error">
-              <Alert tone="error">{error}</Alert>
-            </div>
-          )}
-          <button type="submit" class="btn btn-primary btn-block" disabled={busy}>
-            {busy ? 'Signing in…' : 'Sign in'}
-          </button>
-        </form>
-        <p class="auth-foot">
-          <Link href="/forgot">Forgot your password?</Link>
-        </p>
-        <JoinCodeForm />
-      </div>
-    </main>
+        <button type="submit" class="btn btn-primary btn-block" disabled={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+      <p class="auth-foot">
+        <Link href="/forgot">Forgot your password?</Link>
+      </p>
+      <JoinCodeForm />
+    </AuthCard>
   );
 }

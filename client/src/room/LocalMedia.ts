@@ -87,32 +87,16 @@ export class LocalMedia {
   /** The live microphone track, opening it if needed. Throws an Error with a user-facing message. */
   async ensureMic(): Promise<MediaStreamTrack> {
     if (live(this.#mic)) return this.#mic;
-    const constraints = this.#prefs.micDeviceId ? { ...MIC_CONSTRAINTS, deviceId: { ideal: this.#prefs.micDeviceId } } : MIC_CONSTRAINTS;
-    try {
-      const stream = await navigator.mediaDevices.getUserMedia({ audio: constraints });
-      const track = stream.getAudioTracks()[0];
-      if (!track) throw new DOMException('no audio track', 'NotFoundError');
-      this.#setMic(track);
-      return track;
-    } catch (err) {
-      throw new Error(mediaErrorMessage(err, 'microphone'), { cause: err });
-    }
+    const track = await openDevice('audio', MIC_CONSTRAINTS, this.#prefs.micDeviceId, 'microphone');
+    this.#setMic(track);
+    return track;
   }
 
   async openCamera(): Promise<MediaStreamTrack> {
     if (live(this.#camera)) return this.#camera;
-    const constraints = this.#prefs.cameraDeviceId
-      ? { ...CAMERA_CONSTRAINTS, deviceId: { ideal: this.#prefs.cameraDeviceId } }
-      : CAMERA_CONSTRAINTS;
-    try {
-      const stream = await navigator.mediaDevices.getUserMedia({ video: constraints });
-      const track = stream.getVideoTracks()[0];
-      if (!track) throw new DOMException('no video track', 'NotFoundError');
-      this.#setCamera(track);
-      return track;
-    } catch (err) {
-      throw new Error(mediaErrorMessage(err, 'camera'), { cause: err });
-    }
+    const track = await openDevice('video', CAMERA_CONSTRAINTS, this.#prefs.cameraDeviceId, 'camera');
+    this.#setCamera(track);
+    return track;
   }
 
   async openScreen(): Promise<MediaStreamTrack> {
@@ -151,5 +135,18 @@ export class LocalMedia {
     this.stop('mic');
     this.stop('webcam');
     this.stop('screen');
+  }
+}
+
+/** One track of `kind`, on the preferred device when there is one. Throws an Error with a user-facing message. */
+async function openDevice(kind: 'audio' | 'video', base: MediaTrackConstraints, deviceId: string | undefined, what: 'microphone' | 'camera'): Promise<MediaStreamTrack> {
+  const constraints = deviceId ? { ...base, deviceId: { ideal: deviceId } } : base;
+  try {
+    const stream = await navigator.mediaDevices.getUserMedia({ [kind]: constraints });
+    const track = (kind === 'audio' ? stream.getAudioTracks() : stream.getVideoTracks())[0];
+    if (!track) throw new DOMException(`no ${kind} track`, 'NotFoundError');
+    return track;
+  } catch (err) {
+    throw new Error(mediaErrorMessage(err, what), { cause: err });
   }
 }

@@ -72,31 +72,29 @@ export class Publisher {
   }
 
   async toggleCamera(): Promise<void> {
-    await this.#exclusive('webcam', async () => {
-      if (this.local.isOn('webcam')) {
-        this.local.stop('webcam');
-        this.#deps.onChange();
-        await this.#deps.readyMedia()?.closeProducer('webcam');
-        return;
-      }
+    await this.#toggleVideo('webcam', async () => {
       const track = await this.local.openCamera();
       this.local.cameraOn = true;
-      this.#deps.onChange();
-      await this.#deps.readyMedia()?.produce('webcam', track);
+      return track;
     });
   }
 
   async toggleScreen(): Promise<void> {
-    await this.#exclusive('screen', async () => {
-      if (this.local.isOn('screen')) {
-        this.local.stop('screen');
+    await this.#toggleVideo('screen', () => this.local.openScreen());
+  }
+
+  /** Camera or screen: off stops the track and closes its producer; on opens it and produces it. */
+  async #toggleVideo(source: 'webcam' | 'screen', open: () => Promise<MediaStreamTrack>): Promise<void> {
+    await this.#exclusive(source, async () => {
+      if (this.local.isOn(source)) {
+        this.local.stop(source);
         this.#deps.onChange();
-        await this.#deps.readyMedia()?.closeProducer('screen');
+        await this.#deps.readyMedia()?.closeProducer(source);
         return;
       }
-      const track = await this.local.openScreen();
+      const track = await open();
       this.#deps.onChange();
-      await this.#deps.readyMedia()?.produce('screen', track);
+      await this.#deps.readyMedia()?.produce(source, track);
     });
   }
 

@@ -10,6 +10,31 @@ import { roomErrorMessage, toRoomErrorCode, type RoomErrorCode } from './roomErr
 import type { Notice, RoomPhase } from './roomTypes.js';
 import { SignalingError, type Signaling } from './Signaling.js';
 
+/**
+ * Codes that leave no way back, for a refused handshake and a failed join alike: the
+ * session is over, or the screen the room ends on. null: the caller decides (renew the
+ * token, wait in the lobby, retry). Exhaustive: a new code must be placed here.
+ */
+const ROOM_END: { readonly [C in RoomErrorCode]: 'ended' | 'removed' | 'denied' | 'error' | null } = {
+  session_ended: 'ended',
+  removed: 'removed',
+  denied: 'denied',
+  room_locked: 'error',
+  room_full: 'error',
+  forbidden: 'error',
+  unauthorized: null,
+  in_lobby: null,
+  not_found: null,
+  bad_request: null,
+  conflict: null,
+  rate_limited: null,
+  not_joined: null,
+  sfu_error: null,
+  not_available: null,
+  internal: null,
+  timeout: null,
+};
+
 /** What the front lends the connection: its state, and the parts that act on a join. */
 export interface ConnectionHost {
   readonly sig: Signaling;
@@ -121,32 +146,8 @@ export class RoomConnection {
   /** The server refused the handshake. */
   async #refused(code: RoomErrorCode): Promise<void> {
     const host = this.#host;
-    switch (code) {
-      case 'session_ended':
-        host.ended();
-        return;
-      case 'removed':
-      case 'denied':
-        host.teardown(code, roomErrorMessage(code));
-        return;
-      case 'room_locked':
-      case 'room_full':
-      case 'forbidden':
-        host.teardown('error', roomErrorMessage(code));
-        return;
-      case 'unauthorized':
-      case 'not_found':
-      case 'bad_request':
-      case 'conflict':
-      case 'rate_limited':
-      case 'not_joined':
-      case 'in_lobby':
-      case 'sfu_error':
-      case 'not_available':
-      case 'internal':
-      case 'timeout':
-        break; // below: a fresh token may help
-    }
+    if (this.#endedBy(code)) return;
+    // Below (unauthorized and the rest): a fresh token may help.
     if (!this.#renewing) {
       // An expired or unknown token: signed-in members can get a fresh one.
       this.#renewing = true;
@@ -206,40 +207,31 @@ export class RoomConnection {
   #joinFailed(err: unknown, rebuilding: boolean): void {
     const host = this.#host;
     const code: RoomErrorCode = err instanceof SignalingError ? err.code : 'internal';
-    switch (code) {
-      case 'session_ended':
-        host.ended();
-        return;
-      case 'in_lobby':
-        host.setPhase('lobby', false);
-        return;
-      case 'removed':
-      case 'denied':
-        host.teardown(code, roomErrorMessage(code));
-        return;
-      case 'room_locked':
-      case 'room_full':
-      case 'forbidden':
-      case 'unauthorized':
-        host.teardown('error', roomErrorMessage(code));
-        return;
-      case 'bad_request':
-      case 'conflict':
-      case 'not_found':
-      case 'not_joined':
-      case 'rate_limited':
-      case 'sfu_error':
-      case 'not_available':
-      case 'internal':
-      case 'timeout': {
-        console.warn('joining the room failed:', err);
-        if (!host.sig.connected) return; // The reconnect will run enter() again.
-        const why = err instanceof SignalingError ? roomErrorMessage(err.code) : err instanceof Error ? err.message : String(err);
-        if (!rebuilding && host.phase() === 'joining') host.notice(`Could not join the room yet (${why}) Retrying…`, 'warn');
-        setTimeout(() => {
-          if (!this.#over() && host.sig.connected && !host.media.ready) void this.enter();
-        }, REBUILD_RETRY_MS);
-      }
+    if (code === 'in_lobby') {
+      host.setPhase('lobby', false);
+      return;
     }
+    if (code === 'unauthorized') {
+      host.teardown('error', roomErrorMessage(code));
+      return;
+    }
+    if (this.#endedBy(code)) return;
+    // Anything else may pass: try again while the socket is up.
+    console.warn('joining the room failed:', err);
+    if (!host.sig.connected) return; // The reconnect will run enter() again.
+    const why = err instanceof SignalingError ? roomErrorMessage(err.code) : err instanceof Error ? err.message : String(err);
+    if (!rebuilding && host.phase() === 'joining') host.notice(`Could not join the room yet (${why}) Retrying…`, 'warn');
+    setTimeout(() => {
+      if (!this.#over() && host.sig.connected && !host.media.ready) void this.enter();
+    }, REBUILD_RETRY_MS);
+  }
+
+  /** Ends the room on a code in ROOM_END (the session's end, or its screen); false for the rest. */
+  #endedBy(code: RoomErrorCode): boolean {
+    const end = ROOM_END[code];
+    if (end === null) return false;
+    if (end === 'ended') this.#host.ended();
+    else this.#host.teardown(end, roomErrorMessage(code));
+    return true;
   }
 }

@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import { Icon } from '../components/icons.js';
 import { spatialLayerForWidth } from './layers.js';
 import { useAttachedTrack } from './useAttachedTrack.js';
+import { initials } from '../components/people.js';
 
 interface VideoTileProps {
   name: string;
@@ -18,14 +19,6 @@ interface VideoTileProps {
   paused?: boolean | undefined;
   role?: string | undefined;
 }
-
-const initials = (name: string) =>
-  name
-    .split(/\s+/)
-    .filter(Boolean)
-    .slice(0, 2)
-    .map((w) => w[0]?.toUpperCase() ?? '')
-    .join('') || '?';
 
 /** One participant's camera (or a screen share), name, mute state and speaking highlight. */
 export function VideoTile({ name, peerId, source, track, consumerId, onLayer, micOn, speaking, isSelf, paused, role }: VideoTileProps) {
@@ -64,7 +57,7 @@ export function VideoTile({ name, peerId, source, track, consumerId, onLayer, mi
       />
       {!showVideo && (
         <div class="avatar" aria-hidden="true">
-          {initials(name)}
+          {initials(name) || '?'}
         </div>
       )}
       <figcaption class="tile-caption">

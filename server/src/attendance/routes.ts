@@ -92,9 +92,7 @@ export async function attendanceRoutes(app: FastifyInstance, { ctx }: RouteDeps)
     },
     async (request) => {
       const who = caller(request);
-      const session = await getSessionRow(db, request.params.id);
-      await assertCanReport(who, session);
-      return correctAttendance({ db, clock, graceMinutes }, session, request.params.participantId, who.userId, request.body);
+      return correctAttendance({ db, clock, graceMinutes }, await reportable(who, request.params.id), request.params.participantId, who.userId, request.body);
     },
   );
 
@@ -106,9 +104,7 @@ export async function attendanceRoutes(app: FastifyInstance, { ctx }: RouteDeps)
     },
     async (request) => {
       const who = caller(request);
-      const session = await getSessionRow(db, request.params.id);
-      await assertCanReport(who, session);
-      return correctAttendance({ db, clock, graceMinutes }, session, request.params.participantId, who.userId, { status: null });
+      return correctAttendance({ db, clock, graceMinutes }, await reportable(who, request.params.id), request.params.participantId, who.userId, { status: null });
     },
   );
 
@@ -116,9 +112,7 @@ export async function attendanceRoutes(app: FastifyInstance, { ctx }: RouteDeps)
     '/api/sessions/:id/attendance/audit',
     { schema: { tags: ['attendance'], summary: 'Who corrected what, when, from and to', params: IdParams, response: { 200: z.array(AuditEntry) } }, onRequest: app.requireAuth },
     async (request) => {
-      const session = await getSessionRow(db, request.params.id);
-      await assertCanReport(caller(request), session);
-      return auditTrail(db, session.id);
+      return auditTrail(db, (await reportable(caller(request), request.params.id)).id);
     },
   );
 
@@ -194,8 +188,10 @@ export async function attendanceRoutes(app: FastifyInstance, { ctx }: RouteDeps)
     async (request) => adminOverview(db, clock.now(), toRange(request.query)),
   );
 
-  async function assertCanReport(who: ReturnType<typeof caller>, session: Awaited<ReturnType<typeof getSessionRow>>): Promise<void> {
-    if (await canReadSessionReport(db, who, session)) return;
+  /** The session `id`, when `who` may read its full report and correct it. */
+  async function reportable(who: ReturnType<typeof caller>, id: string): Promise<Awaited<ReturnType<typeof getSessionRow>>> {
+    const session = await getSessionRow(db, id);
+    if (await canReadSessionReport(db, who, session)) return session;
     await assertCanView(db, who, session); // outsiders: 404
     throw new ForbiddenError('Only the session’s teachers can change attendance');
   }

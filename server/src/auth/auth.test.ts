@@ -9,6 +9,7 @@ describe.each(dbKinds())('auth on %s', (kind) => {
   });
   afterAll(async () => t?.close());
 
+  const postUser = (headers: Record<string, string> | undefined, payload: string | object) => t.app.inject({ method: 'POST', url: '/api/users', headers, payload });
   const login = (email: string, password: string) =>
     t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password } });
 
@@ -109,39 +110,19 @@ describe.each(dbKinds())('auth on %s', (kind) => {
 
   it('auth: a student calling an admin route gets 403', async () => {
     const s = await t.userWithToken('student');
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/api/users',
-      headers: s.headers,
-      payload: { email: 'x@example.test', name: 'X', password: 'long-enough-1', role: 'student' },
-    });
+    const res = await postUser(s.headers, { email: 'x@example.test', name: 'X', password: 'long-enough-1', role: 'student' });
     expect(res.statusCode).toBe(403);
-    expect((await t.app.inject({ method: 'POST', url: '/api/users', payload: {} })).statusCode).toBe(401);
+    expect((await postUser(undefined, {})).statusCode).toBe(401);
   });
 
   it('malformed bodies get 400 with a message and change nothing', async () => {
     const a = await t.userWithToken('admin');
-    const bad = await t.app.inject({
-      method: 'POST',
-      url: '/api/users',
-      headers: a.headers,
-      payload: { email: 'not-an-email', name: 'X', password: 'long-enough-1', role: 'student' },
-    });
+    const bad = await postUser(a.headers, { email: 'not-an-email', name: 'X', password: 'long-enough-1', role: 'student' });
     expect(bad.statusCode).toBe(400);
     expect(bad.json<{ error: { code: string; message: string } }>().error.message).toMatch(/email/);
-    const junk = await t.app.inject({
-      method: 'POST',
-      url: '/api/users',
-      headers: { ...a.headers, 'content-type': 'application/json' },
-      payload: '{"email": ',
-    });
+    const junk = await postUser({ ...a.headers, 'content-type': 'application/json' }, '{"email": ');
     expect(junk.statusCode).toBe(400);
-    const role = await t.app.inject({
-      method: 'POST',
-      url: '/api/users',
-      headers: a.headers,
-      payload: { email: 'ok@example.test', name: 'X', password: 'long-enough-1', role: 'superuser' },
-    });
+    const role = await postUser(a.headers, { email: 'ok@example.test', name: 'X', password: 'long-enough-1', role: 'superuser' });
     expect(role.statusCode).toBe(400);
     const list = await t.app.inject({ method: 'GET', url: '/api/users?q=ok@example.test', headers: a.headers });
     expect(list.json()).toEqual([]);
@@ -150,9 +131,9 @@ describe.each(dbKinds())('auth on %s', (kind) => {
   it('users: admin creates users; duplicate email is 409', async () => {
     const a = await t.userWithToken('admin');
     const payload = { email: 'Dup@Example.test', name: 'Dup', password: 'long-enough-1', role: 'teacher' };
-    const created = await t.app.inject({ method: 'POST', url: '/api/users', headers: a.headers, payload });
+    const created = await postUser(a.headers, payload);
     expect(created.statusCode).toBe(201);
     expect(created.json()).toMatchObject({ email: 'dup@example.test', role: 'teacher' });
-    expect((await t.app.inject({ method: 'POST', url: '/api/users', headers: a.headers, payload })).statusCode).toBe(409);
+    expect((await postUser(a.headers, payload)).statusCode).toBe(409);
   });
 });

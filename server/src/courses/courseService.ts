@@ -23,6 +23,13 @@ export async function getCourse(db: Database, id: string): Promise<CourseRow> {
   return row;
 }
 
+/** The course `id`, when `who` may manage it. */
+async function manageableCourse(db: Database, who: AccessClaims, id: string): Promise<CourseRow> {
+  const course = await getCourse(db, id);
+  assertCanManageCourse(who, course);
+  return course;
+}
+
 /** Admins manage every course; a teacher only their own. */
 export function assertCanManageCourse(who: AccessClaims, course: CourseRow): void {
   if (who.role === 'admin') return;
@@ -74,8 +81,7 @@ export async function updateCourse(
   patch: { title?: string | undefined; description?: string | undefined; ownerId?: string | undefined },
   now: Date,
 ): Promise<Course> {
-  const course = await getCourse(db, id);
-  assertCanManageCourse(who, course);
+  const course = await manageableCourse(db, who, id);
   if (patch.ownerId && who.role !== 'admin') throw new ForbiddenError('Only admins can reassign a course');
   const [row] = await db
     .update(courses)
@@ -86,8 +92,7 @@ export async function updateCourse(
 }
 
 export async function deleteCourse(db: Database, who: AccessClaims, id: string): Promise<void> {
-  const course = await getCourse(db, id);
-  assertCanManageCourse(who, course);
+  const course = await manageableCourse(db, who, id);
   await db.delete(courses).where(eq(courses.id, course.id));
 }
 
@@ -105,8 +110,7 @@ export async function enrolledStudents(db: Database, who: AccessClaims, id: stri
 
 /** Enrols students (idempotent); every id must be an existing student. */
 export async function enrol(db: Database, who: AccessClaims, id: string, userIds: string[]): Promise<number> {
-  const course = await getCourse(db, id);
-  assertCanManageCourse(who, course);
+  const course = await manageableCourse(db, who, id);
   const ids = [...new Set(userIds)];
   const found = await db.select({ id: users.id, role: users.role }).from(users).where(inArray(users.id, ids));
   if (found.length !== ids.length) throw new ValidationError('Some users do not exist');
@@ -119,7 +123,6 @@ export async function enrol(db: Database, who: AccessClaims, id: string, userIds
 }
 
 export async function unenrol(db: Database, who: AccessClaims, id: string, userId: string): Promise<void> {
-  const course = await getCourse(db, id);
-  assertCanManageCourse(who, course);
+  const course = await manageableCourse(db, who, id);
   await db.delete(enrolments).where(and(eq(enrolments.courseId, course.id), eq(enrolments.userId, userId)));
 }

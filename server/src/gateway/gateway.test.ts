@@ -4,12 +4,10 @@ import { eq } from 'drizzle-orm';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attendanceIntervals } from '@lectern/db';
-import { createTestDb, dbKinds, type TestDb } from '@lectern/db/testing';
-import { loadConfig } from '../config.js';
-import { startLectern, type Lectern } from '../lectern.js';
+import { dbKinds, type TestDb } from '@lectern/db/testing';
+import type { Lectern } from '../lectern.js';
+import { startSocketLectern } from './test/socketLectern.js';
 import { RTC_NAMESPACE, type Ack } from '../protocol/index.js';
-import { testEnv } from '../test/harness.js';
-import { createUser } from '../users/userService.js';
 
 // Below the ephemeral port range (32768+), where browsers and clients pick their ports.
 const PORT_BASE = 23000 + Math.floor(Math.random() * 500) * 2;
@@ -27,11 +25,7 @@ describe.each(dbKinds())('gateway on %s', (kind) => {
   const clients: Socket[] = [];
 
   beforeAll(async () => {
-    db = await createTestDb(kind);
-    const config = loadConfig(testEnv({ PORT: '0', LECTERN_SFU_WORKERS: '1', LECTERN_RTC_PORT_BASE: String(PORT_BASE + (kind === 'postgres' ? 1 : 0)) }));
-    lectern = await startLectern(config, { db, serveClient: false });
-    const host = await createUser(db.db, { email: 'host@example.test', name: 'Host', password: 'host-password-1', role: 'teacher' }, 14);
-    hostAuth = { authorization: `Bearer ${await lectern.runtime.ctx.tokens.signAccess({ userId: host.id, role: 'teacher' })}` };
+    ({ db, lectern, host: hostAuth } = await startSocketLectern(kind, PORT_BASE));
   });
   afterAll(async () => {
     for (const s of clients) s.disconnect();

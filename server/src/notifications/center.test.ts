@@ -6,24 +6,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notificationOutbox } from '@lectern/db';
 import type { NotificationMap } from '../protocol/index.js';
 import { startSession } from '../sessions/sessionService.js';
-import { createTestApp, dbKinds, type TestApp } from '../test/harness.js';
+import { dbKinds, type TestApp } from '../test/harness.js';
 import type { Dispatcher } from './Dispatcher.js';
 import { writeSessionEvent } from './sessionEvents.js';
-import { createChannels, createDispatcher } from './startNotifications.js';
-import { insertCourse, insertSession } from './test/fixtures.js';
+import { insertCourse, insertSession, openDispatchApp } from './test/fixtures.js';
 import { attachUserNamespace, USER_NAMESPACE, type UserSocket } from './userSocket.js';
 
 type Dto = { id: string; type: string; title: string; read: boolean; urgent: boolean; createdAt: string };
 
 describe.each(dbKinds())('notification center on %s', (kind) => {
-  let t: TestApp;
-  let d: Dispatcher;
-  let teacher: Awaited<ReturnType<TestApp['userWithToken']>>;
-  beforeAll(async () => {
-    t = await createTestApp(kind);
-    d = await createDispatcher(t.runtime.ctx, createChannels(t.runtime.ctx));
-    teacher = await t.userWithToken('teacher', 'Ada Teacher');
-  });
+  let t: TestApp, d: Dispatcher, teacher: Awaited<ReturnType<TestApp['userWithToken']>>;
+  beforeAll(async () => void ({ t, d, teacher } = await openDispatchApp(kind)));
   afterAll(async () => {
     await d?.close();
     await t?.close();

@@ -1,28 +1,22 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notificationOutbox } from '@lectern/db';
-import { createTestApp, dbKinds, type TestApp } from '../test/harness.js';
+import { dbKinds, type TestApp } from '../test/harness.js';
 import { createEmailChannel } from './channels/email.js';
 import { Dispatcher } from './Dispatcher.js';
 import { writeSessionEvent, type SessionNotificationEvent } from './sessionEvents.js';
-import { createChannels, createDispatcher } from './startNotifications.js';
-import { insertSession } from './test/fixtures.js';
+import { createChannels } from './startNotifications.js';
+import { insertSession, openDispatchApp } from './test/fixtures.js';
 import { leaves } from './test/mime.js';
 import { SmtpSink } from './test/smtpSink.js';
 
 describe.each(dbKinds())('email notifications on %s', (kind) => {
-  let t: TestApp;
   let smtp: SmtpSink;
-  let d: Dispatcher;
-  let teacher: Awaited<ReturnType<TestApp['userWithToken']>>;
+  let t: TestApp, d: Dispatcher, teacher: Awaited<ReturnType<TestApp['userWithToken']>>;
   beforeAll(async () => {
     smtp = await SmtpSink.start();
-    t = await createTestApp(kind, {
-      env: { LECTERN_SMTP_URL: smtp.url, LECTERN_PUBLIC_URL: 'https://lectern.example.test', LECTERN_OUTBOX_MAX_ATTEMPTS: '3', LECTERN_OUTBOX_BACKOFF_SECONDS: '10' },
-    });
-    t.clock.set('2026-03-02T08:00:00Z');
-    d = await createDispatcher(t.runtime.ctx, createChannels(t.runtime.ctx));
-    teacher = await t.userWithToken('teacher', 'Ada Teacher');
+    const env = { LECTERN_SMTP_URL: smtp.url, LECTERN_PUBLIC_URL: 'https://lectern.example.test', LECTERN_OUTBOX_MAX_ATTEMPTS: '3', LECTERN_OUTBOX_BACKOFF_SECONDS: '10' };
+    ({ t, d, teacher } = await openDispatchApp(kind, { env, at: '2026-03-02T08:00:00Z' }));
   });
   afterAll(async () => {
     await d?.close();

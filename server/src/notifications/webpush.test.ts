@@ -2,23 +2,18 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pushSubscriptions } from '@lectern/db';
 import { startSession } from '../sessions/sessionService.js';
-import { createTestApp, dbKinds, type TestApp } from '../test/harness.js';
+import { dbKinds, type TestApp } from '../test/harness.js';
 import type { Dispatcher } from './Dispatcher.js';
 import { writeSessionEvent } from './sessionEvents.js';
-import { createChannels, createDispatcher } from './startNotifications.js';
-import { insertSession } from './test/fixtures.js';
+import { insertSession, openDispatchApp } from './test/fixtures.js';
 import { PushEndpoint, type Device } from './test/pushEndpoint.js';
 
 describe.each(dbKinds())('web push on %s', (kind) => {
-  let t: TestApp;
   let push: PushEndpoint;
-  let d: Dispatcher;
-  let teacher: Awaited<ReturnType<TestApp['userWithToken']>>;
+  let t: TestApp, d: Dispatcher, teacher: Awaited<ReturnType<TestApp['userWithToken']>>;
   beforeAll(async () => {
     push = await PushEndpoint.start();
-    t = await createTestApp(kind);
-    d = await createDispatcher(t.runtime.ctx, createChannels(t.runtime.ctx));
-    teacher = await t.userWithToken('teacher', 'Ada Teacher');
+    ({ t, d, teacher } = await openDispatchApp(kind));
   });
   afterAll(async () => {
     await d?.close();

@@ -2,12 +2,10 @@
 // (recordingChanged), people joining are told in welcome and join, guests may not record.
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb, dbKinds, type TestDb } from '@lectern/db/testing';
-import { loadConfig } from '../config.js';
-import { startLectern, type Lectern } from '../lectern.js';
+import { dbKinds, type TestDb } from '@lectern/db/testing';
+import type { Lectern } from '../lectern.js';
+import { startSocketLectern } from '../gateway/test/socketLectern.js';
 import { RTC_NAMESPACE, type Ack } from '../protocol/index.js';
-import { testEnv } from '../test/harness.js';
-import { createUser } from '../users/userService.js';
 
 interface Client {
   socket: Socket;
@@ -22,11 +20,7 @@ describe.each(dbKinds())('recording over the socket on %s', { timeout: 120_000 }
   const sockets: Socket[] = [];
 
   beforeAll(async () => {
-    db = await createTestDb(kind);
-    const config = loadConfig(testEnv({ PORT: '0', LECTERN_SFU_WORKERS: '1', LECTERN_RTC_PORT_BASE: String(25430 + (kind === 'postgres' ? 1 : 0)) }));
-    lectern = await startLectern(config, { db, serveClient: false });
-    const u = await createUser(db.db, { email: 'host@example.test', name: 'Host', password: 'host-password-1', role: 'teacher' }, 14);
-    host = { authorization: `Bearer ${await lectern.runtime.ctx.tokens.signAccess({ userId: u.id, role: 'teacher' })}` };
+    ({ db, lectern, host } = await startSocketLectern(kind, 25430));
   });
   afterAll(async () => {
     for (const s of sockets) s.disconnect();

@@ -64,8 +64,7 @@ export async function sessionRoutes(app: FastifyInstance, { ctx }: RouteDeps): P
     '/api/sessions/:id/start',
     { schema: { tags, summary: 'Start the session (status live)', params: IdParams, response: { 200: SessionDto } }, onRequest: app.requireAuth },
     async (request) => {
-      const session = await getSessionRow(db, request.params.id);
-      await assertCanHost(db, caller(request), session);
+      const session = await hostable(caller(request), request.params.id);
       return toSessionDto(await startSession(ctx, session.id, caller(request).userId));
     },
   );
@@ -77,8 +76,7 @@ export async function sessionRoutes(app: FastifyInstance, { ctx }: RouteDeps): P
       onRequest: app.requireAuth,
     },
     async (request) => {
-      const session = await getSessionRow(db, request.params.id);
-      await assertCanHost(db, caller(request), session);
+      const session = await hostable(caller(request), request.params.id);
       return toSessionDto(await endSession(ctx, session.id));
     },
   );
@@ -96,9 +94,15 @@ export async function sessionRoutes(app: FastifyInstance, { ctx }: RouteDeps): P
       onRequest: app.requireAuth,
     },
     async (request) => {
-      const session = await getSessionRow(db, request.params.id);
-      await assertCanHost(db, caller(request), session);
+      const session = await hostable(caller(request), request.params.id);
       return toSessionDto(await updateRoomSettings(ctx, session.id, request.body));
     },
   );
+
+  /** The session `id`, when `who` may host it (start, end, room settings). */
+  async function hostable(who: ReturnType<typeof caller>, id: string): Promise<Awaited<ReturnType<typeof getSessionRow>>> {
+    const session = await getSessionRow(db, id);
+    await assertCanHost(db, who, session);
+    return session;
+  }
 }

@@ -1,6 +1,7 @@
 // /courses/:id/attendance — a course over time: attendance rate per session, a heatmap of
 // every student by session, and per-student totals.
 import { useState } from 'preact/hooks';
+import { TableHead } from '../../components/TableHead.js';
 import { Link } from '../../components/Link.js';
 import type { Params } from '../../router.js';
 import { browserTimeZone } from '../../time.js';
@@ -70,17 +71,7 @@ export function CourseReportPage({ params }: { params: Params }) {
         <h2 id="students-title">Students</h2>
         <div class="table-wrap">
           <table class="table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col" class="num">Rate</th>
-                <th scope="col" class="num">Attended</th>
-                <th scope="col" class="num">Late</th>
-                <th scope="col" class="num">Absent</th>
-                <th scope="col" class="num">Excused</th>
-                <th scope="col" class="num">Minutes</th>
-              </tr>
-            </thead>
+            <TableHead cols={['Name', 'Rate', 'Attended', 'Late', 'Absent', 'Excused', 'Minutes']} num={['Rate', 'Attended', 'Late', 'Absent', 'Excused', 'Minutes']} />
             <tbody>
               {r.students.map((st) => (
                 <tr key={st.userId}>

@@ -1,6 +1,7 @@
 // /sessions/:id/attendance — one session: totals, the head count over time, a table of
 // participants with corrections, and the CSV download.
 import { useState } from 'preact/hooks';
+import { TableHead } from '../../components/TableHead.js';
 import { errorMessage } from '../../api.js';
 import { currentUser } from '../../auth.js';
 import { Link } from '../../components/Link.js';
@@ -78,22 +79,9 @@ export function SessionReportPage({ params }: { params: Params }) {
         <h2 id="people-title">Participants</h2>
         <div class="table-wrap">
           <table class="table att-table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Status</th>
-                <th scope="col">First join</th>
-                <th scope="col">Last leave</th>
-                <th scope="col" class="num">
-                  Minutes
-                </th>
-                <th scope="col" class="num">
-                  Joins
-                </th>
-                <th scope="col">Note</th>
-                {canCorrect && <th scope="col"><span class="visually-hidden">Actions</span></th>}
-              </tr>
-            </thead>
+            <TableHead cols={['Name', 'Status', 'First join', 'Last leave', 'Minutes', 'Joins', 'Note']} num={['Minutes', 'Joins']}>
+              {canCorrect && <th scope="col"><span class="visually-hidden">Actions</span></th>}
+            </TableHead>
             <tbody>
               {r.participants.map((p) => (
                 <tr key={p.participantId} data-participant={p.participantId}>

@@ -1,6 +1,7 @@
 // /students/:id/attendance (and the student's own view under /attendance) — one student
 // across sessions: rate, minutes, late count and a strip of every session.
 import { useState } from 'preact/hooks';
+import { TableHead } from '../../components/TableHead.js';
 import { Link } from '../../components/Link.js';
 import type { Params } from '../../router.js';
 import type { RangeQuery } from '@lectern/server/contract/attendance';
@@ -60,16 +61,7 @@ export function StudentReport({ id }: { id: string }) {
         <h2 id="list-title">Sessions</h2>
         <div class="table-wrap">
           <table class="table att-table">
-            <thead>
-              <tr>
-                <th scope="col">Session</th>
-                <th scope="col">Status</th>
-                <th scope="col">First join</th>
-                <th scope="col">Last leave</th>
-                <th scope="col" class="num">Minutes</th>
-                <th scope="col">Note</th>
-              </tr>
-            </thead>
+            <TableHead cols={['Session', 'Status', 'First join', 'Last leave', 'Minutes', 'Note']} num={['Minutes']} />
             <tbody>
               {r.sessions.map((s) => (
                 <tr key={s.sessionId}>

@@ -1,6 +1,7 @@
 // Pieces shared by the attendance pages: loading state, stat cards, status badges and a
 // date-range filter.
 import type { ComponentChildren } from 'preact';
+import { DateRangeFields } from '../../components/DateRangeFields.js';
 import { useEffect, useState } from 'preact/hooks';
 import { errorMessage } from '../../api.js';
 import type { RangeQuery, ReportStatus } from '@lectern/server/contract/attendance';
@@ -69,14 +70,7 @@ export function RangeFilter({ value, onChange }: { value: RangeQuery; onChange: 
         onChange({ ...(from ? { from } : {}), ...(to ? { to } : {}) });
       }}
     >
-      <label>
-        From
-        <input type="date" value={from} onInput={(e) => setFrom(e.currentTarget.value)} />
-      </label>
-      <label>
-        To
-        <input type="date" value={to} onInput={(e) => setTo(e.currentTarget.value)} />
-      </label>
+      <DateRangeFields from={from} to={to} onFrom={setFrom} onTo={setTo} />
       <button type="submit" class="btn btn-secondary btn-small">
         Apply
       </button>

@@ -1,14 +1,36 @@
 // Admin: every session, filtered by host, course, status and date range.
 import { useEffect, useState } from 'preact/hooks';
+import { TableHead } from '../../components/TableHead.js';
 import { errorMessage } from '../../api.js';
 import { authStore } from '../../auth.js';
 import { Alert } from '../../components/Alert.js';
+import { DateRangeFields } from '../../components/DateRangeFields.js';
+import { Options } from '../../components/SelectField.js';
 import { linkClick } from '../../router.js';
 import { useStore } from '../../store.js';
 import type { User } from '../../types.js';
 import { schedule, type Course, type FullSession } from './scheduleApi.js';
 import { StatusBadge, When } from './SessionRow.js';
 import './schedule.css';
+
+const STATUSES: [string, string][] = [
+  ['scheduled', 'Scheduled'],
+  ['live', 'Live'],
+  ['completed', 'Completed'],
+  ['cancelled', 'Cancelled'],
+];
+
+/** A filter: a select in its label, "Any" first. */
+function AnySelect({ label, value, onValue, options }: { label: string; value: string; onValue: (v: string) => void; options: [string, string][] }) {
+  return (
+    <label>
+      {label}
+      <select value={value} onChange={(e) => onValue(e.currentTarget.value)}>
+        <Options options={options} blank="Any" />
+      </select>
+    </label>
+  );
+}
 
 export function AdminSessionsPage() {
   const { user } = useStore(authStore);
@@ -55,59 +77,15 @@ export function AdminSessionsPage() {
         <p class="muted">Every scheduled, live, past and cancelled session. Times in your zone.</p>
       </div>
       <form class="card filters" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          Host
-          <select value={hostId} onChange={(e) => setHostId(e.currentTarget.value)}>
-            <option value="">Any</option>
-            {hosts.map((h) => (
-              <option key={h.id} value={h.id}>
-                {h.name} ({h.role})
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Course
-          <select value={courseId} onChange={(e) => setCourseId(e.currentTarget.value)}>
-            <option value="">Any</option>
-            {courses.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.title}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Status
-          <select value={status} onChange={(e) => setStatus(e.currentTarget.value)}>
-            <option value="">Any</option>
-            <option value="scheduled">Scheduled</option>
-            <option value="live">Live</option>
-            <option value="completed">Completed</option>
-            <option value="cancelled">Cancelled</option>
-          </select>
-        </label>
-        <label>
-          From
-          <input type="date" value={from} onInput={(e) => setFrom(e.currentTarget.value)} />
-        </label>
-        <label>
-          To
-          <input type="date" value={to} onInput={(e) => setTo(e.currentTarget.value)} />
-        </label>
+        <AnySelect label="Host" value={hostId} onValue={setHostId} options={hosts.map((h) => [h.id, `${h.name} (${h.role})`])} />
+        <AnySelect label="Course" value={courseId} onValue={setCourseId} options={courses.map((c) => [c.id, c.title])} />
+        <AnySelect label="Status" value={status} onValue={setStatus} options={STATUSES} />
+        <DateRangeFields from={from} to={to} onFrom={setFrom} onTo={setTo} />
       </form>
       {error && <Alert tone="error">{error}</Alert>}
       <div class="card table-wrap">
         <table class="table">
-          <thead>
-            <tr>
-              <th scope="col">Session</th>
-              <th scope="col">When</th>
-              <th scope="col">Host</th>
-              <th scope="col">Course</th>
-              <th scope="col">Status</th>
-            </tr>
-          </thead>
+          <TableHead cols={['Session', 'When', 'Host', 'Course', 'Status']} />
           <tbody>
             {rows?.map((s) => (
               <tr key={s.id}>

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { errorMessage } from '../../api.js';
 import { Alert } from '../../components/Alert.js';
 import type { User } from '../../types.js';
+import { ScopeSelect } from './ScopeSelect.js';
 import { schedule, type FullSession, type Scope } from './scheduleApi.js';
 
 export function HostAssign({ session, onChange }: { session: FullSession; onChange: () => void }) {
@@ -38,13 +39,7 @@ export function HostAssign({ session, onChange }: { session: FullSession; onChan
           ))}
         </select>
       </label>
-      {session.seriesId && (
-        <select aria-label="Which occurrences" value={scope} onChange={(e) => setScope(e.currentTarget.value as Scope)}>
-          <option value="one">This occurrence</option>
-          <option value="following">This and following</option>
-          <option value="all">Whole series</option>
-        </select>
-      )}
+      {session.seriesId && <ScopeSelect value={scope} onChange={setScope} />}
       <div>
         <button type="submit" class="btn btn-small btn-secondary" disabled={hostId === session.hostId}>
           Assign host

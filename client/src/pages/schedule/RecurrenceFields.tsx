@@ -1,4 +1,5 @@
 // The recurrence part of the schedule form.
+import { SelectField } from '../../components/SelectField.js';
 import { WEEKDAY_CODES, WEEKDAY_NAMES, type RecurrenceOptions, type Repeat } from './recurrenceRule.js';
 
 const REPEATS: [Repeat, string][] = [
@@ -24,16 +25,7 @@ export function RecurrenceFields({ value, onChange }: { value: RecurrenceOptions
   return (
     <fieldset class="field recurrence">
       <legend>Repeat</legend>
-      <div class="field">
-        <label for="r-repeat">Repeats</label>
-        <select id="r-repeat" value={value.repeat} onChange={(e) => set({ repeat: e.currentTarget.value as Repeat })}>
-          {REPEATS.map(([v, l]) => (
-            <option key={v} value={v}>
-              {l}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectField id="r-repeat" label="Repeats" value={value.repeat} onValue={(repeat) => set({ repeat })} options={REPEATS} />
       {weekly && (
         <div class="weekday-picks" role="group" aria-label="Weekdays">
           {WEEKDAY_CODES.map((d) => (
@@ -74,16 +66,14 @@ export function RecurrenceFields({ value, onChange }: { value: RecurrenceOptions
               ))}
             </select>
           </div>
-          <div class="field field-narrow">
-            <label for="r-nthday">Weekday</label>
-            <select id="r-nthday" value={value.nthWeekday} onChange={(e) => set({ nthWeekday: e.currentTarget.value as RecurrenceOptions['nthWeekday'] })}>
-              {WEEKDAY_CODES.map((d) => (
-                <option key={d} value={d}>
-                  {WEEKDAY_NAMES[d]}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField
+            id="r-nthday"
+            label="Weekday"
+            extraClass="field-narrow"
+            value={value.nthWeekday}
+            onValue={(nthWeekday) => set({ nthWeekday })}
+            options={WEEKDAY_CODES.map((d) => [d, WEEKDAY_NAMES[d]] as const)}
+          />
         </div>
       )}
       {value.repeat !== 'none' && (

@@ -1,9 +1,11 @@
 // Schedule a one-off session or a recurring series, with invitees picked from the caller's courses.
-import { PastStartWarning } from '../../components/PastStartWarning.js';
 import { useEffect, useState } from 'preact/hooks';
 import { errorMessage } from '../../api.js';
 import { authStore } from '../../auth.js';
 import { Alert } from '../../components/Alert.js';
+import { Field } from '../../components/Field.js';
+import { WhenFields } from '../../components/WhenFields.js';
+import { SelectField, zoneOptions } from '../../components/SelectField.js';
 import { navigate } from '../../router.js';
 import { useStore } from '../../store.js';
 import { browserTimeZone, timeZones, wallTimeNow, wallTimeToIso } from '../../time.js';
@@ -102,71 +104,23 @@ export function ScheduleSessionPage() {
         <p class="muted">One-off or recurring. Times are kept in the session's time zone, across daylight-saving changes.</p>
       </div>
       <form class="card stack schedule-form" onSubmit={submit} aria-label="Schedule a session">
-        <div class="field">
-          <label for="f-title">Title</label>
-          <input id="f-title" required maxLength={200} value={title} onInput={(e) => setTitle(e.currentTarget.value)} />
-        </div>
+        <Field id="f-title" label="Title" required maxLength={200} value={title} onValue={setTitle} />
         <div class="field">
           <label for="f-desc">Description</label>
           <textarea id="f-desc" rows={3} maxLength={10000} value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
         </div>
         <div class="field-row">
-          <div class="field">
-            <label for="f-type">Type</label>
-            <select id="f-type" value={type} onChange={(e) => setType(e.currentTarget.value as SessionType)}>
-              {TYPES.map(([v, l]) => (
-                <option key={v} value={v}>
-                  {l}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div class="field">
-            <label for="f-mode">Mode</label>
-            <select id="f-mode" value={mode} onChange={(e) => setMode(e.currentTarget.value as SessionMode)}>
-              {MODES.map(([v, l]) => (
-                <option key={v} value={v}>
-                  {l}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField id="f-type" label="Type" value={type} onValue={setType} options={TYPES} />
+          <SelectField id="f-mode" label="Mode" value={mode} onValue={setMode} options={MODES} />
         </div>
         <div class="field-row">
-          <div class="field field-when">
-            <label for="f-when">Date and start time</label>
-            <input id="f-when" type="datetime-local" required value={when} onInput={(e) => setWhen(e.currentTarget.value)} />
-          <PastStartWarning id="f-when-past" when={when} timezone={timezone} />
-          </div>
-          <div class="field field-narrow">
-            <label for="f-duration">Duration (minutes)</label>
-            <input id="f-duration" type="number" min={5} max={1440} step={5} required value={duration} onInput={(e) => setDuration(Number(e.currentTarget.value))} />
-          </div>
-          <div class="field">
-            <label for="f-tz">Time zone</label>
-            <select id="f-tz" value={timezone} onChange={(e) => setTimezone(e.currentTarget.value)}>
-              {timeZones().map((z) => (
-                <option key={z} value={z}>
-                  {z.replaceAll('_', ' ')}
-                </option>
-              ))}
-            </select>
-          </div>
+          <WhenFields idPrefix="f" when={when} onWhen={setWhen} duration={duration} onDuration={setDuration} timezone={timezone} />
+          <SelectField id="f-tz" label="Time zone" value={timezone} onValue={setTimezone} options={zoneOptions(timeZones(), true)} />
         </div>
         <RecurrenceFields value={rec} onChange={setRec} />
         {rulePreview && <p class="muted small" aria-live="polite">{rulePreview}</p>}
         <div class="field-row">
-          <div class="field">
-            <label for="f-course">Course (optional)</label>
-            <select id="f-course" value={courseId} onChange={(e) => setCourseId(e.currentTarget.value)}>
-              <option value="">No course</option>
-              {courses.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.title}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField id="f-course" label="Course (optional)" value={courseId} onValue={setCourseId} blank="No course" options={courses.map((c) => [c.id, c.title] as const)} />
           <div class="field field-narrow">
             <label for="f-limit">Participant limit</label>
             <input id="f-limit" type="number" min={2} max={1000} value={limit} placeholder="none" onInput={(e) => setLimit(e.currentTarget.value)} />
@@ -183,17 +137,7 @@ export function ScheduleSessionPage() {
           </div>
         )}
         {user?.role === 'admin' && (
-          <div class="field">
-            <label for="f-host">Host (mentor assignment)</label>
-            <select id="f-host" value={hostId} onChange={(e) => setHostId(e.currentTarget.value)}>
-              <option value="">Me</option>
-              {staff.map((u) => (
-                <option key={u.id} value={u.id}>
-                  {u.name} ({u.role})
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField id="f-host" label="Host (mentor assignment)" value={hostId} onValue={setHostId} blank="Me" options={staff.map((u) => [u.id, `${u.name} (${u.role})`] as const)} />
         )}
         <fieldset class="field">
           <legend>Guest access</legend>

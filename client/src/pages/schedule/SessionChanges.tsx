@@ -4,6 +4,7 @@ import { errorMessage } from '../../api.js';
 import { Alert } from '../../components/Alert.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { wallTimeToIso } from '../../time.js';
+import { ScopeSelect } from './ScopeSelect.js';
 import { schedule, type FullSession, type Scope } from './scheduleApi.js';
 
 function wallValue(iso: string, zone: string): string {
@@ -54,13 +55,7 @@ export function SessionChanges({ session, onChange }: { session: FullSession; on
         </button>
       </div>
       <div class="stack">
-        {session.seriesId && (
-          <select aria-label="Which occurrences" value={scope} onChange={(e) => setScope(e.currentTarget.value as Scope)}>
-            <option value="one">This occurrence</option>
-            <option value="following">This and following</option>
-            <option value="all">Whole series</option>
-          </select>
-        )}
+        {session.seriesId && <ScopeSelect value={scope} onChange={setScope} />}
         <div>
           <button type="button" class="btn btn-small btn-danger-outline" aria-haspopup="dialog" onClick={() => setConfirmCancel(true)}>
             Cancel session

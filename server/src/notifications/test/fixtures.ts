@@ -1,5 +1,25 @@
 // Test data for notification suites: courses, sessions, invitees, enrolments.
 import { courses, enrolments, sessionInvitees, sessions, type Database } from '@lectern/db';
+import type { DbKind } from '@lectern/db/testing';
+import { createTestApp, type TestApp } from '../../test/harness.js';
+import type { Dispatcher } from '../Dispatcher.js';
+import { createDispatcher, createChannels } from '../startNotifications.js';
+
+/** A notification suite's app: a test app (with `env`, its clock at `at` when given), a dispatcher on its real channels, and a teacher, Ada. */
+export async function openDispatchApp(kind: DbKind, opts: { env?: Record<string, string>; at?: string } = {}): Promise<{ t: TestApp; d: Dispatcher; teacher: Awaited<ReturnType<TestApp['userWithToken']>> }> {
+  const t = await createTestApp(kind, opts.env ? { env: opts.env } : {});
+  let d: Dispatcher | undefined;
+  try {
+    if (opts.at) t.clock.set(opts.at);
+    d = await createDispatcher(t.runtime.ctx, createChannels(t.runtime.ctx));
+    return { t, d, teacher: await t.userWithToken('teacher', 'Ada Teacher') };
+  } catch (err) {
+    await d?.close();
+    await t.close();
+    throw err;
+  }
+}
+
 
 export async function insertSession(
   db: Database,
