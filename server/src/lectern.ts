@@ -100,7 +100,7 @@ export async function startLectern(config: Config, opts: StartOptions = {}): Pro
         pingTimeout: 5_000,
         connectionStateRecovery: undefined,
       });
-      const detachAdapter = runtime.redis ? attachRedisAdapter(io, config, runtime.redis, ctx.logger) : () => undefined;
+      const detachAdapter = runtime.redis ? attachRedisAdapter(io, config, ctx.logger) : () => undefined;
       closers.push(async () => detachAdapter());
       gateway = gw = await Gateway.create({
         ctx,

@@ -46,11 +46,25 @@ export async function startApiCluster(config: Config, redis: Redis | undefined, 
 }
 
 /** Socket.IO rooms and fetchSockets() across every API node. Returns a closer for its subscriber. */
-export function attachRedisAdapter(io: IoServer, config: Config, pub: Redis, logger: Logger): () => void {
+export function attachRedisAdapter(io: IoServer, config: Config, logger: Logger): () => void {
   if (!config.redisUrl) return () => undefined;
+  const pub = createRedis(config.redisUrl, logger, 'io-pub', redisOptions(config));
+  // socket.io's Redis adapter publishes without handling a failure (Redis restarting, or this
+  // process shutting down while a socket still emits): such a publish reaches nobody, and is
+  // logged, instead of becoming an unhandled rejection.
+  const publish = pub.publish.bind(pub);
+  const safePublish = (channel: string, message: string | Buffer): Promise<number> =>
+    publish(channel, message).catch((err: unknown) => {
+      logger.debug({ err: err instanceof Error ? err.message : String(err) }, 'socket.io adapter publish failed');
+      return 0;
+    });
+  Object.assign(pub, { publish: safePublish });
   const sub = createRedis(config.redisUrl, logger, 'io-sub', { ...redisOptions(config), ...SUBSCRIBER_OPTIONS });
   io.adapter(createAdapter(pub, sub, { key: `${config.cluster.redisPrefix}lectern:socket.io`, requestsTimeout: 3000 }));
-  return () => sub.disconnect();
+  return () => {
+    sub.disconnect();
+    pub.disconnect();
+  };
 }
 
 /** Drain state: /readyz answers 503 while draining so load balancers stop sending work. */
