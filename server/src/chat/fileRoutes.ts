@@ -11,6 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AppError, ValidationError } from '../errors.js';
 import { FileBody } from '../http/contract.js';
+import { DOCUMENT_TYPES } from '../http/uploads.js';
 import { caller } from '../plugins/authPlugin.js';
 import type { RouteDeps } from '../routes.js';
 import { ATTACHMENT_MAX_BYTES, Attachment, AttachmentParams, ChatParams } from './contract.js';
@@ -23,14 +24,7 @@ export const CHAT_FILE_TYPES: Record<string, string> = {
   gif: 'image/gif',
   webp: 'image/webp',
   pdf: 'application/pdf',
-  txt: 'text/plain',
-  md: 'text/markdown',
-  csv: 'text/csv',
-  zip: 'application/zip',
-  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  odt: 'application/vnd.oasis.opendocument.text',
+  ...DOCUMENT_TYPES,
   mp3: 'audio/mpeg',
   mp4: 'video/mp4',
 };

@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { sessions, type Material } from '@lectern/db';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
+import { DOCUMENT_TYPES } from '../http/uploads.js';
 import type { SessionRow } from '../sessions/sessionAccess.js';
 import { recordHistory } from './historyLog.js';
 
@@ -17,14 +18,7 @@ export const MATERIAL_TYPES: Record<string, string> = {
   jpeg: 'image/jpeg',
   gif: 'image/gif',
   webp: 'image/webp',
-  txt: 'text/plain',
-  md: 'text/markdown',
-  csv: 'text/csv',
-  zip: 'application/zip',
-  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  odt: 'application/vnd.oasis.opendocument.text',
+  ...DOCUMENT_TYPES,
   odp: 'application/vnd.oasis.opendocument.presentation',
   ods: 'application/vnd.oasis.opendocument.spreadsheet',
 };
