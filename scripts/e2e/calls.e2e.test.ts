@@ -121,9 +121,9 @@ describe('calls across two API nodes', () => {
   };
   const ringing = (page: Page) => page.getByRole('alertdialog', { name: 'Tess Teacher is calling' });
   const endCall = async (page: Page) => {
+    // End session always asks first; click waits for the confirmation to render.
     await page.getByRole('button', { name: 'End session' }).click();
-    const confirm = page.getByRole('button', { name: /^End (session )?for everyone$/ });
-    if (await confirm.isVisible().catch(() => false)) await confirm.click();
+    await page.getByRole('dialog', { name: 'End the session for everyone?' }).getByRole('button', { name: 'End for everyone' }).click();
   };
 
   it('calls: a group call rings on both nodes; one answers with media both ways, one misses it; the end posts the summary', async () => {
