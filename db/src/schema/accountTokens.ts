@@ -1,5 +1,5 @@
 import { index, pgTable, text, uuid } from 'drizzle-orm/pg-core';
-import { id, tstz } from './columns.js';
+import { createdAt, id, tstz } from './columns.js';
 import { users } from './users.js';
 
 export const ACCOUNT_TOKEN_KINDS = ['setup', 'password_reset'] as const;
@@ -20,7 +20,7 @@ export const accountTokens = pgTable(
     tokenHash: text('token_hash').notNull().unique(),
     expiresAt: tstz('expires_at'),
     usedAt: tstz('used_at'),
-    createdAt: tstz('created_at').notNull().defaultNow(),
+    createdAt: createdAt(),
   },
   (t) => [index('account_tokens_user_idx').on(t.userId)],
 );

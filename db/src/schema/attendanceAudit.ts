@@ -1,7 +1,7 @@
-import { index, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { index, pgTable, text } from 'drizzle-orm/pg-core';
 import { id, tstz } from './columns.js';
-import { sessions } from './sessions.js';
-import { users } from './users.js';
+import { sessionParticipant } from './sessions.js';
+import { byUser } from './users.js';
 
 /**
  * Audit trail of manual attendance corrections: who changed whose status, when, from what
@@ -12,9 +12,8 @@ export const attendanceAudit = pgTable(
   'attendance_audit',
   {
     id: id(),
-    sessionId: uuid('session_id').notNull().references(() => sessions.id, { onDelete: 'cascade' }),
-    participantId: text('participant_id').notNull(),
-    changedBy: uuid('changed_by').references(() => users.id, { onDelete: 'set null' }),
+    ...sessionParticipant(),
+    changedBy: byUser('changed_by'),
     changedAt: tstz('changed_at').notNull(),
     beforeStatus: text('before_status').notNull(),
     beforeNote: text('before_note'),

@@ -1,7 +1,7 @@
-import { index, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { index, pgTable, text } from 'drizzle-orm/pg-core';
 import { id, tstz } from './columns.js';
-import { sessions } from './sessions.js';
-import { users } from './users.js';
+import { sessionParticipant } from './sessions.js';
+import { byUser } from './users.js';
 
 /**
  * One row per connection of a participant to a session's room. `connectionId` is unique
@@ -11,10 +11,8 @@ export const attendanceIntervals = pgTable(
   'attendance_intervals',
   {
     id: id(),
-    sessionId: uuid('session_id').notNull().references(() => sessions.id, { onDelete: 'cascade' }),
-    /** Stable participant identity: a user id, or `guest:<id>` for guests. */
-    participantId: text('participant_id').notNull(),
-    userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
+    ...sessionParticipant(),
+    userId: byUser('user_id'),
     displayName: text('display_name').notNull(),
     role: text('role').notNull(),
     connectionId: text('connection_id').notNull().unique(),

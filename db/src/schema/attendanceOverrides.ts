@@ -1,7 +1,7 @@
-import { pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
-import { tstz } from './columns.js';
-import { sessions } from './sessions.js';
-import { users } from './users.js';
+import { pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { updatedAt } from './columns.js';
+import { sessionParticipant } from './sessions.js';
+import { byUser } from './users.js';
 
 /** Statuses a teacher may set by hand. */
 export const ATTENDANCE_STATUSES = ['present', 'late', 'absent', 'excused'] as const;
@@ -15,13 +15,11 @@ export type AttendanceStatus = (typeof ATTENDANCE_STATUSES)[number];
 export const attendanceOverrides = pgTable(
   'attendance_overrides',
   {
-    sessionId: uuid('session_id').notNull().references(() => sessions.id, { onDelete: 'cascade' }),
-    /** Same identity as attendance_intervals.participant_id: a user id or `guest:<id>`. */
-    participantId: text('participant_id').notNull(),
+    ...sessionParticipant(),
     status: text('status', { enum: ATTENDANCE_STATUSES }).notNull(),
     note: text('note').notNull().default(''),
-    updatedBy: uuid('updated_by').references(() => users.id, { onDelete: 'set null' }),
-    updatedAt: tstz('updated_at').notNull().defaultNow(),
+    updatedBy: byUser('updated_by'),
+    updatedAt: updatedAt(),
   },
   (t) => [primaryKey({ columns: [t.sessionId, t.participantId] })],
 );

@@ -1,6 +1,6 @@
-import { index, integer, pgTable, text, uuid } from 'drizzle-orm/pg-core';
-import { id, timestamps } from './columns.js';
-import { users } from './users.js';
+import { index, integer, pgTable, text } from 'drizzle-orm/pg-core';
+import { id, price, timestamps } from './columns.js';
+import { belongsToUser } from './users.js';
 
 export const OVERRIDE_KINDS = ['off', 'extra'] as const;
 export type OverrideKind = (typeof OVERRIDE_KINDS)[number];
@@ -10,9 +10,7 @@ export const availabilityOverrides = pgTable(
   'availability_overrides',
   {
     id: id(),
-    hostId: uuid('host_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    hostId: belongsToUser('host_id'),
     /** Local date 'YYYY-MM-DD'. */
     date: text('date').notNull(),
     kind: text('kind', { enum: OVERRIDE_KINDS }).notNull(),
@@ -21,8 +19,7 @@ export const availabilityOverrides = pgTable(
     end: text('end_time'),
     slotMinutes: integer('slot_minutes'),
     bufferMinutes: integer('buffer_minutes').notNull().default(0),
-    priceCents: integer('price_cents').notNull().default(0),
-    currency: text('currency').notNull().default('EUR'),
+    ...price(),
     ...timestamps,
   },
   (t) => [index('availability_overrides_host_date_idx').on(t.hostId, t.date)],

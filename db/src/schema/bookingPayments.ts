@@ -1,7 +1,7 @@
 import { index, integer, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { id, tstz } from './columns.js';
 import { bookings } from './bookings.js';
-import { users } from './users.js';
+import { belongsToUser, byUser } from './users.js';
 
 export const PAYMENT_KINDS = ['payment', 'refund'] as const;
 export type PaymentKind = (typeof PAYMENT_KINDS)[number];
@@ -14,9 +14,7 @@ export const bookingPayments = pgTable(
     bookingId: uuid('booking_id')
       .notNull()
       .references(() => bookings.id, { onDelete: 'cascade' }),
-    hostId: uuid('host_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    hostId: belongsToUser('host_id'),
     kind: text('kind', { enum: PAYMENT_KINDS }).notNull(),
     method: text('method').notNull(),
     reference: text('reference').notNull().default(''),
@@ -24,7 +22,7 @@ export const bookingPayments = pgTable(
     /** ISO 4217. */
     currency: text('currency').notNull(),
     recordedAt: tstz('recorded_at').notNull(),
-    recordedBy: uuid('recorded_by').references(() => users.id, { onDelete: 'set null' }),
+    recordedBy: byUser('recorded_by'),
   },
   (t) => [index('booking_payments_host_idx').on(t.hostId, t.recordedAt), index('booking_payments_booking_idx').on(t.bookingId)],
 );

@@ -1,7 +1,7 @@
 import { pgTable, primaryKey, uuid } from 'drizzle-orm/pg-core';
 import { tstz } from './columns.js';
 import { bookings } from './bookings.js';
-import { users } from './users.js';
+import { belongsToUser } from './users.js';
 
 /**
  * The no-double-booking guard: one row per 5-minute granule a live booking (plus its buffer)
@@ -11,9 +11,7 @@ import { users } from './users.js';
 export const bookingSlots = pgTable(
   'booking_slots',
   {
-    hostId: uuid('host_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    hostId: belongsToUser('host_id'),
     granule: tstz('granule').notNull(),
     bookingId: uuid('booking_id')
       .notNull()

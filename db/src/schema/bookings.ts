@@ -1,7 +1,7 @@
-import { index, integer, pgTable, text, uuid } from 'drizzle-orm/pg-core';
-import { id, timestamps, tstz } from './columns.js';
-import { sessions } from './sessions.js';
-import { users } from './users.js';
+import { index, integer, pgTable, text } from 'drizzle-orm/pg-core';
+import { id, price, timestamps, tstz } from './columns.js';
+import { belongsToSession } from './sessions.js';
+import { belongsToUser, byUser } from './users.js';
 
 export const BOOKING_STATUSES = ['pending_payment', 'confirmed', 'cancelled', 'completed', 'no_show'] as const;
 export type BookingStatus = (typeof BOOKING_STATUSES)[number];
@@ -12,24 +12,19 @@ export const bookings = pgTable(
   'bookings',
   {
     id: id(),
-    hostId: uuid('host_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    hostId: belongsToUser('host_id'),
     /** Null for a guest who was not signed in. */
-    guestId: uuid('guest_id').references(() => users.id, { onDelete: 'set null' }),
+    guestId: byUser('guest_id'),
     guestName: text('guest_name').notNull(),
     guestEmail: text('guest_email').notNull(),
     notes: text('notes').notNull().default(''),
-    sessionId: uuid('session_id')
-      .notNull()
-      .references(() => sessions.id, { onDelete: 'cascade' }),
+    sessionId: belongsToSession(),
     startsAt: tstz('starts_at').notNull(),
     endsAt: tstz('ends_at').notNull(),
     /** The rule's buffer, kept so that freeing and re-checking use the same range. */
     bufferMinutes: integer('buffer_minutes').notNull().default(0),
     status: text('status', { enum: BOOKING_STATUSES }).notNull(),
-    priceCents: integer('price_cents').notNull().default(0),
-    currency: text('currency').notNull().default('EUR'),
+    ...price(),
     /** sha256 (hex) of the guest's private manage token. */
     manageTokenHash: text('manage_token_hash').notNull(),
     joinCode: text('join_code'),

@@ -3,8 +3,8 @@ import { index, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm
 import { id, tstz } from './columns.js';
 import { conversations } from './conversations.js';
 import { messages } from './messages.js';
-import { sessions } from './sessions.js';
-import { users } from './users.js';
+import { belongsToSession } from './sessions.js';
+import { belongsToUser } from './users.js';
 
 export const CALL_STATUSES = ['ringing', 'live', 'ended', 'missed', 'declined'] as const;
 export type CallStatus = (typeof CALL_STATUSES)[number];
@@ -17,8 +17,8 @@ export const calls = pgTable(
   {
     id: id(),
     conversationId: uuid('conversation_id').notNull().references(() => conversations.id, { onDelete: 'cascade' }),
-    sessionId: uuid('session_id').notNull().references(() => sessions.id, { onDelete: 'cascade' }),
-    callerId: uuid('caller_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    sessionId: belongsToSession(),
+    callerId: belongsToUser('caller_id'),
     status: text('status', { enum: CALL_STATUSES }).notNull().default('ringing'),
     /** The chat message "Call started by ..." (updated when the call ends). */
     messageId: uuid('message_id').references(() => messages.id, { onDelete: 'set null' }),
@@ -42,7 +42,7 @@ export const callParticipants = pgTable(
   'call_participants',
   {
     callId: uuid('call_id').notNull().references(() => calls.id, { onDelete: 'cascade' }),
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: belongsToUser('user_id'),
     state: text('state', { enum: CALL_PARTICIPANT_STATES }).notNull().default('ringing'),
     at: tstz('at').notNull(),
   },

@@ -1,7 +1,7 @@
 import { index, integer, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { tstz } from './columns.js';
 import { conversations } from './conversations.js';
-import { users } from './users.js';
+import { belongsToUser } from './users.js';
 
 export const CONVERSATION_ROLES = ['owner', 'member'] as const;
 
@@ -10,7 +10,7 @@ export const conversationMembers = pgTable(
   'conversation_members',
   {
     conversationId: uuid('conversation_id').notNull().references(() => conversations.id, { onDelete: 'cascade' }),
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: belongsToUser('user_id'),
     role: text('role', { enum: CONVERSATION_ROLES }).notNull().default('member'),
     /** Sequence number of the last message this member has read. */
     lastReadSeq: integer('last_read_seq').notNull().default(0),

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { index, integer, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { id, timestamps } from './columns.js';
 import { sessions } from './sessions.js';
-import { users } from './users.js';
+import { byUser } from './users.js';
 
 export const CONVERSATION_KINDS = ['direct', 'group', 'session'] as const;
 export type ConversationKind = (typeof CONVERSATION_KINDS)[number];
@@ -20,7 +20,7 @@ export const conversations = pgTable(
     directKey: text('direct_key'),
     /** Sequence number of the latest message; bumped in the transaction that stores a message. */
     lastSeq: integer('last_seq').notNull().default(0),
-    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdBy: byUser('created_by'),
     ...timestamps,
   },
   (t) => [

@@ -1,15 +1,15 @@
-import { index, pgTable, text, uuid } from 'drizzle-orm/pg-core';
-import { tstz } from './columns.js';
-import { sessions } from './sessions.js';
-import { users } from './users.js';
+import { index, pgTable, text } from 'drizzle-orm/pg-core';
+import { createdAt, tstz } from './columns.js';
+import { belongsToSession } from './sessions.js';
+import { byUser } from './users.js';
 
 export const joinCodes = pgTable(
   'join_codes',
   {
     code: text('code').primaryKey(),
-    sessionId: uuid('session_id').notNull().references(() => sessions.id, { onDelete: 'cascade' }),
-    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
-    createdAt: tstz('created_at').notNull().defaultNow(),
+    sessionId: belongsToSession(),
+    createdBy: byUser('created_by'),
+    createdAt: createdAt(),
     expiresAt: tstz('expires_at').notNull(),
     revokedAt: tstz('revoked_at'),
   },

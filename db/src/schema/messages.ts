@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgTable, text, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
-import { id, tstz } from './columns.js';
+import { createdAt, id, tstz } from './columns.js';
 import { conversations } from './conversations.js';
-import { users } from './users.js';
+import { byUser } from './users.js';
 
 export const MESSAGE_KINDS = ['text', 'system', 'call'] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
@@ -14,7 +14,7 @@ export const messages = pgTable(
     id: id(),
     conversationId: uuid('conversation_id').notNull().references(() => conversations.id, { onDelete: 'cascade' }),
     seq: integer('seq').notNull(),
-    authorId: uuid('author_id').references(() => users.id, { onDelete: 'set null' }),
+    authorId: byUser('author_id'),
     /** Chosen by the sending client; a retry with the same id returns the stored message. */
     clientId: text('client_id'),
     /** Thread root this message replies to. */
@@ -25,7 +25,7 @@ export const messages = pgTable(
     meta: jsonb('meta').$type<Record<string, unknown>>().notNull().default({}),
     editedAt: tstz('edited_at'),
     deletedAt: tstz('deleted_at'),
-    createdAt: tstz('created_at').notNull().defaultNow(),
+    createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex('messages_conversation_seq_key').on(t.conversationId, t.seq),

@@ -1,16 +1,16 @@
-import { boolean, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
-import { tstz } from './columns.js';
-import { users } from './users.js';
+import { boolean, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { updatedAt } from './columns.js';
+import { belongsToUser } from './users.js';
 
 /** A user's choice for one event type on one channel; no row means the default (on). */
 export const notificationPreferences = pgTable(
   'notification_preferences',
   {
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: belongsToUser('user_id'),
     eventType: text('event_type').notNull(),
     channel: text('channel').notNull(),
     enabled: boolean('enabled').notNull(),
-    updatedAt: tstz('updated_at').notNull().defaultNow(),
+    updatedAt: updatedAt(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.eventType, t.channel] })],
 );

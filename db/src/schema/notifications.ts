@@ -1,13 +1,13 @@
-import { boolean, index, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { id, tstz } from './columns.js';
-import { users } from './users.js';
+import { boolean, index, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { createdAt, id, tstz } from './columns.js';
+import { belongsToUser } from './users.js';
 
 /** One entry of a user's in-app notification center. */
 export const notifications = pgTable(
   'notifications',
   {
     id: id(),
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: belongsToUser('user_id'),
     /** The event that caused it: with user_id, makes the in-app delivery idempotent. */
     eventKey: text('event_key').notNull(),
     type: text('type').notNull(),
@@ -17,7 +17,7 @@ export const notifications = pgTable(
     link: text('link'),
     data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
     readAt: tstz('read_at'),
-    createdAt: tstz('created_at').notNull().defaultNow(),
+    createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex('notifications_event_user_key').on(t.eventKey, t.userId),

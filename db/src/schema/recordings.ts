@@ -1,16 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { bigint, index, integer, pgTable, real, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { id, tstz } from './columns.js';
-import { sessions } from './sessions.js';
-import { users } from './users.js';
+import { bigint, index, integer, pgTable, real, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { createdAt, id, tstz } from './columns.js';
+import { belongsToSession } from './sessions.js';
+import { byUser } from './users.js';
 
 /** One server-side recording of a live session; files live under the recordings directory. */
 export const recordings = pgTable(
   'recordings',
   {
     id: id(),
-    sessionId: uuid('session_id').notNull().references(() => sessions.id, { onDelete: 'cascade' }),
-    startedBy: uuid('started_by').references(() => users.id, { onDelete: 'set null' }),
+    sessionId: belongsToSession(),
+    startedBy: byUser('started_by'),
     /** recording -> processing -> ready | failed */
     status: text('status', { enum: ['recording', 'processing', 'ready', 'failed'] }).notNull().default('recording'),
     startedAt: tstz('started_at').notNull(),
@@ -24,7 +24,7 @@ export const recordings = pgTable(
     /** Per-participant track files kept alongside (JSON array of { file, peerId, displayName, kind, source }). */
     tracks: text('tracks'),
     error: text('error'),
-    createdAt: tstz('created_at').notNull().defaultNow(),
+    createdAt: createdAt(),
   },
   (t) => [
     index('recordings_session_idx').on(t.sessionId),

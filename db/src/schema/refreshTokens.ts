@@ -1,6 +1,6 @@
 import { index, pgTable, text, uuid } from 'drizzle-orm/pg-core';
-import { id, tstz } from './columns.js';
-import { users } from './users.js';
+import { createdAt, id, tstz } from './columns.js';
+import { belongsToUser } from './users.js';
 
 /**
  * Refresh tokens, stored as SHA-256 hashes. Each rotation creates a new row in the same
@@ -10,13 +10,13 @@ export const refreshTokens = pgTable(
   'refresh_tokens',
   {
     id: id(),
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: belongsToUser('user_id'),
     familyId: uuid('family_id').notNull(),
     tokenHash: text('token_hash').notNull().unique(),
     expiresAt: tstz('expires_at').notNull(),
     rotatedAt: tstz('rotated_at'),
     revokedAt: tstz('revoked_at'),
-    createdAt: tstz('created_at').notNull().defaultNow(),
+    createdAt: createdAt(),
   },
   (t) => [index('refresh_tokens_family_idx').on(t.familyId)],
 );

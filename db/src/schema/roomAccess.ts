@@ -1,6 +1,6 @@
-import { pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
-import { tstz } from './columns.js';
-import { sessions } from './sessions.js';
+import { pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { updatedAt } from './columns.js';
+import { sessionParticipant } from './sessions.js';
 
 export const ROOM_ACCESS_STATES = ['admitted', 'denied', 'removed'] as const;
 export type RoomAccessState = (typeof ROOM_ACCESS_STATES)[number];
@@ -13,10 +13,9 @@ export type RoomAccessState = (typeof ROOM_ACCESS_STATES)[number];
 export const roomAccess = pgTable(
   'room_access',
   {
-    sessionId: uuid('session_id').notNull().references(() => sessions.id, { onDelete: 'cascade' }),
-    participantId: text('participant_id').notNull(),
+    ...sessionParticipant(),
     state: text('state', { enum: ROOM_ACCESS_STATES }).notNull(),
-    updatedAt: tstz('updated_at').notNull().defaultNow(),
+    updatedAt: updatedAt(),
   },
   (t) => [primaryKey({ columns: [t.sessionId, t.participantId] })],
 );

@@ -1,7 +1,7 @@
-import { index, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
-import { id, tstz } from './columns.js';
-import { sessions } from './sessions.js';
-import { users } from './users.js';
+import { index, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
+import { createdAt, id } from './columns.js';
+import { belongsToSession } from './sessions.js';
+import { byUser } from './users.js';
 
 export const SESSION_HISTORY_ACTIONS = ['created', 'updated', 'rescheduled', 'cancelled', 'host_assigned', 'invitees_changed', 'materials_changed'] as const;
 export type SessionHistoryAction = (typeof SESSION_HISTORY_ACTIONS)[number];
@@ -11,13 +11,13 @@ export const sessionHistory = pgTable(
   'session_history',
   {
     id: id(),
-    sessionId: uuid('session_id').notNull().references(() => sessions.id, { onDelete: 'cascade' }),
-    actorId: uuid('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    sessionId: belongsToSession(),
+    actorId: byUser('actor_id'),
     action: text('action', { enum: SESSION_HISTORY_ACTIONS }).notNull(),
     reason: text('reason'),
     before: jsonb('before').$type<Record<string, unknown>>(),
     after: jsonb('after').$type<Record<string, unknown>>(),
-    createdAt: tstz('created_at').notNull().defaultNow(),
+    createdAt: createdAt(),
   },
   (t) => [index('session_history_session_idx').on(t.sessionId, t.createdAt)],
 );

@@ -1,15 +1,15 @@
-import { index, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
-import { tstz } from './columns.js';
-import { sessions } from './sessions.js';
-import { users } from './users.js';
+import { index, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { createdAt } from './columns.js';
+import { belongsToSession } from './sessions.js';
+import { belongsToUser } from './users.js';
 
 export const RSVP = ['invited', 'accepted', 'declined'] as const;
 
 export const sessionCohosts = pgTable(
   'session_cohosts',
   {
-    sessionId: uuid('session_id').notNull().references(() => sessions.id, { onDelete: 'cascade' }),
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    sessionId: belongsToSession(),
+    userId: belongsToUser('user_id'),
   },
   (t) => [primaryKey({ columns: [t.sessionId, t.userId] })],
 );
@@ -17,10 +17,10 @@ export const sessionCohosts = pgTable(
 export const sessionInvitees = pgTable(
   'session_invitees',
   {
-    sessionId: uuid('session_id').notNull().references(() => sessions.id, { onDelete: 'cascade' }),
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    sessionId: belongsToSession(),
+    userId: belongsToUser('user_id'),
     rsvp: text('rsvp', { enum: RSVP }).notNull().default('invited'),
-    createdAt: tstz('created_at').notNull().defaultNow(),
+    createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.sessionId, t.userId] }), index('session_invitees_user_idx').on(t.userId)],
 );

@@ -1,6 +1,6 @@
-import { integer, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import { tstz } from './columns.js';
-import { sessions } from './sessions.js';
+import { belongsToSession } from './sessions.js';
 
 export const REMINDER_OUTCOMES = ['enqueued', 'skipped'] as const;
 
@@ -12,7 +12,7 @@ export const REMINDER_OUTCOMES = ['enqueued', 'skipped'] as const;
 export const sessionReminders = pgTable(
   'session_reminders',
   {
-    sessionId: uuid('session_id').notNull().references(() => sessions.id, { onDelete: 'cascade' }),
+    sessionId: belongsToSession(),
     offsetMinutes: integer('offset_minutes').notNull(),
     scheduledAt: tstz('scheduled_at').notNull(),
     outcome: text('outcome', { enum: REMINDER_OUTCOMES }).notNull(),

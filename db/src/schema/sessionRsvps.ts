@@ -1,7 +1,7 @@
-import { pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
-import { tstz } from './columns.js';
-import { sessions } from './sessions.js';
-import { users } from './users.js';
+import { pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { updatedAt } from './columns.js';
+import { belongsToSession } from './sessions.js';
+import { belongsToUser } from './users.js';
 
 export const RSVP_RESPONSES = ['yes', 'maybe', 'no'] as const;
 export type RsvpResponse = (typeof RSVP_RESPONSES)[number];
@@ -10,10 +10,10 @@ export type RsvpResponse = (typeof RSVP_RESPONSES)[number];
 export const sessionRsvps = pgTable(
   'session_rsvps',
   {
-    sessionId: uuid('session_id').notNull().references(() => sessions.id, { onDelete: 'cascade' }),
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    sessionId: belongsToSession(),
+    userId: belongsToUser('user_id'),
     response: text('response', { enum: RSVP_RESPONSES }).notNull(),
-    updatedAt: tstz('updated_at').notNull().defaultNow(),
+    updatedAt: updatedAt(),
   },
   (t) => [primaryKey({ columns: [t.sessionId, t.userId] })],
 );

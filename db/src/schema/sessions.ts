@@ -1,5 +1,5 @@
 import { boolean, index, integer, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
-import { id, timestamps, tstz } from './columns.js';
+import { id, price, timestamps, tstz } from './columns.js';
 import { courses } from './courses.js';
 import { users } from './users.js';
 
@@ -41,8 +41,7 @@ export const sessions = pgTable(
     participantLimit: integer('participant_limit'),
     guestAccess: text('guest_access', { enum: GUEST_ACCESS }).notNull().default('lobby'),
     meetingUrl: text('meeting_url'),
-    priceCents: integer('price_cents').notNull().default(0),
-    currency: text('currency').notNull().default('EUR'),
+    ...price(),
     materials: jsonb('materials').$type<Material[]>().notNull().default([]),
     /** iCalendar SEQUENCE: bumped on every change that invitees should see. */
     sequence: integer('sequence').notNull().default(0),
@@ -62,3 +61,15 @@ export const sessions = pgTable(
     index('sessions_scheduled_idx').on(t.scheduledAt),
   ],
 );
+
+/** The session the row belongs to: required, and the row is deleted with the session. */
+export const belongsToSession = () => uuid('session_id').notNull().references(() => sessions.id, { onDelete: 'cascade' });
+
+/**
+ * A participant of the session's room, deleted with the session. `participantId` is the stable
+ * participant identity: a user id, or `guest:<id>` for guests.
+ */
+export const sessionParticipant = () => ({
+  sessionId: belongsToSession(),
+  participantId: text('participant_id').notNull(),
+});

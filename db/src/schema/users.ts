@@ -1,4 +1,4 @@
-import { boolean, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { id, timestamps } from './columns.js';
 
 export const USER_ROLES = ['admin', 'teacher', 'mentor', 'student'] as const;
@@ -22,3 +22,9 @@ export const users = pgTable(
   },
   (t) => [uniqueIndex('users_email_key').on(t.email)],
 );
+
+/** A user the row belongs to: required, and the row is deleted with the user. */
+export const belongsToUser = (name: string) => uuid(name).notNull().references(() => users.id, { onDelete: 'cascade' });
+
+/** The user who did something: optional, and set to null when that user is deleted. */
+export const byUser = (name: string) => uuid(name).references(() => users.id, { onDelete: 'set null' });
