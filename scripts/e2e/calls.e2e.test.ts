@@ -3,114 +3,33 @@
 // nodes; both see the ringing dialog; one accepts and media flows both ways; the other
 // lets it ring out (time-out 5 s here) and gets the missed-call entry and a notification;
 // the teacher ends the call and the chat shows the summary. Then a direct call declined.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { courses, enrolments } from '@lectern/db';
-import { createTestDb, type TestDb } from '@lectern/db/testing';
-import { freePort, TestRedis } from '../../server/src/cluster/test/testRedis.js';
-import { createUser } from '../../server/src/users/userService.js';
-import { assertMediaRising, launchBrowser, newPage, signIn } from './support.js';
+import { openClassOnTwoNodes, ROOT, type ClassOnTwoNodes, type NodeName, type Person, type Who } from './nodes.js';
+import { assertMediaRising, newPage, shotsDir, signIn } from './support.js';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
-const LOGS = join(ROOT, 'artifacts', 'calls-logs');
-const SHOTS = join(ROOT, 'artifacts', 'screenshots');
-const DIST = mkdtempSync(join(tmpdir(), 'lectern-e2e-calls-dist-'));
-const PG_ENV = { PGHOST: process.env.LECTERN_E2E_PG_SOCKET ?? '/var/run/postgresql', PGUSER: 'postgres' };
-const PORTS = { a: 0, b: 0 };
+const SHOTS = shotsDir(join(ROOT, 'artifacts', 'screenshots'));
 /** Other suites use fixed media ports: take one at random below the ephemeral range. */
 const RTC_PORT = 22000 + Math.floor(Math.random() * 3000);
 
-const PREFIX = `lectern-calls-${randomBytes(3).toString('hex')}:`;
-
-type Who = 'teacher' | 's1' | 's2';
-
 describe('calls across two API nodes', () => {
-  let redis: TestRedis;
-  let db: TestDb;
+  let suite: ClassOnTwoNodes;
   let browser: Browser;
-  const procs: ChildProcess[] = [];
-  const url = (n: 'a' | 'b') => `http://127.0.0.1:${PORTS[n]}`;
-  const secret = randomBytes(48).toString('base64url');
-  const people = {} as Record<Who, { id: string; email: string; password: string; name: string }>;
-
-  async function startNode(n: 'a' | 'b'): Promise<void> {
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: process.env.HOME ?? '/tmp',
-      ...PG_ENV,
-      NODE_ENV: 'test',
-      LECTERN_ROLE: n === 'a' ? 'all' : 'api',
-      LECTERN_NODE_ID: `calls-${n}`,
-      PORT: String(PORTS[n]),
-      HOST: '127.0.0.1',
-      LECTERN_PUBLIC_URL: url(n),
-      DATABASE_URL: db.url!,
-      REDIS_URL: redis.url,
-      LECTERN_REDIS_PREFIX: PREFIX,
-      LECTERN_JWT_SECRET: secret,
-      LECTERN_DATA_DIR: mkdtempSync(join(tmpdir(), `lectern-calls-${n}-`)),
-      LECTERN_SCRYPT_LOG_N: '14',
-      LECTERN_LOG_LEVEL: process.env.LECTERN_TEST_LOG_LEVEL ?? 'info',
-      LECTERN_SFU_WORKERS: '1',
-      LECTERN_RTC_PORT_BASE: String(RTC_PORT),
-      LECTERN_CLIENT_DIST: DIST,
-      LECTERN_RING_TIMEOUT_SECONDS: '5',
-      LECTERN_CALL_SWEEP_MS: '250',
-      LECTERN_OUTBOX_POLL_MS: '250',
-      ...(process.env.MEDIASOUP_WORKER_BIN ? { MEDIASOUP_WORKER_BIN: process.env.MEDIASOUP_WORKER_BIN } : {}),
-    };
-    const log = createWriteStream(join(LOGS, `node-${n}.log`), { flags: 'a' });
-    const proc = spawn(process.execPath, ['--conditions=lectern-source', '--import', 'tsx', 'server/src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    proc.stdout.pipe(log);
-    proc.stderr.pipe(log);
-    procs.push(proc);
-    for (let i = 0; i < 240; i++) {
-      if (proc.exitCode !== null) throw new Error(`node ${n} exited (see ${LOGS})`);
-      const ok = await fetch(`${url(n)}/readyz`).then((r) => r.status === 200, () => false);
-      if (ok) return;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    throw new Error(`node ${n} not ready`);
-  }
+  let people: Record<Who, Person>;
+  const url = (n: NodeName) => suite.nodes.url(n);
 
   beforeAll(async () => {
-    mkdirSync(LOGS, { recursive: true });
-    mkdirSync(SHOTS, { recursive: true });
-    execFileSync('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', DIST, '--emptyOutDir'], { cwd: join(ROOT, 'client'), stdio: 'inherit' });
-    Object.assign(process.env, PG_ENV);
-    redis = await TestRedis.start();
-    db = await createTestDb('postgres', { ...process.env, DATABASE_URL: process.env.LECTERN_E2E_DATABASE_URL ?? 'postgres:///test' });
-    PORTS.a = await freePort();
-    PORTS.b = await freePort();
-    await startNode('a');
-    await startNode('b');
-    for (const [key, role, name] of [['teacher', 'teacher', 'Tess Teacher'], ['s1', 'student', 'Sam Student'], ['s2', 'student', 'Ada Student']] as const) {
-      const email = `${key}-${randomBytes(3).toString('hex')}@example.test`;
-      const password = `pw-${randomBytes(8).toString('hex')}`;
-      const u = await createUser(db.db, { email, password, role, name }, 14);
-      people[key] = { id: u.id, email, password, name };
-    }
-    const [course] = await db.db.insert(courses).values({ title: 'Physics 101', ownerId: people.teacher.id }).returning();
-    await db.db.insert(enrolments).values([people.s1.id, people.s2.id].map((userId) => ({ courseId: course!.id, userId })));
-    browser = await launchBrowser();
+    suite = await openClassOnTwoNodes('calls', {
+      rtcPort: RTC_PORT,
+      env: { LECTERN_RING_TIMEOUT_SECONDS: '5', LECTERN_CALL_SWEEP_MS: '250', LECTERN_OUTBOX_POLL_MS: '250' },
+    });
+    ({ browser, people } = suite);
   }, 300_000);
-
-  afterAll(async () => {
-    await browser?.close().catch(() => undefined);
-    for (const p of procs) p.kill('SIGKILL');
-    await redis?.stop().catch(() => undefined);
-    await db?.destroy().catch(() => undefined);
-  });
+  afterAll(() => suite?.close());
 
   async function api<T>(node: 'a' | 'b', who: Who, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-    const login = await fetch(`${url(node)}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: people[who].email, password: people[who].password }) });
-    const { accessToken } = (await login.json()) as { accessToken: string };
+    const accessToken = await suite.token(node, who);
     const res = await fetch(`${url(node)}${path}`, { method, headers: { authorization: `Bearer ${accessToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
     return { status: res.status, body: (await res.json()) as T };
   }

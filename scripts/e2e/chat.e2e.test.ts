@@ -4,26 +4,16 @@
 // shared image show on the other pages without reload; typing and "Seen by 2" show; a
 // student's attempt to create a group is refused in the UI and by the API (403); the
 // session's chat panel works in the room.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { courses, enrolments } from '@lectern/db';
-import { createTestDb, type TestDb } from '@lectern/db/testing';
-import { freePort, TestRedis } from '../../server/src/cluster/test/testRedis.js';
-import { createUser } from '../../server/src/users/userService.js';
-import { launchBrowser, newPage, signIn } from './support.js';
+import { courses } from '@lectern/db';
+import { openClassOnTwoNodes, ROOT, type ClassOnTwoNodes, type NodeName, type Person, type Who } from './nodes.js';
+import { newPage, shotsDir, signIn } from './support.js';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
-const LOGS = join(ROOT, 'artifacts', 'chat-logs');
-const SHOTS = join(ROOT, 'artifacts', 'screenshots');
-const DIST = mkdtempSync(join(tmpdir(), 'lectern-e2e-chat-dist-'));
-const PG_ENV = { PGHOST: process.env.LECTERN_E2E_PG_SOCKET ?? '/var/run/postgresql', PGUSER: 'postgres' };
-const PORTS = { a: 0, b: 0 };
+const SHOTS = shotsDir(join(ROOT, 'artifacts', 'screenshots'));
 /** Other suites and engineers use fixed media ports: take one at random below the ephemeral range. */
 const RTC_PORT = 26000 + Math.floor(Math.random() * 4000);
 /** Chat files live in a directory both API nodes share (as on a shared volume). */
@@ -31,84 +21,18 @@ const CHAT_FILES = mkdtempSync(join(tmpdir(), 'lectern-e2e-chat-files-'));
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201ffa7b6a3b80000000049454e44ae426082', 'hex');
 
 describe('chat across two API nodes', () => {
-  let redis: TestRedis;
-  let db: TestDb;
+  let suite: ClassOnTwoNodes;
   let browser: Browser;
-  const procs: ChildProcess[] = [];
-  const url = (n: 'a' | 'b') => `http://127.0.0.1:${PORTS[n]}`;
-  const secret = randomBytes(48).toString('base64url');
-  const people: Record<'teacher' | 's1' | 's2', { id: string; email: string; password: string; name: string }> = {} as never;
-
-  async function startNode(n: 'a' | 'b'): Promise<void> {
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: process.env.HOME ?? '/tmp',
-      ...PG_ENV,
-      NODE_ENV: 'test',
-      LECTERN_ROLE: n === 'a' ? 'all' : 'api',
-      LECTERN_NODE_ID: `chat-${n}`,
-      PORT: String(PORTS[n]),
-      HOST: '127.0.0.1',
-      LECTERN_PUBLIC_URL: url(n),
-      DATABASE_URL: db.url!,
-      REDIS_URL: redis.url,
-      LECTERN_JWT_SECRET: secret,
-      LECTERN_DATA_DIR: mkdtempSync(join(tmpdir(), `lectern-chat-${n}-`)),
-      LECTERN_SCRYPT_LOG_N: '14',
-      LECTERN_LOG_LEVEL: process.env.LECTERN_TEST_LOG_LEVEL ?? 'info',
-      LECTERN_SFU_WORKERS: '1',
-      LECTERN_RTC_PORT_BASE: String(RTC_PORT),
-      LECTERN_CLIENT_DIST: DIST,
-      LECTERN_CHAT_FILES_DIR: CHAT_FILES,
-      ...(process.env.MEDIASOUP_WORKER_BIN ? { MEDIASOUP_WORKER_BIN: process.env.MEDIASOUP_WORKER_BIN } : {}),
-    };
-    const log = createWriteStream(join(LOGS, `node-${n}.log`), { flags: 'a' });
-    const proc = spawn(process.execPath, ['--conditions=lectern-source', '--import', 'tsx', 'server/src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    proc.stdout.pipe(log);
-    proc.stderr.pipe(log);
-    procs.push(proc);
-    for (let i = 0; i < 240; i++) {
-      if (proc.exitCode !== null) throw new Error(`node ${n} exited (see ${LOGS})`);
-      const ok = await fetch(`${url(n)}/readyz`).then((r) => r.status === 200, () => false);
-      if (ok) return;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    throw new Error(`node ${n} not ready`);
-  }
+  let people: Record<Who, Person>;
+  const url = (n: NodeName) => suite.nodes.url(n);
+  const token = (n: NodeName, who: Who) => suite.token(n, who);
 
   beforeAll(async () => {
-    mkdirSync(LOGS, { recursive: true });
-    mkdirSync(SHOTS, { recursive: true });
-    execFileSync('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', DIST, '--emptyOutDir'], { cwd: join(ROOT, 'client'), stdio: 'inherit' });
-    Object.assign(process.env, PG_ENV);
-    redis = await TestRedis.start();
-    db = await createTestDb('postgres', { ...process.env, DATABASE_URL: process.env.LECTERN_E2E_DATABASE_URL ?? 'postgres:///test' });
-    PORTS.a = await freePort();
-    PORTS.b = await freePort();
-    await startNode('a');
-    await startNode('b');
-    for (const [key, role, name] of [['teacher', 'teacher', 'Tess Teacher'], ['s1', 'student', 'Sam Student'], ['s2', 'student', 'Ada Student']] as const) {
-      const email = `${key}-${randomBytes(3).toString('hex')}@example.test`;
-      const password = `pw-${randomBytes(8).toString('hex')}`;
-      const u = await createUser(db.db, { email, password, role, name }, 14);
-      people[key] = { id: u.id, email, password, name };
-    }
-    const [course] = await db.db.insert(courses).values({ title: 'Physics 101', ownerId: people.teacher.id }).returning();
-    await db.db.insert(enrolments).values([people.s1.id, people.s2.id].map((userId) => ({ courseId: course!.id, userId })));
-    browser = await launchBrowser();
+    suite = await openClassOnTwoNodes('chat', { rtcPort: RTC_PORT, env: { LECTERN_CHAT_FILES_DIR: CHAT_FILES } });
+    ({ browser, people } = suite);
   }, 300_000);
+  afterAll(() => suite?.close());
 
-  afterAll(async () => {
-    await browser?.close().catch(() => undefined);
-    for (const p of procs) p.kill('SIGKILL');
-    await redis?.stop().catch(() => undefined);
-    await db?.destroy().catch(() => undefined);
-  });
-
-  const token = async (node: 'a' | 'b', who: keyof typeof people) => {
-    const res = await fetch(`${url(node)}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: people[who].email, password: people[who].password }) });
-    return ((await res.json()) as { accessToken: string }).accessToken;
-  };
   const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `chat-${name}.png`) });
   const message = (page: Page, text: string) => page.getByRole('listitem', { name: /^Message from/ }).filter({ hasText: text }).first();
 
@@ -207,7 +131,7 @@ describe('chat across two API nodes', () => {
 
     // The session's chat in the room (the room is on node A's SFU; the student writes from node B).
     const teacherToken = await token('a', 'teacher');
-    const courseId = (await db.db.select().from(courses))[0]!.id;
+    const courseId = (await suite.nodes.db.db.select().from(courses))[0]!.id;
     const s = await fetch(`${url('a')}/api/sessions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${teacherToken}` },

@@ -4,28 +4,23 @@
 // the call (media flows again on the other node within 15 s, no reload), a Redis restart
 // during the call (the call continues, new joins work after), and a drain (no new rooms
 // on the drained node; its room keeps working until it ends, then the node exits).
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '@lectern/db/testing';
+import type { TestDb } from '@lectern/db/testing';
 import { TestRedis } from '../../server/src/cluster/test/testRedis.js';
-import { createUser } from '../../server/src/users/userService.js';
-import { callJson, launchBrowser } from './support.js';
+import { createSuiteDb, nodeEnv, readyStatus, ROOT, spawnNode, waitReady } from './nodes.js';
+import { callJson, createTestUser, joinByCode, launchBrowser, signIn, waitForPeerId } from './support.js';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
 const LOGS = join(ROOT, 'artifacts', 'cluster-logs');
 const SHOTS = join(ROOT, 'artifacts', 'screenshots');
 mkdirSync(LOGS, { recursive: true });
 mkdirSync(SHOTS, { recursive: true });
-
-// Inside scripts/e2e.sh's network namespace only loopback exists: Postgres through its unix socket.
-const PG_SOCKET_DIR = process.env.LECTERN_E2E_PG_SOCKET ?? '/var/run/postgresql';
-const PG_ENV = { PGHOST: PG_SOCKET_DIR, PGUSER: 'postgres' };
 
 interface NodeSpec {
   name: string;
@@ -66,56 +61,37 @@ class Cluster {
 
   async start(name: string): Promise<void> {
     const s = this.spec(name);
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: process.env.HOME ?? '/tmp',
-      ...PG_ENV,
-      NODE_ENV: 'test',
+    const env = nodeEnv({
       LECTERN_ROLE: s.role,
       LECTERN_NODE_ID: s.name,
       PORT: String(s.port),
-      HOST: '127.0.0.1',
       LECTERN_PUBLIC_URL: this.url(name),
       DATABASE_URL: this.databaseUrl,
       REDIS_URL: this.redis.url,
       LECTERN_REDIS_PREFIX: this.prefix,
       LECTERN_JWT_SECRET: this.secret,
       LECTERN_DATA_DIR: join(this.dataDir, s.name),
-      LECTERN_SCRYPT_LOG_N: '14',
-      LECTERN_LOG_LEVEL: process.env.LECTERN_TEST_LOG_LEVEL ?? 'info',
-      LECTERN_SFU_WORKERS: '1',
       LECTERN_JOIN_RATE_PER_IP: '1000',
       LECTERN_DRAIN_TIMEOUT_SECONDS: '120',
       ...(s.rtcPortBase ? { LECTERN_RTC_PORT_BASE: String(s.rtcPortBase) } : {}),
       ...(this.clientDist ? { LECTERN_CLIENT_DIST: this.clientDist } : {}),
-      ...(process.env.MEDIASOUP_WORKER_BIN ? { MEDIASOUP_WORKER_BIN: process.env.MEDIASOUP_WORKER_BIN } : {}),
-    };
-    const log = createWriteStream(join(LOGS, `${s.name}.log`), { flags: 'a' });
-    const proc = spawn(process.execPath, ['--conditions=lectern-source', '--import', 'tsx', 'server/src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    proc.stdout.pipe(log);
-    proc.stderr.pipe(log);
-    this.procs.set(name, proc);
+    });
+    this.procs.set(name, spawnNode(env, this.logFile(name)));
     await this.waitReady(name, 60_000);
   }
 
-  async ready(name: string): Promise<number> {
-    try {
-      const res = await fetch(`${this.url(name)}/readyz`);
-      return res.status;
-    } catch {
-      return 0;
-    }
+  logFile(name: string): string {
+    return join(LOGS, `${name}.log`);
+  }
+
+  ready(name: string): Promise<number> {
+    return readyStatus(this.url(name));
   }
 
   async waitReady(name: string, timeoutMs: number): Promise<void> {
-    const until = Date.now() + timeoutMs;
-    while (Date.now() < until) {
-      const proc = this.procs.get(name);
-      if (!proc || proc.exitCode !== null) throw new Error(`${name} exited while starting (see ${LOGS}/${name}.log)`);
-      if ((await this.ready(name)) === 200) return;
-      await sleep(250);
-    }
-    throw new Error(`${name} not ready after ${timeoutMs} ms`);
+    const proc = this.procs.get(name);
+    if (!proc) throw new Error(`${name} was never started`);
+    await waitReady(proc, this.url(name), this.logFile(name), timeoutMs);
   }
 
   exited(name: string): Promise<number | null> {
@@ -154,9 +130,8 @@ describe('cluster: two API nodes and two SFU nodes linked by Redis', () => {
   let guestPeer = '';
 
   beforeAll(async () => {
-    Object.assign(process.env, PG_ENV);
     redisServer = await TestRedis.start();
-    db = await createTestDb('postgres', { ...process.env, DATABASE_URL: process.env.LECTERN_E2E_DATABASE_URL ?? 'postgres:///test' });
+    db = await createSuiteDb();
     cluster = new Cluster(redisServer, db.url!, process.env.LECTERN_CLIENT_DIST);
     // API nodes first (the first one runs migrations), then the SFU nodes.
     await cluster.start('api-1');
@@ -164,9 +139,7 @@ describe('cluster: two API nodes and two SFU nodes linked by Redis', () => {
     redis = new Redis(redisServer.url, { maxRetriesPerRequest: 1 });
     redis.on('error', () => undefined);
     browser = await launchBrowser();
-    const email = `teacher-${randomBytes(3).toString('hex')}@example.test`;
-    const password = `pw-${randomBytes(8).toString('hex')}`;
-    await createUser(db.db, { email, password, role: 'teacher', name: 'Tess Teacher' }, 14);
+    const { email, password } = await createTestUser(db, 'teacher', 'Tess Teacher', 'teacher');
     const login = await api<{ accessToken: string }>('api-1', 'POST', '/api/auth/login', { email, password });
     expect(login.status).toBe(200);
     teacher = { email, password, token: login.body.accessToken };
@@ -204,16 +177,10 @@ describe('cluster: two API nodes and two SFU nodes linked by Redis', () => {
 
   async function joinAsGuest(node: string, joinCode: string, name: string): Promise<{ page: Page; peer: string }> {
     const page = await newPage();
-    await page.goto(`${cluster.url(node)}/j/${joinCode}`);
-    await page.getByLabel('Your name').fill(name);
-    await page.getByRole('button', { name: 'Join', exact: true }).click();
-    return { page, peer: await peerIdOf(page) };
+    await joinByCode(page, cluster.url(node), joinCode, name);
+    return { page, peer: await waitForPeerId(page) };
   }
 
-  async function peerIdOf(page: Page): Promise<string> {
-    await page.waitForFunction(() => Boolean(window.__lectern?.peerId), undefined, { timeout: 30_000 });
-    return page.evaluate(() => window.__lectern?.peerId ?? '');
-  }
 
   type Sample = Map<string, { peerId: string; kind: string; bytes: number; frames: number }>;
   async function sample(page: Page): Promise<Sample> {
@@ -231,43 +198,31 @@ describe('cluster: two API nodes and two SFU nodes linked by Redis', () => {
     return grew('audio') && grew('video');
   }
 
-  /** Waits until `page` receives `peer`'s audio and video (bytes and decoded frames rising). */
-  async function mediaFlows(page: Page, peer: string, timeoutMs = 30_000): Promise<void> {
+  /** Samples `page` every `everyMs` until `peer`'s media is rising between two samples (`flowing`) or is not (stalled). */
+  async function waitMedia(page: Page, peer: string, flowing: boolean, timeoutMs: number, everyMs: number): Promise<void> {
     const until = Date.now() + timeoutMs;
     let prev = await sample(page);
     while (Date.now() < until) {
-      await sleep(600);
+      await sleep(everyMs);
       const next = await sample(page);
-      if (rising(prev, next, peer)) return;
+      if (rising(prev, next, peer) === flowing) return;
       prev = next;
     }
-    throw new Error(`no media from ${peer} within ${timeoutMs} ms; last: ${JSON.stringify([...prev.values()])}`);
+    throw new Error(flowing ? `no media from ${peer} within ${timeoutMs} ms; last: ${JSON.stringify([...prev.values()])}` : `media from ${peer} never stalled`);
   }
 
-  async function mediaStalls(page: Page, peer: string, timeoutMs = 15_000): Promise<void> {
-    const until = Date.now() + timeoutMs;
-    let prev = await sample(page);
-    while (Date.now() < until) {
-      await sleep(1000);
-      const next = await sample(page);
-      if (!rising(prev, next, peer)) return;
-      prev = next;
-    }
-    throw new Error(`media from ${peer} never stalled`);
-  }
+  /** Waits until `page` receives `peer`'s audio and video (bytes and decoded frames rising). */
+  const mediaFlows = (page: Page, peer: string, timeoutMs = 30_000) => waitMedia(page, peer, true, timeoutMs, 600);
+  const mediaStalls = (page: Page, peer: string, timeoutMs = 15_000) => waitMedia(page, peer, false, timeoutMs, 1000);
 
   const placementOf = (roomId: string) => redis.get(`${cluster.prefix}lectern:room:${roomId}:node`);
 
   it('cluster: participants on different API nodes meet in one room with media flowing both ways', async () => {
     ({ sid, code } = await newSession('Cluster call'));
     tPage = await newPage();
-    await tPage.goto(`${cluster.url('api-1')}/login`);
-    await tPage.getByLabel('Email').fill(teacher.email);
-    await tPage.getByLabel('Password').fill(teacher.password);
-    await tPage.getByRole('button', { name: 'Sign in' }).click();
-    await tPage.waitForURL((u) => !u.pathname.startsWith('/login'));
+    await signIn(tPage, cluster.url('api-1'), teacher.email, teacher.password);
     await tPage.goto(`${cluster.url('api-1')}/room/${sid}`);
-    teacherPeer = await peerIdOf(tPage);
+    teacherPeer = await waitForPeerId(tPage);
     ({ page: gPage, peer: guestPeer } = await joinAsGuest('api-2', code, 'Gus Guest'));
     expect(new URL(tPage.url()).port).toBe('3701');
     expect(new URL(gPage.url()).port).toBe('3702');

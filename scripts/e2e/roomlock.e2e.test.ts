@@ -2,9 +2,6 @@
 // same way as the host's lock button: on one node, and across two API nodes linked by Redis
 // where the guest is connected to the other node than the one that took the request.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '@lectern/db/testing';
@@ -12,7 +9,7 @@ import { TestRedis } from '../../server/src/cluster/test/testRedis.js';
 import { loadConfig } from '../../server/src/config.js';
 import { startLectern, type Lectern } from '../../server/src/lectern.js';
 import { createUser } from '../../server/src/users/userService.js';
-import { callJson, joinByCode, launchBrowser, newPage, startServer, type TestServer } from './support.js';
+import { baseEnv, callJson, joinByCode, launchBrowser, newPage, startServer, type TestServer } from './support.js';
 
 async function call<T>(base: string, method: string, path: string, token: string, body?: unknown): Promise<T> {
   const res = await callJson<T>(base, method, path, body, token);
@@ -83,21 +80,16 @@ describe('room lock across two API nodes', () => {
   beforeAll(async () => {
     redis = await TestRedis.start();
     db = await createTestDb(process.env.DATABASE_URL ? 'postgres' : 'pglite');
+    // Each node its own data folder; one Redis prefix and JWT secret for both.
     const shared = {
-      NODE_ENV: 'test',
-      PORT: '0',
-      HOST: '127.0.0.1',
       REDIS_URL: redis.url,
       LECTERN_REDIS_PREFIX: `lock-${randomBytes(4).toString('hex')}:`,
       LECTERN_JWT_SECRET: randomBytes(48).toString('base64url'),
-      LECTERN_SCRYPT_LOG_N: '14',
-      LECTERN_LOG_LEVEL: process.env.LECTERN_TEST_LOG_LEVEL ?? 'warn',
-      LECTERN_SFU_WORKERS: '1',
       LECTERN_SFU_ANNOUNCE_INTERVAL_MS: '500',
       LECTERN_JOIN_RATE_PER_IP: '1000',
       LECTERN_RTC_PORT_BASE: '25340',
     };
-    const env = (extra: Record<string, string>) => loadConfig({ ...shared, LECTERN_DATA_DIR: mkdtempSync(join(tmpdir(), 'lectern-lock-')), ...extra });
+    const env = (extra: Record<string, string>) => loadConfig({ ...baseEnv('lectern-lock-'), ...shared, ...extra });
     nodeA = await startLectern(env({ LECTERN_ROLE: 'all', LECTERN_NODE_ID: 'lock-a' }), { db });
     nodeB = await startLectern(env({ LECTERN_ROLE: 'api', LECTERN_NODE_ID: 'lock-b' }), { db });
   });

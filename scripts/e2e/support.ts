@@ -1,16 +1,21 @@
 // Shared support for the browser suites: an in-process Lectern on a throwaway database,
 // Debian's chromium through playwright-core with fake devices, and media assertions.
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Writable } from 'node:stream';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { UserRole } from '@lectern/db';
 import { createTestDb, type TestDb } from '@lectern/db/testing';
 import type { Clock } from '../../server/src/clock.js';
 import { loadConfig } from '../../server/src/config.js';
 import { startLectern, type Lectern } from '../../server/src/lectern.js';
+import { createLogger } from '../../server/src/logger.js';
 import { createUser } from '../../server/src/users/userService.js';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
 
 export const CHROMIUM_ARGS = [
   '--headless',
@@ -25,6 +30,13 @@ export const CHROMIUM_ARGS = [
   '--auto-select-desktop-capture-source=Entire screen',
   '--autoplay-policy=no-user-gesture-required',
 ];
+
+/** A client build of the suite's own in a fresh folder (client/dist is rebuilt by other suites and engineers at any time). */
+export function buildClientCopy(name: string): string {
+  const dist = mkdtempSync(join(tmpdir(), `lectern-e2e-${name}-dist-`));
+  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', dist, '--emptyOutDir'], { cwd: join(ROOT, 'client'), stdio: 'inherit' });
+  return dist;
+}
 
 /** The folder screenshots go to (made if missing): artifacts/screenshots unless told. */
 export function shotsDir(dir = join(process.cwd(), 'artifacts', 'screenshots')): string {
@@ -86,10 +98,23 @@ export function baseEnv(dataPrefix: string): Record<string, string> {
   };
 }
 
-export async function startServer(env: Record<string, string> = {}, opts: { clock?: Clock } = {}): Promise<TestServer> {
+/** A user with a fresh address (`<key>-<random>@example.test`) and a random password. */
+export async function createTestUser(db: TestDb, role: UserRole, name: string, key: string, scryptLogN = 14): Promise<{ id: string; email: string; password: string; name: string }> {
+  const email = `${key}-${randomBytes(3).toString('hex')}@example.test`;
+  const password = `pw-${randomBytes(8).toString('hex')}`;
+  const u = await createUser(db.db, { email, password, role, name }, scryptLogN);
+  return { id: u.id, email, password, name };
+}
+
+/** An in-process Lectern on a fresh PGlite database; its JSON log goes to `opts.logSink` when given. */
+export async function startServer(env: Record<string, string> = {}, opts: { clock?: Clock; logSink?: Writable } = {}): Promise<TestServer> {
   const db = await createTestDb('pglite');
   const config = loadConfig({ ...baseEnv('lectern-e2e-'), LECTERN_JOIN_RATE_PER_IP: '1000', ...env });
-  const lectern = await startLectern(config, { db, ...(opts.clock ? { clock: opts.clock } : {}) });
+  const lectern = await startLectern(config, {
+    db,
+    ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(opts.logSink ? { logger: createLogger(config.logLevel, opts.logSink) } : {}),
+  });
   const url = lectern.url;
   const api: TestServer['api'] = (method, path, body, token) => callJson(url, method, path, body, token);
   let n = 0;
@@ -100,11 +125,9 @@ export async function startServer(env: Record<string, string> = {}, opts: { cloc
     api,
     async user(role, name) {
       n += 1;
-      const email = `${role}${n}-${randomBytes(3).toString('hex')}@example.test`;
-      const password = `pw-${randomBytes(8).toString('hex')}`;
-      const u = await createUser(db.db, { email, password, role, name: name ?? `${role} ${n}` }, config.auth.scryptLogN);
+      const { id, email, password } = await createTestUser(db, role, name ?? `${role} ${n}`, `${role}${n}`, config.auth.scryptLogN);
       const login = await api<{ accessToken: string }>('POST', '/api/auth/login', { email, password });
-      return { id: u.id, email, password, token: login.body.accessToken };
+      return { id, email, password, token: login.body.accessToken };
     },
     async close() {
       await lectern.close();
@@ -128,7 +151,7 @@ export async function openBrowserSuite(env: Record<string, string>, teacherName:
   }
 }
 
-export async function closeBrowserSuite(browser: Browser | undefined, server: TestServer | undefined): Promise<void> {
+export async function closeBrowserSuite(browser: Browser | undefined, server: { close(): Promise<void> } | undefined): Promise<void> {
   await browser?.close();
   await server?.close();
 }
@@ -185,6 +208,12 @@ export async function signIn(page: Page, baseUrl: string, email: string, passwor
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+}
+
+/** Waits until the page is in its room (the room page sets window.__lectern.peerId); returns the peer id. */
+export async function waitForPeerId(page: Page, timeoutMs = 30_000): Promise<string> {
+  await page.waitForFunction(() => Boolean(window.__lectern?.peerId), undefined, { timeout: timeoutMs });
+  return page.evaluate(() => window.__lectern?.peerId ?? '');
 }
 
 /** Opens /j/CODE, enters a name and presses Join. */
