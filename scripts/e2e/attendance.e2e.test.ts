@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attendanceIntervals, attendanceOverrides, courses, enrolments, sessions } from '@lectern/db';
-import { closeBrowserSuite, openBrowserSuite, newPage, type TestServer, type TestUser, joinByCode as joinWithCode, signIn as signInAs, shotsDir } from './support.js';
+import { closeBrowserSuite, openBrowserSuite, newPage, type TestServer, type TestUser, joinByCode as joinWithCode, signIn as signInAs, shotsDir, waitForPeerId } from './support.js';
 
 const SHOTS = shotsDir('/tmp/lectern-shots');
 
@@ -37,7 +37,7 @@ describe('attendance in chromium', () => {
 
   async function joinByCode(page: Page, code: string, name: string): Promise<void> {
     await joinWithCode(page, server.url, code, name);
-    await page.waitForFunction(() => Boolean((window as { __lectern?: { peerId: string | null } }).__lectern?.peerId), undefined, { timeout: 30_000 });
+    await waitForPeerId(page);
   }
 
   const report = async (sid: string) => (await server.api<Report>('GET', `/api/sessions/${sid}/attendance`, undefined, teacher.token)).body;

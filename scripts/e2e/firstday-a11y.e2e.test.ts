@@ -5,8 +5,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertCourse } from '../../server/src/notifications/test/fixtures.js';
-import { launchBrowser } from './support.js';
-import { axeSerious, buildClient, openPage, shot, signInAs, startFirstday, type AxeViolation, type FirstdayServer } from './firstdaySupport.js';
+import { closeBrowserSuite } from './support.js';
+import { axeSerious, inEveryLook, LOOKS, openFirstdaySuite, openPage, shot, signInAs, type AxeViolation, type FirstdayServer } from './firstdaySupport.js';
 
 type Who = 'anon' | 'admin' | 'teacher' | 'student';
 interface PageCase {
@@ -27,9 +27,7 @@ describe('first day: accessibility and every page in four looks', () => {
   let code = '';
 
   beforeAll(async () => {
-    const dist = buildClient();
-    server = await startFirstday(dist, { env: { LECTERN_RTC_PORT_BASE: '26600' } });
-    browser = await launchBrowser();
+    ({ server, browser } = await openFirstdaySuite({ env: { LECTERN_RTC_PORT_BASE: '26600' } }));
     people.admin = await server.user('admin', 'Ada Admin');
     people.teacher = await server.user('teacher', 'Tess Teacher');
     people.student = await server.user('student', 'Sam Student');
@@ -44,10 +42,7 @@ describe('first day: accessibility and every page in four looks', () => {
     await server.api('POST', `/api/sessions/${liveId}/start`, undefined, people.teacher.token);
     code = (await server.api<{ code: string }>('POST', `/api/sessions/${liveId}/codes`, undefined, people.teacher.token)).body.code;
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => closeBrowserSuite(browser, server));
 
   const h1 = (name: string | RegExp) => (p: Page) => p.getByRole('heading', { level: 1, name }).first().waitFor();
   const PAGES: PageCase[] = [
@@ -73,12 +68,6 @@ describe('first day: accessibility and every page in four looks', () => {
     { name: 'not-found', who: 'anon', path: () => '/no/such/page', ready: (p) => p.locator('main').waitFor() },
   ];
 
-  const LOOKS = [
-    ['desktop', 'light'],
-    ['desktop', 'dark'],
-    ['phone', 'light'],
-    ['phone', 'dark'],
-  ] as const;
   it.each(LOOKS)('axe: no serious or critical violation on any page; screenshots of every page (%s, %s)', async (vp, scheme) => {
     const found: Record<string, AxeViolation[]> = {};
     const contexts = new Map<Who, Awaited<ReturnType<typeof openPage>>>();
@@ -104,17 +93,15 @@ describe('first day: accessibility and every page in four looks', () => {
 
   it('axe: the room (host and guest) has no serious or critical violation; screenshots in four looks', async () => {
     const found: Record<string, AxeViolation[]> = {};
-    for (const [vp, scheme] of [['desktop', 'light'], ['desktop', 'dark'], ['phone', 'light'], ['phone', 'dark']] as const) {
-      const t = await openPage(browser, vp, scheme);
-      await signInAs(t.page, server.url, people.teacher.email, people.teacher.password);
-      await t.page.goto(`${server.url}/room/${liveId}`);
-      await t.page.getByRole('button', { name: 'End session' }).waitFor({ timeout: 20_000 });
-      await t.page.waitForTimeout(1000);
-      await shot(t.page, `room-host-${vp}-${scheme}`);
-      const v = await axeSerious(t.page);
+    await inEveryLook(browser, async (page, vp, scheme) => {
+      await signInAs(page, server.url, people.teacher.email, people.teacher.password);
+      await page.goto(`${server.url}/room/${liveId}`);
+      await page.getByRole('button', { name: 'End session' }).waitFor({ timeout: 20_000 });
+      await page.waitForTimeout(1000);
+      await shot(page, `room-host-${vp}-${scheme}`);
+      const v = await axeSerious(page);
       if (v.length) found[`room host (${vp} ${scheme})`] = v;
-      await t.context.close();
-    }
+    });
     const g = await openPage(browser);
     await g.page.goto(`${server.url}/j/${code}`);
     await g.page.getByLabel('Your name').fill('Gia Guest');

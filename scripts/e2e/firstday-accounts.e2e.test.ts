@@ -5,22 +5,19 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leaves } from '../../server/src/notifications/test/mime.js';
 import { SmtpSink } from '../../server/src/notifications/test/smtpSink.js';
-import { launchBrowser } from './support.js';
-import { buildClient, openPage, shot, signInAs, startFirstday, type FirstdayServer } from './firstdaySupport.js';
+import { closeBrowserSuite } from './support.js';
+import { inEveryLook, openFirstdaySuite, openPage, shot, signInAs, type FirstdayServer } from './firstdaySupport.js';
 
 describe('first day: accounts', () => {
   let server: FirstdayServer;
   let browser: Browser;
   let smtp: SmtpSink;
   beforeAll(async () => {
-    const dist = buildClient();
     smtp = await SmtpSink.start();
-    server = await startFirstday(dist, { env: { LECTERN_SMTP_URL: smtp.url } });
-    browser = await launchBrowser();
+    ({ server, browser } = await openFirstdaySuite({ env: { LECTERN_SMTP_URL: smtp.url } }));
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await closeBrowserSuite(browser, server);
     await smtp?.close();
   });
 
@@ -32,16 +29,14 @@ describe('first day: accounts', () => {
     expect(String(line!.msg)).toContain(setupUrl);
     expect((await server.api('GET', '/api/setup')).body).toEqual({ needed: true });
 
-    for (const [vp, scheme] of [['desktop', 'light'], ['desktop', 'dark'], ['phone', 'light'], ['phone', 'dark']] as const) {
-      const { context, page } = await openPage(browser, vp, scheme);
+    await inEveryLook(browser, async (page, vp, scheme) => {
       await page.goto(`${server.url}/login`);
       await page.getByText('Finish setting up Lectern.').waitFor();
       await shot(page, `signin-setup-hint-${vp}-${scheme}`);
       await page.goto(setupUrl);
       await page.getByRole('heading', { name: 'Create the first admin' }).waitFor();
       await shot(page, `setup-${vp}-${scheme}`);
-      await context.close();
-    }
+    });
 
     const { context, page } = await openPage(browser);
     await page.goto(setupUrl);
@@ -71,14 +66,12 @@ describe('first day: accounts', () => {
     const other = await openPage(browser);
     await signInAs(other.page, server.url, u.email, u.password);
 
-    for (const [vp, scheme] of [['desktop', 'light'], ['desktop', 'dark'], ['phone', 'light'], ['phone', 'dark']] as const) {
-      const { context, page } = await openPage(browser, vp, scheme);
+    await inEveryLook(browser, async (page, vp, scheme) => {
       await signInAs(page, server.url, u.email, u.password);
       await page.goto(`${server.url}/account`);
       await page.getByRole('heading', { name: 'Your account' }).waitFor();
       await shot(page, `account-${vp}-${scheme}`);
-      await context.close();
-    }
+    });
 
     const { context, page } = await openPage(browser);
     await signInAs(page, server.url, u.email, u.password);
@@ -114,13 +107,11 @@ describe('first day: accounts', () => {
 
   it('password reset: the same answer for any address; the mailed link (from a local SMTP server) works once', async () => {
     const u = await server.user('teacher', 'Tess Teacher');
-    for (const [vp, scheme] of [['desktop', 'light'], ['desktop', 'dark'], ['phone', 'light'], ['phone', 'dark']] as const) {
-      const { context, page } = await openPage(browser, vp, scheme);
+    await inEveryLook(browser, async (page, vp, scheme) => {
       await page.goto(`${server.url}/forgot`);
       await page.getByRole('heading', { name: 'Reset your password' }).waitFor();
       await shot(page, `forgot-${vp}-${scheme}`);
-      await context.close();
-    }
+    });
     const { context, page } = await openPage(browser);
     await page.goto(`${server.url}/login`);
     await page.getByRole('link', { name: 'Forgot your password?' }).click();

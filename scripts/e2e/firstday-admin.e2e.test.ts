@@ -3,23 +3,18 @@
 // paging, edit name and role, disable and re-enable, temporary password).
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from './support.js';
-import { buildClient, openPage, shot, signInAs, startFirstday, type FirstdayServer } from './firstdaySupport.js';
+import { closeBrowserSuite } from './support.js';
+import { inEveryLook, openFirstdaySuite, openPage, shot, signInAs, type FirstdayServer } from './firstdaySupport.js';
 
 describe('first day: admin', () => {
   let server: FirstdayServer;
   let browser: Browser;
   let admin: Awaited<ReturnType<FirstdayServer['user']>>;
   beforeAll(async () => {
-    const dist = buildClient();
-    server = await startFirstday(dist);
-    browser = await launchBrowser();
+    ({ server, browser } = await openFirstdaySuite());
     admin = await server.user('admin', 'Ada Admin');
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => closeBrowserSuite(browser, server));
 
   it('courses: create, rename, assign the teacher; CSV enrolment previews a bad row and enrols the rest; remove asks first; archive', async () => {
     const tess = await server.user('teacher', 'Tess Teacher');
@@ -79,18 +74,16 @@ describe('first day: admin', () => {
     await page.getByRole('button', { name: 'Restore Biology 101' }).waitFor();
     await context.close();
 
-    for (const [vp, scheme] of [['desktop', 'light'], ['desktop', 'dark'], ['phone', 'light'], ['phone', 'dark']] as const) {
-      const v = await openPage(browser, vp, scheme);
-      await signInAs(v.page, server.url, admin.email, admin.password);
-      await v.page.goto(`${server.url}/admin/courses`);
-      await v.page.getByLabel('Show 1 archived').check();
-      await shot(v.page, `admin-courses-${vp}-${scheme}`);
+    await inEveryLook(browser, async (page, vp, scheme) => {
+      await signInAs(page, server.url, admin.email, admin.password);
+      await page.goto(`${server.url}/admin/courses`);
+      await page.getByLabel('Show 1 archived').check();
+      await shot(page, `admin-courses-${vp}-${scheme}`);
       const id = ((await server.api<{ id: string }[]>('GET', '/api/admin/courses', undefined, admin.token)).body)[0]!.id;
-      await v.page.goto(`${server.url}/admin/courses/${id}`);
-      await v.page.getByRole('button', { name: 'Remove Ben Student' }).waitFor();
-      await shot(v.page, `admin-course-students-${vp}-${scheme}`);
-      await v.context.close();
-    }
+      await page.goto(`${server.url}/admin/courses/${id}`);
+      await page.getByRole('button', { name: 'Remove Ben Student' }).waitFor();
+      await shot(page, `admin-course-students-${vp}-${scheme}`);
+    });
   });
 
   it('users: search and paging; edit name and role; disable and re-enable; a temporary password works', async () => {
@@ -130,13 +123,11 @@ describe('first day: admin', () => {
     await shot(page, 'admin-users-edit-desktop-light');
     await context.close();
 
-    for (const [vp, scheme] of [['desktop', 'light'], ['desktop', 'dark'], ['phone', 'light'], ['phone', 'dark']] as const) {
-      const v = await openPage(browser, vp, scheme);
-      await signInAs(v.page, server.url, admin.email, admin.password);
-      await v.page.goto(`${server.url}/admin/users`);
-      await v.page.getByText('Page 1').waitFor();
-      await shot(v.page, `admin-users-${vp}-${scheme}`);
-      await v.context.close();
-    }
+    await inEveryLook(browser, async (page, vp, scheme) => {
+      await signInAs(page, server.url, admin.email, admin.password);
+      await page.goto(`${server.url}/admin/users`);
+      await page.getByText('Page 1').waitFor();
+      await shot(page, `admin-users-${vp}-${scheme}`);
+    });
   });
 });

@@ -1,61 +1,30 @@
 // Support for the first-day browser suites: an own client build, a Lectern whose log lines
 // the test can read, screenshots at desktop and phone size in light and dark, and axe-core.
-import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { UserRole } from '@lectern/db';
-import { createTestDb, type TestDb } from '@lectern/db/testing';
 import type { Clock } from '../../server/src/clock.js';
-import { loadConfig } from '../../server/src/config.js';
-import { startLectern, type Lectern } from '../../server/src/lectern.js';
-import { createLogger } from '../../server/src/logger.js';
-import { createUser } from '../../server/src/users/userService.js';
+import { buildClientCopy, launchBrowser, startServer, type TestServer } from './support.js';
 
 export const ROOT = new URL('../..', import.meta.url).pathname;
 export const SHOTS = join(ROOT, 'artifacts/screenshots');
 
 /** A build of our own: client/dist is rebuilt by other suites and engineers at any time. */
 export function buildClient(): string {
-  const dist = mkdtempSync(join(tmpdir(), 'lectern-e2e-firstday-dist-'));
-  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', dist, '--emptyOutDir'], { cwd: join(ROOT, 'client'), stdio: 'inherit' });
+  const dist = buildClientCopy('firstday');
   mkdirSync(SHOTS, { recursive: true });
   return dist;
 }
 
-export interface FirstdayServer {
-  lectern: Lectern;
-  url: string;
-  db: TestDb;
+export interface FirstdayServer extends TestServer {
   /** Every JSON log line written so far. */
   logs: Record<string, unknown>[];
-  scryptLogN: number;
-  user(role: UserRole, name: string): Promise<{ id: string; email: string; password: string; token: string }>;
-  api<T = unknown>(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: T }>;
-  close(): Promise<void>;
 }
 
 export async function startFirstday(dist: string, opts: { env?: Record<string, string>; clock?: Clock } = {}): Promise<FirstdayServer> {
-  const db = await createTestDb('pglite');
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LECTERN_DATA_DIR: mkdtempSync(join(tmpdir(), 'lectern-e2e-firstday-')),
-    LECTERN_JWT_SECRET: randomBytes(48).toString('base64url'),
-    LECTERN_SCRYPT_LOG_N: '14',
-    LECTERN_LOG_LEVEL: 'warn',
-    LECTERN_SFU_WORKERS: '1',
-    LECTERN_JOIN_RATE_PER_IP: '1000',
-    LECTERN_OUTBOX_POLL_MS: '200',
-    LECTERN_CLIENT_DIST: dist,
-    ...opts.env,
-  });
   const logs: Record<string, unknown>[] = [];
-  const sink = new Writable({
+  const logSink = new Writable({
     write(chunk: Buffer, _enc, cb) {
       for (const line of chunk.toString('utf8').split('\n')) {
         if (!line.trim()) continue;
@@ -68,47 +37,33 @@ export async function startFirstday(dist: string, opts: { env?: Record<string, s
       cb();
     },
   });
-  const lectern = await startLectern(config, { db, logger: createLogger(config.logLevel, sink), ...(opts.clock ? { clock: opts.clock } : {}) });
-  const url = lectern.url;
-  const api: FirstdayServer['api'] = async (method, path, body, token) => {
-    const res = await fetch(`${url}${path}`, {
-      method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      /* not JSON */
-    }
-    return { status: res.status, body: parsed as never };
-  };
-  let n = 0;
-  return {
-    lectern,
-    url,
-    db,
-    logs,
-    scryptLogN: config.auth.scryptLogN,
-    api,
-    async user(role, name) {
-      n += 1;
-      const email = `${role}${n}-${randomBytes(3).toString('hex')}@example.test`;
-      const password = `pw-${randomBytes(8).toString('hex')}`;
-      const u = await createUser(db.db, { email, password, role, name }, config.auth.scryptLogN);
-      const login = await api<{ accessToken: string }>('POST', '/api/auth/login', { email, password });
-      return { id: u.id, email, password, token: login.body.accessToken };
+  const server = await startServer(
+    {
+      // The suites read the log lines: not quieter whatever LECTERN_TEST_LOG_LEVEL says.
+      LECTERN_LOG_LEVEL: 'warn',
+      LECTERN_OUTBOX_POLL_MS: '200',
+      LECTERN_CLIENT_DIST: dist,
+      ...opts.env,
     },
-    async close() {
-      await lectern.close();
-      await db.destroy();
-    },
-  };
+    { ...(opts.clock ? { clock: opts.clock } : {}), logSink },
+  );
+  return { ...server, logs };
+}
+
+/** A first-day suite's fixture: an own client build, a server on it (with `opts`) and one Chromium; on a failure what started is closed. */
+export async function openFirstdaySuite(opts: { env?: Record<string, string>; clock?: Clock } = {}): Promise<{ server: FirstdayServer; browser: Browser }> {
+  const server = await startFirstday(buildClient(), opts);
+  try {
+    return { server, browser: await launchBrowser() };
+  } catch (err) {
+    await server.close();
+    throw err;
+  }
 }
 
 export const VIEWPORTS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
+/** The four looks every first-day page is photographed in. */
+export const LOOKS = [['desktop', 'light'], ['desktop', 'dark'], ['phone', 'light'], ['phone', 'dark']] as const;
 
 /** A page at a viewport and colour scheme (dark follows the system setting, as the app does). */
 export async function openPage(browser: Browser, viewport: keyof typeof VIEWPORTS = 'desktop', scheme: 'light' | 'dark' = 'light'): Promise<{ context: BrowserContext; page: Page }> {
@@ -121,6 +76,18 @@ export async function openPage(browser: Browser, viewport: keyof typeof VIEWPORT
   const page = await context.newPage();
   page.on('pageerror', (err) => console.error(`[page error] ${err.message}`));
   return { context, page };
+}
+
+/** Runs `fn` on a fresh page in each of the four looks in turn. */
+export async function inEveryLook(browser: Browser, fn: (page: Page, vp: keyof typeof VIEWPORTS, scheme: 'light' | 'dark') => Promise<void>): Promise<void> {
+  for (const [vp, scheme] of LOOKS) {
+    const { context, page } = await openPage(browser, vp, scheme);
+    try {
+      await fn(page, vp, scheme);
+    } finally {
+      await context.close();
+    }
+  }
 }
 
 export async function shot(page: Page, name: string): Promise<void> {

@@ -1,26 +1,19 @@
 // Browser journey: a student has the notification center open when the teacher starts
 // the session; the urgent live alert appears without a reload (over the /user socket).
-import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, dbKinds, type TestDb } from '@lectern/db/testing';
 import { loadConfig } from '../../server/src/config.js';
 import { startLectern, type Lectern } from '../../server/src/lectern.js';
 import { insertSession } from '../../server/src/notifications/test/fixtures.js';
-import { createUser } from '../../server/src/users/userService.js';
-import { baseEnv, launchBrowser, newPage } from './support.js';
+import { baseEnv, buildClientCopy, createTestUser, launchBrowser, newPage } from './support.js';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
 const SHOTS = '/tmp/lectern-shots';
-/** A build of our own: client/dist is rebuilt by other suites and engineers at any time. */
-const DIST = mkdtempSync(join(tmpdir(), 'lectern-e2e-notif-dist-'));
+let DIST: string;
 
 beforeAll(() => {
-  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', DIST, '--emptyOutDir'], { cwd: join(ROOT, 'client'), stdio: 'inherit' });
+  DIST = buildClientCopy('notif');
   mkdirSync(SHOTS, { recursive: true });
 });
 
@@ -42,12 +35,7 @@ describe.each(dbKinds())('notifications in the browser on %s', (kind) => {
     await db?.destroy();
   });
 
-  const user = async (role: 'teacher' | 'student', name: string) => {
-    const email = `${role}-${randomBytes(3).toString('hex')}@example.test`;
-    const password = `pw-${randomBytes(8).toString('hex')}`;
-    const u = await createUser(db.db, { email, password, role, name }, scryptLogN);
-    return { id: u.id, email, password };
-  };
+  const user = (role: 'teacher' | 'student', name: string) => createTestUser(db, role, name, role, scryptLogN);
 
   it('notification center shows the live alert, urgent, the moment the teacher starts the session (no reload)', async () => {
     const teacher = await user('teacher', 'Ada Lovelace');

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertMediaRising, closeBrowserSuite, openBrowserSuite, newPage, remoteStats, waitForMedia, type TestServer, type TestUser, joinByCode as joinWithCode, signIn as signInAs, shotsDir } from './support.js';
+import { assertMediaRising, closeBrowserSuite, joinByCode, newPage, openBrowserSuite, remoteStats, shotsDir, signIn, waitForMedia, waitForPeerId, type TestServer, type TestUser } from './support.js';
 
 const SHOTS = shotsDir();
 
@@ -13,17 +13,21 @@ describe('room journeys in chromium', () => {
   beforeAll(async () => void ({ server, browser, teacher } = await openBrowserSuite({ LECTERN_RTC_PORT_BASE: '24100' }, 'Tess Teacher')));
   afterAll(() => closeBrowserSuite(browser, server));
 
-  const signIn = (page: Page, email: string, password: string) => signInAs(page, server.url, email, password);
+  const peerId = (page: Page) => waitForPeerId(page, 20_000);
 
-  async function joinByCode(page: Page, code: string, name: string): Promise<void> {
-    await joinWithCode(page, server.url, code, name);
+  /** The teacher's page in the session's room, and her peer id. */
+  async function teacherInRoom(sid: string): Promise<{ t: Awaited<ReturnType<typeof newPage>>; teacherPeer: string }> {
+    const t = await newPage(browser);
+    await signIn(t.page, server.url, teacher.email, teacher.password);
+    await t.page.goto(`${server.url}/room/${sid}`);
+    return { t, teacherPeer: await peerId(t.page) };
   }
 
-  const peerIdOf = (page: Page) => page.evaluate(() => window.__lectern?.peerId ?? null);
-
-  async function peerId(page: Page): Promise<string> {
-    await page.waitForFunction(() => Boolean((window as { __lectern?: { peerId: string | null } }).__lectern?.peerId), undefined, { timeout: 20_000 });
-    return (await peerIdOf(page))!;
+  /** A guest's page joined by code to an open room, and the guest's peer id. */
+  async function guestJoins(code: string, name: string): Promise<{ g: Awaited<ReturnType<typeof newPage>>; peer: string }> {
+    const g = await newPage(browser);
+    await joinByCode(g.page, server.url, code, name);
+    return { g, peer: await peerId(g.page) };
   }
 
   async function newSession(guestAccess: 'lobby' | 'open'): Promise<{ sid: string; code: string }> {
@@ -38,10 +42,7 @@ describe('room journeys in chromium', () => {
   it('room: join by code, lobby, group call, screen share, mute, end', async () => {
     const { sid, code } = await newSession('lobby');
 
-    const t = await newPage(browser);
-    await signIn(t.page, teacher.email, teacher.password);
-    await t.page.goto(`${server.url}/room/${sid}`);
-    const teacherPeer = await peerId(t.page);
+    const { t, teacherPeer } = await teacherInRoom(sid);
 
     // Guest A: lobby, admitted by the teacher.
     const a = await newPage(browser);
@@ -58,9 +59,7 @@ describe('room journeys in chromium', () => {
 
     // The teacher opens the room to everyone; guest B walks straight in.
     expect((await server.api('PATCH', `/api/sessions/${sid}/room`, { guestAccess: 'open' }, teacher.token)).status).toBe(200);
-    const b = await newPage(browser);
-    await joinByCode(b.page, code, 'Bao');
-    const baoPeer = await peerId(b.page);
+    const { g: b, peer: baoPeer } = await guestJoins(code, 'Bao');
 
     // Everyone receives everyone else's audio and video.
     await assertMediaRising(t.page, [adaPeer, baoPeer]);
@@ -103,13 +102,8 @@ describe('room journeys in chromium', () => {
 
   it('room: a guest whose connection drops is back with media flowing, without a reload', async () => {
     const { sid, code } = await newSession('open');
-    const t = await newPage(browser);
-    await signIn(t.page, teacher.email, teacher.password);
-    await t.page.goto(`${server.url}/room/${sid}`);
-    const teacherPeer = await peerId(t.page);
-    const g = await newPage(browser);
-    await joinByCode(g.page, code, 'Dana');
-    const danaPeer = await peerId(g.page);
+    const { t, teacherPeer } = await teacherInRoom(sid);
+    const { g, peer: danaPeer } = await guestJoins(code, 'Dana');
     await assertMediaRising(g.page, [teacherPeer]);
     await assertMediaRising(t.page, [danaPeer]);
     await g.page.evaluate(() => ((window as unknown as { __marker: number }).__marker = 42));
