@@ -1,9 +1,10 @@
 import { defineConfig } from 'vitest/config';
+import packageConfig from '../../vitest.package.js';
 
 // Browser end-to-end suites: run by scripts/e2e.sh inside a private network namespace.
+// Sources resolve as in every package (vitest.package.ts); the test settings are these alone.
 export default defineConfig({
-  resolve: { conditions: ['lectern-source'] },
-  ssr: { resolve: { conditions: ['lectern-source'] } },
+  ...packageConfig,
   test: {
     root: new URL('../..', import.meta.url).pathname,
     include: ['scripts/e2e/**/*.e2e.test.ts'],
