@@ -4,42 +4,22 @@
 // the start request to each member's `callRinging`, and the start request's own latency.
 // Usage: DATABASE_URL=postgres://... npx tsx --conditions=lectern-source scripts/bench/call-ring.ts [calls=10] [members=100]
 import { io, type Socket } from 'socket.io-client';
-import { courses, enrolments, users } from '@lectern/db';
-import { createTestDb } from '@lectern/db/testing';
-import { TokenService } from '../../server/src/auth/tokens.js';
-import { startApiChild, type ChildNode } from '../../server/src/chat/test/nodes.js';
-import { freePort, TestRedis } from '../../server/src/cluster/test/testRedis.js';
-import { systemClock } from '../../server/src/clock.js';
-import { testEnv } from '../../server/src/test/harness.js';
+import { percentile, startBenchCourse } from './benchCourse.js';
 
 const calls = Number(process.argv[2] ?? 10);
 const memberCount = Number(process.argv[3] ?? 100);
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
-
 async function main(): Promise<void> {
-  process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/test';
-  const redis = await TestRedis.start();
-  const db = await createTestDb('postgres');
-  const env = testEnv({ REDIS_URL: redis.url, DATABASE_URL: db.url!, LECTERN_LOG_LEVEL: process.env.LECTERN_LOG_LEVEL ?? 'error' });
-  const nodes: ChildNode[] = [];
+  const bench = await startBenchCourse('ring', memberCount + 1);
+  const { nodes, people, jwts } = bench;
   const sockets: Socket[] = [];
   try {
-    nodes.push(await startApiChild(env, await freePort(), 'ring-a'), await startApiChild(env, await freePort(), 'ring-b'));
-    const tokens = new TokenService({ secret: env.LECTERN_JWT_SECRET!, clock: systemClock, accessTtlSeconds: 3600, roomTtlSeconds: 600 });
-    const people = await db.db
-      .insert(users)
-      .values(Array.from({ length: memberCount + 1 }, (_, i) => ({ email: `ring${i}@example.test`, name: `Member ${i}`, role: i === 0 ? ('teacher' as const) : ('student' as const), passwordHash: 'x' })))
-      .returning({ id: users.id, role: users.role });
-    const [course] = await db.db.insert(courses).values({ title: 'Bench', ownerId: people[0]!.id }).returning();
-    await db.db.insert(enrolments).values(people.slice(1).map((p) => ({ courseId: course!.id, userId: p.id })));
-    const jwts = await Promise.all(people.map((p) => tokens.signAccess({ userId: p.id, role: p.role })));
     const post = async (path: string) => {
-      const res = await fetch(`${nodes[0]!.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${jwts[0]}` }, body: path === '/api/chats' ? JSON.stringify({ kind: 'group', title: 'Bench', memberIds: people.slice(1).map((p) => p.id) }) : '{}' });
+      const res = await fetch(`${nodes[0]!.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${jwts[0]}` }, body: '{}' });
       if (res.status >= 300) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-      return res.json() as Promise<{ id: string; callId: string }>;
+      return res.json() as Promise<{ callId: string }>;
     };
-    const conv = await post('/api/chats');
+    const convId = await bench.createGroup('Bench');
     let t0 = 0;
     const latencies: number[] = [];
     const starts: number[] = [];
@@ -64,7 +44,7 @@ async function main(): Promise<void> {
       pending = memberCount;
       const rang = new Promise<void>((r) => (allRang = r));
       t0 = performance.now();
-      const call = await post(`/api/chats/${conv.id}/call`);
+      const call = await post(`/api/chats/${convId}/call`);
       starts.push(performance.now() - t0);
       await Promise.race([rang, new Promise((_, reject) => setTimeout(() => reject(new Error(`call ${k}: ${pending} members never rang`)), 15_000))]);
       await post(`/api/calls/${call.callId}/hangup`);
@@ -73,13 +53,11 @@ async function main(): Promise<void> {
     const s = starts.sort((a, b) => a - b);
     const f = (n: number) => `${n.toFixed(0)} ms`;
     console.log(`call ringing: ${calls} calls x ${memberCount} members on 2 API nodes (${sorted.length} rings)`);
-    console.log(`  start -> callRinging  p50 ${f(pct(sorted, 50))}  p90 ${f(pct(sorted, 90))}  p99 ${f(pct(sorted, 99))}  max ${f(sorted.at(-1)!)}`);
-    console.log(`  POST /api/chats/:id/call  p50 ${f(pct(s, 50))}  max ${f(s.at(-1)!)}`);
+    console.log(`  start -> callRinging  p50 ${f(percentile(sorted, 50))}  p90 ${f(percentile(sorted, 90))}  p99 ${f(percentile(sorted, 99))}  max ${f(sorted.at(-1)!)}`);
+    console.log(`  POST /api/chats/:id/call  p50 ${f(percentile(s, 50))}  max ${f(s.at(-1)!)}`);
   } finally {
     for (const s of sockets) s.close();
-    for (const n of nodes) await n.kill();
-    await db.destroy();
-    await redis.stop();
+    await bench.close();
   }
 }
 

@@ -5,25 +5,14 @@
 // the CPU used by each API node process.
 // Usage: DATABASE_URL=postgres://... npx tsx --conditions=lectern-source scripts/bench/chat.ts [seconds=60] [rate=50] [members=200]
 import { readFileSync } from 'node:fs';
-import { createTestDb } from '@lectern/db/testing';
-import { courses, enrolments, users } from '@lectern/db';
-import { TokenService } from '../../server/src/auth/tokens.js';
-import { freePort, TestRedis } from '../../server/src/cluster/test/testRedis.js';
-import { systemClock } from '../../server/src/clock.js';
 import { ChatTestClient } from '../../server/src/chat/test/chatClient.js';
-import { startApiChild, type ChildNode } from '../../server/src/chat/test/nodes.js';
-import { testEnv } from '../../server/src/test/harness.js';
+import { percentile, startBenchCourse } from './benchCourse.js';
 
 const seconds = Number(process.argv[2] ?? 60);
 const rate = Number(process.argv[3] ?? 50);
 const memberCount = Number(process.argv[4] ?? 200);
 const SENDERS = Math.max(10, Math.ceil(rate / 5)); // each under the per-user limit (10/s)
 const WARMUP_S = 5;
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
 
 const CLK = 100; // USER_HZ
 function cpuSeconds(pid: number): number {
@@ -33,30 +22,11 @@ function cpuSeconds(pid: number): number {
 }
 
 async function main(): Promise<void> {
-  process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/test';
-  const redis = await TestRedis.start();
-  const db = await createTestDb('postgres');
-  const env = testEnv({ REDIS_URL: redis.url, DATABASE_URL: db.url!, LECTERN_LOG_LEVEL: process.env.LECTERN_LOG_LEVEL ?? 'error' });
-  const nodes: ChildNode[] = [];
+  const bench = await startBenchCourse('bench', memberCount);
+  const { nodes, people, jwts } = bench;
   const clients: ChatTestClient[] = [];
   try {
-    nodes.push(await startApiChild(env, await freePort(), 'bench-a'), await startApiChild(env, await freePort(), 'bench-b'));
-    const tokens = new TokenService({ secret: env.LECTERN_JWT_SECRET!, clock: systemClock, accessTtlSeconds: 3600, roomTtlSeconds: 600 });
-    const people = await db.db
-      .insert(users)
-      .values(Array.from({ length: memberCount }, (_, i) => ({ email: `bench${i}@example.test`, name: `Member ${i}`, role: i === 0 ? ('teacher' as const) : ('student' as const), passwordHash: 'x' })))
-      .returning({ id: users.id, role: users.role });
-    const teacher = people[0]!;
-    const [course] = await db.db.insert(courses).values({ title: 'Bench', ownerId: teacher.id }).returning();
-    await db.db.insert(enrolments).values(people.slice(1).map((p) => ({ courseId: course!.id, userId: p.id })));
-    const jwts = await Promise.all(people.map((p) => tokens.signAccess({ userId: p.id, role: p.role })));
-    const res = await fetch(`${nodes[0]!.url}/api/chats`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${jwts[0]}` },
-      body: JSON.stringify({ kind: 'group', title: 'Bench group', memberIds: people.slice(1).map((p) => p.id) }),
-    });
-    if (res.status !== 201) throw new Error(`create group: ${res.status} ${await res.text()}`);
-    const convId = ((await res.json()) as { id: string }).id;
+    const convId = await bench.createGroup('Bench group');
 
     const sentAt = new Map<string, number>();
     /** clientIds sent after the warm-up. */
@@ -127,9 +97,7 @@ async function main(): Promise<void> {
     console.log(`server CPU over ${wall.toFixed(1)} s: ${nodes.map((node, i) => `${node.proc.pid === undefined ? '?' : `node ${String.fromCharCode(97 + i)}`} ${((100 * cpu[i]!) / wall).toFixed(1)}% of one core`).join(', ')}; the ${memberCount} clients (this process) ${((100 * (self.user + self.system)) / 1e6 / wall).toFixed(1)}%`);
   } finally {
     for (const c of clients) c.close();
-    for (const node of nodes) await node.kill('SIGTERM').catch(() => undefined);
-    await db.destroy();
-    await redis.stop();
+    await bench.close();
   }
 }
 
