@@ -3,6 +3,7 @@
 import { useState } from 'preact/hooks';
 import { authStore, logout, setCurrentUser } from '../auth.js';
 import { navigate } from '../router.js';
+import { CardSection } from '../components/CardSection.js';
 import { Field } from '../components/Field.js';
 import { SubmitRow, useFieldErrors, useSubmit } from '../components/forms.js';
 import { Link } from '../components/Link.js';
@@ -83,30 +84,22 @@ export function ProfilePage() {
       <div class="account-grid">
         <ProfileForm />
         <PasswordForm />
-        <section class="card stack" aria-labelledby="notif-heading">
-          <h2 id="notif-heading">Notifications</h2>
+        <CardSection headingId="notif-heading" title="Notifications" extraClass="stack">
           <p class="muted">Choose which events reach you in the app, by email or as push notifications on this device.</p>
           <div>
             <Link href="/settings/notifications" class="btn">
               Notification settings
             </Link>
           </div>
-        </section>
-        <section class="card stack" aria-labelledby="signout-heading">
-          <h2 id="signout-heading">Sign out</h2>
+        </CardSection>
+        <CardSection headingId="signout-heading" title="Sign out" extraClass="stack">
           <p class="muted">Sign out of Lectern in this browser.</p>
           <div>
-            <button
-              type="button"
-              class="btn"
-              onClick={() =>
-                void logout().then(() => navigate('/login', { replace: true }))
-              }
-            >
+            <button type="button" class="btn" onClick={() => void logout().then(() => navigate('/login', { replace: true }))}>
               Sign out
             </button>
           </div>
-        </section>
+        </CardSection>
       </div>
     </>
   );
