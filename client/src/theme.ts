@@ -15,20 +15,17 @@ function stored(): ThemeChoice {
 
 export const themeStore = new Store<ThemeChoice>(stored());
 
-export function systemDark(): boolean {
-  return typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches;
-}
+/** The system setting (null where there is no matchMedia). */
+export const systemDarkQuery = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : null;
 
 /** The theme in effect now. */
 export function effectiveTheme(choice = themeStore.get()): 'light' | 'dark' {
-  return choice === 'system' ? (systemDark() ? 'dark' : 'light') : choice;
+  return choice === 'system' ? (systemDarkQuery?.matches ? 'dark' : 'light') : choice;
 }
 
+/** html[data-theme] always names the theme in effect: the stylesheets have one dark rule set. */
 function apply(): void {
-  const choice = themeStore.get();
-  const root = document.documentElement;
-  if (choice === 'system') delete root.dataset.theme;
-  else root.dataset.theme = choice;
+  document.documentElement.dataset.theme = effectiveTheme();
 }
 
 export function setTheme(choice: ThemeChoice): void {
@@ -42,4 +39,5 @@ export function setTheme(choice: ThemeChoice): void {
   apply();
 }
 
+systemDarkQuery?.addEventListener('change', apply);
 apply();

@@ -105,6 +105,35 @@ describe('first day: accounts', () => {
     await context.close();
   });
 
+  it('dark mode: follows the system setting, also when it changes; the header toggle overrides it either way and is remembered', async () => {
+    const u = await server.user('student', 'Theo Theme');
+    const { context, page } = await openPage(browser, 'desktop', 'light');
+    await signInAs(page, server.url, u.email, u.password);
+    const LIGHT = 'rgb(245, 246, 248)';
+    const DARK = 'rgb(15, 20, 26)';
+    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const toggle = page.getByRole('button', { name: 'Dark mode' });
+    expect(await background()).toBe(LIGHT);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect.poll(background).toBe(DARK);
+    expect(await toggle.getAttribute('aria-pressed')).toBe('true');
+
+    await toggle.click();
+    await expect.poll(background).toBe(LIGHT);
+    await page.reload();
+    await toggle.waitFor();
+    expect(await background()).toBe(LIGHT);
+    expect(await toggle.getAttribute('aria-pressed')).toBe('false');
+
+    await page.emulateMedia({ colorScheme: 'light' });
+    await toggle.click();
+    await expect.poll(background).toBe(DARK);
+    await page.reload();
+    await toggle.waitFor();
+    expect(await background()).toBe(DARK);
+    await context.close();
+  });
+
   it('password reset: the same answer for any address; the mailed link (from a local SMTP server) works once', async () => {
     const u = await server.user('teacher', 'Tess Teacher');
     await inEveryLook(browser, async (page, vp, scheme) => {

@@ -1,11 +1,11 @@
 // Account: name, time zone, password change (current password required; other devices
 // signed out), and the way to notification settings.
 import { useState } from 'preact/hooks';
-import { errorMessage } from '../api.js';
 import { authStore, logout, setCurrentUser } from '../auth.js';
 import { navigate } from '../router.js';
-import { Alert } from '../components/Alert.js';
+import { CardSection } from '../components/CardSection.js';
 import { Field } from '../components/Field.js';
+import { SubmitRow, useFieldErrors, useSubmit } from '../components/forms.js';
 import { Link } from '../components/Link.js';
 import { useStore } from '../store.js';
 import { timeZones } from '../time.js';
@@ -15,21 +15,15 @@ function ProfileForm() {
   const { user } = useStore(authStore);
   const [name, setName] = useState(user?.name ?? '');
   const [timezone, setTimezone] = useState(user?.timezone ?? 'UTC');
-  const [msg, setMsg] = useState<{ tone: 'error' | 'success'; text: string } | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, notice, run, fail } = useSubmit();
   const zones = timeZones();
-  const onSubmit = async (e: Event) => {
+  const onSubmit = (e: Event) => {
     e.preventDefault();
-    if (!name.trim()) return setMsg({ tone: 'error', text: 'Enter your name.' });
-    setBusy(true);
-    try {
+    if (!name.trim()) return fail('Enter your name.');
+    void run(async () => {
       setCurrentUser(await updateMe({ name: name.trim(), timezone }));
-      setMsg({ tone: 'success', text: 'Saved.' });
-    } catch (err) {
-      setMsg({ tone: 'error', text: errorMessage(err) });
-    } finally {
-      setBusy(false);
-    }
+      return 'Saved.';
+    });
   };
   return (
     <form class="card stack" onSubmit={onSubmit} noValidate aria-labelledby="profile-heading">
@@ -47,12 +41,7 @@ function ProfileForm() {
         </select>
         <span class="muted small">Session times and reminders are shown in this zone.</span>
       </div>
-      {msg && <Alert tone={msg.tone}>{msg.text}</Alert>}
-      <div>
-        <button type="submit" class="btn btn-primary" disabled={busy}>
-          Save profile
-        </button>
-      </div>
+      <SubmitRow notice={notice} busy={busy} label="Save profile" />
     </form>
   );
 }
@@ -60,40 +49,25 @@ function ProfileForm() {
 function PasswordForm() {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [msg, setMsg] = useState<{ tone: 'error' | 'success'; text: string } | null>(null);
-  const [busy, setBusy] = useState(false);
-  const onSubmit = async (e: Event) => {
+  const [errors, check] = useFieldErrors();
+  const { busy, notice, run, clear } = useSubmit();
+  const onSubmit = (e: Event) => {
     e.preventDefault();
-    const problems: Record<string, string> = {};
-    if (!current) problems.current = 'Enter your current password.';
-    if (next.length < 10) problems.next = 'Use at least 10 characters.';
-    setErrors(problems);
-    setMsg(null);
-    if (Object.keys(problems).length) return;
-    setBusy(true);
-    try {
+    clear();
+    if (!check({ current: !current && 'Enter your current password.', next: next.length < 10 && 'Use at least 10 characters.' })) return;
+    void run(async () => {
       await changePassword({ currentPassword: current, newPassword: next });
       setCurrent('');
       setNext('');
-      setMsg({ tone: 'success', text: 'Password changed. Your other devices have to sign in again.' });
-    } catch (err) {
-      setMsg({ tone: 'error', text: errorMessage(err) });
-    } finally {
-      setBusy(false);
-    }
+      return 'Password changed. Your other devices have to sign in again.';
+    });
   };
   return (
     <form class="card stack" onSubmit={onSubmit} noValidate aria-labelledby="password-heading">
       <h2 id="password-heading">Password</h2>
       <Field id="pw-current" label="Current password" type="password" autocomplete="current-password" value={current} onValue={setCurrent} error={errors.current} />
       <Field id="pw-new" label="New password" type="password" autocomplete="new-password" hint="At least 10 characters." value={next} onValue={setNext} error={errors.next} />
-      {msg && <Alert tone={msg.tone}>{msg.text}</Alert>}
-      <div>
-        <button type="submit" class="btn btn-primary" disabled={busy}>
-          Change password
-        </button>
-      </div>
+      <SubmitRow notice={notice} busy={busy} label="Change password" />
     </form>
   );
 }
@@ -110,30 +84,22 @@ export function ProfilePage() {
       <div class="account-grid">
         <ProfileForm />
         <PasswordForm />
-        <section class="card stack" aria-labelledby="notif-heading">
-          <h2 id="notif-heading">Notifications</h2>
+        <CardSection headingId="notif-heading" title="Notifications" extraClass="stack">
           <p class="muted">Choose which events reach you in the app, by email or as push notifications on this device.</p>
           <div>
             <Link href="/settings/notifications" class="btn">
               Notification settings
             </Link>
           </div>
-        </section>
-        <section class="card stack" aria-labelledby="signout-heading">
-          <h2 id="signout-heading">Sign out</h2>
+        </CardSection>
+        <CardSection headingId="signout-heading" title="Sign out" extraClass="stack">
           <p class="muted">Sign out of Lectern in this browser.</p>
           <div>
-            <button
-              type="button"
-              class="btn"
-              onClick={() =>
-                void logout().then(() => navigate('/login', { replace: true }))
-              }
-            >
+            <button type="button" class="btn" onClick={() => void logout().then(() => navigate('/login', { replace: true }))}>
               Sign out
             </button>
           </div>
-        </section>
+        </CardSection>
       </div>
     </>
   );

@@ -3,6 +3,7 @@ import { errorMessage } from '../api.js';
 import { Alert } from '../components/Alert.js';
 import { AuthCard } from '../components/AuthCard.js';
 import { Field } from '../components/Field.js';
+import { useFieldErrors } from '../components/forms.js';
 import { Link } from '../components/Link.js';
 import type { Params } from '../router.js';
 import { confirmReset } from './accountApi.js';
@@ -10,19 +11,16 @@ import { confirmReset } from './accountApi.js';
 export function ResetPasswordPage({ params }: { params: Params }) {
   const [password, setPassword] = useState('');
   const [again, setAgain] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [errors, check] = useFieldErrors();
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState(false);
   const [busy, setBusy] = useState(false);
 
   const onSubmit = async (e: Event) => {
     e.preventDefault();
-    const problems: Record<string, string> = {};
-    if (password.length < 10) problems.password = 'Use at least 10 characters.';
-    else if (again !== password) problems.again = 'The two passwords differ.';
-    setErrors(problems);
     setError(null);
-    if (Object.keys(problems).length) return;
+    const short = password.length < 10;
+    if (!check({ password: short && 'Use at least 10 characters.', again: !short && again !== password && 'The two passwords differ.' })) return;
     setBusy(true);
     try {
       await confirmReset({ token: params.token ?? '', newPassword: password });

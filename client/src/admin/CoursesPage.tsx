@@ -2,10 +2,16 @@
 import { useEffect, useState } from 'preact/hooks';
 import { errorMessage } from '../api.js';
 import { Alert } from '../components/Alert.js';
+import { SubmitRow } from '../components/forms.js';
 import { Link } from '../components/Link.js';
+import { ListState } from '../components/ListState.js';
+import { SelectField } from '../components/SelectField.js';
 import type { User } from '../types.js';
 import { archiveCourse, createCourse, listCourses, listUsers, updateCourse, type CourseSummary } from './adminApi.js';
 import './admin.css';
+
+/** The teachers as choices of a select. */
+const teacherOptions = (teachers: User[]) => teachers.map((t) => [t.id, t.name] as const);
 
 function CourseRow({ course, teachers, onChanged }: { course: CourseSummary; teachers: User[]; onChanged: () => void }) {
   const [renaming, setRenaming] = useState(false);
@@ -55,17 +61,14 @@ function CourseRow({ course, teachers, onChanged }: { course: CourseSummary; tea
           </div>
         )}
       </div>
-      <div class="field course-owner">
-        <label for={`owner-${course.id}`}>Teacher</label>
-        <select id={`owner-${course.id}`} value={course.ownerId} onChange={(e) => void act(() => updateCourse(course.id, { ownerId: e.currentTarget.value }))}>
-          {!teachers.some((t) => t.id === course.ownerId) && <option value={course.ownerId}>{course.ownerName}</option>}
-          {teachers.map((t) => (
-            <option key={t.id} value={t.id}>
-              {t.name}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectField
+        id={`owner-${course.id}`}
+        label="Teacher"
+        extraClass="course-owner"
+        value={course.ownerId}
+        onValue={(ownerId) => void act(() => updateCourse(course.id, { ownerId }))}
+        options={teachers.some((t) => t.id === course.ownerId) ? teacherOptions(teachers) : [[course.ownerId, course.ownerName] as const, ...teacherOptions(teachers)]}
+      />
       <div class="inline-row wrap">
         <Link href={`/admin/courses/${course.id}`} class="btn btn-small">
           Students<span class="visually-hidden"> of {course.title}</span>
@@ -137,20 +140,13 @@ export function CoursesPage() {
               <input type="checkbox" checked={showArchived} onChange={(e) => setShowArchived(e.currentTarget.checked)} /> Show {archivedCount} archived
             </label>
           )}
-          {error && <Alert tone="error">{error}</Alert>}
-          {courses === null && !error ? (
-            <p class="muted" role="status">
-              Loading courses…
-            </p>
-          ) : visible.length === 0 ? (
-            <p class="muted">No course yet. Create the first one.</p>
-          ) : (
+          <ListState error={error} loading={courses === null && 'Loading courses…'} empty={visible.length === 0 && 'No course yet. Create the first one.'}>
             <ul class="course-list">
               {visible.map((c) => (
                 <CourseRow key={c.id} course={c} teachers={teachers} onChanged={() => void load()} />
               ))}
             </ul>
-          )}
+          </ListState>
         </section>
         <form class="card stack" onSubmit={create} noValidate aria-labelledby="new-course-heading">
           <h2 id="new-course-heading">Create a course</h2>
@@ -158,23 +154,8 @@ export function CoursesPage() {
             <label for="course-title">Title</label>
             <input id="course-title" value={title} onInput={(e) => setTitle(e.currentTarget.value)} />
           </div>
-          <div class="field">
-            <label for="course-owner">Teacher</label>
-            <select id="course-owner" value={ownerId} onChange={(e) => setOwnerId(e.currentTarget.value)}>
-              <option value="">Choose a teacher…</option>
-              {teachers.map((t) => (
-                <option key={t.id} value={t.id}>
-                  {t.name}
-                </option>
-              ))}
-            </select>
-          </div>
-          {formError && <Alert tone="error">{formError}</Alert>}
-          <div>
-            <button type="submit" class="btn btn-primary">
-              Create course
-            </button>
-          </div>
+          <SelectField id="course-owner" label="Teacher" value={ownerId} onValue={setOwnerId} blank="Choose a teacher…" options={teacherOptions(teachers)} />
+          <SubmitRow notice={formError ? { tone: 'error', text: formError } : null} label="Create course" />
         </form>
       </div>
     </>

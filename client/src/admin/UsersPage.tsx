@@ -4,18 +4,21 @@ import { useEffect, useState } from 'preact/hooks';
 import { errorMessage } from '../api.js';
 import { Alert } from '../components/Alert.js';
 import { CreateUserForm } from '../components/CreateUserForm.js';
+import type { Notice } from '../components/forms.js';
 import { Link } from '../components/Link.js';
-import { USER_ROLES, type User, type UserRole } from '../types.js';
+import { ListState } from '../components/ListState.js';
+import { ROLE_LABEL, ROLE_OPTIONS } from '../components/people.js';
+import { SelectField } from '../components/SelectField.js';
+import type { User, UserRole } from '../types.js';
 import { listUsers, temporaryPassword, updateUser } from './adminApi.js';
 import './admin.css';
 
 const PAGE = 20;
-const ROLE_LABEL: Record<UserRole, string> = { admin: 'Admin', teacher: 'Teacher', mentor: 'Mentor', student: 'Student' };
 
 function UserEditor({ user, onSaved, onClose }: { user: User; onSaved: (u: User) => void; onClose: () => void }) {
   const [name, setName] = useState(user.name);
   const [role, setRole] = useState<UserRole>(user.role);
-  const [msg, setMsg] = useState<{ tone: 'error' | 'success'; text: string } | null>(null);
+  const [msg, setMsg] = useState<Notice | null>(null);
   const [temp, setTemp] = useState<string | null>(null);
   const run = async (body: Parameters<typeof updateUser>[1], ok: string) => {
     setMsg(null);
@@ -45,16 +48,7 @@ function UserEditor({ user, onSaved, onClose }: { user: User; onSaved: (u: User)
           <label for={`ed-name-${user.id}`}>Name</label>
           <input id={`ed-name-${user.id}`} value={name} onInput={(e) => setName(e.currentTarget.value)} />
         </div>
-        <div class="field">
-          <label for={`ed-role-${user.id}`}>Role</label>
-          <select id={`ed-role-${user.id}`} value={role} onChange={(e) => setRole(e.currentTarget.value as UserRole)}>
-            {USER_ROLES.map((r) => (
-              <option key={r} value={r}>
-                {ROLE_LABEL[r]}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField id={`ed-role-${user.id}`} label="Role" value={role} onValue={setRole} options={ROLE_OPTIONS} />
       </div>
       <div class="inline-row wrap">
         <button type="submit" class="btn btn-primary">
@@ -129,36 +123,22 @@ export function UsersPage() {
               <label for="user-search">Search by name or email</label>
               <input id="user-search" type="search" value={q} onInput={(e) => setQ(e.currentTarget.value)} />
             </div>
-            <div class="field">
-              <label for="user-role-filter">Role</label>
-              <select
-                id="user-role-filter"
-                value={role}
-                onChange={(e) => {
-                  setPage(0);
-                  setRole(e.currentTarget.value as UserRole | '');
-                }}
-              >
-                <option value="">All roles</option>
-                {USER_ROLES.map((r) => (
-                  <option key={r} value={r}>
-                    {ROLE_LABEL[r]}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <SelectField
+              id="user-role-filter"
+              label="Role"
+              value={role}
+              onValue={(r) => {
+                setPage(0);
+                setRole(r);
+              }}
+              blank="All roles"
+              options={ROLE_OPTIONS}
+            />
             <button type="submit" class="btn">
               Search
             </button>
           </form>
-          {error && <Alert tone="error">{error}</Alert>}
-          {users === null && !error ? (
-            <p class="muted" role="status">
-              Loading users…
-            </p>
-          ) : shown.length === 0 ? (
-            <p class="muted">No user matches.</p>
-          ) : (
+          <ListState error={error} loading={users === null && 'Loading users…'} empty={shown.length === 0 && 'No user matches.'}>
             <ul class="user-list">
               {shown.map((u) => (
                 <li key={u.id} class={u.disabled ? 'is-disabled' : ''}>
@@ -178,7 +158,7 @@ export function UsersPage() {
                 </li>
               ))}
             </ul>
-          )}
+          </ListState>
           <nav class="pager" aria-label="Pages of users">
             <button type="button" class="btn btn-small" disabled={page === 0} onClick={() => setPage(page - 1)}>
               Previous

@@ -1,9 +1,11 @@
 // The availability editor: handle, time zone, notice, horizon, daily cap; a week grid of
 // bookable windows (slot length, buffer, price); date overrides (a day off, extra hours).
+import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, errorMessage } from '../api.js';
 import { authStore } from '../auth.js';
 import { Alert } from '../components/Alert.js';
+import { CardSection } from '../components/CardSection.js';
 import { Link } from '../components/Link.js';
 import { SelectField, zoneOptions } from '../components/SelectField.js';
 import { useStore } from '../store.js';
@@ -58,6 +60,20 @@ function WindowFields({ w, label, onChange }: { w: WindowForm; label: string; on
     </>
   );
 }
+
+/** One row of a day's hours or of the date overrides: its fields, then a ✕ that removes it. */
+function WindowRow({ removeLabel, onRemove, children }: { removeLabel: string; onRemove: () => void; children: ComponentChildren }) {
+  return (
+    <div class="window-row">
+      {children}
+      <button type="button" class="btn btn-ghost btn-small" aria-label={removeLabel} onClick={onRemove}>
+        ✕
+      </button>
+    </div>
+  );
+}
+
+const without = <T,>(list: T[], i: number): T[] => list.filter((_, j) => j !== i);
 
 function fromDto(a: AvailabilityDto): { rules: RuleForm[]; overrides: OverrideForm[] } {
   return {
@@ -166,8 +182,7 @@ export function AvailabilityPage() {
           </div>
         </div>
       </section>
-      <section class="card" aria-labelledby="week-heading">
-        <h2 id="week-heading">Weekly hours</h2>
+      <CardSection headingId="week-heading" title="Weekly hours">
         <div class="week-grid">
           {WEEK.map((d) => (
             <div class="week-day" key={d}>
@@ -175,13 +190,10 @@ export function AvailabilityPage() {
               <div class="stack">
                 {rules.map((r, i) =>
                   r.dayOfWeek !== d ? null : (
-                    <div class="window-row" key={i}>
+                    <WindowRow key={i} removeLabel={`Remove ${DAY_NAME[d]} ${r.start}`} onRemove={() => setRules(without(rules, i))}>
                       <input type="checkbox" checked={r.active} aria-label={`${DAY_NAME[d]} window active`} onChange={(e) => setRule(i, { ...r, active: e.currentTarget.checked })} />
                       <WindowFields w={r} label={DAY_NAME[d]!} onChange={(w) => setRule(i, { ...r, ...w })} />
-                      <button type="button" class="btn btn-ghost btn-small" aria-label={`Remove ${DAY_NAME[d]} ${r.start}`} onClick={() => setRules(rules.filter((_, j) => j !== i))}>
-                        ✕
-                      </button>
-                    </div>
+                    </WindowRow>
                   ),
                 )}
                 {!rules.some((r) => r.dayOfWeek === d) && <span class="muted small">Unavailable</span>}
@@ -194,18 +206,14 @@ export function AvailabilityPage() {
             </div>
           ))}
         </div>
-      </section>
-      <section class="card" aria-labelledby="overrides-heading">
-        <h2 id="overrides-heading">Date overrides</h2>
+      </CardSection>
+      <CardSection headingId="overrides-heading" title="Date overrides">
         <div class="stack">
           {overrides.map((o, i) => (
-            <div class="window-row" key={i}>
+            <WindowRow key={i} removeLabel={`Remove override ${i + 1}`} onRemove={() => setOverrides(without(overrides, i))}>
               <input type="date" aria-label={`Override ${i + 1} date`} value={o.date} onInput={(e) => setOverride(i, { ...o, date: e.currentTarget.value })} />
               {o.kind === 'off' ? <span class="badge">Day off</span> : <WindowFields w={o} label={`Override ${i + 1}`} onChange={(w) => setOverride(i, { ...o, ...w })} />}
-              <button type="button" class="btn btn-ghost btn-small" aria-label={`Remove override ${i + 1}`} onClick={() => setOverrides(overrides.filter((_, j) => j !== i))}>
-                ✕
-              </button>
-            </div>
+            </WindowRow>
           ))}
           <div class="inline-row">
             <button type="button" class="btn btn-secondary btn-small" onClick={() => setOverrides([...overrides, { kind: 'off', date: new Date().toISOString().slice(0, 10) }])}>
@@ -216,7 +224,7 @@ export function AvailabilityPage() {
             </button>
           </div>
         </div>
-      </section>
+      </CardSection>
       {message && <Alert tone={message.tone}>{message.text}</Alert>}
       <button class="btn btn-primary btn-large" type="submit" disabled={busy}>
         Save availability

@@ -6,6 +6,7 @@ import { authStore } from '../auth.js';
 import { navigate, type Params } from '../router.js';
 import { useStore } from '../store.js';
 import { chatApi, type Conversation, type ConversationSummary, type Message } from './api.js';
+import { ChatError } from './ChatError.js';
 import { chatStore, myUserId, refreshList, startChat, whoIsOnline } from './chatStore.js';
 import { MessagePane } from './MessagePane.js';
 import { NewDirect, NewGroupDialog } from './NewGroupDialog.js';
@@ -66,11 +67,7 @@ export function ChatPage({ params }: { params: Params }) {
             New group
           </button>
         </div>
-        {error && (
-          <p class="chat-error" role="alert">
-            {error}
-          </p>
-        )}
+        <ChatError error={error} />
         <input class="chat-filter" type="search" aria-label="Search conversations" placeholder="Search by name" value={filter} onInput={(e) => setFilter(e.currentTarget.value)} />
         <ul class="chat-convs">
           {shown.map((c) => (

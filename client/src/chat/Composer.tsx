@@ -3,6 +3,7 @@
 import { useRef, useState } from 'preact/hooks';
 import { uploadFile } from './api.js';
 import { ChatSendError, sendMessage, typing } from './chatStore.js';
+import { ChatError } from './ChatError.js';
 
 export function Composer({ conversationId, parentId, label = 'Message' }: { conversationId: string; parentId?: string; label?: string }) {
   const [text, setText] = useState('');
@@ -46,11 +47,7 @@ export function Composer({ conversationId, parentId, label = 'Message' }: { conv
         void send();
       }}
     >
-      {error && (
-        <p class="chat-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ChatError error={error} />
       {progress !== null && <progress class="chat-progress" aria-label="Upload progress" max={1} value={progress} />}
       <div class="chat-composer-row">
         <label class="btn btn-ghost btn-small chat-attach">

@@ -1,6 +1,7 @@
 // A conversation on screen: history (paged back on demand), day separators, typing line,
 // "Seen by N" on the latest message, pinned messages, a thread side panel, the composer.
 // Used by the Chat page and by the room's chat panel.
+import type { ComponentChildren } from 'preact';
 import { CallButton } from '../calls/CallButton.js';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { useStore } from '../store.js';
@@ -9,6 +10,21 @@ import { chatStore, convStore, fill, loadOlder, markRead, myUserId, setViewing }
 import { Composer } from './Composer.js';
 import { MessageItem } from './MessageItem.js';
 import { dayLabel } from './text.js';
+
+/** A panel beside the conversation (a thread, the pins) with its title and a close button. */
+function SidePanel({ label, title, closeLabel, onClose, children }: { label: string; title: string; closeLabel: string; onClose: () => void; children: ComponentChildren }) {
+  return (
+    <aside class="chat-thread" aria-label={label}>
+      <div class="panel-head">
+        <h3>{title}</h3>
+        <button type="button" class="btn btn-ghost btn-small" onClick={onClose}>
+          {closeLabel}
+        </button>
+      </div>
+      {children}
+    </aside>
+  );
+}
 
 function Thread({ conv, root, names, onClose }: { conv: Conversation; root: Message; names: Map<string, string>; onClose: () => void }) {
   const state = useStore(convStore(conv.id));
@@ -25,13 +41,7 @@ function Thread({ conv, root, names, onClose }: { conv: Conversation; root: Mess
   const replies = all.filter((m) => m.parentId === root.id).sort((a, b) => a.seq - b.seq);
   const pending = state.pending.filter((p) => p.parentId === root.id);
   return (
-    <aside class="chat-thread" aria-label="Thread">
-      <div class="panel-head">
-        <h3>Thread</h3>
-        <button type="button" class="btn btn-ghost btn-small" onClick={onClose}>
-          Close thread
-        </button>
-      </div>
+    <SidePanel label="Thread" title="Thread" closeLabel="Close thread" onClose={onClose}>
       <ul class="chat-list">
         <MessageItem m={head} author={names.get(head.authorId ?? '') ?? 'Lectern'} me={me} />
         {replies.map((m) => (
@@ -42,7 +52,7 @@ function Thread({ conv, root, names, onClose }: { conv: Conversation; root: Mess
         ))}
       </ul>
       <Composer conversationId={conv.id} parentId={root.id} label="Reply" />
-    </aside>
+    </SidePanel>
   );
 }
 
@@ -56,20 +66,14 @@ function Pins({ conv, names, onClose }: { conv: Conversation; names: Map<string,
     return () => window.removeEventListener('lectern:chat-pins', on);
   }, [conv.id]);
   return (
-    <aside class="chat-thread" aria-label="Pinned messages">
-      <div class="panel-head">
-        <h3>Pinned</h3>
-        <button type="button" class="btn btn-ghost btn-small" onClick={onClose}>
-          Close pins
-        </button>
-      </div>
+    <SidePanel label="Pinned messages" title="Pinned" closeLabel="Close pins" onClose={onClose}>
       {pins?.length === 0 && <p class="muted small">Nothing pinned yet.</p>}
       <ul class="chat-list">
         {pins?.map((m) => (
           <MessageItem key={m.id} m={m} author={names.get(m.authorId ?? '') ?? 'Someone'} me={myUserId()} />
         ))}
       </ul>
-    </aside>
+    </SidePanel>
   );
 }
 

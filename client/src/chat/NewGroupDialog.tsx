@@ -1,7 +1,9 @@
 // New group: a title and members picked from the people I may reach, grouped by course.
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../api.js';
+import { Options } from '../components/SelectField.js';
 import { chatApi, type Contact, type Conversation } from './api.js';
+import { ChatError } from './ChatError.js';
 
 export function NewGroupDialog({ onDone, onCancel }: { onDone: (c: Conversation) => void; onCancel: () => void }) {
   const [contacts, setContacts] = useState<Contact[]>([]);
@@ -51,11 +53,7 @@ export function NewGroupDialog({ onDone, onCancel }: { onDone: (c: Conversation)
           ))}
           {contacts.length === 0 && <p class="muted small">Nobody to add yet: enrol students in your courses first.</p>}
         </div>
-        {error && (
-          <p class="chat-error" role="alert">
-            {error}
-          </p>
-        )}
+        <ChatError error={error} />
         <div class="chat-dialog-actions">
           <button type="button" class="btn btn-ghost" onClick={onCancel}>
             Cancel
@@ -84,12 +82,7 @@ export function NewDirect({ onDone }: { onDone: (c: Conversation) => void }) {
             if (id) chatApi.openDirect(id).then(onDone, (err: unknown) => setError(err instanceof ApiError ? err.message : 'Could not open it'));
           }}
         >
-          <option value="">Choose a person…</option>
-          {contacts.map((c) => (
-            <option key={c.userId} value={c.userId}>
-              {c.name} ({c.role})
-            </option>
-          ))}
+          <Options blank="Choose a person…" options={contacts.map((c) => [c.userId, `${c.name} (${c.role})`] as const)} />
         </select>
       </label>
       {error && <p class="chat-error">{error}</p>}

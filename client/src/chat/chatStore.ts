@@ -2,11 +2,10 @@
 // messages of the conversations on screen (by seq, gap-free: after every reconnect it
 // asks for everything after the last seq it has), typing lines and read positions. One
 // /chat socket per tab; sends go over it with a clientId and are retried until acked.
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import type { ChatAck } from '@lectern/server/contract/chat';
-import { accessToken } from '../api.js';
-import { authStore, refreshAccess } from '../auth.js';
 import { Store } from '../store.js';
+import { userSocket } from '../userSocket.js';
 import { chatApi, type Conversation, type ConversationSummary, type Message } from './api.js';
 
 export interface ConvState {
@@ -29,9 +28,6 @@ export interface ChatState {
 
 export const chatStore = new Store<ChatState>({ list: [], loaded: false, connected: false, online: new Set() });
 const convs = new Map<string, Store<ConvState>>();
-let socket: Socket | null = null;
-let userId: string | null = null;
-let started = false;
 let viewing: string | null = null;
 
 export function convStore(id: string): Store<ConvState> {
@@ -94,23 +90,19 @@ function patchMessage(conversationId: string, messageId: string, fn: (m: Message
   });
 }
 
-function connect(): void {
-  socket = io('/chat', { auth: (cb) => cb({ token: accessToken() ?? '' }), transports: ['websocket', 'polling'] });
+function listen(socket: Socket): void {
   // The connection may be shared with the room's socket, whose manager does not auto-connect.
   socket.connect();
   socket.on('connect', () => {
     chatStore.update((s) => ({ ...s, connected: true }));
     void refreshList().catch(() => undefined);
     for (const id of convs.keys()) void fill(id).catch(() => undefined);
-    if (viewing) socket?.emit('viewing', { conversationId: viewing });
+    if (viewing) socket.emit('viewing', { conversationId: viewing });
   });
   socket.on('disconnect', () => chatStore.update((s) => ({ ...s, connected: false })));
-  socket.on('connect_error', (err) => {
-    if (err.message === 'unauthorized') void refreshAccess().then((ok) => ok && socket?.connect());
-  });
   socket.on('message', (m: Message) => {
     keep([m]);
-    const mine = m.authorId === userId;
+    const mine = m.authorId === link.userId;
     chatStore.update((s) => {
       const found = s.list.find((c) => c.id === m.conversationId);
       if (!found) {
@@ -137,7 +129,7 @@ function connect(): void {
   });
   socket.on('read', (r: { conversationId: string; userId: string; lastReadSeq: number }) => {
     convStore(r.conversationId).update((s) => ({ ...s, reads: new Map(s.reads).set(r.userId, r.lastReadSeq) }));
-    if (r.userId === userId) chatStore.update((s) => ({ ...s, list: s.list.map((c) => (c.id === r.conversationId ? { ...c, unreadCount: 0, lastReadSeq: r.lastReadSeq } : c)) }));
+    if (r.userId === link.userId) chatStore.update((s) => ({ ...s, list: s.list.map((c) => (c.id === r.conversationId ? { ...c, unreadCount: 0, lastReadSeq: r.lastReadSeq } : c)) }));
   });
   socket.on('typing', (t: { conversationId: string; userId: string; name: string }) => {
     const until = Date.now() + 4000;
@@ -152,6 +144,14 @@ function connect(): void {
   socket.on('removed', (r: { conversationId: string }) => chatStore.update((s) => ({ ...s, list: s.list.filter((c) => c.id !== r.conversationId) })));
 }
 
+const link = userSocket('/chat', {
+  reset: () => {
+    convs.clear();
+    chatStore.set({ list: [], loaded: false, connected: false, online: new Set() });
+  },
+  listen,
+});
+
 let seqNo = 0;
 const newClientId = () => `${Date.now().toString(36)}-${(seqNo++).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
@@ -159,12 +159,13 @@ const newClientId = () => `${Date.now().toString(36)}-${(seqNo++).toString(36)}-
 export async function sendMessage(conversationId: string, text: string, opts: { parentId?: string; attachmentIds?: string[] } = {}): Promise<Message> {
   const clientId = newClientId();
   const draft: Message = {
-    id: clientId, conversationId, seq: 0, text, authorId: userId, clientId, parentId: opts.parentId ?? null, kind: 'text', meta: {}, attachments: [], reactions: [],
+    id: clientId, conversationId, seq: 0, text, authorId: link.userId, clientId, parentId: opts.parentId ?? null, kind: 'text', meta: {}, attachments: [], reactions: [],
     replyCount: 0, pinned: false, createdAt: new Date().toISOString(), editedAt: null, deletedAt: null,
   };
   convStore(conversationId).update((s) => ({ ...s, pending: [...s.pending, draft] }));
   for (let attempt = 0; ; attempt++) {
     try {
+      const socket = link.socket;
       if (!socket?.connected) throw new Error('offline');
       const ack = (await socket.timeout(5000).emitWithAck('send', { conversationId, text, clientId, ...opts })) as ChatAck<Message>;
       if (ack.ok) {
@@ -188,44 +189,30 @@ let lastTyping = 0;
 export function typing(conversationId: string): void {
   if (Date.now() - lastTyping < 2000) return;
   lastTyping = Date.now();
-  socket?.emit('typing', { conversationId });
+  link.socket?.emit('typing', { conversationId });
 }
 
 /** The conversation on screen: its notifications are suppressed and it is marked read. */
 export function setViewing(conversationId: string | null): void {
   viewing = conversationId;
-  socket?.emit('viewing', { conversationId });
+  link.socket?.emit('viewing', { conversationId });
 }
 
 export function markRead(conversationId: string, seq: number): void {
   const c = chatStore.get().list.find((x) => x.id === conversationId);
   if (c && c.lastReadSeq >= seq && c.unreadCount === 0) return;
-  socket?.emit('read', { conversationId, seq }, () => undefined);
+  link.socket?.emit('read', { conversationId, seq }, () => undefined);
   chatStore.update((s) => ({ ...s, list: s.list.map((x) => (x.id === conversationId ? { ...x, unreadCount: 0, lastReadSeq: Math.max(x.lastReadSeq, seq) } : x)) }));
 }
 
 export async function whoIsOnline(userIds: string[]): Promise<void> {
+  const socket = link.socket;
   if (!socket?.connected || userIds.length === 0) return;
   const ack = (await socket.timeout(5000).emitWithAck('online', { userIds: userIds.slice(0, 500) })) as ChatAck<string[]>;
   if (ack.ok) chatStore.update((s) => ({ ...s, online: new Set(ack.data) }));
 }
 
-export const myUserId = (): string | null => userId;
+export const myUserId = (): string | null => link.userId;
 
 /** Follows sign-in and sign-out. Idempotent. */
-export function startChat(): void {
-  if (started) return;
-  started = true;
-  const sync = () => {
-    const user = authStore.get().user;
-    if ((user?.id ?? null) === userId) return;
-    socket?.close();
-    socket = null;
-    convs.clear();
-    chatStore.set({ list: [], loaded: false, connected: false, online: new Set() });
-    userId = user?.id ?? null;
-    if (user) connect();
-  };
-  authStore.subscribe(sync);
-  sync();
-}
+export const startChat = (): void => link.start();

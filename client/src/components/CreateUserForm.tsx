@@ -1,9 +1,9 @@
 import { useState } from 'preact/hooks';
-import { api, errorMessage } from '../api.js';
-import { USER_ROLES, type User, type UserRole } from '../types.js';
-import { Alert } from './Alert.js';
+import { api } from '../api.js';
+import type { User, UserRole } from '../types.js';
 import { Field } from './Field.js';
-import { ROLE_LABEL } from './people.js';
+import { SubmitRow, useSubmit } from './forms.js';
+import { ROLE_LABEL, ROLE_OPTIONS } from './people.js';
 import { SelectField } from './SelectField.js';
 
 /** POST /api/users { email, name, password, role }. */
@@ -12,35 +12,21 @@ export function CreateUserForm({ onCreated }: { onCreated: (user: User) => void 
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [role, setRole] = useState<UserRole>('student');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const { busy, notice, run, fail, clear } = useSubmit();
 
-  const onSubmit = async (e: Event) => {
+  const onSubmit = (e: Event) => {
     e.preventDefault();
-    setError(null);
-    setDone(null);
-    if (!name.trim() || !email.trim()) {
-      setError('Enter a name and an email address.');
-      return;
-    }
-    if (password.length < 10) {
-      setError('The password must be at least 10 characters.');
-      return;
-    }
-    setBusy(true);
-    try {
+    clear();
+    if (!name.trim() || !email.trim()) return fail('Enter a name and an email address.');
+    if (password.length < 10) return fail('The password must be at least 10 characters.');
+    void run(async () => {
       const user = await api.post<User>('/api/users', { email: email.trim(), name: name.trim(), password, role });
       onCreated(user);
-      setDone(`Created ${user.name} (${ROLE_LABEL[user.role]}).`);
       setName('');
       setEmail('');
       setPassword('');
-    } catch (err) {
-      setError(`Could not create the user: ${errorMessage(err)}`);
-    } finally {
-      setBusy(false);
-    }
+      return `Created ${user.name} (${ROLE_LABEL[user.role]}).`;
+    }, 'Could not create the user');
   };
 
   return (
@@ -49,14 +35,8 @@ export function CreateUserForm({ onCreated }: { onCreated: (user: User) => void 
       <Field id="u-name" label="Name" autocomplete="off" value={name} onValue={setName} />
       <Field id="u-email" label="Email" type="email" autocomplete="off" value={email} onValue={setEmail} />
       <Field id="u-password" label="Initial password" type="password" autocomplete="new-password" minLength={10} hint="At least 10 characters." value={password} onValue={setPassword} />
-      <SelectField id="u-role" label="Role" value={role} onValue={setRole} options={USER_ROLES.map((r) => [r, ROLE_LABEL[r]] as const)} />
-      {error && <Alert tone="error">{error}</Alert>}
-      {done && <Alert tone="success">{done}</Alert>}
-      <div>
-        <button type="submit" class="btn btn-primary" disabled={busy}>
-          {busy ? 'Creating…' : 'Create user'}
-        </button>
-      </div>
+      <SelectField id="u-role" label="Role" value={role} onValue={setRole} options={ROLE_OPTIONS} />
+      <SubmitRow notice={notice} busy={busy} label="Create user" busyLabel="Creating…" />
     </form>
   );
 }

@@ -1,10 +1,9 @@
 import { useMemo, useState } from 'preact/hooks';
-import { errorMessage } from '../api.js';
 import { createSession } from '../sessions.js';
 import { browserTimeZone, formatWhen, timeZones, wallTimeNow, wallTimeToIso } from '../time.js';
 import type { GuestAccess, Session } from '../types.js';
-import { Alert } from './Alert.js';
 import { Field } from './Field.js';
+import { SubmitRow, useSubmit } from './forms.js';
 import { WhenFields } from './WhenFields.js';
 import { SelectField, zoneOptions } from './SelectField.js';
 
@@ -20,40 +19,25 @@ export function ScheduleForm({ onCreated }: ScheduleFormProps) {
   const [when, setWhen] = useState(() => wallTimeNow(browserTimeZone(), 60));
   const [duration, setDuration] = useState(60);
   const [guestAccess, setGuestAccess] = useState<GuestAccess>('lobby');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const { busy, notice, run, fail, clear } = useSubmit();
 
-  const onSubmit = async (e: Event) => {
+  const onSubmit = (e: Event) => {
     e.preventDefault();
-    setError(null);
-    setDone(null);
-    if (!title.trim()) {
-      setError('Give the session a title.');
-      return;
-    }
+    clear();
+    if (!title.trim()) return fail('Give the session a title.');
     let scheduledAt: string;
     try {
       scheduledAt = wallTimeToIso(when, timezone);
     } catch {
-      setError('Choose a date and start time.');
-      return;
+      return fail('Choose a date and start time.');
     }
-    if (!Number.isInteger(duration) || duration < 5 || duration > 24 * 60) {
-      setError('Duration must be between 5 and 1440 minutes.');
-      return;
-    }
-    setBusy(true);
-    try {
+    if (!Number.isInteger(duration) || duration < 5 || duration > 24 * 60) return fail('Duration must be between 5 and 1440 minutes.');
+    void run(async () => {
       const session = await createSession({ title: title.trim(), scheduledAt, durationMinutes: duration, timezone, guestAccess });
       onCreated(session);
-      setDone(`Scheduled “${session.title}” for ${formatWhen(session.scheduledAt, session.timezone)}.`);
       setTitle('');
-    } catch (err) {
-      setError(`Could not schedule the session: ${errorMessage(err)}`);
-    } finally {
-      setBusy(false);
-    }
+      return `Scheduled “${session.title}” for ${formatWhen(session.scheduledAt, session.timezone)}.`;
+    }, 'Could not schedule the session');
   };
 
   return (
@@ -81,13 +65,7 @@ export function ScheduleForm({ onCreated }: ScheduleFormProps) {
           Open — guests with a code enter directly
         </label>
       </fieldset>
-      {error && <Alert tone="error">{error}</Alert>}
-      {done && <Alert tone="success">{done}</Alert>}
-      <div>
-        <button type="submit" class="btn btn-primary" disabled={busy}>
-          {busy ? 'Scheduling…' : 'Schedule session'}
-        </button>
-      </div>
+      <SubmitRow notice={notice} busy={busy} label="Schedule session" busyLabel="Scheduling…" />
     </form>
   );
 }

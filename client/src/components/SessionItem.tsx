@@ -5,7 +5,7 @@ import { bucketOf, createCode, endSession, startSession } from '../sessions.js';
 import { formatWhen } from '../time.js';
 import type { JoinCode, Session } from '../types.js';
 import { Alert } from './Alert.js';
-import { ConfirmDialog } from './ConfirmDialog.js';
+import { EndSessionDialog } from './EndSessionDialog.js';
 import { JoinCodeBox } from './JoinCodeBox.js';
 import { Link } from './Link.js';
 
@@ -110,19 +110,9 @@ export function SessionItem({ session, userName, onChange }: SessionItemProps) {
       {error && <Alert tone="error">{error}</Alert>}
       {code && <JoinCodeBox code={code} />}
       {confirmEnd && (
-        <ConfirmDialog
-          title={`End “${session.title}” for everyone?`}
-          confirmLabel="End for everyone"
-          cancelLabel="Keep it running"
-          danger
-          onCancel={() => setConfirmEnd(false)}
-          onConfirm={async () => {
-            setConfirmEnd(false);
-            await end();
-          }}
-        >
-          <p>Everyone in the room is disconnected, join links stop working and attendance is closed.</p>
-        </ConfirmDialog>
+        <EndSessionDialog title={`End “${session.title}” for everyone?`} onClose={() => setConfirmEnd(false)} onEnd={end}>
+          Everyone in the room is disconnected, join links stop working and attendance is closed.
+        </EndSessionDialog>
       )}
     </li>
   );

@@ -1,15 +1,14 @@
 import { useEffect, useReducer } from 'preact/hooks';
 import { useStore } from '../store.js';
-import { effectiveTheme, setTheme, themeStore } from '../theme.js';
+import { effectiveTheme, setTheme, systemDarkQuery, themeStore } from '../theme.js';
 
 /** One button: switches between light and dark (the first choice overrides the system setting). */
 export function ThemeToggle() {
   useStore(themeStore);
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   useEffect(() => {
-    const mq = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : null;
-    mq?.addEventListener('change', rerender);
-    return () => mq?.removeEventListener('change', rerender);
+    systemDarkQuery?.addEventListener('change', rerender);
+    return () => systemDarkQuery?.removeEventListener('change', rerender);
   }, []);
   const dark = effectiveTheme() === 'dark';
   return (

@@ -1,9 +1,7 @@
 // The signed-in user's notification center: the latest notifications and the unread
 // count, loaded over REST and kept live over the /user socket (no reload needed).
-import { io, type Socket } from 'socket.io-client';
-import { accessToken } from '../api.js';
-import { authStore, refreshAccess } from '../auth.js';
 import { Store } from '../store.js';
+import { userSocket } from '../userSocket.js';
 import type { AppNotification } from '@lectern/server/contract/notifications';
 import { notificationsApi } from './notificationsApi.js';
 
@@ -20,8 +18,6 @@ const EMPTY: CenterState = { items: [], unread: 0, loaded: false, connected: fal
 export const centerStore = new Store<CenterState>(EMPTY);
 
 const PAGE = 30;
-let socket: Socket | null = null;
-let userId: string | null = null;
 
 /** Bumped by every live change (arrived, withdrawn), so a load that raced one is not applied. */
 let liveChanges = 0;
@@ -72,50 +68,22 @@ function withdrawn(m: { ids: string[] }): void {
   window.dispatchEvent(new CustomEvent('lectern:notification', { detail: null }));
 }
 
-function connect(): void {
-  socket = io('/user', {
-    // A function, so every reconnect presents the current (refreshed) token.
-    auth: (cb) => cb({ token: accessToken() ?? '' }),
-    transports: ['websocket', 'polling'],
-  });
-  socket.on('connect', () => {
-    centerStore.update((s) => ({ ...s, connected: true }));
-    // Catch up on anything that arrived while disconnected.
-    void load().catch(() => undefined);
-  });
-  socket.on('disconnect', () => centerStore.update((s) => ({ ...s, connected: false })));
-  socket.on('connect_error', (err) => {
-    if (err.message === 'unauthorized') {
-      void refreshAccess().then((ok) => {
-        if (ok) socket?.connect();
-      });
-    }
-  });
-  socket.on('notification', received);
-  socket.on('notificationWithdrawn', withdrawn);
-}
-
-function stop(): void {
-  socket?.close();
-  socket = null;
-  centerStore.set(EMPTY);
-}
+const link = userSocket('/user', {
+  reset: () => centerStore.set(EMPTY),
+  listen: (socket) => {
+    socket.on('connect', () => {
+      centerStore.update((s) => ({ ...s, connected: true }));
+      // Catch up on anything that arrived while disconnected.
+      void load().catch(() => undefined);
+    });
+    socket.on('disconnect', () => centerStore.update((s) => ({ ...s, connected: false })));
+    socket.on('notification', received);
+    socket.on('notificationWithdrawn', withdrawn);
+  },
+});
 
 /** Follows sign-in and sign-out: connects for the signed-in user. Idempotent. */
-export function startNotificationCenter(): void {
-  const sync = () => {
-    const user = authStore.get().user;
-    if ((user?.id ?? null) === userId) return;
-    stop();
-    userId = user?.id ?? null;
-    if (user) connect();
-  };
-  if (started) return;
-  started = true;
-  authStore.subscribe(sync);
-  sync();
-}
-let started = false;
+export const startNotificationCenter = (): void => link.start();
 
 export async function markRead(id: string): Promise<void> {
   const was = centerStore.get().items.find((n) => n.id === id);

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, asList, errorMessage } from '../api.js';
-import { Alert } from '../components/Alert.js';
 import { CreateUserForm } from '../components/CreateUserForm.js';
 import { HubContent } from '../components/HubContent.js';
+import { ListState } from '../components/ListState.js';
 import { UserTable } from '../components/UserTable.js';
 import type { User } from '../types.js';
 
@@ -31,14 +31,9 @@ export function AdminPage({ user }: { user: User }) {
         </h2>
         <div class="admin-users">
           <div>
-            {error && <Alert tone="error">{error}</Alert>}
-            {users === null && !error ? (
-              <p class="muted" role="status">
-                Loading users…
-              </p>
-            ) : (
+            <ListState error={error} loading={users === null && 'Loading users…'}>
               <UserTable users={users ?? []} />
-            )}
+            </ListState>
           </div>
           <CreateUserForm onCreated={added} />
         </div>

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { ConfirmDialog } from '../components/ConfirmDialog.js';
+import { EndSessionDialog } from '../components/EndSessionDialog.js';
 import { Icon } from '../components/icons.js';
 import type { RoomClient } from './RoomClient.js';
 import type { RoomSnapshot } from './roomTypes.js';
@@ -59,19 +59,9 @@ export function ControlBar({ client, snap, panelOpen, onTogglePanel }: ControlBa
         )}
       </div>
       {confirmEnd && (
-        <ConfirmDialog
-          title="End the session for everyone?"
-          confirmLabel="End for everyone"
-          cancelLabel="Keep it running"
-          danger
-          onCancel={() => setConfirmEnd(false)}
-          onConfirm={async () => {
-            setConfirmEnd(false);
-            await client.endSession();
-          }}
-        >
-          <p>Everyone is disconnected, join links stop working and attendance is closed. To go without ending it, use Leave.</p>
-        </ConfirmDialog>
+        <EndSessionDialog title="End the session for everyone?" onClose={() => setConfirmEnd(false)} onEnd={client.endSession}>
+          Everyone is disconnected, join links stop working and attendance is closed. To go without ending it, use Leave.
+        </EndSessionDialog>
       )}
     </div>
   );

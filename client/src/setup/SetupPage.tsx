@@ -5,6 +5,7 @@ import { login } from '../auth.js';
 import { Alert } from '../components/Alert.js';
 import { AuthCard } from '../components/AuthCard.js';
 import { Field } from '../components/Field.js';
+import { useFieldErrors } from '../components/forms.js';
 import { Link } from '../components/Link.js';
 import { navigate, type Params } from '../router.js';
 import { completeSetup, setupStatus } from './setupApi.js';
@@ -15,7 +16,7 @@ export function SetupPage({ params }: { params: Params }) {
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [errors, check] = useFieldErrors();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -27,13 +28,13 @@ export function SetupPage({ params }: { params: Params }) {
 
   const onSubmit = async (e: Event) => {
     e.preventDefault();
-    const problems: Record<string, string> = {};
-    if (!name.trim()) problems.name = 'Enter your name.';
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim())) problems.email = 'Enter a valid email address.';
-    if (password.length < 10) problems.password = 'Use at least 10 characters.';
-    setErrors(problems);
     setError(null);
-    if (Object.keys(problems).length) return;
+    const ok = check({
+      name: !name.trim() && 'Enter your name.',
+      email: !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim()) && 'Enter a valid email address.',
+      password: password.length < 10 && 'Use at least 10 characters.',
+    });
+    if (!ok) return;
     setBusy(true);
     try {
       await completeSetup({ token, name: name.trim(), email: email.trim(), password });
