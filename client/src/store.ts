@@ -45,3 +45,24 @@ export function useStore<T>(store: Subscribable<T>): T {
   }, [store]);
   return value;
 }
+
+/**
+ * A REST snapshot of state that live socket events also change. An event that arrives while
+ * the request is in flight may be missing from its answer (read before the server wrote it);
+ * applying that answer would undo the event. Each live event calls `changed()`, and a load
+ * that raced one is read again (the server writes before it publishes, so the next read has
+ * it) instead of being applied; after a few tries the last answer is applied anyway.
+ */
+export function liveSnapshot<T>(fetch: () => Promise<T>, apply: (snapshot: T) => void, tries = 4): { changed(): void; load(): Promise<void> } {
+  let changes = 0;
+  return {
+    changed: () => void changes++,
+    async load() {
+      for (let attempt = 1; ; attempt++) {
+        const seen = changes;
+        const snapshot = await fetch();
+        if (seen === changes || attempt >= tries) return apply(snapshot);
+      }
+    },
+  };
+}

@@ -1,6 +1,6 @@
 // The signed-in user's notification center: the latest notifications and the unread
 // count, loaded over REST and kept live over the /user socket (no reload needed).
-import { Store } from '../store.js';
+import { liveSnapshot, Store } from '../store.js';
 import { userSocket } from '../userSocket.js';
 import type { AppNotification } from '@lectern/server/contract/notifications';
 import { notificationsApi } from './notificationsApi.js';
@@ -19,29 +19,17 @@ export const centerStore = new Store<CenterState>(EMPTY);
 
 const PAGE = 30;
 
-/** Bumped by every live change (arrived, withdrawn), so a load that raced one is not applied. */
-let liveChanges = 0;
-
-/**
- * The list and the count from the API. A live notification that arrives while the request
- * is in flight may be missing from its answer (read before the row was written); applying
- * that answer would drop it, so the load is repeated instead (the row is written before
- * the live nudge is published, so the next read has it).
- */
-async function load(): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    const seen = liveChanges;
-    const [items, { count }] = await Promise.all([notificationsApi.list({ limit: PAGE }), notificationsApi.unreadCount()]);
-    if (seen !== liveChanges && attempt < 3) continue;
-    centerStore.update((s) => ({ ...s, items, unread: count, loaded: true }));
-    return;
-  }
-}
+/** The list and the count from the API, not applied over a live change that raced it. */
+const snapshot = liveSnapshot(
+  () => Promise.all([notificationsApi.list({ limit: PAGE }), notificationsApi.unreadCount()]),
+  ([items, { count }]) => centerStore.update((s) => ({ ...s, items, unread: count, loaded: true })),
+);
+const load = snapshot.load;
 
 function received(n: { id: string; type: string; title: string; body: string; urgent: boolean; createdAt: string; link?: string }): void {
   // The live feed carries no event data; the list from the API does.
   const item: AppNotification = { ...n, link: n.link ?? null, data: {}, read: false, readAt: null };
-  liveChanges++;
+  snapshot.changed();
   // Other views (dashboards) may refresh on it, e.g. when a session went live.
   window.dispatchEvent(new CustomEvent('lectern:notification', { detail: item }));
   centerStore.update((s) =>
@@ -54,7 +42,7 @@ function received(n: { id: string; type: string; title: string; body: string; ur
 /** Notifications the server took back (e.g. "Live now" after the session ended). */
 function withdrawn(m: { ids: string[] }): void {
   const gone = new Set(m.ids);
-  liveChanges++;
+  snapshot.changed();
   centerStore.update((s) => {
     const removedUnread = s.items.filter((x) => gone.has(x.id) && !x.read).length;
     return {
