@@ -14,7 +14,7 @@ interface UserSocketOptions {
   listen: (socket: Socket) => void;
 }
 
-export interface UserSocket {
+export interface UserSocketHandle {
   /** The socket of the signed-in user; null while nobody is. */
   readonly socket: Socket | null;
   readonly userId: string | null;
@@ -22,7 +22,7 @@ export interface UserSocket {
   start(): void;
 }
 
-export function userSocket(namespace: string, opts: UserSocketOptions): UserSocket {
+export function userSocket(namespace: string, opts: UserSocketOptions): UserSocketHandle {
   let socket: Socket | null = null;
   let userId: string | null = null;
   let started = false;
