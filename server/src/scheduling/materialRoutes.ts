@@ -15,11 +15,11 @@ import { FileBody, IdParams } from '../http/contract.js';
 import { caller } from '../plugins/authPlugin.js';
 import type { RouteDeps } from '../routes.js';
 import { SessionDto } from '../sessions/contract.js';
-import { assertCanView, getSessionRow, type SessionRow } from '../sessions/sessionAccess.js';
+import { viewableSession, type SessionRow } from '../sessions/sessionAccess.js';
 import { toSessionDto } from '../sessions/sessionDto.js';
 import { LinkBody, MaterialParams } from './contract.js';
 import { MATERIAL_MAX_BYTES, MATERIAL_TYPES, MATERIALS_PER_SESSION, PayloadTooLargeError, saveMaterials } from './materialService.js';
-import { assertCanEdit } from './scheduleRules.js';
+import { editableSession } from './scheduleRules.js';
 
 
 export async function materialRoutes(app: FastifyInstance, { ctx }: RouteDeps): Promise<void> {
@@ -27,13 +27,6 @@ export async function materialRoutes(app: FastifyInstance, { ctx }: RouteDeps): 
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { db, config } = ctx;
   const dirOf = (sessionId: string) => join(config.dataDir, 'materials', sessionId);
-
-  async function editable(who: AccessClaims, id: string): Promise<SessionRow> {
-    const session = await getSessionRow(db, id);
-    await assertCanView(db, who, session);
-    assertCanEdit(who, session);
-    return session;
-  }
 
   const save = (who: AccessClaims, session: SessionRow, next: Material[], note: Record<string, unknown>) => saveMaterials(ctx, who.userId, session, next, note);
 
@@ -46,7 +39,7 @@ export async function materialRoutes(app: FastifyInstance, { ctx }: RouteDeps): 
     { schema: { tags: ['materials'], summary: 'Add a link to the session materials (host, admin)', params: IdParams, body: LinkBody, response: { 201: SessionDto } }, onRequest: app.requireAuth },
     async (request, reply) => {
       const who = caller(request);
-      const session = await editable(who, request.params.id);
+      const session = await editableSession(db, who, request.params.id);
       assertRoom(session);
       const m: Material = { id: randomUUID(), kind: 'link', title: request.body.title, url: request.body.url };
       const row = await save(who, session, [...session.materials, m], { added: m });
@@ -68,7 +61,7 @@ export async function materialRoutes(app: FastifyInstance, { ctx }: RouteDeps): 
     },
     async (request, reply) => {
       const who = caller(request);
-      const session = await editable(who, request.params.id);
+      const session = await editableSession(db, who, request.params.id);
       assertRoom(session);
       if (!request.isMultipart()) throw new ValidationError('send multipart/form-data with a "file" field');
       const file = await request.file();
@@ -114,8 +107,7 @@ export async function materialRoutes(app: FastifyInstance, { ctx }: RouteDeps): 
     '/api/sessions/:id/materials/:materialId',
     { schema: { tags: ['materials'], summary: 'Download an uploaded material (anyone who can view the session)', params: MaterialParams, response: { 200: FileBody('application/octet-stream') } }, onRequest: app.requireAuth },
     async (request, reply) => {
-      const session = await getSessionRow(db, request.params.id);
-      await assertCanView(db, caller(request), session);
+      const session = await viewableSession(db, caller(request), request.params.id);
       const m = session.materials.find((x) => x.id === request.params.materialId && x.kind === 'file');
       if (!m) throw new NotFoundError('Material not found');
       const path = join(dirOf(session.id), request.params.materialId);
@@ -137,7 +129,7 @@ export async function materialRoutes(app: FastifyInstance, { ctx }: RouteDeps): 
     { schema: { tags: ['materials'], summary: 'Remove a material (host, admin)', params: MaterialParams, response: { 200: SessionDto } }, onRequest: app.requireAuth },
     async (request) => {
       const who = caller(request);
-      const session = await editable(who, request.params.id);
+      const session = await editableSession(db, who, request.params.id);
       const m = session.materials.find((x) => x.id === request.params.materialId);
       if (!m) throw new NotFoundError('Material not found');
       const row = await save(who, session, session.materials.filter((x) => x !== m), { removed: m });
