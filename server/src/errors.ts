@@ -51,6 +51,12 @@ export class TooManyRequestsError extends AppError {
   }
 }
 
+/** `value`, or a NotFoundError with `message` when there is none. */
+export function found<T>(value: T | null | undefined, message: string): T {
+  if (value === null || value === undefined) throw new NotFoundError(message);
+  return value;
+}
+
 export function assertUnreachable(x: never): never {
   throw new Error(`unreachable: ${String(x)}`);
 }
