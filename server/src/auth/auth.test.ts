@@ -1,13 +1,9 @@
 import { SignJWT, base64url } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, dbKinds, type TestApp } from '../test/harness.js';
+import { describe, expect, it } from 'vitest';
+import { dbKinds, useTestApp } from '../test/harness.js';
 
 describe.each(dbKinds())('auth on %s', (kind) => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp(kind);
-  });
-  afterAll(async () => t?.close());
+  const t = useTestApp(kind);
 
   const postUser = (headers: Record<string, string> | undefined, payload: string | object) => t.app.inject({ method: 'POST', url: '/api/users', headers, payload });
   const login = (email: string, password: string) =>
