@@ -21,7 +21,7 @@ export class ValidationError extends AppError {
 }
 
 /** An AppError subclass with a fixed code and status, and a message that has a default. */
-function statusError(name: string, code: string, statusCode: number, defaultMessage: string) {
+function statusError(name: string, code: string, statusCode: number, defaultMessage: string): new (message?: string) => AppError {
   return class extends AppError {
     override readonly name: string = name;
     constructor(message = defaultMessage) {
