@@ -20,26 +20,19 @@ export class ValidationError extends AppError {
   }
 }
 
-export class UnauthorizedError extends AppError {
-  override readonly name = 'UnauthorizedError';
-  constructor(message = 'Authentication required') {
-    super('unauthorized', message, 401);
-  }
+/** An AppError subclass with a fixed code and status, and a message that has a default. */
+function statusError(name: string, code: string, statusCode: number, defaultMessage: string): new (message?: string) => AppError {
+  return class extends AppError {
+    override readonly name: string = name;
+    constructor(message = defaultMessage) {
+      super(code, message, statusCode);
+    }
+  };
 }
 
-export class ForbiddenError extends AppError {
-  override readonly name = 'ForbiddenError';
-  constructor(message = 'You are not allowed to do this') {
-    super('forbidden', message, 403);
-  }
-}
-
-export class NotFoundError extends AppError {
-  override readonly name = 'NotFoundError';
-  constructor(message = 'Not found') {
-    super('not_found', message, 404);
-  }
-}
+export class UnauthorizedError extends statusError('UnauthorizedError', 'unauthorized', 401, 'Authentication required') {}
+export class ForbiddenError extends statusError('ForbiddenError', 'forbidden', 403, 'You are not allowed to do this') {}
+export class NotFoundError extends statusError('NotFoundError', 'not_found', 404, 'Not found') {}
 
 export class ConflictError extends AppError {
   override readonly name = 'ConflictError';
@@ -56,6 +49,12 @@ export class TooManyRequestsError extends AppError {
   ) {
     super('rate_limited', message, 429);
   }
+}
+
+/** `value`, or a NotFoundError with `message` when there is none. */
+export function found<T>(value: T | null | undefined, message: string): T {
+  if (value === null || value === undefined) throw new NotFoundError(message);
+  return value;
 }
 
 export function assertUnreachable(x: never): never {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { REFRESH_COOKIE } from '../auth/authRoutes.js';
+import { setRefreshCookie } from '../auth/authRoutes.js';
 import { caller } from '../plugins/authPlugin.js';
 import type { RouteDeps } from '../routes.js';
 import { ChangePasswordBody, NoContent, ResetConfirmBody, ResetRequestBody, ResetRequestResult } from './contract.js';
@@ -22,13 +22,7 @@ export async function accountRoutes(app: FastifyInstance, { ctx }: RouteDeps): P
     },
     async (request, reply) => {
       const refresh = await changePassword(ctx, caller(request).userId, request.body);
-      void reply.setCookie(REFRESH_COOKIE, refresh.token, {
-        httpOnly: true,
-        sameSite: 'strict',
-        secure: ctx.config.publicUrl.startsWith('https://'),
-        path: '/api/auth',
-        expires: refresh.expiresAt,
-      });
+      setRefreshCookie(reply, ctx.config, refresh);
       return reply.status(204).send(null);
     },
   );

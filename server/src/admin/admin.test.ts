@@ -1,13 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, dbKinds, type TestApp } from '../test/harness.js';
+import { describe, expect, it } from 'vitest';
+import { dbKinds, useTestApp } from '../test/harness.js';
 import type { BulkEnrolResult, CourseSummary } from './contract.js';
 
 describe.each(dbKinds())('admin courses on %s', (kind) => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp(kind);
-  });
-  afterAll(async () => t?.close());
+  const t = useTestApp(kind);
 
   it('admin: bulk enrolment previews each row, names what is wrong, and enrols only the good rows', async () => {
     const admin = await t.userWithToken('admin');

@@ -1,9 +1,9 @@
 // Attendance HTTP API: a session's report (JSON or CSV), corrections with their audit
 // trail, RSVPs, and reports per student, course and host, plus the admin overview.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
+import { ForbiddenError, found, NotFoundError, ValidationError } from '../errors.js';
 import { FileBody, IdParams } from '../http/contract.js';
 import { caller } from '../plugins/authPlugin.js';
 import type { RouteDeps } from '../routes.js';
@@ -24,7 +24,7 @@ import {
   StudentReport,
 } from './contract.js';
 import { canReadSessionReport, readableSessions, teachesCourse } from './access.js';
-import { auditTrail, correctAttendance, respond } from './corrections.js';
+import { auditTrail, correctAttendance, respond, type Correction } from './corrections.js';
 import { attendanceCsv, csvDisposition, CSV_CONTENT_TYPE } from './csv.js';
 import { adminOverview } from './overview.js';
 import { courseReport, hostReport, studentReport, type DateRange } from './reportService.js';
@@ -90,10 +90,7 @@ export async function attendanceRoutes(app: FastifyInstance, { ctx }: RouteDeps)
       schema: { tags: ['attendance'], summary: 'Correct or excuse a participant (audited)', params: ParticipantParams, body: CorrectionBody, response: { 200: ParticipantRecord } },
       onRequest: app.requireAuth,
     },
-    async (request) => {
-      const who = caller(request);
-      return correctAttendance({ db, clock, graceMinutes }, await reportable(who, request.params.id), request.params.participantId, who.userId, request.body);
-    },
+    async (request) => correct(request, request.body),
   );
 
   r.delete(
@@ -102,10 +99,7 @@ export async function attendanceRoutes(app: FastifyInstance, { ctx }: RouteDeps)
       schema: { tags: ['attendance'], summary: 'Clear a correction: the captured status applies again (audited)', params: ParticipantParams, response: { 200: ParticipantRecord } },
       onRequest: app.requireAuth,
     },
-    async (request) => {
-      const who = caller(request);
-      return correctAttendance({ db, clock, graceMinutes }, await reportable(who, request.params.id), request.params.participantId, who.userId, { status: null });
-    },
+    async (request) => correct(request, { status: null }),
   );
 
   r.get(
@@ -130,9 +124,7 @@ export async function attendanceRoutes(app: FastifyInstance, { ctx }: RouteDeps)
     { schema: { tags: ['attendance'], summary: 'My attendance across sessions', querystring: RangeQuery, response: { 200: StudentReport } }, onRequest: app.requireAuth },
     async (request) => {
       const who = caller(request);
-      const report = await studentReport(db, who.userId, toRange(request.query), opts(), undefined);
-      if (!report) throw new NotFoundError('User not found');
-      return report;
+      return found(await studentReport(db, who.userId, toRange(request.query), opts(), undefined), 'User not found');
     },
   );
 
@@ -147,9 +139,7 @@ export async function attendanceRoutes(app: FastifyInstance, { ctx }: RouteDeps)
       const self = who.userId === request.params.id;
       if (!self && who.role === 'student') throw new NotFoundError('User not found');
       const restrict = self ? undefined : await readableSessions(db, who);
-      const report = await studentReport(db, request.params.id, toRange(request.query), opts(), restrict);
-      if (!report) throw new NotFoundError('User not found');
-      return report;
+      return found(await studentReport(db, request.params.id, toRange(request.query), opts(), restrict), 'User not found');
     },
   );
 
@@ -161,9 +151,7 @@ export async function attendanceRoutes(app: FastifyInstance, { ctx }: RouteDeps)
     },
     async (request) => {
       if (!(await teachesCourse(db, caller(request), request.params.id))) throw new NotFoundError('Course not found');
-      const report = await courseReport(db, request.params.id, toRange(request.query), opts());
-      if (!report) throw new NotFoundError('Course not found');
-      return report;
+      return found(await courseReport(db, request.params.id, toRange(request.query), opts()), 'Course not found');
     },
   );
 
@@ -176,9 +164,7 @@ export async function attendanceRoutes(app: FastifyInstance, { ctx }: RouteDeps)
     async (request) => {
       const who = caller(request);
       if (who.role !== 'admin' && who.userId !== request.params.id) throw new ForbiddenError('Only admins can see other hosts’ reports');
-      const report = await hostReport(db, request.params.id, toRange(request.query), opts());
-      if (!report) throw new NotFoundError('User not found');
-      return report;
+      return found(await hostReport(db, request.params.id, toRange(request.query), opts()), 'User not found');
     },
   );
 
@@ -187,6 +173,12 @@ export async function attendanceRoutes(app: FastifyInstance, { ctx }: RouteDeps)
     { schema: { tags: ['reports'], summary: 'Totals, live now, participants, meetings, revenue (admins)', querystring: RangeQuery, response: { 200: Overview } }, onRequest: app.requireRole('admin') },
     async (request) => adminOverview(db, clock.now(), toRange(request.query)),
   );
+
+  /** Corrects (or with `status: null` clears) a participant's status, audited, for those who may read the full report. */
+  async function correct(request: FastifyRequest & { params: { id: string; participantId: string } }, change: Correction): Promise<ParticipantRecord> {
+    const who = caller(request);
+    return correctAttendance({ db, clock, graceMinutes }, await reportable(who, request.params.id), request.params.participantId, who.userId, change);
+  }
 
   /** The session `id`, when `who` may read its full report and correct it. */
   async function reportable(who: ReturnType<typeof caller>, id: string): Promise<Awaited<ReturnType<typeof getSessionRow>>> {

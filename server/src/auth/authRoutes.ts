@@ -3,6 +3,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { refreshTokens } from '@lectern/db';
+import type { Config } from '../config.js';
 import { NoContent } from '../http/contract.js';
 import { TooManyRequestsError, UnauthorizedError } from '../errors.js';
 import { caller } from '../plugins/authPlugin.js';
@@ -15,6 +16,17 @@ import { dummyPasswordHash, verifyPassword } from './passwords.js';
 export const REFRESH_COOKIE = 'lectern_refresh';
 const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url');
 
+/** Hands the browser its refresh token: an HTTP-only cookie sent only to /api/auth. */
+export function setRefreshCookie(reply: FastifyReply, config: Config, refresh: { token: string; expiresAt: Date }): void {
+  void reply.setCookie(REFRESH_COOKIE, refresh.token, {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: config.publicUrl.startsWith('https://'),
+    path: '/api/auth',
+    expires: refresh.expiresAt,
+  });
+}
+
 
 export async function authRoutes(app: FastifyInstance, { ctx }: RouteDeps): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -25,16 +37,6 @@ export async function authRoutes(app: FastifyInstance, { ctx }: RouteDeps): Prom
     const expiresAt = new Date(clock.now().getTime() + config.auth.refreshTokenTtlDays * 86_400_000);
     await db.insert(refreshTokens).values({ userId, familyId, tokenHash: sha256(token), expiresAt });
     return { token, expiresAt };
-  }
-
-  function setRefreshCookie(reply: FastifyReply, token: string, expiresAt: Date): void {
-    void reply.setCookie(REFRESH_COOKIE, token, {
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: config.publicUrl.startsWith('https://'),
-      path: '/api/auth',
-      expires: expiresAt,
-    });
   }
 
   r.post(
@@ -57,7 +59,7 @@ export async function authRoutes(app: FastifyInstance, { ctx }: RouteDeps): Prom
       await counters.reset(key);
       const accessToken = await tokens.signAccess({ userId: user.id, role: user.role });
       const refresh = await issueRefresh(user.id, randomUUID());
-      setRefreshCookie(reply, refresh.token, refresh.expiresAt);
+      setRefreshCookie(reply, config, refresh);
       return {
         accessToken,
         refreshToken: refresh.token,
@@ -94,7 +96,7 @@ export async function authRoutes(app: FastifyInstance, { ctx }: RouteDeps): Prom
       if (user.disabled) throw new UnauthorizedError('Account disabled');
       const accessToken = await tokens.signAccess({ userId: user.id, role: user.role });
       const refresh = await issueRefresh(user.id, row.familyId);
-      setRefreshCookie(reply, refresh.token, refresh.expiresAt);
+      setRefreshCookie(reply, config, refresh);
       return { accessToken, refreshToken: refresh.token, expiresIn: config.auth.accessTokenTtlSeconds, user: toPublicUser(user) };
     },
   );

@@ -1,20 +1,12 @@
 // Bookable office hours: the HTTP contract (requests and responses). Imported by the client
-// as `@lectern/server/contract/bookings`; imports only zod.
+// as `@lectern/server/contract/bookings`; imports zod and the shared pieces of http/contract.
 import { z } from 'zod';
+import { Email, Name, TimeZone } from '../http/contract.js';
 
 export const BOOKING_STATUSES = ['pending_payment', 'confirmed', 'cancelled', 'completed', 'no_show'] as const;
 export type BookingStatus = (typeof BOOKING_STATUSES)[number];
 export const PAYMENT_KINDS = ['payment', 'refund'] as const;
 
-const isZone = (tz: string): boolean => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-};
-export const TimeZone = z.string().max(64).refine(isZone, 'must be an IANA time zone such as Europe/Berlin');
 /** 'HH:MM' on a 5-minute step; '24:00' ends a window at midnight. */
 export const WallTime = z
   .string()
@@ -116,19 +108,16 @@ export const SlotList = z.array(Slot);
 export const BookingBody = z.object({
   handle: Handle,
   start: Instant,
-  name: z.string().trim().min(1).max(80).optional(),
-  email: z
-    .email()
-    .max(254)
-    .transform((s) => s.toLowerCase())
-    .optional(),
+  name: Name.optional(),
+  email: Email.optional(),
   notes: z.string().max(2000).default(''),
   /** The visitor's zone: times in their emails are shown in it. */
   timezone: TimeZone.optional(),
 });
 export type BookingInput = z.input<typeof BookingBody>;
 
-export const BookingCreated = z.object({
+/** What every answer about a booking starts with. */
+const BookingFields = {
   id: z.string(),
   status: z.enum(BOOKING_STATUSES),
   start: z.string(),
@@ -136,6 +125,10 @@ export const BookingCreated = z.object({
   sessionId: z.string(),
   priceCents: z.number(),
   currency: z.string(),
+};
+
+export const BookingCreated = z.object({
+  ...BookingFields,
   /** Guests only (not signed in): the private link to cancel or reschedule, shown once. */
   manageUrl: z.string().optional(),
   /** The room's join link, valid until the meeting ends. */
@@ -144,11 +137,7 @@ export const BookingCreated = z.object({
 export type BookingCreatedDto = z.infer<typeof BookingCreated>;
 
 export const Booking = z.object({
-  id: z.string(),
-  status: z.enum(BOOKING_STATUSES),
-  start: z.string(),
-  end: z.string(),
-  sessionId: z.string(),
+  ...BookingFields,
   hostId: z.string(),
   hostName: z.string(),
   hostHandle: z.string().nullable(),
@@ -156,8 +145,6 @@ export const Booking = z.object({
   guestName: z.string(),
   guestEmail: z.string(),
   notes: z.string(),
-  priceCents: z.number(),
-  currency: z.string(),
   /** Payments minus refunds recorded so far, in the booking's currency. */
   paidCents: z.number(),
   cancelledBy: z.enum(['host', 'guest']).nullable(),

@@ -2,6 +2,7 @@
 // meetings lists, cancel / reschedule / marks, payments and revenue. No SQL here.
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { AccessClaims } from '../auth/tokens.js';
 import type { AppContext } from '../context.js';
 import { ForbiddenError, NotFoundError, TooManyRequestsError } from '../errors.js';
 import { IdParams } from '../http/contract.js';
@@ -44,6 +45,20 @@ export async function bookingRoutes(app: FastifyInstance, { ctx }: { ctx: AppCon
   const deps: BookingDeps = { db, clock, publicUrl: ctx.config.publicUrl };
   const grace = ctx.config.bookings.noShowGraceMinutes;
   const one = async (b: BookingRow) => (await toDtos(db, [b]))[0]!;
+  const range = (q: { from?: string | undefined; to?: string | undefined }) => ({ from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined });
+
+  /** The booking `id` and which side of it `who` is on (403 when neither). */
+  async function withSide(who: AccessClaims, id: string): Promise<{ b: BookingRow; side: 'host' | 'guest' }> {
+    const b = await getBooking(db, id);
+    return { b, side: sideOf(who, b) };
+  }
+
+  /** The booking `id` when `who` is its host; the 403 says "Only the host <does>". */
+  async function hostOnly(who: AccessClaims, id: string, does: string): Promise<BookingRow> {
+    const { b, side } = await withSide(who, id);
+    if (side !== 'host') throw new ForbiddenError(`Only the host ${does}`);
+    return b;
+  }
 
   r.put(
     '/api/me/availability',
@@ -92,21 +107,19 @@ export async function bookingRoutes(app: FastifyInstance, { ctx }: { ctx: AppCon
       const who = caller(request);
       const q = request.query;
       await settleDue(db, clock.now(), grace, q.role === 'host' ? who.userId : undefined);
-      return listBookings(db, who.userId, { role: q.role, status: q.status, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined, limit: q.limit });
+      return listBookings(db, who.userId, { role: q.role, status: q.status, ...range(q), limit: q.limit });
     },
   );
-  r.get('/api/bookings/:id', { schema: { tags, summary: 'One booking (its host or guest)', params: IdParams, response: { 200: Booking } }, onRequest: app.requireAuth }, async (request) => {
-    const b = await getBooking(db, request.params.id);
-    sideOf(caller(request), b);
-    return one(b);
-  });
+  r.get('/api/bookings/:id', { schema: { tags, summary: 'One booking (its host or guest)', params: IdParams, response: { 200: Booking } }, onRequest: app.requireAuth }, async (request) =>
+    one((await withSide(caller(request), request.params.id)).b),
+  );
   r.post(
     '/api/bookings/:id/cancel',
     { schema: { tags, summary: 'Cancel a booking (host or guest); both sides are told', params: IdParams, body: CancelBody, response: { 200: Booking } }, onRequest: app.requireAuth },
     async (request) => {
       const who = caller(request);
-      const b = await getBooking(db, request.params.id);
-      return one(await cancelBooking(deps, b, sideOf(who, b), who.userId, request.body.reason));
+      const { b, side } = await withSide(who, request.params.id);
+      return one(await cancelBooking(deps, b, side, who.userId, request.body.reason));
     },
   );
   r.post(
@@ -114,8 +127,7 @@ export async function bookingRoutes(app: FastifyInstance, { ctx }: { ctx: AppCon
     { schema: { tags, summary: 'Move a booking to another free slot of its host', params: IdParams, body: RescheduleBody, response: { 200: Booking } }, onRequest: app.requireAuth },
     async (request) => {
       const who = caller(request);
-      const b = await getBooking(db, request.params.id);
-      sideOf(who, b);
+      const { b } = await withSide(who, request.params.id);
       return one(await rescheduleBooking(deps, b, who.userId, new Date(request.body.start)));
     },
   );
@@ -123,23 +135,19 @@ export async function bookingRoutes(app: FastifyInstance, { ctx }: { ctx: AppCon
     '/api/bookings/:id/mark',
     { schema: { tags, summary: 'Host: mark a meeting completed or no-show', params: IdParams, body: MarkBody, response: { 200: Booking } }, onRequest: app.requireAuth },
     async (request) => {
-      const b = await getBooking(db, request.params.id);
-      if (sideOf(caller(request), b) !== 'host') throw new ForbiddenError('Only the host marks a meeting');
+      const b = await hostOnly(caller(request), request.params.id, 'marks a meeting');
       return one(await markBooking(db, b, request.body.status, clock.now()));
     },
   );
-  r.get('/api/bookings/:id/payments', { schema: { tags, summary: 'Recorded payments and refunds (host)', params: IdParams, response: { 200: PaymentList } }, onRequest: app.requireAuth }, async (request) => {
-    const b = await getBooking(db, request.params.id);
-    if (sideOf(caller(request), b) !== 'host') throw new ForbiddenError('Only the host sees payments');
-    return listPayments(db, b.id);
-  });
+  r.get('/api/bookings/:id/payments', { schema: { tags, summary: 'Recorded payments and refunds (host)', params: IdParams, response: { 200: PaymentList } }, onRequest: app.requireAuth }, async (request) =>
+    listPayments(db, (await hostOnly(caller(request), request.params.id, 'sees payments')).id),
+  );
   r.post(
     '/api/bookings/:id/payments',
     { schema: { tags, summary: 'Host: record a payment or refund (no payment vendor); a paid pending booking becomes confirmed', params: IdParams, body: PaymentBody, response: { 201: Payment } }, onRequest: app.requireAuth },
     async (request, reply) => {
       const who = caller(request);
-      const b = await getBooking(db, request.params.id);
-      if (sideOf(who, b) !== 'host') throw new ForbiddenError('Only the host records payments');
+      const b = await hostOnly(who, request.params.id, 'records payments');
       return reply.status(201).send(await recordPayment(db, b, who.userId, request.body, clock.now()));
     },
   );
@@ -159,12 +167,12 @@ export async function bookingRoutes(app: FastifyInstance, { ctx }: { ctx: AppCon
   r.get(
     '/api/me/revenue',
     { schema: { tags, summary: 'Your revenue: recorded payments minus refunds per month (UTC) and currency', querystring: RevenueQuery, response: { 200: RevenueList } }, onRequest: app.requireAuth },
-    async (request) => revenue(db, caller(request).userId, { from: request.query.from ? new Date(request.query.from) : undefined, to: request.query.to ? new Date(request.query.to) : undefined }),
+    async (request) => revenue(db, caller(request).userId, range(request.query)),
   );
   r.get(
     '/api/admin/revenue',
     { schema: { tags, summary: 'Admin: revenue per host, month (UTC) and currency', querystring: RevenueQuery, response: { 200: HostRevenueList } }, onRequest: app.requireRole('admin') },
-    async (request) => revenueByHost(db, { from: request.query.from ? new Date(request.query.from) : undefined, to: request.query.to ? new Date(request.query.to) : undefined }),
+    async (request) => revenueByHost(db, range(request.query)),
   );
   r.get('/api/me/booking-stats', { schema: { tags, summary: 'Dashboard numbers: sessions, live now, participants, meetings, revenue', response: { 200: Stats } }, onRequest: app.requireAuth }, async (request) => {
     const who = caller(request);

@@ -10,12 +10,11 @@ import type { Dispatcher } from '../notifications/Dispatcher.js';
 import { createChannels, createDispatcher } from '../notifications/startNotifications.js';
 import { insertCourse } from '../notifications/test/fixtures.js';
 import { endSession } from '../sessions/sessionService.js';
-import { createTestApp, dbKinds, type TestApp } from '../test/harness.js';
+import { createTestApp, dbKinds, type TestApp, type TestUser as U } from '../test/harness.js';
 import { CallScheduler } from './CallScheduler.js';
 import { finishCallOfSession } from './outcomes.js';
 import type { CallJoin, CallOk, RingingCall } from './contract.js';
 
-type U = Awaited<ReturnType<TestApp['userWithToken']>>;
 type Note = { type: string; title: string; urgent: boolean; link: string | null };
 
 describe.each(dbKinds())('calls on %s', (kind) => {

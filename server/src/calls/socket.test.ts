@@ -9,16 +9,14 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notificationOutbox, pushSubscriptions } from '@lectern/db';
 import type { Conversation } from '../chat/contract.js';
-import { insertCourse } from '../notifications/test/fixtures.js';
+import { classroom } from '../notifications/test/fixtures.js';
 import { attachUserNamespace, USER_NAMESPACE, type UserSocket } from '../notifications/userSocket.js';
-import { createTestApp, dbKinds, type TestApp } from '../test/harness.js';
+import { dbKinds, useTestApp, type TestUser as U } from '../test/harness.js';
 import type { CallDeclined, CallJoin, CallStopped, RingingCall } from './contract.js';
 import { bindCallSockets, unbindCallSockets } from './live.js';
 
-type U = Awaited<ReturnType<TestApp['userWithToken']>>;
-
 describe.each(dbKinds())('calls over the /user socket on %s', (kind) => {
-  let t: TestApp;
+  const t = useTestApp(kind);
   let io: Server;
   let ns: UserSocket;
   let url: string;
@@ -28,7 +26,6 @@ describe.each(dbKinds())('calls over the /user socket on %s', (kind) => {
   let s2: U;
 
   beforeAll(async () => {
-    t = await createTestApp(kind);
     const http = createServer();
     io = new Server(http);
     ns = await attachUserNamespace({ io, bus: t.runtime.ctx.bus, tokens: t.runtime.ctx.tokens, logger: t.runtime.ctx.logger });
@@ -36,17 +33,13 @@ describe.each(dbKinds())('calls over the /user socket on %s', (kind) => {
     await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
     const addr = http.address();
     url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}${USER_NAMESPACE}`;
-    teacher = await t.userWithToken('teacher', 'Tess Teacher');
-    s1 = await t.userWithToken('student', 'Sam Student');
-    s2 = await t.userWithToken('student', 'Ada Student');
-    await insertCourse(t.runtime.ctx.db, teacher.id, [s1.id, s2.id]);
+    ({ teacher, s1, s2 } = await classroom(t));
   });
   afterAll(async () => {
     for (const s of sockets) s.close();
     unbindCallSockets(t.runtime.ctx);
     await ns?.close();
     await io?.close();
-    await t?.close();
   });
 
   const open = (u: U) => {

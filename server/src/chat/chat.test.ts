@@ -2,19 +2,17 @@
 // messages, history cursors, threads, reactions, pins, read positions, search, files,
 // notifications, limits and bad input.
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { messages, notificationOutbox, notificationPreferences } from '@lectern/db';
-import { insertCourse, insertSession } from '../notifications/test/fixtures.js';
-import { createTestApp, dbKinds, type TestApp } from '../test/harness.js';
+import { classroom, insertCourse, insertSession } from '../notifications/test/fixtures.js';
+import { dbKinds, useTestApp, type TestUser as U } from '../test/harness.js';
 import type { Conversation, ConversationSummary, Message } from './contract.js';
 import { runChatDigest } from './digest.js';
 import { groupCommitStats } from './groupCommit.js';
 import { membersOf, postSystemMessage, sendMessage, sessionConversation } from './service.js';
 
-type U = Awaited<ReturnType<TestApp['userWithToken']>>;
-
 describe.each(dbKinds())('chat on %s', (kind) => {
-  let t: TestApp;
+  const t = useTestApp(kind);
   let teacher: U;
   let s1: U;
   let s2: U;
@@ -22,15 +20,10 @@ describe.each(dbKinds())('chat on %s', (kind) => {
   let otherTeacher: U;
 
   beforeAll(async () => {
-    t = await createTestApp(kind);
-    teacher = await t.userWithToken('teacher', 'Tess Teacher');
-    s1 = await t.userWithToken('student', 'Sam Student');
-    s2 = await t.userWithToken('student', 'Ada Student');
+    ({ teacher, s1, s2 } = await classroom(t));
     outsider = await t.userWithToken('student', 'Olly Outsider');
     otherTeacher = await t.userWithToken('teacher', 'Other Teacher');
-    await insertCourse(t.runtime.ctx.db, teacher.id, [s1.id, s2.id]);
   });
-  afterAll(() => t?.close());
 
   const call = async (u: U, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown) => {
     const res = await t.app.inject({ method, url, headers: u.headers, ...(payload === undefined ? {} : { payload: payload as object }) });

@@ -3,29 +3,16 @@
 // so members on other nodes get it; recipients are computed from the database at emit
 // time, so a removed member gets nothing more, at once, on every node.
 import type { Namespace } from 'socket.io';
-import type { AppContext } from '../context.js';
+import { liveTarget } from '../infra/liveTargets.js';
 import type { ChatServerEvents } from './contract.js';
 
 export type ChatNamespace = Namespace<Record<string, never>, ChatServerEvents, Record<string, never>, { userId: string; name: string }>;
 
 export const chatUserRoom = (userId: string): string => `user:${userId}`;
 
-const bound = new WeakMap<AppContext, ChatNamespace>();
-
+const live = liveTarget<ChatNamespace, ChatServerEvents>((nsp, userIds) => nsp.to(userIds.map(chatUserRoom)));
 /** Called once per API process when its /chat namespace exists (lectern.ts). */
-export function bindChatNamespace(ctx: AppContext, nsp: ChatNamespace): void {
-  bound.set(ctx, nsp);
-}
-
-export function unbindChatNamespace(ctx: AppContext): void {
-  bound.delete(ctx);
-}
-
+export const bindChatNamespace = live.bind;
+export const unbindChatNamespace = live.unbind;
 /** Emits one event to these users' sockets on every node (no-op in a process without sockets). */
-export function deliver<E extends keyof ChatServerEvents>(ctx: AppContext, userIds: readonly string[], event: E, ...args: Parameters<ChatServerEvents[E]>): void {
-  const nsp = bound.get(ctx);
-  if (!nsp || userIds.length === 0) return;
-  // Typed by the event map in the signature; Socket.IO's emit overloads do not narrow a generic event name.
-  const target = nsp.to(userIds.map(chatUserRoom));
-  (target.emit as (this: unknown, e: string, ...a: unknown[]) => boolean).call(target, event, ...args);
-}
+export const deliver = live.toUsers;

@@ -14,7 +14,7 @@ import { conversationMembers, conversations, enrolments, sessionCohosts, session
 import type { AccessClaims } from '../auth/tokens.js';
 import type { AppContext } from '../context.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
-import { assertCanView, getSessionRow, type SessionRow } from '../sessions/sessionAccess.js';
+import { getSessionRow, viewableSession, type SessionRow } from '../sessions/sessionAccess.js';
 import { assertMayCreateGroup, assertMayReach } from './access.js';
 import type { Conversation, ConversationSummary, Member } from './contract.js';
 import { deliver } from './live.js';
@@ -168,7 +168,7 @@ export async function sessionConversation(ctx: AppContext, sessionId: string): P
 
 /** GET /api/sessions/:id/chat: anyone who can view the session. */
 export async function sessionChatFor(ctx: AppContext, who: AccessClaims, sessionId: string): Promise<Conversation> {
-  await assertCanView(ctx.db, who, await getSessionRow(ctx.db, sessionId));
+  await viewableSession(ctx.db, who, sessionId);
   const row = await sessionConversation(ctx, sessionId);
   return conversationDto(ctx, row);
 }

@@ -51,17 +51,13 @@ export async function createCourse(db: Database, who: AccessClaims, body: { titl
 
 /** Admins and mentors see every course, a teacher their own, a student those they are enrolled in. */
 export async function visibleCourses(db: Database, who: AccessClaims): Promise<Course[]> {
-  if (who.role === 'admin' || who.role === 'mentor') return (await db.select().from(courses).orderBy(asc(courses.title))).map(toCourse);
-  if (who.role === 'teacher') {
-    return (await db.select().from(courses).where(eq(courses.ownerId, who.userId)).orderBy(asc(courses.title))).map(toCourse);
-  }
-  const rows = await db
-    .select({ c: courses })
-    .from(enrolments)
-    .innerJoin(courses, eq(courses.id, enrolments.courseId))
-    .where(eq(enrolments.userId, who.userId))
-    .orderBy(asc(courses.title));
-  return rows.map((x) => toCourse(x.c));
+  const visible =
+    who.role === 'admin' || who.role === 'mentor'
+      ? undefined
+      : who.role === 'teacher'
+        ? eq(courses.ownerId, who.userId)
+        : inArray(courses.id, db.select({ id: enrolments.courseId }).from(enrolments).where(eq(enrolments.userId, who.userId)));
+  return (await db.select().from(courses).where(visible).orderBy(asc(courses.title))).map(toCourse);
 }
 
 /** One course; a student sees only courses they are enrolled in (else 404). */

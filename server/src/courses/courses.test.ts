@@ -1,12 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, dbKinds, type TestApp } from '../test/harness.js';
+import { describe, expect, it } from 'vitest';
+import { dbKinds, useTestApp } from '../test/harness.js';
 
 describe.each(dbKinds())('courses on %s', (kind) => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp(kind);
-  });
-  afterAll(async () => t?.close());
+  const t = useTestApp(kind);
 
   const post = (url: string, headers: { authorization: string }, payload: unknown) => t.app.inject({ method: 'POST', url, headers, payload: payload as object });
 

@@ -1,5 +1,13 @@
-// Upload types shared by the features that take files (session materials, chat files):
-// extension -> the content type a stored file is served with.
+// Uploads shared by the features that take files (session materials, chat files): the
+// document types both allow (extension -> the content type a stored file is served with),
+// receiving one multipart file onto disk, and serving a stored file back.
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { MultipartFields } from '@fastify/multipart';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, NotFoundError, ValidationError } from '../errors.js';
 
 /** Text, archive and office documents. */
 export const DOCUMENT_TYPES: Readonly<Record<string, string>> = {
@@ -12,3 +20,72 @@ export const DOCUMENT_TYPES: Readonly<Record<string, string>> = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   odt: 'application/vnd.oasis.opendocument.text',
 };
+
+export class PayloadTooLargeError extends AppError {
+  constructor(message: string) {
+    super('payload_too_large', message, 413);
+  }
+}
+
+/** A received upload, stored at `path`. */
+export interface StoredUpload {
+  path: string;
+  /** The client's file name without path separators or control characters (at most 200 characters). */
+  fileName: string;
+  contentType: string;
+  sizeBytes: number;
+  /** The other multipart fields sent before the file. */
+  fields: MultipartFields;
+}
+
+/**
+ * Stores the one file of a multipart request as `dir/id`. Its type comes from `types` by
+ * extension (others are refused, 400); a file over `maxBytes` (where the multipart limit
+ * cuts it) is removed and refused, 413.
+ */
+export async function receiveUpload(
+  request: FastifyRequest,
+  opts: { types: Readonly<Record<string, string>>; maxBytes: number; dir: string; id: string },
+): Promise<StoredUpload> {
+  if (!request.isMultipart()) throw new ValidationError('send multipart/form-data with a "file" field');
+  const file = await request.file();
+  if (!file) throw new ValidationError('no file in the upload');
+  const fileName = file.filename.replace(/[\\/\p{Cc}]/gu, '').slice(-200) || 'file';
+  const ext = /\.([a-z0-9]+)$/i.exec(fileName)?.[1]?.toLowerCase() ?? '';
+  const contentType = opts.types[ext];
+  if (!contentType) {
+    file.file.resume();
+    throw new ValidationError(`file type .${ext || '?'} is not allowed (allowed: ${Object.keys(opts.types).join(', ')})`);
+  }
+  await mkdir(opts.dir, { recursive: true });
+  const path = join(opts.dir, opts.id);
+  await pipeline(file.file, createWriteStream(path));
+  if (file.file.truncated) {
+    await rm(path, { force: true });
+    throw new PayloadTooLargeError(`file is larger than ${opts.maxBytes / 1024 / 1024} MB`);
+  }
+  const { size } = await stat(path);
+  return { path, fileName, contentType, sizeBytes: size, fields: file.fields };
+}
+
+/**
+ * Sends a stored file under its original name (an attachment unless `inline`), never
+ * sniffed as another type, with `cacheControl` when given; 404 with `missing` when the file is gone.
+ */
+export async function sendStoredFile(
+  reply: FastifyReply,
+  path: string,
+  file: { fileName: string; contentType: string; inline?: boolean; cacheControl?: string; missing: string },
+): Promise<FastifyReply> {
+  const { size } = await stat(path).catch(() => {
+    throw new NotFoundError(file.missing);
+  });
+  const name = file.fileName.replace(/"/g, '');
+  if (file.cacheControl) void reply.header('cache-control', file.cacheControl);
+  return reply
+    .header('content-type', file.contentType)
+    .header('content-length', size)
+    .header('content-disposition', `${file.inline ? 'inline' : 'attachment'}; filename="${name.replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`)
+    .header('x-content-type-options', 'nosniff')
+    .send(createReadStream(path));
+}

@@ -3,18 +3,18 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, ConflictError, NotFoundError } from '../errors.js';
 import { NoContent } from '../http/contract.js';
 import { caller } from '../plugins/authPlugin.js';
 import type { RouteDeps } from '../routes.js';
-import { assertCanHost, getSessionRow } from '../sessions/sessionAccess.js';
+import { getSessionRow, hostableSession, type SessionRow } from '../sessions/sessionAccess.js';
 import { RangedFile, RecordingDto, RecordingParams, RecordingRef, SessionParams, TrackParams, WatchQuery } from './contract.js';
 import type { Recorder } from './Recorder.js';
 import { assertCanWatch } from './recordingAccess.js';
-import { deleteRecording, getRecording, listRecordings, parseTracks, recordingDir, toDto } from './recordingStore.js';
+import { deleteRecording, getRecording, listRecordings, parseTracks, recordingDir, toDto, type RecordingRow } from './recordingStore.js';
 
 function available(r: Recorder | undefined): Recorder {
   if (!r) throw new AppError('not_available', 'Recording is not available on this server', 501);
@@ -25,13 +25,26 @@ export async function recordingRoutes(app: FastifyInstance, { ctx, services }: R
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['recordings'];
 
+  /** The session, when this request may watch its recordings (participants, or a room or session token). */
+  async function watchable(request: FastifyRequest & { params: { id: string }; query: WatchQuery }): Promise<SessionRow> {
+    const session = await getSessionRow(ctx.db, request.params.id);
+    await assertCanWatch(ctx, request, session, request.query.token);
+    return session;
+  }
+
+  /** The session's recording `rid`, or a 404. */
+  async function recordingOf(session: SessionRow, rid: string): Promise<RecordingRow> {
+    const row = await getRecording(ctx.db, session.id, rid);
+    if (!row) throw new NotFoundError('Recording not found');
+    return row;
+  }
+
   r.post('/api/sessions/:id/recordings', {
     onRequest: app.requireAuth,
     schema: { tags, summary: 'Start recording a live session (host)', params: SessionParams, response: { 201: RecordingRef } },
   }, async (request, reply) => {
     const who = caller(request);
-    const session = await getSessionRow(ctx.db, request.params.id);
-    await assertCanHost(ctx.db, who, session);
+    const session = await hostableSession(ctx.db, who, request.params.id);
     const { recordingId } = await available(services.recorder).start(session.id, who.userId);
     return reply.code(201).send({ id: recordingId });
   });
@@ -40,11 +53,8 @@ export async function recordingRoutes(app: FastifyInstance, { ctx, services }: R
     onRequest: app.requireAuth,
     schema: { tags, summary: 'Stop a recording (host); it is then processed', params: RecordingParams, response: { 200: RecordingRef } },
   }, async (request) => {
-    const who = caller(request);
-    const session = await getSessionRow(ctx.db, request.params.id);
-    await assertCanHost(ctx.db, who, session);
-    const row = await getRecording(ctx.db, session.id, request.params.rid);
-    if (!row) throw new NotFoundError('Recording not found');
+    const session = await hostableSession(ctx.db, caller(request), request.params.id);
+    const row = await recordingOf(session, request.params.rid);
     if (row.status !== 'recording') throw new ConflictError(`The recording is already ${row.status}`);
     await available(services.recorder).stop(session.id, row.id);
     return { id: row.id };
@@ -53,28 +63,23 @@ export async function recordingRoutes(app: FastifyInstance, { ctx, services }: R
   r.get('/api/sessions/:id/recordings', {
     schema: { tags, summary: "A session's recordings (participants)", params: SessionParams, querystring: WatchQuery, response: { 200: z.array(RecordingDto) } },
   }, async (request) => {
-    const session = await getSessionRow(ctx.db, request.params.id);
-    await assertCanWatch(ctx, request, session, request.query.token);
+    const session = await watchable(request);
     return (await listRecordings(ctx.db, session.id)).map(toDto);
   });
 
   r.get('/api/sessions/:id/recordings/:rid', {
     schema: { tags, summary: 'One recording (participants)', params: RecordingParams, querystring: WatchQuery, response: { 200: RecordingDto } },
   }, async (request) => {
-    const session = await getSessionRow(ctx.db, request.params.id);
-    await assertCanWatch(ctx, request, session, request.query.token);
-    const row = await getRecording(ctx.db, session.id, request.params.rid);
-    if (!row) throw new NotFoundError('Recording not found');
+    const session = await watchable(request);
+    const row = await recordingOf(session, request.params.rid);
     return toDto(row);
   });
 
   r.get('/api/sessions/:id/recordings/:rid/file', {
     schema: { tags, summary: 'The composed recording (MP4), with Range support', params: RecordingParams, querystring: WatchQuery, response: RangedFile('video/mp4') },
   }, async (request, reply) => {
-    const session = await getSessionRow(ctx.db, request.params.id);
-    await assertCanWatch(ctx, request, session, request.query.token);
-    const row = await getRecording(ctx.db, session.id, request.params.rid);
-    if (!row) throw new NotFoundError('Recording not found');
+    const session = await watchable(request);
+    const row = await recordingOf(session, request.params.rid);
     if (row.status !== 'ready' || !row.fileName) throw new ConflictError(`The recording is not ready (${row.status})`);
     const path = join(recordingDir(ctx.config, session.id, row.id), row.fileName);
     const name = `${session.title.replace(/[^\w .-]+/g, '_').slice(0, 80) || 'recording'}-${row.startedAt.toISOString().slice(0, 10)}.mp4`;
@@ -84,8 +89,7 @@ export async function recordingRoutes(app: FastifyInstance, { ctx, services }: R
   r.get('/api/sessions/:id/recordings/:rid/tracks/:file', {
     schema: { tags, summary: "One participant's raw track (Matroska)", params: TrackParams, querystring: WatchQuery, response: RangedFile('video/x-matroska') },
   }, async (request, reply) => {
-    const session = await getSessionRow(ctx.db, request.params.id);
-    await assertCanWatch(ctx, request, session, request.query.token);
+    const session = await watchable(request);
     const row = await getRecording(ctx.db, session.id, request.params.rid);
     if (!row || !parseTracks(row).some((t) => t.file === request.params.file)) throw new NotFoundError('Track not found');
     const path = join(recordingDir(ctx.config, session.id, row.id), request.params.file);
@@ -96,11 +100,8 @@ export async function recordingRoutes(app: FastifyInstance, { ctx, services }: R
     onRequest: app.requireAuth,
     schema: { tags, summary: 'Delete a recording and its files (host)', params: RecordingParams, response: { 204: NoContent } },
   }, async (request, reply) => {
-    const who = caller(request);
-    const session = await getSessionRow(ctx.db, request.params.id);
-    await assertCanHost(ctx.db, who, session);
-    const row = await getRecording(ctx.db, session.id, request.params.rid);
-    if (!row) throw new NotFoundError('Recording not found');
+    const session = await hostableSession(ctx.db, caller(request), request.params.id);
+    const row = await recordingOf(session, request.params.rid);
     if (row.status === 'recording' || row.status === 'processing') throw new ConflictError(`Stop the recording and wait for processing first (${row.status})`);
     await deleteRecording(ctx.db, ctx.config, row);
     return reply.code(204).send(null);

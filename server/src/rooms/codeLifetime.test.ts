@@ -1,13 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, dbKinds, type TestApp } from '../test/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { dbKinds, useTestApp } from '../test/harness.js';
 
 describe.each(dbKinds())('join code lifetime on %s', (kind) => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp(kind, { env: { LECTERN_JOIN_RATE_PER_IP: '1000', LECTERN_ACCESS_TOKEN_TTL_SECONDS: '3600' } });
+  const t = useTestApp(kind, { env: { LECTERN_JOIN_RATE_PER_IP: '1000', LECTERN_ACCESS_TOKEN_TTL_SECONDS: '3600' } });
+  beforeAll(() => {
     t.clock.set('2026-04-06T08:00:00Z');
   });
-  afterAll(async () => t?.close());
 
   const schedule = async (headers: { authorization: string }, scheduledAt: string, durationMinutes = 60) => {
     const res = await t.app.inject({ method: 'POST', url: '/api/sessions', headers, payload: { title: 'Algebra', scheduledAt, durationMinutes, timezone: 'Europe/Berlin' } });

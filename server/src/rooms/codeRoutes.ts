@@ -8,7 +8,7 @@ import type { RouteDeps } from '../routes.js';
 import { ConflictError, NotFoundError, TooManyRequestsError, UnauthorizedError } from '../errors.js';
 import { IdParams, NoContent } from '../http/contract.js';
 import { caller } from '../plugins/authPlugin.js';
-import { assertCanHost, canHost, getSessionRow, isInvitee, type SessionRow } from '../sessions/sessionAccess.js';
+import { canHost, getSessionRow, hostableSession, isInvitee, type SessionRow } from '../sessions/sessionAccess.js';
 import { getUser } from '../users/userService.js';
 import { CodeParams, JoinBody, JoinCode, RoomTicket } from './contract.js';
 import { codeExpiry, createCode, listCodes, resolveCode, revokeCode } from './joinCodes.js';
@@ -46,8 +46,7 @@ export async function codeRoutes(app: FastifyInstance, { ctx }: RouteDeps): Prom
       onRequest: app.requireAuth,
     },
     async (request, reply) => {
-      const session = await getSessionRow(db, request.params.id);
-      await assertCanHost(db, caller(request), session);
+      const session = await hostableSession(db, caller(request), request.params.id);
       if (session.status === 'completed' || session.status === 'cancelled') throw new ConflictError(`Session is ${session.status}`);
       const expiresAt = codeExpiry(session, clock.now(), config.codes);
       const code = await createCode(db, clock, session.id, caller(request).userId, expiresAt);
@@ -59,8 +58,7 @@ export async function codeRoutes(app: FastifyInstance, { ctx }: RouteDeps): Prom
     '/api/sessions/:id/codes',
     { schema: { tags: ['codes'], summary: 'List a session’s join codes', params: IdParams, response: { 200: z.array(JoinCode) } }, onRequest: app.requireAuth },
     async (request) => {
-      const session = await getSessionRow(db, request.params.id);
-      await assertCanHost(db, caller(request), session);
+      const session = await hostableSession(db, caller(request), request.params.id);
       return (await listCodes(db, session.id)).map(codeDto);
     },
   );
@@ -69,8 +67,7 @@ export async function codeRoutes(app: FastifyInstance, { ctx }: RouteDeps): Prom
     '/api/sessions/:id/codes/:code',
     { schema: { tags: ['codes'], summary: 'Revoke a join code', params: CodeParams, response: { 204: NoContent } }, onRequest: app.requireAuth },
     async (request, reply) => {
-      const session = await getSessionRow(db, request.params.id);
-      await assertCanHost(db, caller(request), session);
+      const session = await hostableSession(db, caller(request), request.params.id);
       if (!(await revokeCode(db, clock, session.id, request.params.code))) throw new NotFoundError('Code not found');
       return reply.status(204).send(null);
     },

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CODE_ALPHABET, newCode, normaliseCode } from './joinCodes.js';
-import { createTestApp, dbKinds, type TestApp } from '../test/harness.js';
+import { dbKinds, useTestApp } from '../test/harness.js';
 
 describe('join code alphabet', () => {
   it('join codes are 8 symbols from a 32-symbol unambiguous alphabet', () => {
@@ -18,11 +18,7 @@ describe('join code alphabet', () => {
 });
 
 describe.each(dbKinds())('join codes on %s', (kind) => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp(kind, { env: { LECTERN_JOIN_RATE_PER_IP: '8' } });
-  });
-  afterAll(async () => t?.close());
+  const t = useTestApp(kind, { env: { LECTERN_JOIN_RATE_PER_IP: '8' } });
 
   async function newSession(headers: { authorization: string }) {
     const res = await t.app.inject({
@@ -113,11 +109,7 @@ describe.each(dbKinds())('join codes on %s', (kind) => {
 });
 
 describe.each(dbKinds())('guest identity on %s', (kind) => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp(kind);
-  });
-  afterAll(async () => t?.close());
+  const t = useTestApp(kind);
 
   it('join keeps a returning guest the same participant only with the same guest key', async () => {
     const host = await t.userWithToken('teacher');

@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { insertCourse, insertSession } from '../notifications/test/fixtures.js';
-import { createTestApp, dbKinds, type TestApp } from '../test/harness.js';
+import { dbKinds, useTestApp } from '../test/harness.js';
 import type { RsvpState } from './contract.js';
 
 describe.each(dbKinds())('rsvp on %s', (kind) => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp(kind);
-  });
-  afterAll(async () => t?.close());
+  const t = useTestApp(kind);
 
   it('rsvp: a course student answers and changes the answer; the host sees the tally; outsiders get 404', async () => {
     const teacher = await t.userWithToken('teacher');

@@ -2,12 +2,11 @@ import { and, count, eq } from 'drizzle-orm';
 import { sessionRsvps, type Database } from '@lectern/db';
 import type { AccessClaims } from '../auth/tokens.js';
 import { ConflictError, NotFoundError } from '../errors.js';
-import { assertCanView, getSessionRow, isInvitee } from '../sessions/sessionAccess.js';
+import { getSessionRow, isInvitee, viewableSession } from '../sessions/sessionAccess.js';
 import type { RsvpResponse, RsvpState } from './contract.js';
 
 export async function rsvpState(db: Database, who: AccessClaims, sessionId: string): Promise<RsvpState> {
-  const session = await getSessionRow(db, sessionId);
-  await assertCanView(db, who, session);
+  const session = await viewableSession(db, who, sessionId);
   const rows = await db.select({ response: sessionRsvps.response, n: count() }).from(sessionRsvps).where(eq(sessionRsvps.sessionId, session.id)).groupBy(sessionRsvps.response);
   const counts = { yes: 0, maybe: 0, no: 0 };
   for (const r of rows) counts[r.response] = Number(r.n);

@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { FileBody, IdParams } from '../http/contract.js';
 import { caller } from '../plugins/authPlugin.js';
 import type { RouteDeps } from '../routes.js';
-import { assertCanView, getSessionRow } from '../sessions/sessionAccess.js';
+import { viewableSession } from '../sessions/sessionAccess.js';
 import { feedCalendar, feedToken, sessionCalendar } from './calendarService.js';
 import { CalendarFeed, FeedTokenParams } from './contract.js';
 
@@ -20,8 +20,7 @@ export async function calendarRoutes(app: FastifyInstance, { ctx }: RouteDeps): 
     '/api/sessions/:id/ics',
     { schema: { tags: ['calendar'], summary: 'One session as an iCalendar file (text/calendar)', params: IdParams, response: { 200: Ics } }, onRequest: app.requireAuth },
     async (request, reply) => {
-      const session = await getSessionRow(db, request.params.id);
-      await assertCanView(db, caller(request), session);
+      const session = await viewableSession(db, caller(request), request.params.id);
       return reply
         .header('content-type', 'text/calendar; charset=utf-8')
         .header('content-disposition', `attachment; filename="lectern-${session.id}.ics"`)

@@ -1,10 +1,8 @@
 // Session materials: links, and uploaded files (size and type limited) stored under
 // ${dataDir}/materials/<sessionId>/<materialId>, served only to those who can view the session.
 import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import fastifyMultipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -12,14 +10,15 @@ import type { Material } from '@lectern/db';
 import type { AccessClaims } from '../auth/tokens.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { FileBody, IdParams } from '../http/contract.js';
+import { receiveUpload, sendStoredFile } from '../http/uploads.js';
 import { caller } from '../plugins/authPlugin.js';
 import type { RouteDeps } from '../routes.js';
 import { SessionDto } from '../sessions/contract.js';
-import { assertCanView, getSessionRow, type SessionRow } from '../sessions/sessionAccess.js';
+import { viewableSession, type SessionRow } from '../sessions/sessionAccess.js';
 import { toSessionDto } from '../sessions/sessionDto.js';
 import { LinkBody, MaterialParams } from './contract.js';
-import { MATERIAL_MAX_BYTES, MATERIAL_TYPES, MATERIALS_PER_SESSION, PayloadTooLargeError, saveMaterials } from './materialService.js';
-import { assertCanEdit } from './scheduleRules.js';
+import { MATERIAL_MAX_BYTES, MATERIAL_TYPES, MATERIALS_PER_SESSION, saveMaterials } from './materialService.js';
+import { editableSession } from './scheduleRules.js';
 
 
 export async function materialRoutes(app: FastifyInstance, { ctx }: RouteDeps): Promise<void> {
@@ -27,13 +26,6 @@ export async function materialRoutes(app: FastifyInstance, { ctx }: RouteDeps): 
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { db, config } = ctx;
   const dirOf = (sessionId: string) => join(config.dataDir, 'materials', sessionId);
-
-  async function editable(who: AccessClaims, id: string): Promise<SessionRow> {
-    const session = await getSessionRow(db, id);
-    await assertCanView(db, who, session);
-    assertCanEdit(who, session);
-    return session;
-  }
 
   const save = (who: AccessClaims, session: SessionRow, next: Material[], note: Record<string, unknown>) => saveMaterials(ctx, who.userId, session, next, note);
 
@@ -46,7 +38,7 @@ export async function materialRoutes(app: FastifyInstance, { ctx }: RouteDeps): 
     { schema: { tags: ['materials'], summary: 'Add a link to the session materials (host, admin)', params: IdParams, body: LinkBody, response: { 201: SessionDto } }, onRequest: app.requireAuth },
     async (request, reply) => {
       const who = caller(request);
-      const session = await editable(who, request.params.id);
+      const session = await editableSession(db, who, request.params.id);
       assertRoom(session);
       const m: Material = { id: randomUUID(), kind: 'link', title: request.body.title, url: request.body.url };
       const row = await save(who, session, [...session.materials, m], { added: m });
@@ -68,28 +60,11 @@ export async function materialRoutes(app: FastifyInstance, { ctx }: RouteDeps): 
     },
     async (request, reply) => {
       const who = caller(request);
-      const session = await editable(who, request.params.id);
+      const session = await editableSession(db, who, request.params.id);
       assertRoom(session);
-      if (!request.isMultipart()) throw new ValidationError('send multipart/form-data with a "file" field');
-      const file = await request.file();
-      if (!file) throw new ValidationError('no file in the upload');
-      const fileName = file.filename.replace(/[\\/\p{Cc}]/gu, '').slice(-200) || 'file';
-      const ext = /\.([a-z0-9]+)$/i.exec(fileName)?.[1]?.toLowerCase() ?? '';
-      const contentType = MATERIAL_TYPES[ext];
-      if (!contentType) {
-        file.file.resume();
-        throw new ValidationError(`file type .${ext || '?'} is not allowed (allowed: ${Object.keys(MATERIAL_TYPES).join(', ')})`);
-      }
       const id = randomUUID();
-      await mkdir(dirOf(session.id), { recursive: true });
-      const path = join(dirOf(session.id), id);
-      await pipeline(file.file, createWriteStream(path));
-      if (file.file.truncated) {
-        await rm(path, { force: true });
-        throw new PayloadTooLargeError(`file is larger than ${MATERIAL_MAX_BYTES / 1024 / 1024} MB`);
-      }
-      const { size } = await stat(path);
-      const titleField = file.fields.title;
+      const { path, fileName, contentType, sizeBytes, fields } = await receiveUpload(request, { types: MATERIAL_TYPES, maxBytes: MATERIAL_MAX_BYTES, dir: dirOf(session.id), id });
+      const titleField = fields.title;
       const title = titleField && 'value' in titleField && typeof titleField.value === 'string' && titleField.value.trim() ? titleField.value.trim().slice(0, 200) : fileName;
       const m: Material = {
         id,
@@ -97,7 +72,7 @@ export async function materialRoutes(app: FastifyInstance, { ctx }: RouteDeps): 
         title,
         url: `/api/sessions/${session.id}/materials/${id}`,
         fileName,
-        sizeBytes: size,
+        sizeBytes,
         contentType,
       };
       try {
@@ -114,21 +89,11 @@ export async function materialRoutes(app: FastifyInstance, { ctx }: RouteDeps): 
     '/api/sessions/:id/materials/:materialId',
     { schema: { tags: ['materials'], summary: 'Download an uploaded material (anyone who can view the session)', params: MaterialParams, response: { 200: FileBody('application/octet-stream') } }, onRequest: app.requireAuth },
     async (request, reply) => {
-      const session = await getSessionRow(db, request.params.id);
-      await assertCanView(db, caller(request), session);
+      const session = await viewableSession(db, caller(request), request.params.id);
       const m = session.materials.find((x) => x.id === request.params.materialId && x.kind === 'file');
       if (!m) throw new NotFoundError('Material not found');
       const path = join(dirOf(session.id), request.params.materialId);
-      const { size } = await stat(path).catch(() => {
-        throw new NotFoundError('Material file is missing');
-      });
-      const name = (m.fileName ?? 'file').replace(/"/g, '');
-      return reply
-        .header('content-type', m.contentType ?? 'application/octet-stream')
-        .header('content-length', size)
-        .header('content-disposition', `attachment; filename="${name.replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`)
-        .header('x-content-type-options', 'nosniff')
-        .send(createReadStream(path));
+      return sendStoredFile(reply, path, { fileName: m.fileName ?? 'file', contentType: m.contentType ?? 'application/octet-stream', missing: 'Material file is missing' });
     },
   );
 
@@ -137,7 +102,7 @@ export async function materialRoutes(app: FastifyInstance, { ctx }: RouteDeps): 
     { schema: { tags: ['materials'], summary: 'Remove a material (host, admin)', params: MaterialParams, response: { 200: SessionDto } }, onRequest: app.requireAuth },
     async (request) => {
       const who = caller(request);
-      const session = await editable(who, request.params.id);
+      const session = await editableSession(db, who, request.params.id);
       const m = session.materials.find((x) => x.id === request.params.materialId);
       if (!m) throw new NotFoundError('Material not found');
       const row = await save(who, session, session.materials.filter((x) => x !== m), { removed: m });

@@ -2,7 +2,6 @@
 import { eq } from 'drizzle-orm';
 import { sessions, type Material } from '@lectern/db';
 import type { AppContext } from '../context.js';
-import { AppError } from '../errors.js';
 import { DOCUMENT_TYPES } from '../http/uploads.js';
 import type { SessionRow } from '../sessions/sessionAccess.js';
 import { recordHistory } from './historyLog.js';
@@ -22,12 +21,6 @@ export const MATERIAL_TYPES: Record<string, string> = {
   odp: 'application/vnd.oasis.opendocument.presentation',
   ods: 'application/vnd.oasis.opendocument.spreadsheet',
 };
-
-export class PayloadTooLargeError extends AppError {
-  constructor(message: string) {
-    super('payload_too_large', message, 413);
-  }
-}
 
 /** Replaces the session's materials and records the change in its history, in one transaction. */
 export async function saveMaterials(

@@ -1,6 +1,6 @@
 // Schedule changes on an existing session or series: edit with a scope, reschedule, cancel,
 // host (mentor) assignment, invitees, audit history.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AccessClaims } from '../auth/tokens.js';
@@ -9,25 +9,39 @@ import { IdParams } from '../http/contract.js';
 import { caller } from '../plugins/authPlugin.js';
 import type { RouteDeps } from '../routes.js';
 import { SessionDto } from '../sessions/contract.js';
-import { assertCanHost, assertCanView, getSessionRow, type SessionRow } from '../sessions/sessionAccess.js';
+import { assertCanHost, getSessionRow, viewableSession, type SessionRow } from '../sessions/sessionAccess.js';
 import { toSessionDto } from '../sessions/sessionDto.js';
 import { CancelBody, HistoryEntry, HostBody, InviteBody, Invitee, InviteeParams, PatchSessionBody, RescheduleBody, ScheduleResult, ScopeQuery } from './contract.js';
 import { listHistory } from './historyLog.js';
-import { assertCanEdit, assertCourseUsable, assertInvitable, assertStaff, studentsOfCourses } from './scheduleRules.js';
+import { assertCourseUsable, assertInvitable, assertStaff, editableSession, studentsOfCourses } from './scheduleRules.js';
 import { assignHost, cancelSessions, changeInvitees, listInvitees, rescheduleSession, updateSessions } from './scheduleService.js';
 
 export async function scheduleRoutes(app: FastifyInstance, { ctx }: RouteDeps): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { db } = ctx;
 
-  /** Loads the session, hides it from outsiders (404) and refuses non-editors (403). */
-  async function editable(who: AccessClaims, id: string): Promise<SessionRow> {
-    const session = await getSessionRow(db, id);
-    await assertCanView(db, who, session);
-    assertCanEdit(who, session);
+  type SessionRequest = FastifyRequest & { params: { id: string } };
+  const result = async (id: string, affected: number): Promise<ScheduleResult> => ({ session: toSessionDto(await getSessionRow(db, id)), affected });
+
+  /** The caller and the session they may edit (404 to outsiders, 403 to other viewers). */
+  async function editing(request: SessionRequest): Promise<{ who: AccessClaims; session: SessionRow }> {
+    const who = caller(request);
+    return { who, session: await editableSession(db, who, request.params.id) };
+  }
+
+  /** A scoped change by an editor, answered with the session and how many occurrences changed. */
+  async function edit(request: SessionRequest, change: (who: AccessClaims, session: SessionRow) => Promise<readonly unknown[]>): Promise<ScheduleResult> {
+    const { who, session } = await editing(request);
+    return result(session.id, (await change(who, session)).length);
+  }
+
+  /** The session, hidden from outsiders (404), for those who may host it (403 to other viewers). */
+  async function hosting(request: SessionRequest): Promise<SessionRow> {
+    const who = caller(request);
+    const session = await viewableSession(db, who, request.params.id);
+    await assertCanHost(db, who, session);
     return session;
   }
-  const result = async (id: string, affected: number) => ({ session: toSessionDto(await getSessionRow(db, id)), affected });
 
   r.patch(
     '/api/sessions/:id',
@@ -35,13 +49,11 @@ export async function scheduleRoutes(app: FastifyInstance, { ctx }: RouteDeps): 
       schema: { tags: ['scheduling'], summary: 'Edit a session, or this and the following / all occurrences of its series (host, admin)', params: IdParams, querystring: ScopeQuery, body: PatchSessionBody, response: { 200: ScheduleResult } },
       onRequest: app.requireRole('admin', 'teacher', 'mentor'),
     },
-    async (request) => {
-      const who = caller(request);
-      const session = await editable(who, request.params.id);
-      if (request.body.courseId) await assertCourseUsable(db, who, request.body.courseId);
-      const rows = await updateSessions(ctx, who, session, request.query.scope, request.body);
-      return result(session.id, rows.length);
-    },
+    async (request) =>
+      edit(request, async (who, session) => {
+        if (request.body.courseId) await assertCourseUsable(db, who, request.body.courseId);
+        return updateSessions(ctx, who, session, request.query.scope, request.body);
+      }),
   );
 
   r.post(
@@ -51,8 +63,7 @@ export async function scheduleRoutes(app: FastifyInstance, { ctx }: RouteDeps): 
       onRequest: app.requireRole('admin', 'teacher', 'mentor'),
     },
     async (request) => {
-      const who = caller(request);
-      const session = await editable(who, request.params.id);
+      const { who, session } = await editing(request);
       const b = request.body;
       return toSessionDto(await rescheduleSession(ctx, who, session, { ...b, scheduledAt: new Date(b.scheduledAt) }));
     },
@@ -64,12 +75,7 @@ export async function scheduleRoutes(app: FastifyInstance, { ctx }: RouteDeps): 
       schema: { tags: ['scheduling'], summary: 'Cancel one occurrence, this and the following ones, or the whole series (reason required)', params: IdParams, body: CancelBody, response: { 200: ScheduleResult } },
       onRequest: app.requireRole('admin', 'teacher', 'mentor'),
     },
-    async (request) => {
-      const who = caller(request);
-      const session = await editable(who, request.params.id);
-      const rows = await cancelSessions(ctx, who, session, request.body.scope, request.body.reason);
-      return result(session.id, rows.length);
-    },
+    async (request) => edit(request, (who, session) => cancelSessions(ctx, who, session, request.body.scope, request.body.reason)),
   );
 
   r.put(
@@ -90,13 +96,7 @@ export async function scheduleRoutes(app: FastifyInstance, { ctx }: RouteDeps): 
   r.get(
     '/api/sessions/:id/invitees',
     { schema: { tags: ['scheduling'], summary: 'Invited people (hosts, co-hosts, admins)', params: IdParams, response: { 200: z.array(Invitee) } }, onRequest: app.requireAuth },
-    async (request) => {
-      const session = await getSessionRow(db, request.params.id);
-      const who = caller(request);
-      await assertCanView(db, who, session);
-      await assertCanHost(db, who, session);
-      return listInvitees(db, session.id);
-    },
+    async (request) => listInvitees(db, (await hosting(request)).id),
   );
 
   r.post(
@@ -105,37 +105,24 @@ export async function scheduleRoutes(app: FastifyInstance, { ctx }: RouteDeps): 
       schema: { tags: ['scheduling'], summary: 'Invite students one by one or whole courses (to one occurrence or the series scope)', params: IdParams, body: InviteBody, response: { 200: ScheduleResult } },
       onRequest: app.requireRole('admin', 'teacher', 'mentor'),
     },
-    async (request) => {
-      const who = caller(request);
-      const session = await editable(who, request.params.id);
-      const add = [...request.body.userIds, ...(await studentsOfCourses(db, who, request.body.courseIds))];
-      if (!add.length) throw new ValidationError('those courses have no students');
-      await assertInvitable(db, who, add);
-      const rows = await changeInvitees(ctx, who, session, request.body.scope, { add, remove: [] });
-      return result(session.id, rows.length);
-    },
+    async (request) =>
+      edit(request, async (who, session) => {
+        const add = [...request.body.userIds, ...(await studentsOfCourses(db, who, request.body.courseIds))];
+        if (!add.length) throw new ValidationError('those courses have no students');
+        await assertInvitable(db, who, add);
+        return changeInvitees(ctx, who, session, request.body.scope, { add, remove: [] });
+      }),
   );
 
   r.delete(
     '/api/sessions/:id/invitees/:userId',
     { schema: { tags: ['scheduling'], summary: 'Uninvite someone', params: InviteeParams, querystring: ScopeQuery, response: { 200: ScheduleResult } }, onRequest: app.requireRole('admin', 'teacher', 'mentor') },
-    async (request) => {
-      const who = caller(request);
-      const session = await editable(who, request.params.id);
-      const rows = await changeInvitees(ctx, who, session, request.query.scope, { add: [], remove: [request.params.userId] });
-      return result(session.id, rows.length);
-    },
+    async (request) => edit(request, (who, session) => changeInvitees(ctx, who, session, request.query.scope, { add: [], remove: [request.params.userId] })),
   );
 
   r.get(
     '/api/sessions/:id/history',
     { schema: { tags: ['scheduling'], summary: 'Audit history: who changed what, when, before/after and why (hosts, admins)', params: IdParams, response: { 200: z.array(HistoryEntry) } }, onRequest: app.requireAuth },
-    async (request) => {
-      const who = caller(request);
-      const session = await getSessionRow(db, request.params.id);
-      await assertCanView(db, who, session);
-      await assertCanHost(db, who, session);
-      return listHistory(db, session.id);
-    },
+    async (request) => listHistory(db, (await hosting(request)).id),
   );
 }

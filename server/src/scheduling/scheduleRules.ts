@@ -3,7 +3,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { courses, enrolments, users, type Database } from '@lectern/db';
 import type { AccessClaims } from '../auth/tokens.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
-import type { SessionRow } from '../sessions/sessionAccess.js';
+import { viewableSession, type SessionRow } from '../sessions/sessionAccess.js';
 
 /** Changing the schedule (time, details, invitees, cancel): the host or an admin. */
 export function canEdit(who: AccessClaims, session: SessionRow): boolean {
@@ -12,6 +12,13 @@ export function canEdit(who: AccessClaims, session: SessionRow): boolean {
 
 export function assertCanEdit(who: AccessClaims, session: SessionRow): void {
   if (!canEdit(who, session)) throw new ForbiddenError('Only the session host or an admin can change this session');
+}
+
+/** The session `id` when `who` may edit it: hidden from outsiders (404), refused to other viewers (403). */
+export async function editableSession(db: Database, who: AccessClaims, id: string): Promise<SessionRow> {
+  const session = await viewableSession(db, who, id);
+  assertCanEdit(who, session);
+  return session;
 }
 
 /** A teacher may attach only a course they run; mentors and admins any course. */

@@ -55,3 +55,17 @@ export async function assertCanView(db: Database, who: AccessClaims, session: Se
   // Not-found rather than forbidden: do not reveal sessions to outsiders.
   if (!(await canView(db, who, session))) throw new NotFoundError('Session not found');
 }
+
+/** The session `id` when `who` may see it; 404 otherwise, as for an unknown id. */
+export async function viewableSession(db: Database, who: AccessClaims, id: string): Promise<SessionRow> {
+  const session = await getSessionRow(db, id);
+  await assertCanView(db, who, session);
+  return session;
+}
+
+/** The session `id` when `who` may host it: 404 when there is none, 403 for everyone else. */
+export async function hostableSession(db: Database, who: AccessClaims, id: string): Promise<SessionRow> {
+  const session = await getSessionRow(db, id);
+  await assertCanHost(db, who, session);
+  return session;
+}

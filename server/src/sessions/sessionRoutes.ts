@@ -8,7 +8,7 @@ import { caller } from '../plugins/authPlugin.js';
 import { updateRoomSettings } from '../rooms/roomAccess.js';
 import type { RouteDeps } from '../routes.js';
 import { CreateSessionBody, PatchRoomBody, SessionDto, SessionListQuery } from './contract.js';
-import { assertCanHost, assertCanView, getSessionRow } from './sessionAccess.js';
+import { assertCanView, getSessionRow, hostableSession } from './sessionAccess.js';
 import { toSessionDto } from './sessionDto.js';
 import { listSessions, scheduleFromBody, sessionWithSeries } from './sessionQueries.js';
 import { endSession, startSession } from './sessionService.js';
@@ -64,7 +64,7 @@ export async function sessionRoutes(app: FastifyInstance, { ctx }: RouteDeps): P
     '/api/sessions/:id/start',
     { schema: { tags, summary: 'Start the session (status live)', params: IdParams, response: { 200: SessionDto } }, onRequest: app.requireAuth },
     async (request) => {
-      const session = await hostable(caller(request), request.params.id);
+      const session = await hostableSession(db, caller(request), request.params.id);
       return toSessionDto(await startSession(ctx, session.id, caller(request).userId));
     },
   );
@@ -76,7 +76,7 @@ export async function sessionRoutes(app: FastifyInstance, { ctx }: RouteDeps): P
       onRequest: app.requireAuth,
     },
     async (request) => {
-      const session = await hostable(caller(request), request.params.id);
+      const session = await hostableSession(db, caller(request), request.params.id);
       return toSessionDto(await endSession(ctx, session.id));
     },
   );
@@ -94,15 +94,8 @@ export async function sessionRoutes(app: FastifyInstance, { ctx }: RouteDeps): P
       onRequest: app.requireAuth,
     },
     async (request) => {
-      const session = await hostable(caller(request), request.params.id);
+      const session = await hostableSession(db, caller(request), request.params.id);
       return toSessionDto(await updateRoomSettings(ctx, session.id, request.body));
     },
   );
-
-  /** The session `id`, when `who` may host it (start, end, room settings). */
-  async function hostable(who: ReturnType<typeof caller>, id: string): Promise<Awaited<ReturnType<typeof getSessionRow>>> {
-    const session = await getSessionRow(db, id);
-    await assertCanHost(db, who, session);
-    return session;
-  }
 }

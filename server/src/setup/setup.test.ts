@@ -1,15 +1,11 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { accountTokens } from '@lectern/db';
-import { createTestApp, dbKinds, type TestApp } from '../test/harness.js';
+import { dbKinds, useTestApp } from '../test/harness.js';
 import { issueSetupToken, sha256 } from './service.js';
 
 describe.each(dbKinds())('first-run setup on %s', (kind) => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp(kind);
-  });
-  afterAll(async () => t?.close());
+  const t = useTestApp(kind);
 
   const setup = (body: Record<string, unknown>) => t.app.inject({ method: 'POST', url: '/api/setup', payload: body });
 

@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll } from 'vitest';
 import type { UserRole } from '@lectern/db';
 import { createTestDb, type DbKind, type TestDb } from '@lectern/db/testing';
 import { buildApp, type BuildAppOptions } from '../app.js';
@@ -27,6 +28,9 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** A user made by `userWithToken`: id, email, password and bearer header. */
+export type TestUser = Awaited<ReturnType<TestApp['userWithToken']>>;
+
 export function testEnv(extra: Record<string, string> = {}): Record<string, string> {
   return {
     NODE_ENV: 'test',
@@ -39,10 +43,13 @@ export function testEnv(extra: Record<string, string> = {}): Record<string, stri
   };
 }
 
-export async function createTestApp(
-  kind: DbKind,
-  opts: { env?: Record<string, string>; clock?: ManualClock; app?: BuildAppOptions } = {},
-): Promise<TestApp> {
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  clock?: ManualClock;
+  app?: BuildAppOptions;
+}
+
+export async function createTestApp(kind: DbKind, opts: TestAppOptions = {}): Promise<TestApp> {
   const config = loadConfig(testEnv(opts.env));
   const clock = opts.clock ?? new ManualClock(new Date());
   const db = await createTestDb(kind);
@@ -70,4 +77,21 @@ export async function createTestApp(
       await db.destroy();
     },
   };
+}
+
+/**
+ * One test app for the enclosing `describe`: created before its tests and closed after them.
+ * The returned object is filled in by that `beforeAll`, so use it in hooks and tests only.
+ */
+export function useTestApp(kind: DbKind, opts: TestAppOptions = {}): TestApp {
+  const t = {} as TestApp;
+  let created = false;
+  beforeAll(async () => {
+    Object.assign(t, await createTestApp(kind, opts));
+    created = true;
+  });
+  afterAll(async () => {
+    if (created) await t.close();
+  });
+  return t;
 }
