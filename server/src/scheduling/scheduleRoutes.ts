@@ -39,7 +39,8 @@ export async function scheduleRoutes(app: FastifyInstance, { ctx }: RouteDeps): 
       const who = caller(request);
       const session = await editable(who, request.params.id);
       if (request.body.courseId) await assertCourseUsable(db, who, request.body.courseId);
-      const rows = await updateSessions(ctx, who, session, request.query.scope, request.body);
+      const { scheduledAt, ...patch } = request.body;
+      const rows = await updateSessions(ctx, who, session, request.query.scope, { ...patch, ...(scheduledAt ? { scheduledAt: new Date(scheduledAt) } : {}) });
       return result(session.id, rows.length);
     },
   );
