@@ -1,5 +1,6 @@
 // Small inline-SVG charts for attendance: a head-count step chart over a session, a rate
-// line over time, and a status heatmap. No chart library; each scales with its box.
+// line over time, bars per period, and a status heatmap. No chart library; each scales with
+// its box.
 import type { ReportStatus } from '@lectern/server/contract/attendance';
 import { dateIn, STATUS_COLOR, STATUS_LABEL, timeIn } from './format.js';
 
@@ -71,8 +72,8 @@ export interface RatePoint {
   href?: string;
 }
 
-/** Attendance rate (0–100%) per session over time. */
-export function RateChart(props: { points: RatePoint[]; zone: string; title: string }) {
+/** Attendance rate (0–100%) per session (or per `unit`, e.g. week) over time. */
+export function RateChart(props: { points: RatePoint[]; zone: string; title: string; unit?: string }) {
   const H = 240;
   const pts = props.points.map((p) => ({ ...p, t: Date.parse(p.at) }));
   const ts = pts.map((p) => p.t);
@@ -93,7 +94,7 @@ export function RateChart(props: { points: RatePoint[]; zone: string; title: str
   if (cur) segments.push(cur);
   const rated = pts.filter((p): p is typeof p & { rate: number } => p.rate !== null);
   const avg = rated.length > 0 ? rated.reduce((a, p) => a + p.rate, 0) / rated.length : null;
-  const summary = `${props.title}: ${pts.length} sessions${avg === null ? '' : `, average ${Math.round(avg * 100)}%`}.`;
+  const summary = `${props.title}: ${pts.length} ${props.unit ?? 'sessions'}${avg === null ? '' : `, average ${Math.round(avg * 100)}%`}.`;
   const labelEvery = Math.max(1, Math.ceil(pts.length / 8));
   return (
     <svg class="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={summary}>
@@ -124,6 +125,50 @@ export function RateChart(props: { points: RatePoint[]; zone: string; title: str
           )}
         </g>
       ))}
+    </svg>
+  );
+}
+
+/** One bar per period (e.g. sessions held per week), labelled below, the value on top. */
+export function BarChart(props: { bars: { label: string; value: number; title: string }[]; title: string; unit: string }) {
+  const H = 200;
+  const max = Math.max(1, ...props.bars.map((b) => b.value));
+  const slot = (W - PAD.left - PAD.right) / Math.max(1, props.bars.length);
+  const y = (v: number) => H - PAD.bottom - (v / max) * (H - PAD.top - PAD.bottom);
+  const total = props.bars.reduce((n, b) => n + b.value, 0);
+  const summary = `${props.title}: ${total} ${props.unit} in ${props.bars.length} weeks, at most ${max} in a week.`;
+  const labelEvery = Math.max(1, Math.ceil(props.bars.length / 8));
+  return (
+    <svg class="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={summary}>
+      <title>{summary}</title>
+      {[...new Set(ticks(0, max, Math.min(max, 4)).map(Math.round))].map((v) => (
+        <g key={v}>
+          <line class="chart-grid" x1={PAD.left} x2={W - PAD.right} y1={y(v)} y2={y(v)} />
+          <text class="chart-label" x={PAD.left - 6} y={y(v) + 4} text-anchor="end">
+            {v}
+          </text>
+        </g>
+      ))}
+      {props.bars.map((b, i) => {
+        const x = PAD.left + i * slot + slot * 0.15;
+        return (
+          <g key={`${b.label}-${i}`}>
+            <rect class="chart-bar" x={x} y={y(b.value)} width={slot * 0.7} height={y(0) - y(b.value)} rx={3}>
+              <title>{b.title}</title>
+            </rect>
+            {b.value > 0 && (
+              <text class="chart-label" x={x + slot * 0.35} y={y(b.value) - 4} text-anchor="middle">
+                {b.value}
+              </text>
+            )}
+            {i % labelEvery === 0 && (
+              <text class="chart-label" x={x + slot * 0.35} y={H - 8} text-anchor="middle">
+                {b.label}
+              </text>
+            )}
+          </g>
+        );
+      })}
     </svg>
   );
 }

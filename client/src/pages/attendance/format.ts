@@ -12,8 +12,11 @@ export function timeIn(iso: string | null, zone: string, withDate = false): stri
   }).format(new Date(iso));
 }
 
-export function dateIn(iso: string, zone: string): string {
-  return new Intl.DateTimeFormat(undefined, { timeZone: zone, month: 'short', day: 'numeric' }).format(new Date(iso));
+/** "4 Mar" in `zone`; "4 Mar 2025" when it is not this year. */
+export function dateIn(iso: string, zone: string, now = new Date()): string {
+  const date = new Date(iso);
+  const year = date.getFullYear() !== now.getFullYear() ? ({ year: 'numeric' } as const) : {};
+  return new Intl.DateTimeFormat(undefined, { timeZone: zone, month: 'short', day: 'numeric', ...year }).format(date);
 }
 
 export const percent = (rate: number | null): string => (rate === null ? '—' : `${Math.round(rate * 100)}%`);
