@@ -85,7 +85,7 @@ export function SessionReportPage({ params }: { params: Params }) {
             label="Overall"
             items={[
               { label: 'Attendance', value: percent(t.rate), hint: 'invited who came (present or late) ÷ invited; excused not counted' },
-              { label: 'Guests', value: t.guests, hint: 'joined with a code without an invitation; not in the rate' },
+              { label: 'Guests', value: t.guests, hint: 'joined without an invitation (with a code, say); not in the rate' },
               { label: 'Came in total', value: t.attended + t.unexpected, hint: `${t.attended} invited + ${t.unexpected} ${t.unexpected === 1 ? 'guest' : 'guests'}, hosts not counted` },
               { label: 'Peak in room', value: t.peakHeadCount, hint: 'most people in the room at once, hosts included' },
             ]}

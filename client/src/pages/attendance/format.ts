@@ -39,12 +39,12 @@ export const STATUS_LABEL: Record<ReportStatus, string> = {
   declined: 'Declined',
 };
 
-/** Fill colours shared by the table badges, the heatmap and the legends. */
+/** Fill colours shared by the table badges, the heatmap and the legends (badge text: 4.5:1 or more). */
 export const STATUS_COLOR: Record<ReportStatus, string> = {
-  present: '#2e8b57',
+  present: '#287a4c',
   late: '#d99a1e',
   absent: '#c8453c',
-  excused: '#6f7fa8',
+  excused: '#5f6f98',
   registered: '#5b8fc7',
   invited: '#b7c3d0',
   declined: '#9aa3ad',

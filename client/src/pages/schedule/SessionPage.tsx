@@ -146,15 +146,15 @@ export function SessionPage({ params }: { params: Params }) {
                       Join
                     </button>
                   ))}
-                {isEditor && session.status === 'scheduled' && (
-                  <button type="button" class="btn btn-secondary" disabled={!invitees} onClick={() => (setSaved(null), setEditing(true))}>
-                    Edit
-                  </button>
-                )}
                 {isEditor && session.status === 'scheduled' && !canStart && (
                   <span id="start-hint" class="muted small">
                     You can start it from {START_OPENS_MINUTES} min before
                   </span>
+                )}
+                {isEditor && session.status === 'scheduled' && (
+                  <button type="button" class="btn btn-secondary" disabled={!invitees} onClick={() => (setSaved(null), setEditing(true))}>
+                    Edit
+                  </button>
                 )}
                 {!isEditor && !canJoin && session.status === 'scheduled' && <span class="muted small">Join opens {JOIN_OPENS_MINUTES} min before start</span>}
                 <button type="button" class="btn btn-secondary" onClick={() => void download(`/api/sessions/${session.id}/ics`, `${session.title}.ics`).catch((err: unknown) => setError(errorMessage(err)))}>
