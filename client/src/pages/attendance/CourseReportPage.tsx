@@ -8,7 +8,7 @@ import type { RangeQuery } from '@lectern/server/contract/attendance';
 import { getCourseReport } from './attendanceApi.js';
 import { Heatmap, RateChart, StatusLegend } from './charts.js';
 import { dateIn, percent, STATUS_LABEL } from './format.js';
-import { LoadState, RangeFilter, Stats, TableCard, useLoad } from './parts.js';
+import { LoadState, NumCells, RangeFilter, Stats, TableCard, useLoad } from './parts.js';
 
 export function CourseReportPage({ params }: { params: Params }) {
   const id = params.id ?? '';
@@ -73,12 +73,7 @@ export function CourseReportPage({ params }: { params: Params }) {
               <th scope="row">
                 <Link href={`/students/${st.userId}/attendance`}>{st.name}</Link>
               </th>
-              <td class="num">{percent(st.rate)}</td>
-              <td class="num">{st.attended}</td>
-              <td class="num">{st.late}</td>
-              <td class="num">{st.absent}</td>
-              <td class="num">{st.excused}</td>
-              <td class="num">{st.minutes}</td>
+              <NumCells values={[percent(st.rate), st.attended, st.late, st.absent, st.excused, st.minutes]} />
             </tr>
           ))}
         </tbody>

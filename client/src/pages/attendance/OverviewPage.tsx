@@ -10,7 +10,7 @@ import type { Overview, OverviewTrend, RangeQuery } from '@lectern/server/contra
 import { getOverview, getOverviewTrend } from './attendanceApi.js';
 import { BarChart, RateChart } from './charts.js';
 import { dateIn, money, percent } from './format.js';
-import { LoadState, RangeFilter, Ready, Stats, useLoad, type StatItem } from './parts.js';
+import { LoadState, NumCells, RangeFilter, Ready, Stats, useLoad, type StatItem } from './parts.js';
 
 interface Course {
   id: string;
@@ -93,12 +93,7 @@ function WeeklyCharts({ trend }: { trend: OverviewTrend }) {
               {trend.weeks.map((w) => (
                 <tr key={w.start}>
                   <th scope="row">{label(w.start)}</th>
-                  <td class="num">{w.sessions}</td>
-                  <td class="num">{w.expected}</td>
-                  <td class="num">{w.excused}</td>
-                  <td class="num">{w.attended}</td>
-                  <td class="num">{w.guests}</td>
-                  <td class="num">{percent(w.rate)}</td>
+                  <NumCells values={[w.sessions, w.expected, w.excused, w.attended, w.guests, percent(w.rate)]} />
                 </tr>
               ))}
             </tbody>

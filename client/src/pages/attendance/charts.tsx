@@ -13,6 +13,25 @@ function ticks(from: number, to: number, n: number): number[] {
   return Array.from({ length: n + 1 }, (_, i) => from + i * step);
 }
 
+/** Count ticks 0 … max (at most 5, whole numbers). */
+const countTicks = (max: number) => [...new Set(ticks(0, max, Math.min(max, 4)).map(Math.round))];
+
+/** Horizontal grid lines across the plot at `values`, each labelled on the left. */
+function YGrid({ values, y, label = String }: { values: number[]; y: (v: number) => number; label?: (v: number) => string }) {
+  return (
+    <>
+      {values.map((v) => (
+        <g key={v}>
+          <line class="chart-grid" x1={PAD.left} x2={W - PAD.right} y1={y(v)} y2={y(v)} />
+          <text class="chart-label" x={PAD.left - 6} y={y(v) + 4} text-anchor="end">
+            {label(v)}
+          </text>
+        </g>
+      ))}
+    </>
+  );
+}
+
 const STEPS_MIN = [1, 2, 5, 10, 15, 30, 60, 120, 240];
 
 /** Round clock times (every 1, 2, 5, 10, 15, 30 … minutes) between from and to, at most 7. */
@@ -41,19 +60,11 @@ export function HeadCountChart(props: { timeline: { at: string; count: number }[
   }
   d += ` H${x(to)}`;
   const area = `${d} V${y(0)} Z`;
-  const yTicks = [...new Set(ticks(0, max, Math.min(max, 4)).map(Math.round))];
   const summary = `${props.title}: peak ${max} ${max === 1 ? 'person' : 'people'}; ${last} at the end of the chart.`;
   return (
     <svg class="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={summary}>
       <title>{summary}</title>
-      {yTicks.map((c) => (
-        <g key={c}>
-          <line class="chart-grid" x1={PAD.left} x2={W - PAD.right} y1={y(c)} y2={y(c)} />
-          <text class="chart-label" x={PAD.left - 6} y={y(c) + 4} text-anchor="end">
-            {c}
-          </text>
-        </g>
-      ))}
+      <YGrid values={countTicks(max)} y={y} />
       {timeTicks(from, to).map((t) => (
         <text key={t} class="chart-label" x={x(t)} y={H - 8} text-anchor="middle">
           {timeIn(new Date(t).toISOString(), props.zone).slice(0, 5)}
@@ -99,14 +110,7 @@ export function RateChart(props: { points: RatePoint[]; zone: string; title: str
   return (
     <svg class="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={summary}>
       <title>{summary}</title>
-      {[0, 0.25, 0.5, 0.75, 1].map((r) => (
-        <g key={r}>
-          <line class="chart-grid" x1={PAD.left} x2={W - PAD.right} y1={y(r)} y2={y(r)} />
-          <text class="chart-label" x={PAD.left - 6} y={y(r) + 4} text-anchor="end">
-            {Math.round(r * 100)}%
-          </text>
-        </g>
-      ))}
+      <YGrid values={[0, 0.25, 0.5, 0.75, 1]} y={y} label={(r) => `${Math.round(r * 100)}%`} />
       {avg !== null && <line class="chart-avg" x1={PAD.left} x2={W - PAD.right} y1={y(avg)} y2={y(avg)} />}
       {segments.map((d) => (
         <path key={d} d={d} class="chart-line" />
@@ -141,14 +145,7 @@ export function BarChart(props: { bars: { label: string; value: number; title: s
   return (
     <svg class="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={summary}>
       <title>{summary}</title>
-      {[...new Set(ticks(0, max, Math.min(max, 4)).map(Math.round))].map((v) => (
-        <g key={v}>
-          <line class="chart-grid" x1={PAD.left} x2={W - PAD.right} y1={y(v)} y2={y(v)} />
-          <text class="chart-label" x={PAD.left - 6} y={y(v) + 4} text-anchor="end">
-            {v}
-          </text>
-        </g>
-      ))}
+      <YGrid values={countTicks(max)} y={y} />
       {props.bars.map((b, i) => {
         const x = PAD.left + i * slot + slot * 0.15;
         return (

@@ -82,6 +82,19 @@ export function TableCard({ id, title, cols, num, head, tableClass = 'table', ch
   );
 }
 
+/** Right-aligned number cells of a table row. */
+export function NumCells({ values }: { values: ComponentChildren[] }) {
+  return (
+    <>
+      {values.map((v, i) => (
+        <td key={i} class="num">
+          {v}
+        </td>
+      ))}
+    </>
+  );
+}
+
 export function StatusBadge({ status }: { status: ReportStatus }) {
   return (
     <span class={`status status-${status}`} style={{ background: STATUS_COLOR[status] }}>

@@ -9,6 +9,7 @@ import { SelectField, zoneOptions } from '../../components/SelectField.js';
 import { WhenFields } from '../../components/WhenFields.js';
 import { timeZones, wallTimeNow, wallTimeToIso } from '../../time.js';
 import { schedule, type FullSession, type Invitee, type Scope } from './scheduleApi.js';
+import { AboutFields } from './AboutFields.js';
 import { StudentPicker } from './StudentPicker.js';
 
 const SCOPES: [Scope, string][] = [
@@ -69,11 +70,7 @@ export function EditSession({ session, invitees, onSaved, onClose }: { session: 
   return (
     <form class="card stack" onSubmit={submit} noValidate aria-labelledby="edit-heading">
       <h2 id="edit-heading">Edit session</h2>
-      <Field id="e-title" label="Title" required maxLength={200} value={title} onValue={setTitle} />
-      <div class="field">
-        <label for="e-desc">Description</label>
-        <textarea id="e-desc" rows={3} maxLength={10000} value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
-      </div>
+      <AboutFields idPrefix="e" title={title} onTitle={setTitle} description={description} onDescription={setDescription} />
       <div class="field-row">
         <WhenFields idPrefix="e" when={when} onWhen={setWhen} duration={duration} onDuration={setDuration} timezone={timezone} />
         <SelectField id="e-tz" label="Time zone" value={timezone} onValue={setTimezone} options={zoneOptions(timeZones(), true)} />
