@@ -8,7 +8,7 @@ import type { RangeQuery } from '@lectern/server/contract/attendance';
 import { getCourseReport } from './attendanceApi.js';
 import { Heatmap, RateChart, StatusLegend } from './charts.js';
 import { dateIn, percent, STATUS_LABEL } from './format.js';
-import { LoadState, NumCells, RangeFilter, Stats, TableCard, useLoad } from './parts.js';
+import { LoadState, NumCells, ReportHead, Stats, TableCard, useLoad } from './parts.js';
 
 export function CourseReportPage({ params }: { params: Params }) {
   const id = params.id ?? '';
@@ -21,13 +21,7 @@ export function CourseReportPage({ params }: { params: Params }) {
 
   return (
     <div class="att-page">
-      <div class="att-head">
-        <div>
-          <h1>Attendance: {r.course.title}</h1>
-          <p class="muted">Held sessions{range.from || range.to ? ' in the chosen dates' : ''}. Excused absences do not count against the rate.</p>
-        </div>
-        <RangeFilter value={range} onChange={setRange} />
-      </div>
+      <ReportHead title={`Attendance: ${r.course.title}`} intro={`Held sessions${range.from || range.to ? ' in the chosen dates' : ''}. Excused absences do not count against the rate.`} range={range} onRange={setRange} />
       <Stats
         label="Course totals"
         items={[

@@ -10,7 +10,7 @@ import type { Overview, OverviewTrend, RangeQuery } from '@lectern/server/contra
 import { getOverview, getOverviewTrend } from './attendanceApi.js';
 import { BarChart, RateChart } from './charts.js';
 import { dateIn, money, percent } from './format.js';
-import { LoadState, NumCells, RangeFilter, Ready, Stats, useLoad, type StatItem } from './parts.js';
+import { LoadState, NumCells, ReportHead, Ready, Stats, useLoad, type StatItem } from './parts.js';
 
 interface Course {
   id: string;
@@ -24,13 +24,7 @@ export function OverviewPage() {
   const [trend] = useLoad(() => getOverviewTrend({ ...range, timezone: zone }), [range.from, range.to, zone]);
   return (
     <div class="att-page">
-      <div class="att-head">
-        <div>
-          <h1>Overview</h1>
-          <p class="muted">Sessions by when they happened (all of them without dates); live figures are for right now.</p>
-        </div>
-        <RangeFilter value={range} onChange={setRange} />
-      </div>
+      <ReportHead title="Overview" intro="Sessions by when they happened (all of them without dates); live figures are for right now." range={range} onRange={setRange} />
       <Ready value={overview}>{(o) => <Stats label="Dashboard metrics" items={cards(o)} />}</Ready>
       <Ready value={trend}>{(t) => <WeeklyCharts trend={t} />}</Ready>
       <CourseLinks />

@@ -3,6 +3,7 @@
 // guests and hosts with corrections, and the CSV download.
 import { useState } from 'preact/hooks';
 import { ActionCell } from '../../components/ActionCell.js';
+import { Alert } from '../../components/Alert.js';
 import { errorMessage } from '../../api.js';
 import { currentUser } from '../../auth.js';
 import { Link } from '../../components/Link.js';
@@ -55,11 +56,7 @@ export function SessionReportPage({ params }: { params: Params }) {
           Download CSV
         </button>
       </div>
-      {csvError && (
-        <p class="alert alert-error" role="alert">
-          {csvError}
-        </p>
-      )}
+      {csvError && <Alert tone="error">{csvError}</Alert>}
       <div class="att-totals">
         <section class="card" aria-labelledby="invited-title">
           <h2 id="invited-title">Invited: {t.expected}</h2>

@@ -7,7 +7,7 @@ import type { RangeQuery } from '@lectern/server/contract/attendance';
 import { getStudentReport } from './attendanceApi.js';
 import { Heatmap, StatusLegend } from './charts.js';
 import { dateIn, percent, STATUS_LABEL, timeIn } from './format.js';
-import { LoadState, RangeFilter, Stats, StatusBadge, TableCard, useLoad } from './parts.js';
+import { LoadState, ReportHead, Stats, StatusBadge, TableCard, useLoad } from './parts.js';
 
 export function StudentReportPage({ params }: { params: Params }) {
   return <StudentReport id={params.id ?? 'me'} />;
@@ -21,13 +21,7 @@ export function StudentReport({ id }: { id: string }) {
   const t = r.totals;
   return (
     <div class="att-page">
-      <div class="att-head">
-        <div>
-          <h1>{id === 'me' ? 'My attendance' : `Attendance: ${r.user.name}`}</h1>
-          <p class="muted">Held sessions you were expected at or joined.</p>
-        </div>
-        <RangeFilter value={range} onChange={setRange} />
-      </div>
+      <ReportHead title={id === 'me' ? 'My attendance' : `Attendance: ${r.user.name}`} intro="Held sessions you were expected at or joined." range={range} onRange={setRange} />
       <Stats
         label="Totals"
         items={[

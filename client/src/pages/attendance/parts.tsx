@@ -103,6 +103,19 @@ export function StatusBadge({ status }: { status: ReportStatus }) {
   );
 }
 
+/** A report's heading with a line about what it covers, and the date-range filter. */
+export function ReportHead({ title, intro, range, onRange }: { title: string; intro: string; range: RangeQuery; onRange: (r: RangeQuery) => void }) {
+  return (
+    <div class="att-head">
+      <div>
+        <h1>{title}</h1>
+        <p class="muted">{intro}</p>
+      </div>
+      <RangeFilter value={range} onChange={onRange} />
+    </div>
+  );
+}
+
 export function RangeFilter({ value, onChange }: { value: RangeQuery; onChange: (r: RangeQuery) => void }) {
   const [from, setFrom] = useState(value.from ?? '');
   const [to, setTo] = useState(value.to ?? '');
