@@ -65,11 +65,15 @@ function WeeklyCharts({ trend }: { trend: OverviewTrend }) {
       <p class="muted small">Weeks start on Monday ({trend.timezone.replaceAll('_', ' ')}); a session counts in the week it started.</p>
       <div class="att-charts">
         <figure>
-          <figcaption>Sessions held per week</figcaption>
+          <figcaption>
+            Sessions held per week <span class="muted small">started, live or completed</span>
+          </figcaption>
           <BarChart title="Sessions held per week" unit="sessions" bars={trend.weeks.map((w) => ({ label: label(w.start), value: w.sessions, title: `Week of ${label(w.start)}: ${w.sessions} held` }))} />
         </figure>
         <figure>
-          <figcaption>Attendance per week: invited people who came ÷ invited (excused not counted)</figcaption>
+          <figcaption>
+            Attendance per week <span class="muted small">invited people who came ÷ invited, excused not counted</span>
+          </figcaption>
           <RateChart
             title="Attendance per week"
             unit="weeks"
