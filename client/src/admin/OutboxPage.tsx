@@ -2,6 +2,7 @@
 // and the other states for a look at what is queued or was skipped.
 import { useEffect, useState } from 'preact/hooks';
 import { api, errorMessage } from '../api.js';
+import { ActionCell } from '../components/ActionCell.js';
 import { Alert } from '../components/Alert.js';
 import { formatDateTime } from '../time.js';
 import './admin.css';
@@ -94,13 +95,7 @@ export function OutboxPage() {
                     <td>{r.attempts}</td>
                     <td>{r.lastError ?? ''}</td>
                     <td>{formatDateTime(r.updatedAt)}</td>
-                    {status === 'dead' && (
-                      <td>
-                        <button type="button" class="btn btn-small" onClick={() => void retry(r.id)}>
-                          Retry
-                        </button>
-                      </td>
-                    )}
+                    {status === 'dead' && <ActionCell label="Retry" onClick={() => void retry(r.id)} />}
                   </tr>
                 ))}
               </tbody>

@@ -6,6 +6,7 @@ import { formatWhen } from '../time.js';
 import type { JoinCode, Session } from '../types.js';
 import { Alert } from './Alert.js';
 import { EndSessionDialog } from './EndSessionDialog.js';
+import { HeldLinks } from './HeldLinks.js';
 import { JoinCodeBox } from './JoinCodeBox.js';
 import { Link } from './Link.js';
 
@@ -77,11 +78,7 @@ export function SessionItem({ session, userName, onChange }: SessionItemProps) {
           <span class="sep">{session.guestAccess === 'open' ? 'Guests enter directly' : 'Guests wait in the lobby'}</span>
         </p>
       </div>
-      {(live || bucket === 'past') && (
-        <p class="session-links">
-          <Link href={`/sessions/${session.id}/attendance`}>Attendance</Link>
-        </p>
-      )}
+      <HeldLinks s={session} attendance />
       {bucket !== 'past' && (
         <div class="session-actions">
           {session.status === 'scheduled' &&

@@ -35,6 +35,11 @@ export function RecordingsSection({ sessionId, canManage }: { sessionId: string;
     }
   }, [sessionId]);
   useEffect(() => void load(), [load]);
+  // A link to `#recordings` (from a list of past sessions) lands here once the list is in.
+  const loaded = items !== null;
+  useEffect(() => {
+    if (loaded && window.location.hash === '#recordings') document.getElementById('recordings')?.scrollIntoView();
+  }, [loaded]);
   const busy = items?.some((r) => r.status === 'recording' || r.status === 'processing') ?? false;
   useEffect(() => {
     if (!busy) return;
@@ -56,7 +61,7 @@ export function RecordingsSection({ sessionId, canManage }: { sessionId: string;
 
   if (items === null && !error) return null;
   return (
-    <section class="card stack" aria-labelledby="rec-heading">
+    <section id="recordings" class="card stack" aria-labelledby="rec-heading">
       <h2 id="rec-heading">Recordings</h2>
       {error && <Alert tone="error">{error}</Alert>}
       {items?.length === 0 && <p class="muted">No recordings of this session.</p>}

@@ -62,6 +62,8 @@ describe.each(dbKinds())('attendance report on %s', (kind) => {
     expect(entry(body, dave.id)?.status).toBe('registered');
     expect(entry(body, carol.id)?.status).toBe('declined');
     expect(entry(body, alice.id)?.status).toBe('invited');
+    // Not held yet: every invited person is pending, and the parts add up to the invited.
+    expect(body.totals).toMatchObject({ expected: 4, pending: 4, present: 0, late: 0, absent: 0, excused: 0, attended: 0, guests: 0, rate: 0 });
   });
 
   it('captures a class with a second tab, a reconnect, a late joiner and a crash', async () => {
@@ -135,8 +137,11 @@ describe.each(dbKinds())('attendance report on %s', (kind) => {
     expect(entry(body, dave.id)).toMatchObject({ status: 'absent', rsvp: 'accepted' });
     expect(entry(body, teacher.id)).toMatchObject({ role: 'host', minutesPresent: 60 });
     expect(body.participants[0]?.role).toBe('host');
-    expect(body.totals).toMatchObject({ expected: 4, attended: 2, present: 2, late: 1, absent: 2, excused: 0, unexpected: 1, peakHeadCount: 4 });
+    expect(body.totals).toMatchObject({ expected: 4, attended: 2, present: 1, late: 1, absent: 2, excused: 0, pending: 0, guests: 1, unexpected: 1, peakHeadCount: 4 });
     expect(body.totals.rate).toBeCloseTo(0.5);
+    const tt = body.totals;
+    expect(tt.present + tt.late + tt.absent + tt.excused + tt.pending).toBe(tt.expected);
+    expect(body.participants.filter((p) => p.role !== 'host').length).toBe(tt.expected + tt.guests);
     expect(body.timeline[0]).toEqual({ at: at('08:00').toISOString(), count: 1 });
     expect(body.timeline.at(-1)).toEqual({ at: at('09:00').toISOString(), count: 0 });
   });

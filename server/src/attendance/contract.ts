@@ -4,7 +4,7 @@
 // with the schemas.
 import { z } from 'zod';
 import { ATTENDANCE_STATUSES, RSVP } from '@lectern/db';
-import { IsoDate } from '../http/contract.js';
+import { IsoDate, TimeZone } from '../http/contract.js';
 import { SessionStatus } from '../sessions/contract.js';
 
 export const Rsvp = z.enum(RSVP);
@@ -56,17 +56,21 @@ export const ParticipantRecord = z.object({
 });
 export type ParticipantRecord = z.infer<typeof ParticipantRecord>;
 
-export const SessionTotals = z.object({
-  expected: z.number().int(),
-  attended: z.number().int().describe('expected participants who came (present or late)'),
-  present: z.number().int(),
-  late: z.number().int(),
-  absent: z.number().int(),
-  excused: z.number().int(),
-  unexpected: z.number().int().describe('people who came without being expected (guests by code), hosts excluded'),
-  rate: z.number().nullable().describe('attended / (expected - excused); null when nobody was expected'),
-  peakHeadCount: z.number().int(),
-});
+export const SessionTotals = z
+  .object({
+    expected: z.number().int().describe('invited people (invitees, and students enrolled in the course before the session ended), hosts excluded'),
+    attended: z.number().int().describe('invited people who came: present + late'),
+    present: z.number().int().describe('invited people who came on time'),
+    late: z.number().int().describe('invited people who came after the grace'),
+    absent: z.number().int().describe('invited people who did not come'),
+    excused: z.number().int().describe('invited people excused by a teacher'),
+    pending: z.number().int().describe('invited people without an attendance yet (the session has not been held): registered, invited or declined'),
+    guests: z.number().int().describe('people who joined without being invited (guests by code, or signed-in people not invited), hosts excluded'),
+    unexpected: z.number().int().describe('guests who came (present or late); at most `guests`'),
+    rate: z.number().nullable().describe('attended / (expected - excused); null when nobody was expected'),
+    peakHeadCount: z.number().int().describe('most people in the room at once, hosts included'),
+  })
+  .describe('present + late + absent + excused + pending = expected; guests are counted apart and not in the rate');
 export type SessionTotals = z.infer<typeof SessionTotals>;
 
 export const SessionReport = z.object({
@@ -192,3 +196,27 @@ export const Overview = z.object({
     .describe('price × attendees of held priced sessions, per currency, in minor units'),
 });
 export type Overview = z.infer<typeof Overview>;
+
+export const TrendQuery = RangeQuery.extend({
+  timezone: TimeZone.default('UTC').describe('weeks start on Monday 00:00 in this zone'),
+});
+export type TrendQuery = z.input<typeof TrendQuery>;
+
+export const OverviewTrend = z
+  .object({
+    range: ReportRange,
+    timezone: z.string(),
+    weeks: z.array(
+      z.object({
+        start: z.iso.date().describe('the Monday the week starts on'),
+        sessions: z.number().int().describe('sessions held (live or completed) that started in the week'),
+        expected: z.number().int().describe('invited people of those sessions, summed'),
+        attended: z.number().int().describe('invited people who came (present or late), summed'),
+        excused: z.number().int(),
+        guests: z.number().int().describe('people who joined without an invitation, summed'),
+        rate: z.number().nullable().describe('attended / (expected - excused) over the week; null when nobody was expected'),
+      }),
+    ),
+  })
+  .describe('sessions held and attendance per week; without from/to the last 12 weeks, this one included; at most 106 weeks');
+export type OverviewTrend = z.infer<typeof OverviewTrend>;

@@ -69,7 +69,7 @@ function report(participants: ParticipantRecord[], timezone = 'Europe/Berlin'): 
     },
     timezone,
     lateGraceMinutes: 5,
-    totals: { expected: 0, attended: 0, present: 0, late: 0, absent: 0, excused: 0, unexpected: 0, rate: null, peakHeadCount: 0 },
+    totals: { expected: 0, attended: 0, present: 0, late: 0, absent: 0, excused: 0, pending: 0, guests: 0, unexpected: 0, rate: null, peakHeadCount: 0 },
     participants,
     timeline: [],
     generatedAt: '2026-03-29T10:00:00.000Z',

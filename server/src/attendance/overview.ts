@@ -1,11 +1,17 @@
 // The admin overview: how many sessions, how many live now, how many people took part,
 // how many meetings (one-to-one, office hours, group meetings) and the revenue of priced
-// sessions (price per attendee, by currency).
+// sessions (price per attendee, by currency); and per week, sessions held and attendance.
 import { and, countDistinct, eq, gt, inArray, isNull, ne, notInArray, sql } from 'drizzle-orm';
+import { DateTime } from 'luxon';
 import { attendanceIntervals, sessions, type Database } from '@lectern/db';
+import { ValidationError } from '../errors.js';
 import { STALE_MS } from '../gateway/attendance.js';
-import type { Overview } from './contract.js';
-import { inRange, type DateRange } from './reportService.js';
+import type { Overview, OverviewTrend } from './contract.js';
+import { heldSessions, inRange, type DateRange } from './reportService.js';
+import { buildSessionReports, type ReportOptions } from './sessionReport.js';
+
+const TREND_WEEKS = 12;
+const MAX_WEEKS = 106;
 
 const MEETING_TYPES = ['one_on_one', 'office_hours', 'group_meeting'] as const;
 const HOST_ROLES = ['host', 'cohost'];
@@ -71,4 +77,36 @@ export async function adminOverview(db: Database, now: Date, r: DateRange): Prom
     },
     revenue: revenue.map((x) => ({ currency: x.currency, cents: Number(x.cents), sessions: x.sessions, attendees: x.attendees })),
   };
+}
+
+type Week = OverviewTrend['weeks'][number];
+
+/**
+ * Sessions held and attendance per week (Monday to Monday in `zone`) over [from, to);
+ * without a range the last 12 weeks, this one included. The counts are the session reports' totals.
+ */
+export async function overviewTrend(db: Database, r: DateRange, zone: string, opts: ReportOptions): Promise<OverviewTrend> {
+  const to = r.to ?? (r.from && r.from > opts.now ? DateTime.fromJSDate(r.from).plus({ weeks: TREND_WEEKS }) : DateTime.fromJSDate(opts.now, { zone }).startOf('week').plus({ weeks: 1 })).toJSDate();
+  const from = r.from ?? DateTime.fromJSDate(to, { zone }).minus({ weeks: TREND_WEEKS }).startOf('week').toJSDate();
+  const weekOf = (d: Date) => DateTime.fromJSDate(d, { zone }).startOf('week');
+  const weeks = new Map<string, Week>();
+  for (let w = weekOf(from); w.toJSDate() < to; w = w.plus({ weeks: 1 })) {
+    if (weeks.size >= MAX_WEEKS) throw new ValidationError(`choose at most ${MAX_WEEKS} weeks`);
+    const start = w.toISODate()!;
+    weeks.set(start, { start, sessions: 0, expected: 0, attended: 0, excused: 0, guests: 0, rate: null });
+  }
+  const rows = await heldSessions(db, [], { from, to });
+  const reports = await buildSessionReports(db, rows, opts);
+  for (const s of rows) {
+    const week = weeks.get(weekOf(s.startedAt ?? s.scheduledAt).toISODate()!);
+    const t = reports.get(s.id)?.totals;
+    if (!week || !t) continue;
+    week.sessions += 1;
+    week.expected += t.expected;
+    week.attended += t.attended;
+    week.excused += t.excused;
+    week.guests += t.guests;
+  }
+  for (const w of weeks.values()) w.rate = w.expected - w.excused > 0 ? w.attended / (w.expected - w.excused) : null;
+  return { range: { from: from.toISOString(), to: to.toISOString() }, timezone: zone, weeks: [...weeks.values()] };
 }

@@ -27,7 +27,7 @@ const rangeDto = (r: DateRange) => ({ from: r.from?.toISOString() ?? null, to: r
 const round1 = (n: number) => Math.round(n * 10) / 10;
 const startOf = (s: SessionReport['session']) => s.startedAt ?? s.scheduledAt;
 
-async function heldSessions(db: Database, where: (SQL | undefined)[], r: DateRange): Promise<SessionRow[]> {
+export async function heldSessions(db: Database, where: (SQL | undefined)[], r: DateRange): Promise<SessionRow[]> {
   return db
     .select()
     .from(sessions)

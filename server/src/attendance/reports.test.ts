@@ -140,4 +140,32 @@ describe.each(dbKinds())('attendance reports on %s', (kind) => {
     expect(feb.revenue).toEqual([]);
     expect((await get(teacher, '/api/admin/overview')).status).toBe(403);
   });
+
+  it('the admin overview trend: sessions held and attendance per week, in a time zone', async () => {
+    type Trend = { timezone: string; weeks: { start: string; sessions: number; expected: number; attended: number; excused: number; guests: number; rate: number | null }[] };
+    const utc = (await get(admin, '/api/admin/overview/trend?from=2026-02-01&to=2026-02-22')).body as unknown as Trend;
+    expect(utc.timezone).toBe('UTC');
+    expect(utc.weeks).toEqual([
+      { start: '2026-01-26', sessions: 0, expected: 0, attended: 0, excused: 0, guests: 0, rate: null },
+      { start: '2026-02-02', sessions: 1, expected: 2, attended: 2, excused: 0, guests: 1, rate: 1 },
+      { start: '2026-02-09', sessions: 1, expected: 3, attended: 2, excused: 0, guests: 0, rate: 2 / 3 },
+      { start: '2026-02-16', sessions: 1, expected: 0, attended: 0, excused: 0, guests: 1, rate: null }, // the live one: Alice joined uninvited
+    ]);
+    // 09:00 UTC on a Monday is still Sunday in Honolulu: each session falls in the week before.
+    const hnl = (await get(admin, '/api/admin/overview/trend?from=2026-02-01&to=2026-02-22&timezone=Pacific/Honolulu')).body as unknown as Trend;
+    expect(hnl.weeks.map((w) => [w.start, w.sessions])).toEqual([
+      ['2026-01-26', 1],
+      ['2026-02-02', 1],
+      ['2026-02-09', 0],
+      ['2026-02-16', 1],
+    ]);
+    // Without a range: the last 12 weeks up to now (the clock says Friday 20 February).
+    const recent = (await get(admin, '/api/admin/overview/trend')).body as unknown as Trend;
+    expect(recent.weeks).toHaveLength(12);
+    expect(recent.weeks.at(-1)?.start).toBe('2026-02-16');
+    expect(recent.weeks.reduce((n, w) => n + w.sessions, 0)).toBe(3);
+    expect((await get(admin, '/api/admin/overview/trend?from=2020-01-01')).status).toBe(400);
+    expect((await get(admin, '/api/admin/overview/trend?timezone=Mars/Olympus')).status).toBe(400);
+    expect((await get(teacher, '/api/admin/overview/trend')).status).toBe(403);
+  });
 });

@@ -14,6 +14,7 @@ import {
   CorrectionBody,
   HostReport,
   Overview,
+  OverviewTrend,
   ParticipantParams,
   ParticipantRecord,
   RangeQuery,
@@ -22,11 +23,12 @@ import {
   RsvpResult,
   SessionReport,
   StudentReport,
+  TrendQuery,
 } from './contract.js';
 import { canReadSessionReport, readableSessions, teachesCourse } from './access.js';
 import { auditTrail, correctAttendance, respond, type Correction } from './corrections.js';
 import { attendanceCsv, csvDisposition, CSV_CONTENT_TYPE } from './csv.js';
-import { adminOverview } from './overview.js';
+import { adminOverview, overviewTrend } from './overview.js';
 import { courseReport, hostReport, studentReport, type DateRange } from './reportService.js';
 import { buildSessionReport, totalsOf, type ReportOptions } from './sessionReport.js';
 
@@ -172,6 +174,12 @@ export async function attendanceRoutes(app: FastifyInstance, { ctx }: RouteDeps)
     '/api/admin/overview',
     { schema: { tags: ['reports'], summary: 'Totals, live now, participants, meetings, revenue (admins)', querystring: RangeQuery, response: { 200: Overview } }, onRequest: app.requireRole('admin') },
     async (request) => adminOverview(db, clock.now(), toRange(request.query)),
+  );
+
+  r.get(
+    '/api/admin/overview/trend',
+    { schema: { tags: ['reports'], summary: 'Sessions held and attendance rate per week (admins)', querystring: TrendQuery, response: { 200: OverviewTrend } }, onRequest: app.requireRole('admin') },
+    async (request) => overviewTrend(db, toRange(request.query), request.query.timezone, opts()),
   );
 
   /** Corrects (or with `status: null` clears) a participant's status, audited, for those who may read the full report. */

@@ -223,22 +223,25 @@ function toRecord(x: Draft, s: SessionRow, held: boolean, opts: ReportOptions, o
   };
 }
 
+/** Invited people by status (adding up to `expected`), guests apart, hosts not counted. */
 export function totalsOf(participants: ParticipantRecord[], peakHeadCount: number): SessionTotals {
-  const t: SessionTotals = { expected: 0, attended: 0, present: 0, late: 0, absent: 0, excused: 0, unexpected: 0, rate: null, peakHeadCount };
+  const t: SessionTotals = { expected: 0, attended: 0, present: 0, late: 0, absent: 0, excused: 0, pending: 0, guests: 0, unexpected: 0, rate: null, peakHeadCount };
   for (const p of participants) {
     if (HOST_ROLES.has(p.role)) continue;
-    if (p.status === 'present') t.present += 1;
-    if (p.status === 'late') t.late += 1;
-    if (p.status === 'absent') t.absent += 1;
-    if (p.status === 'excused') t.excused += 1;
-    if (p.expected) {
-      t.expected += 1;
-      if (attended(p.status)) t.attended += 1;
-    } else if (attended(p.status)) {
-      t.unexpected += 1;
+    if (!p.expected) {
+      t.guests += 1;
+      if (attended(p.status)) t.unexpected += 1;
+      continue;
     }
+    t.expected += 1;
+    if (p.status === 'present') t.present += 1;
+    else if (p.status === 'late') t.late += 1;
+    else if (p.status === 'absent') t.absent += 1;
+    else if (p.status === 'excused') t.excused += 1;
+    else t.pending += 1;
   }
-  const denominator = t.expected - participants.filter((p) => p.expected && p.status === 'excused').length;
-  t.rate = denominator > 0 ? t.attended / denominator : null;
+  t.attended = t.present + t.late;
+  const counted = t.expected - t.excused;
+  t.rate = counted > 0 ? t.attended / counted : null;
   return t;
 }

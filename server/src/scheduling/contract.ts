@@ -26,6 +26,10 @@ export const PatchSessionBody = z
     meetingUrl: HttpUrl.nullable(),
     priceCents: z.number().int().min(0).max(10_000_000),
     currency: z.string().length(3),
+    scheduledAt: z.iso
+      .datetime({ offset: true })
+      .describe('new start of this occurrence; with scope following/all every occurrence in the scope moves by as many days as this one and takes its new time of day (in the new `timezone`, if given)'),
+    timezone: TimeZone.describe('the zone the session keeps its wall-clock time in; alone it keeps the start instant'),
     localTime: z
       .string()
       .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM')
@@ -68,6 +72,7 @@ export const HistoryEntry = z.object({
   before: z.unknown(),
   after: z.unknown(),
   at: IsoDate,
+  people: z.record(z.string(), z.string()).describe('names of the people the entry mentions (invitees added or removed, hosts before and after), by user id'),
 });
 export type HistoryEntry = z.infer<typeof HistoryEntry>;
 

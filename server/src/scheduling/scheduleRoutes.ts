@@ -52,7 +52,8 @@ export async function scheduleRoutes(app: FastifyInstance, { ctx }: RouteDeps): 
     async (request) =>
       edit(request, async (who, session) => {
         if (request.body.courseId) await assertCourseUsable(db, who, request.body.courseId);
-        return updateSessions(ctx, who, session, request.query.scope, request.body);
+        const { scheduledAt, ...patch } = request.body;
+        return updateSessions(ctx, who, session, request.query.scope, { ...patch, ...(scheduledAt ? { scheduledAt: new Date(scheduledAt) } : {}) });
       }),
   );
 

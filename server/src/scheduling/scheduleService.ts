@@ -175,40 +175,70 @@ export async function cancelSessions(deps: SessionDeps, who: AccessClaims, targe
   });
 }
 
-export type Patch = Partial<Pick<Insert, 'title' | 'description' | 'type' | 'mode' | 'durationMinutes' | 'guestAccess' | 'participantLimit' | 'courseId' | 'meetingUrl' | 'priceCents' | 'currency'>> & {
-  /** New local wall time 'HH:MM' for each occurrence, in its own zone (a reschedule). */
+export type Patch = Partial<Pick<Insert, 'title' | 'description' | 'type' | 'mode' | 'durationMinutes' | 'guestAccess' | 'participantLimit' | 'courseId' | 'meetingUrl' | 'priceCents' | 'currency' | 'timezone'>> & {
+  /** New start of the target; the other occurrences of the scope move by as many days, to the same time of day. */
+  scheduledAt?: Date | undefined;
+  /** New wall time 'HH:MM' for each occurrence on its own local date (a reschedule). */
   localTime?: string | undefined;
   reason?: string | undefined;
 };
 
-/** Sets a new wall-clock time of day on an instant's local date in `zone`. */
-export function atLocalTime(instant: Date, zone: string, hhmm: string): Date {
-  const [h, m] = hhmm.split(':').map(Number) as [number, number];
+/** The calendar date of an instant in `zone` (as a UTC midnight, for day arithmetic). */
+const localDay = (instant: Date, zone: string) => {
   const d = DateTime.fromJSDate(instant, { zone });
-  return localToUtc({ year: d.year, month: d.month, day: d.day, hour: h, minute: m }, zone);
+  return DateTime.utc(d.year, d.month, d.day);
+};
+
+/** A wall-clock time on an instant's local date (read in `zone`), as an instant in `toZone`. */
+export function atLocalTime(instant: Date, zone: string, hhmm: string, toZone = zone): Date {
+  const [h, m] = hhmm.split(':').map(Number) as [number, number];
+  const d = localDay(instant, zone);
+  return localToUtc({ year: d.year, month: d.month, day: d.day, hour: h, minute: m }, toZone);
+}
+
+/**
+ * Where an occurrence goes when `target` moves to `to`: as many calendar days later (or
+ * earlier) as the target moved, at the target's new time of day, in `zone`.
+ */
+export function movedStart(occurrence: Pick<SessionRow, 'scheduledAt' | 'timezone'>, target: Pick<SessionRow, 'scheduledAt' | 'timezone'>, to: Date, zone: string): Date {
+  const days = Math.round(localDay(to, zone).diff(localDay(target.scheduledAt, target.timezone), 'days').days);
+  const day = localDay(occurrence.scheduledAt, occurrence.timezone).plus({ days });
+  const time = DateTime.fromJSDate(to, { zone });
+  return localToUtc({ year: day.year, month: day.month, day: day.day, hour: time.hour, minute: time.minute }, zone);
 }
 
 export async function updateSessions(deps: SessionDeps & { clock: Clock }, who: AccessClaims, target: SessionRow, scope: Scope, patch: Patch): Promise<SessionRow[]> {
-  const { localTime, reason, ...fields } = patch;
-  if (scope === 'one' && target.status !== 'scheduled' && (localTime || target.status !== 'live')) {
+  const { localTime, scheduledAt, reason, ...fields } = patch;
+  if (localTime && scheduledAt) throw new ValidationError('give a new start (scheduledAt) or a time of day (localTime), not both');
+  const moves = Boolean(localTime || scheduledAt);
+  if (scope === 'one' && target.status !== 'scheduled' && (moves || target.status !== 'live')) {
     throw new ConflictError(`Session is ${target.status} and cannot be changed`);
   }
-  if (Object.keys(fields).length === 0 && !localTime) throw new ValidationError('nothing to update');
+  if (Object.keys(fields).length === 0 && !moves) throw new ValidationError('nothing to update');
   const now = deps.clock.now();
   return deps.db.transaction(async (tx) => {
     const rows = await scopeRows(tx, target, scope);
     const out: SessionRow[] = [];
     for (const before of rows) {
-      const scheduledAt = localTime ? atLocalTime(before.scheduledAt, before.timezone, localTime) : undefined;
+      const zone = fields.timezone ?? before.timezone;
+      const start = scheduledAt
+        ? before.id === target.id
+          ? scheduledAt
+          : movedStart(before, target, scheduledAt, zone)
+        : localTime
+          ? atLocalTime(before.scheduledAt, before.timezone, localTime, zone)
+          : undefined;
       const [row] = await tx
         .update(sessions)
-        .set({ ...fields, ...(scheduledAt ? { scheduledAt } : {}), sequence: sql`${sessions.sequence} + 1`, updatedAt: now })
+        .set({ ...fields, ...(start ? { scheduledAt: start } : {}), sequence: sql`${sessions.sequence} + 1`, updatedAt: now })
         .where(eq(sessions.id, before.id))
         .returning();
       if (!row) continue;
-      const moved = scheduledAt !== undefined && scheduledAt.getTime() !== before.scheduledAt.getTime();
+      const moved = start !== undefined && start.getTime() !== before.scheduledAt.getTime();
+      // The description goes into the history only when it changes (it can be long).
+      const text = (s: SessionRow) => (fields.description !== undefined && fields.description !== before.description ? { description: s.description } : {});
       await recordHistory(tx, [
-        { sessionId: row.id, actorId: who.userId, action: moved ? 'rescheduled' : 'updated', reason: reason ?? null, before: snapshot(before), after: snapshot(row), at: now },
+        { sessionId: row.id, actorId: who.userId, action: moved ? 'rescheduled' : 'updated', reason: reason ?? null, before: snapshot(before, text(before)), after: snapshot(row, text(row)), at: now },
       ]);
       if (moved) {
         await enqueueSessionEvent(tx, { type: 'session.rescheduled', sessionId: row.id, previousStart: before.scheduledAt.toISOString(), ...(reason ? { reason } : {}), actorId: who.userId });

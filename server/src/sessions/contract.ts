@@ -60,6 +60,7 @@ export const SessionDto = z.object({
   updatedAt: IsoDate,
   hostName: z.string().optional().describe('present where the route looked it up (lists and single gets)'),
   recurrence: z.string().optional().describe('the series rule, on single gets of an occurrence'),
+  recordings: z.number().int().optional().describe('how many finished (ready) recordings the session has; on lists and single gets'),
 });
 export type SessionDto = z.infer<typeof SessionDto>;
 

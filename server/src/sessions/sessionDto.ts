@@ -5,6 +5,7 @@ import type { SessionRow } from './sessionAccess.js';
 export interface SessionDtoExtras {
   hostName?: string | undefined;
   recurrence?: string | undefined;
+  recordings?: number | undefined;
 }
 
 export function toSessionDto(s: SessionRow, extras: SessionDtoExtras = {}): SessionDto {
@@ -37,5 +38,6 @@ export function toSessionDto(s: SessionRow, extras: SessionDtoExtras = {}): Sess
     updatedAt: s.updatedAt.toISOString(),
     ...(extras.hostName !== undefined ? { hostName: extras.hostName } : {}),
     ...(extras.recurrence !== undefined ? { recurrence: extras.recurrence } : {}),
+    ...(extras.recordings !== undefined ? { recordings: extras.recordings } : {}),
   };
 }

@@ -2,7 +2,7 @@
 // host names for a page of sessions, and creation from a validated body.
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import { sessions, sessionSeries, users, type Database } from '@lectern/db';
+import { recordings, sessions, sessionSeries, users, type Database } from '@lectern/db';
 import type { AccessClaims } from '../auth/tokens.js';
 import type { AppContext } from '../context.js';
 import { ForbiddenError } from '../errors.js';
@@ -20,6 +20,17 @@ export async function hostNames(db: Database, rows: SessionRow[]): Promise<Map<s
   if (!ids.length) return new Map();
   const found = await db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, ids));
   return new Map(found.map((u) => [u.id, u.name]));
+}
+
+/** How many ready recordings each of a page of sessions has (absent: none). */
+export async function readyRecordings(db: Database, rows: SessionRow[]): Promise<Map<string, number>> {
+  if (!rows.length) return new Map();
+  const found = await db
+    .select({ sessionId: recordings.sessionId, n: sql<number>`count(*)::int` })
+    .from(recordings)
+    .where(and(inArray(recordings.sessionId, rows.map((r) => r.id)), eq(recordings.status, 'ready')))
+    .groupBy(recordings.sessionId);
+  return new Map(found.map((r) => [r.sessionId, Number(r.n)]));
 }
 
 /** Sessions the caller hosts, co-hosts, is invited to or whose course they take (admins: all). */
@@ -40,19 +51,19 @@ export async function listSessions(db: Database, who: AccessClaims, q: z.output<
     )
     .orderBy(q.order === 'desc' ? desc(sessions.scheduledAt) : asc(sessions.scheduledAt))
     .limit(q.limit);
-  const names = await hostNames(db, rows);
-  return rows.map((s) => toSessionDto(s, { hostName: names.get(s.hostId) ?? '' }));
+  const [names, recorded] = await Promise.all([hostNames(db, rows), readyRecordings(db, rows)]);
+  return rows.map((s) => toSessionDto(s, { hostName: names.get(s.hostId) ?? '', recordings: recorded.get(s.id) ?? 0 }));
 }
 
 /** One session as its viewer sees it, with the series rule when it recurs. */
 export async function sessionWithSeries(db: Database, session: SessionRow): Promise<SessionDto> {
-  const names = await hostNames(db, [session]);
+  const [names, recorded] = await Promise.all([hostNames(db, [session]), readyRecordings(db, [session])]);
   let recurrence: string | undefined;
   if (session.seriesId) {
     const [series] = await db.select({ rrule: sessionSeries.rrule }).from(sessionSeries).where(eq(sessionSeries.id, session.seriesId));
     recurrence = series?.rrule;
   }
-  return toSessionDto(session, { hostName: names.get(session.hostId) ?? '', recurrence });
+  return toSessionDto(session, { hostName: names.get(session.hostId) ?? '', recurrence, recordings: recorded.get(session.id) ?? 0 });
 }
 
 /** Schedules a session or a series; returns the first occurrence. */

@@ -6,7 +6,7 @@ import { Link } from '../../components/Link.js';
 import { getHostReport } from './attendanceApi.js';
 import { dateIn, percent } from './format.js';
 import { CourseLinks, OverviewPage } from './OverviewPage.js';
-import { LoadState, Stats, useLoad } from './parts.js';
+import { Ready, Stats, useLoad } from './parts.js';
 import { StudentReport } from './StudentReportPage.js';
 
 export function AttendanceHome() {
@@ -30,40 +30,40 @@ function HostHome({ userId }: { userId: string }) {
       <div class="att-head">
         <h1>Attendance</h1>
       </div>
-      {report.state !== 'ready' ? (
-        <LoadState value={report} />
-      ) : (
-        <>
-          <Stats
-            label="Sessions you held"
-            items={[
-              { label: 'Sessions held', value: report.data.totals.sessionsHeld },
-              { label: 'Average attendance', value: percent(report.data.totals.averageRate) },
-              { label: 'Attended per session', value: report.data.totals.averageAttended ?? '—' },
-              { label: 'Minutes taught', value: report.data.totals.minutesHeld },
-            ]}
-          />
-          <section class="card" aria-labelledby="held-title">
-            <h2 id="held-title">Sessions you held</h2>
-            {report.data.sessions.length === 0 ? (
-              <p class="muted">No sessions held yet.</p>
-            ) : (
-              <ul class="link-list">
-                {[...report.data.sessions].reverse().map((s) => (
-                  <li key={s.sessionId}>
-                    <Link href={`/sessions/${s.sessionId}/attendance`}>
-                      {dateIn(s.at, s.timezone)} · {s.title}
-                    </Link>
-                    <span class="muted">
-                      {s.attended + s.unexpected} came · {percent(s.rate)}
-                    </span>
-                  </li>
-                ))}
-              </ul>
-            )}
-          </section>
-        </>
-      )}
+      <Ready value={report}>
+        {(h) => (
+          <>
+            <Stats
+              label="Sessions you held"
+              items={[
+                { label: 'Sessions held', value: h.totals.sessionsHeld, hint: 'as host or co-host, started and not cancelled' },
+                { label: 'Average attendance', value: percent(h.totals.averageRate), hint: 'invited people who came, averaged over the sessions' },
+                { label: 'Came per session', value: h.totals.averageAttended ?? '—', hint: 'invited people and guests who came, on average' },
+                { label: 'Minutes taught', value: h.totals.minutesHeld, hint: 'from start to end of each session' },
+              ]}
+            />
+            <section class="card" aria-labelledby="held-title">
+              <h2 id="held-title">Sessions you held</h2>
+              {h.sessions.length === 0 ? (
+                <p class="muted">No sessions held yet.</p>
+              ) : (
+                <ul class="link-list">
+                  {[...h.sessions].reverse().map((s) => (
+                    <li key={s.sessionId}>
+                      <Link href={`/sessions/${s.sessionId}/attendance`}>
+                        {dateIn(s.at, s.timezone)} · {s.title}
+                      </Link>
+                      <span class="muted">
+                        {s.attended} of {s.expected} invited came{s.unexpected > 0 ? ` + ${s.unexpected} ${s.unexpected === 1 ? 'guest' : 'guests'}` : ''} · {percent(s.rate)}
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </section>
+          </>
+        )}
+      </Ready>
       <CourseLinks />
     </div>
   );

@@ -2,6 +2,7 @@
 // late or absent, or go back to what was captured. Every change is audited server-side.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { errorMessage } from '../../api.js';
+import { Alert } from '../../components/Alert.js';
 import type { CorrectableStatus, ParticipantRecord } from '@lectern/server/contract/attendance';
 import { clearCorrection, correct } from './attendanceApi.js';
 import { STATUS_LABEL } from './format.js';
@@ -56,11 +57,7 @@ export function CorrectionDialog(props: { sessionId: string; participant: Partic
           <span>Note{status === 'excused' ? ' (required for an excuse)' : ''}</span>
           <textarea rows={3} maxLength={1000} value={note} required={status === 'excused'} onInput={(e) => setNote(e.currentTarget.value)} />
         </label>
-        {error && (
-          <p class="alert alert-error" role="alert">
-            {error}
-          </p>
-        )}
+        {error && <Alert tone="error">{error}</Alert>}
         <div class="actions">
           {p.corrected && (
             <button type="button" class="btn btn-ghost" disabled={busy} onClick={() => void run(() => clearCorrection(props.sessionId, p.participantId))}>

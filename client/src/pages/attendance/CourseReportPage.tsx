@@ -1,7 +1,6 @@
 // /courses/:id/attendance — a course over time: attendance rate per session, a heatmap of
 // every student by session, and per-student totals.
 import { useState } from 'preact/hooks';
-import { TableHead } from '../../components/TableHead.js';
 import { Link } from '../../components/Link.js';
 import type { Params } from '../../router.js';
 import { browserTimeZone } from '../../time.js';
@@ -9,7 +8,7 @@ import type { RangeQuery } from '@lectern/server/contract/attendance';
 import { getCourseReport } from './attendanceApi.js';
 import { Heatmap, RateChart, StatusLegend } from './charts.js';
 import { dateIn, percent, STATUS_LABEL } from './format.js';
-import { LoadState, RangeFilter, Stats, useLoad } from './parts.js';
+import { LoadState, NumCells, ReportHead, Stats, TableCard, useLoad } from './parts.js';
 
 export function CourseReportPage({ params }: { params: Params }) {
   const id = params.id ?? '';
@@ -22,13 +21,7 @@ export function CourseReportPage({ params }: { params: Params }) {
 
   return (
     <div class="att-page">
-      <div class="att-head">
-        <div>
-          <h1>Attendance: {r.course.title}</h1>
-          <p class="muted">Held sessions{range.from || range.to ? ' in the chosen dates' : ''}. Excused absences do not count against the rate.</p>
-        </div>
-        <RangeFilter value={range} onChange={setRange} />
-      </div>
+      <ReportHead title={`Attendance: ${r.course.title}`} intro={`Held sessions${range.from || range.to ? ' in the chosen dates' : ''}. Excused absences do not count against the rate.`} range={range} onRange={setRange} />
       <Stats
         label="Course totals"
         items={[
@@ -67,29 +60,18 @@ export function CourseReportPage({ params }: { params: Params }) {
           <StatusLegend statuses={['present', 'late', 'absent', 'excused']} />
         </section>
       )}
-      <section class="card" aria-labelledby="students-title">
-        <h2 id="students-title">Students</h2>
-        <div class="table-wrap">
-          <table class="table">
-            <TableHead cols={['Name', 'Rate', 'Attended', 'Late', 'Absent', 'Excused', 'Minutes']} num={['Rate', 'Attended', 'Late', 'Absent', 'Excused', 'Minutes']} />
-            <tbody>
-              {r.students.map((st) => (
-                <tr key={st.userId}>
-                  <th scope="row">
-                    <Link href={`/students/${st.userId}/attendance`}>{st.name}</Link>
-                  </th>
-                  <td class="num">{percent(st.rate)}</td>
-                  <td class="num">{st.attended}</td>
-                  <td class="num">{st.late}</td>
-                  <td class="num">{st.absent}</td>
-                  <td class="num">{st.excused}</td>
-                  <td class="num">{st.minutes}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </section>
+      <TableCard id="students-title" title="Students" cols={['Name', 'Rate', 'Attended', 'Late', 'Absent', 'Excused', 'Minutes']} num={['Rate', 'Attended', 'Late', 'Absent', 'Excused', 'Minutes']}>
+        <tbody>
+          {r.students.map((st) => (
+            <tr key={st.userId}>
+              <th scope="row">
+                <Link href={`/students/${st.userId}/attendance`}>{st.name}</Link>
+              </th>
+              <NumCells values={[percent(st.rate), st.attended, st.late, st.absent, st.excused, st.minutes]} />
+            </tr>
+          ))}
+        </tbody>
+      </TableCard>
       <section class="card" aria-labelledby="sessions-title">
         <h2 id="sessions-title">Sessions</h2>
         <ul class="link-list">
@@ -99,7 +81,8 @@ export function CourseReportPage({ params }: { params: Params }) {
                 {dateIn(s.at, s.timezone)} · {s.title}
               </Link>
               <span class="muted">
-                {s.attended}/{s.expected} · {percent(s.rate)}
+                {s.attended} of {s.expected} invited came · {percent(s.rate)}
+                {s.guests > 0 && ` · ${s.guests} ${s.guests === 1 ? 'guest' : 'guests'}`}
               </span>
             </li>
           ))}

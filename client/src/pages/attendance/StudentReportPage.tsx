@@ -1,14 +1,13 @@
 // /students/:id/attendance (and the student's own view under /attendance) — one student
 // across sessions: rate, minutes, late count and a strip of every session.
 import { useState } from 'preact/hooks';
-import { TableHead } from '../../components/TableHead.js';
 import { Link } from '../../components/Link.js';
 import type { Params } from '../../router.js';
 import type { RangeQuery } from '@lectern/server/contract/attendance';
 import { getStudentReport } from './attendanceApi.js';
 import { Heatmap, StatusLegend } from './charts.js';
 import { dateIn, percent, STATUS_LABEL, timeIn } from './format.js';
-import { LoadState, RangeFilter, Stats, StatusBadge, useLoad } from './parts.js';
+import { LoadState, ReportHead, Stats, StatusBadge, TableCard, useLoad } from './parts.js';
 
 export function StudentReportPage({ params }: { params: Params }) {
   return <StudentReport id={params.id ?? 'me'} />;
@@ -22,13 +21,7 @@ export function StudentReport({ id }: { id: string }) {
   const t = r.totals;
   return (
     <div class="att-page">
-      <div class="att-head">
-        <div>
-          <h1>{id === 'me' ? 'My attendance' : `Attendance: ${r.user.name}`}</h1>
-          <p class="muted">Held sessions you were expected at or joined.</p>
-        </div>
-        <RangeFilter value={range} onChange={setRange} />
-      </div>
+      <ReportHead title={id === 'me' ? 'My attendance' : `Attendance: ${r.user.name}`} intro="Held sessions you were expected at or joined." range={range} onRange={setRange} />
       <Stats
         label="Totals"
         items={[
@@ -57,31 +50,27 @@ export function StudentReport({ id }: { id: string }) {
           <StatusLegend statuses={['present', 'late', 'absent', 'excused']} />
         </section>
       )}
-      <section class="card" aria-labelledby="list-title">
-        <h2 id="list-title">Sessions</h2>
-        <div class="table-wrap">
-          <table class="table att-table">
-            <TableHead cols={['Session', 'Status', 'First join', 'Last leave', 'Minutes', 'Note']} num={['Minutes']} />
-            <tbody>
-              {r.sessions.map((s) => (
-                <tr key={s.sessionId}>
-                  <th scope="row">
-                    {id === 'me' ? s.title : <Link href={`/sessions/${s.sessionId}/attendance`}>{s.title}</Link>}
-                    <div class="muted small">{timeIn(s.at, s.timezone, true)} ({s.timezone})</div>
-                  </th>
-                  <td>
-                    <StatusBadge status={s.status} />
-                  </td>
-                  <td>{timeIn(s.firstJoinAt, s.timezone)}</td>
-                  <td>{timeIn(s.lastLeaveAt, s.timezone)}</td>
-                  <td class="num">{s.minutesPresent}</td>
-                  <td class="att-note">{s.note}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </section>
+      <TableCard id="list-title" title="Sessions" tableClass="table att-table" cols={['Session', 'Status', 'First join', 'Last leave', 'Minutes', 'Note']} num={['Minutes']}>
+        <tbody>
+          {r.sessions.map((s) => (
+            <tr key={s.sessionId}>
+              <th scope="row">
+                {id === 'me' ? s.title : <Link href={`/sessions/${s.sessionId}/attendance`}>{s.title}</Link>}
+                <div class="muted small">
+                  {timeIn(s.at, s.timezone, true)} ({s.timezone})
+                </div>
+              </th>
+              <td>
+                <StatusBadge status={s.status} />
+              </td>
+              <td>{timeIn(s.firstJoinAt, s.timezone)}</td>
+              <td>{timeIn(s.lastLeaveAt, s.timezone)}</td>
+              <td class="num">{s.minutesPresent}</td>
+              <td class="att-note">{s.note}</td>
+            </tr>
+          ))}
+        </tbody>
+      </TableCard>
     </div>
   );
 }

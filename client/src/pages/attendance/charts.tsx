@@ -1,5 +1,6 @@
 // Small inline-SVG charts for attendance: a head-count step chart over a session, a rate
-// line over time, and a status heatmap. No chart library; each scales with its box.
+// line over time, bars per period, and a status heatmap. No chart library; each scales with
+// its box.
 import type { ReportStatus } from '@lectern/server/contract/attendance';
 import { dateIn, STATUS_COLOR, STATUS_LABEL, timeIn } from './format.js';
 
@@ -10,6 +11,25 @@ function ticks(from: number, to: number, n: number): number[] {
   if (to <= from) return [from];
   const step = (to - from) / n;
   return Array.from({ length: n + 1 }, (_, i) => from + i * step);
+}
+
+/** Count ticks 0 … max (at most 5, whole numbers). */
+const countTicks = (max: number) => [...new Set(ticks(0, max, Math.min(max, 4)).map(Math.round))];
+
+/** Horizontal grid lines across the plot at `values`, each labelled on the left. */
+function YGrid({ values, y, label = String }: { values: number[]; y: (v: number) => number; label?: (v: number) => string }) {
+  return (
+    <>
+      {values.map((v) => (
+        <g key={v}>
+          <line class="chart-grid" x1={PAD.left} x2={W - PAD.right} y1={y(v)} y2={y(v)} />
+          <text class="chart-label" x={PAD.left - 6} y={y(v) + 4} text-anchor="end">
+            {label(v)}
+          </text>
+        </g>
+      ))}
+    </>
+  );
 }
 
 const STEPS_MIN = [1, 2, 5, 10, 15, 30, 60, 120, 240];
@@ -40,19 +60,11 @@ export function HeadCountChart(props: { timeline: { at: string; count: number }[
   }
   d += ` H${x(to)}`;
   const area = `${d} V${y(0)} Z`;
-  const yTicks = [...new Set(ticks(0, max, Math.min(max, 4)).map(Math.round))];
   const summary = `${props.title}: peak ${max} ${max === 1 ? 'person' : 'people'}; ${last} at the end of the chart.`;
   return (
     <svg class="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={summary}>
       <title>{summary}</title>
-      {yTicks.map((c) => (
-        <g key={c}>
-          <line class="chart-grid" x1={PAD.left} x2={W - PAD.right} y1={y(c)} y2={y(c)} />
-          <text class="chart-label" x={PAD.left - 6} y={y(c) + 4} text-anchor="end">
-            {c}
-          </text>
-        </g>
-      ))}
+      <YGrid values={countTicks(max)} y={y} />
       {timeTicks(from, to).map((t) => (
         <text key={t} class="chart-label" x={x(t)} y={H - 8} text-anchor="middle">
           {timeIn(new Date(t).toISOString(), props.zone).slice(0, 5)}
@@ -71,8 +83,8 @@ export interface RatePoint {
   href?: string;
 }
 
-/** Attendance rate (0–100%) per session over time. */
-export function RateChart(props: { points: RatePoint[]; zone: string; title: string }) {
+/** Attendance rate (0–100%) per session (or per `unit`, e.g. week) over time. */
+export function RateChart(props: { points: RatePoint[]; zone: string; title: string; unit?: string }) {
   const H = 240;
   const pts = props.points.map((p) => ({ ...p, t: Date.parse(p.at) }));
   const ts = pts.map((p) => p.t);
@@ -93,19 +105,12 @@ export function RateChart(props: { points: RatePoint[]; zone: string; title: str
   if (cur) segments.push(cur);
   const rated = pts.filter((p): p is typeof p & { rate: number } => p.rate !== null);
   const avg = rated.length > 0 ? rated.reduce((a, p) => a + p.rate, 0) / rated.length : null;
-  const summary = `${props.title}: ${pts.length} sessions${avg === null ? '' : `, average ${Math.round(avg * 100)}%`}.`;
+  const summary = `${props.title}: ${pts.length} ${props.unit ?? 'sessions'}${avg === null ? '' : `, average ${Math.round(avg * 100)}%`}.`;
   const labelEvery = Math.max(1, Math.ceil(pts.length / 8));
   return (
     <svg class="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={summary}>
       <title>{summary}</title>
-      {[0, 0.25, 0.5, 0.75, 1].map((r) => (
-        <g key={r}>
-          <line class="chart-grid" x1={PAD.left} x2={W - PAD.right} y1={y(r)} y2={y(r)} />
-          <text class="chart-label" x={PAD.left - 6} y={y(r) + 4} text-anchor="end">
-            {Math.round(r * 100)}%
-          </text>
-        </g>
-      ))}
+      <YGrid values={[0, 0.25, 0.5, 0.75, 1]} y={y} label={(r) => `${Math.round(r * 100)}%`} />
       {avg !== null && <line class="chart-avg" x1={PAD.left} x2={W - PAD.right} y1={y(avg)} y2={y(avg)} />}
       {segments.map((d) => (
         <path key={d} d={d} class="chart-line" />
@@ -124,6 +129,43 @@ export function RateChart(props: { points: RatePoint[]; zone: string; title: str
           )}
         </g>
       ))}
+    </svg>
+  );
+}
+
+/** One bar per period (e.g. sessions held per week), labelled below, the value on top. */
+export function BarChart(props: { bars: { label: string; value: number; title: string }[]; title: string; unit: string }) {
+  const H = 200;
+  const max = Math.max(1, ...props.bars.map((b) => b.value));
+  const slot = (W - PAD.left - PAD.right) / Math.max(1, props.bars.length);
+  const y = (v: number) => H - PAD.bottom - (v / max) * (H - PAD.top - PAD.bottom);
+  const total = props.bars.reduce((n, b) => n + b.value, 0);
+  const summary = `${props.title}: ${total} ${props.unit} in ${props.bars.length} weeks, at most ${max} in a week.`;
+  const labelEvery = Math.max(1, Math.ceil(props.bars.length / 8));
+  return (
+    <svg class="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={summary}>
+      <title>{summary}</title>
+      <YGrid values={countTicks(max)} y={y} />
+      {props.bars.map((b, i) => {
+        const x = PAD.left + i * slot + slot * 0.15;
+        return (
+          <g key={`${b.label}-${i}`}>
+            <rect class="chart-bar" x={x} y={y(b.value)} width={slot * 0.7} height={y(0) - y(b.value)} rx={3}>
+              <title>{b.title}</title>
+            </rect>
+            {b.value > 0 && (
+              <text class="chart-label" x={x + slot * 0.35} y={y(b.value) - 4} text-anchor="middle">
+                {b.value}
+              </text>
+            )}
+            {i % labelEvery === 0 && (
+              <text class="chart-label" x={x + slot * 0.35} y={H - 8} text-anchor="middle">
+                {b.label}
+              </text>
+            )}
+          </g>
+        );
+      })}
     </svg>
   );
 }

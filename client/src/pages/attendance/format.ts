@@ -12,8 +12,11 @@ export function timeIn(iso: string | null, zone: string, withDate = false): stri
   }).format(new Date(iso));
 }
 
-export function dateIn(iso: string, zone: string): string {
-  return new Intl.DateTimeFormat(undefined, { timeZone: zone, month: 'short', day: 'numeric' }).format(new Date(iso));
+/** "4 Mar" in `zone`; "4 Mar 2025" when it is not this year. */
+export function dateIn(iso: string, zone: string, now = new Date()): string {
+  const date = new Date(iso);
+  const year = date.getFullYear() !== now.getFullYear() ? ({ year: 'numeric' } as const) : {};
+  return new Intl.DateTimeFormat(undefined, { timeZone: zone, month: 'short', day: 'numeric', ...year }).format(date);
 }
 
 export const percent = (rate: number | null): string => (rate === null ? '—' : `${Math.round(rate * 100)}%`);
@@ -36,12 +39,12 @@ export const STATUS_LABEL: Record<ReportStatus, string> = {
   declined: 'Declined',
 };
 
-/** Fill colours shared by the table badges, the heatmap and the legends. */
+/** Fill colours shared by the table badges, the heatmap and the legends (badge text: 4.5:1 or more). */
 export const STATUS_COLOR: Record<ReportStatus, string> = {
-  present: '#2e8b57',
+  present: '#287a4c',
   late: '#d99a1e',
   absent: '#c8453c',
-  excused: '#6f7fa8',
+  excused: '#5f6f98',
   registered: '#5b8fc7',
   invited: '#b7c3d0',
   declined: '#9aa3ad',

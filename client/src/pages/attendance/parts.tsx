@@ -1,7 +1,8 @@
-// Pieces shared by the attendance pages: loading state, stat cards, status badges and a
-// date-range filter.
+// Pieces shared by the attendance pages: loading state, stat cards with what they count,
+// a table in its card, status badges and a date-range filter.
 import type { ComponentChildren } from 'preact';
 import { DateRangeFields } from '../../components/DateRangeFields.js';
+import { TableHead } from '../../components/TableHead.js';
 import { useEffect, useState } from 'preact/hooks';
 import { errorMessage } from '../../api.js';
 import type { RangeQuery, ReportStatus } from '@lectern/server/contract/attendance';
@@ -38,16 +39,59 @@ export function LoadState({ value }: { value: Loaded<unknown> }) {
   return null;
 }
 
-export function Stats({ items, label }: { items: { label: string; value: ComponentChildren }[]; label: string }) {
+/** The data once loaded (`children` renders it), else the loading or error state. */
+export function Ready<T>({ value, children }: { value: Loaded<T>; children: (data: T) => ComponentChildren }) {
+  return value.state === 'ready' ? <>{children(value.data)}</> : <LoadState value={value} />;
+}
+
+export interface StatItem {
+  label: string;
+  value: ComponentChildren;
+  /** One line saying what the number counts. */
+  hint?: string;
+}
+
+export function Stats({ items, label }: { items: StatItem[]; label: string }) {
   return (
     <dl class="stats" aria-label={label}>
       {items.map((i) => (
         <div class="stat" key={i.label}>
           <dt>{i.label}</dt>
           <dd>{i.value}</dd>
+          {i.hint && <dd class="stat-hint">{i.hint}</dd>}
         </div>
       ))}
     </dl>
+  );
+}
+
+/** A card with a heading and a scrolling table: `cols` head it, `children` are its rows. */
+export function TableCard({ id, title, cols, num, head, tableClass = 'table', children }: { id: string; title: ComponentChildren; cols: readonly string[]; num?: readonly string[]; head?: ComponentChildren; tableClass?: string; children: ComponentChildren }) {
+  return (
+    <section class="card" aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      <div class="table-wrap">
+        <table class={tableClass}>
+          <TableHead cols={cols} num={num}>
+            {head}
+          </TableHead>
+          {children}
+        </table>
+      </div>
+    </section>
+  );
+}
+
+/** Right-aligned number cells of a table row. */
+export function NumCells({ values }: { values: ComponentChildren[] }) {
+  return (
+    <>
+      {values.map((v, i) => (
+        <td key={i} class="num">
+          {v}
+        </td>
+      ))}
+    </>
   );
 }
 
@@ -56,6 +100,19 @@ export function StatusBadge({ status }: { status: ReportStatus }) {
     <span class={`status status-${status}`} style={{ background: STATUS_COLOR[status] }}>
       {STATUS_LABEL[status]}
     </span>
+  );
+}
+
+/** A report's heading with a line about what it covers, and the date-range filter. */
+export function ReportHead({ title, intro, range, onRange }: { title: string; intro: string; range: RangeQuery; onRange: (r: RangeQuery) => void }) {
+  return (
+    <div class="att-head">
+      <div>
+        <h1>{title}</h1>
+        <p class="muted">{intro}</p>
+      </div>
+      <RangeFilter value={range} onChange={onRange} />
+    </div>
   );
 }
 

@@ -4,7 +4,8 @@ import { Alert } from '../../components/Alert.js';
 import { useStore } from '../../store.js';
 import { CalendarFeed } from './CalendarFeed.js';
 import { CalendarView } from './CalendarView.js';
-import { JOIN_OPENS_MINUTES, SessionRows, useNow } from './SessionRow.js';
+import { SessionRows, useNow } from './SessionRow.js';
+import { JOIN_OPENS_MINUTES } from './sessionWindows.js';
 import { split, useScheduled } from './useScheduled.js';
 import './schedule.css';
 

@@ -3,7 +3,6 @@ import { useEffect, useState } from 'preact/hooks';
 import { errorMessage } from '../../api.js';
 import { authStore } from '../../auth.js';
 import { Alert } from '../../components/Alert.js';
-import { Field } from '../../components/Field.js';
 import { WhenFields } from '../../components/WhenFields.js';
 import { SelectField, zoneOptions } from '../../components/SelectField.js';
 import { navigate } from '../../router.js';
@@ -13,6 +12,7 @@ import type { User } from '../../types.js';
 import { buildRRule, describeRRule, type RecurrenceOptions } from './recurrenceRule.js';
 import { RecurrenceFields } from './RecurrenceFields.js';
 import { schedule, type Course, type CreateBody, type SessionMode, type SessionType } from './scheduleApi.js';
+import { AboutFields } from './AboutFields.js';
 import { StudentPicker } from './StudentPicker.js';
 import './schedule.css';
 
@@ -104,11 +104,7 @@ export function ScheduleSessionPage() {
         <p class="muted">One-off or recurring. Times are kept in the session's time zone, across daylight-saving changes.</p>
       </div>
       <form class="card stack schedule-form" onSubmit={submit} aria-label="Schedule a session">
-        <Field id="f-title" label="Title" required maxLength={200} value={title} onValue={setTitle} />
-        <div class="field">
-          <label for="f-desc">Description</label>
-          <textarea id="f-desc" rows={3} maxLength={10000} value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
-        </div>
+        <AboutFields idPrefix="f" title={title} onTitle={setTitle} description={description} onDescription={setDescription} />
         <div class="field-row">
           <SelectField id="f-type" label="Type" value={type} onValue={setType} options={TYPES} />
           <SelectField id="f-mode" label="Mode" value={mode} onValue={setMode} options={MODES} />

@@ -1,22 +1,16 @@
 // One session in a list: title (links to its page), time in the viewer's zone with the session's
-// zone indicated, status, host, and a Join/Open button that opens 10 minutes before the start.
+// zone indicated, status, host, and a Join/Open button that opens 10 minutes before the start
+// (Start for its host from 15 minutes before); a held session links to its attendance and recording.
 import { useEffect, useState } from 'preact/hooks';
 import { errorMessage } from '../../api.js';
 import { Alert } from '../../components/Alert.js';
 import { enterRoom } from '../../enterRoom.js';
+import { HeldLinks } from '../../components/HeldLinks.js';
 import { linkClick } from '../../router.js';
 import { startSession } from '../../sessions.js';
 import type { FullSession } from './scheduleApi.js';
+import { JOIN_OPENS_MINUTES, joinOpen, START_OPENS_MINUTES, startOpen } from './sessionWindows.js';
 import { whenForViewer } from './zoned.js';
-
-export const JOIN_OPENS_MINUTES = 10;
-
-export function joinOpen(s: FullSession, now: number): boolean {
-  if (s.status === 'live') return true;
-  if (s.status !== 'scheduled') return false;
-  const start = new Date(s.scheduledAt).getTime();
-  return now >= start - JOIN_OPENS_MINUTES * 60_000 && now < start + s.durationMinutes * 60_000;
-}
 
 /** Re-renders every 20 s so buttons open on time. */
 export function useNow(): number {
@@ -48,7 +42,7 @@ export function SessionRow({ s, now, host = false, displayName, showHost = true 
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const href = `/sessions/${s.id}`;
-  const open = host || joinOpen(s, now);
+  const open = host ? startOpen(s, now) : joinOpen(s, now);
   const joinLabel = host ? (s.status === 'live' ? 'Open room' : 'Start now') : 'Join';
   const titleId = `row-${s.id}`;
   const join = async () => {
@@ -79,6 +73,7 @@ export function SessionRow({ s, now, host = false, displayName, showHost = true 
           {s.priceCents > 0 && <span class="sep">{`${(s.priceCents / 100).toFixed(2)} ${s.currency}`}</span>}
         </p>
         {s.status === 'cancelled' && s.cancelReason && <p class="muted small">Cancelled: {s.cancelReason}</p>}
+        <HeldLinks s={s} attendance={host} />
       </div>
       {(s.status === 'scheduled' || s.status === 'live') && (
         <div class="session-actions">
@@ -87,7 +82,7 @@ export function SessionRow({ s, now, host = false, displayName, showHost = true 
           </button>
           {!open && (
             <span id={`${titleId}-hint`} class="muted small">
-              Opens {JOIN_OPENS_MINUTES} min before start
+              {host ? `You can start it from ${START_OPENS_MINUTES} min before` : `Opens ${JOIN_OPENS_MINUTES} min before start`}
             </span>
           )}
         </div>
