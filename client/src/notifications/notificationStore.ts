@@ -24,7 +24,7 @@ const snapshot = liveSnapshot(
   () => Promise.all([notificationsApi.list({ limit: PAGE }), notificationsApi.unreadCount()]),
   ([items, { count }]) => centerStore.update((s) => ({ ...s, items, unread: count, loaded: true })),
 );
-const load = snapshot.load;
+const load = (): Promise<void> => snapshot.load();
 
 function received(n: { id: string; type: string; title: string; body: string; urgent: boolean; createdAt: string; link?: string }): void {
   // The live feed carries no event data; the list from the API does.

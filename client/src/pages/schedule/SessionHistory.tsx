@@ -29,7 +29,11 @@ const FIELD: Record<string, string> = {
 
 type Side = Record<string, unknown>;
 const side = (v: unknown): Side => (v && typeof v === 'object' ? (v as Side) : {});
-const words = (v: unknown): string => (v === null || v === undefined || v === '' ? 'none' : String(v).replaceAll('_', ' '));
+const words = (v: unknown): string => {
+  if (v === null || v === undefined || v === '') return 'none';
+  const text = typeof v === 'string' ? v : JSON.stringify(v);
+  return text.replaceAll('_', ' ');
+};
 const ids = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
 /** One line per thing the entry changed, in words. */
