@@ -167,5 +167,7 @@ describe.each(dbKinds())('attendance reports on %s', (kind) => {
     expect((await get(admin, '/api/admin/overview/trend?from=2020-01-01')).status).toBe(400);
     expect((await get(admin, '/api/admin/overview/trend?timezone=Mars/Olympus')).status).toBe(400);
     expect((await get(teacher, '/api/admin/overview/trend')).status).toBe(403);
+    const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, Record<string, { responses?: Record<string, unknown> }>> }>();
+    expect(doc.paths['/api/admin/overview/trend']?.get?.responses?.['200']).toBeDefined();
   });
 });

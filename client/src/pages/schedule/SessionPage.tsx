@@ -135,7 +135,7 @@ export function SessionPage({ params }: { params: Params }) {
                   </>
                 )}
               </dl>
-              <div class="inline-row">
+              <div class="inline-row details-actions">
                 {(session.status === 'scheduled' || session.status === 'live') &&
                   (isEditor ? (
                     <button type="button" class="btn btn-primary" disabled={busy || !canStart} aria-describedby={canStart ? undefined : 'start-hint'} onClick={() => void open(true)}>
