@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { navigate } from '../router.js';
 import { useStore } from '../store.js';
 import type { AppNotification } from '@lectern/server/contract/notifications';
-import { centerStore, dismissAlert, loadMore, markAllRead, markRead, startNotificationCenter } from './notificationStore.js';
+import { centerStore, dismissAlert, ensureLoaded, loadMore, markAllRead, markRead, startNotificationCenter } from './notificationStore.js';
 import './notifications.css';
 
 function ago(iso: string): string {
@@ -41,6 +41,8 @@ export function NotificationBell() {
   useEffect(() => startNotificationCenter(), []);
   useEffect(() => {
     if (!open) return;
+    // The panel never stays on "Loading…": it asks for the list itself if the socket's load has not arrived.
+    ensureLoaded();
     const close = (e: MouseEvent) => {
       if (root.current && !root.current.contains(e.target as Node)) setOpen(false);
     };

@@ -73,6 +73,11 @@ const link = userSocket('/user', {
 /** Follows sign-in and sign-out: connects for the signed-in user. Idempotent. */
 export const startNotificationCenter = (): void => link.start();
 
+/** Loads the list when it never arrived (the panel opened before the socket's first load, or that load failed). */
+export function ensureLoaded(): void {
+  if (link.userId && !centerStore.get().loaded) void load().catch(() => undefined);
+}
+
 export async function markRead(id: string): Promise<void> {
   const was = centerStore.get().items.find((n) => n.id === id);
   if (!was || was.read) return;
