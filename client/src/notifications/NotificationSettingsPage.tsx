@@ -12,6 +12,7 @@ const EVENT_LABEL: Record<string, string> = {
   'session.cancelled': 'A session is cancelled',
   'session.reminder': 'Reminder before a session starts',
   'session.live': 'A session goes live',
+  'session.waiting': 'Someone waits for my session to start',
   'chat.added': 'I am added to a group chat',
   'chat.message': 'New chat message',
   'call.ringing': 'Someone is calling me',

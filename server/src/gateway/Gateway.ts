@@ -24,13 +24,14 @@ import {
 import { requestSchemas } from '../protocol/schemas.js';
 import { isErrorCode, type ErrorCode } from '../protocol/errors.js';
 
-import { roomSession, setAccess, updateRoomSettings } from '../rooms/roomAccess.js';
+import { noticeWaiting } from '../notifications/waitingNotice.js';
+import { accessOf, roomSession, setAccess, updateRoomSettings } from '../rooms/roomAccess.js';
 import { endSession, SESSION_EVENTS_TOPIC } from '../sessions/sessionService.js';
 import { SFU_EVENTS_TOPIC, type SfuClient } from '../sfu/SfuClient.js';
 import { closeStaleIntervals, heartbeat, HEARTBEAT_MS, recordJoin, recordLeave, sweepStaleIntervals, SWEEP_MS } from './attendance.js';
-import { applyControl, relaySessionEvent, relaySfuEvent, type RelayDeps } from './relay.js';
+import { applyControl, localSockets, relaySessionEvent, relaySfuEvent, type RelayDeps } from './relay.js';
 import { handlers } from './handlers.js';
-import { authenticateSocket } from './handshake.js';
+import { authenticateSocket, enter } from './handshake.js';
 import { TokenBucket } from './TokenBucket.js';
 import {
   CONTROL_TOPIC,
@@ -39,6 +40,7 @@ import {
   lobbyKey,
   peerKey,
   roomKey,
+  waitingKey,
   type IceServer,
   type RoomOps,
   type RtcNamespace,
@@ -85,7 +87,13 @@ export class Gateway implements RoomOps {
     this.sfu = opts.sfu;
     this.nsp = (opts.io as unknown as RtcServer).of(RTC_NAMESPACE);
     this.#log = opts.ctx.logger.child({ component: 'gateway' });
-    this.#relay = { nsp: this.nsp, sfu: this.sfu, leave: (s) => this.leave(s), pushLobby: (id) => this.#pushLobby(id) };
+    this.#relay = {
+      nsp: this.nsp,
+      sfu: this.sfu,
+      leave: (s) => this.leave(s),
+      pushLobby: (id) => this.#pushLobby(id),
+      letWaitingIn: (id) => this.#letWaitingIn(id),
+    };
   }
 
   get clock(): Clock {
@@ -157,6 +165,10 @@ export class Gateway implements RoomOps {
       await socket.join(lobbyKey(d.sessionId));
       await this.#pushLobby(d.sessionId);
     }
+    if (d.state === 'waiting') {
+      await socket.join(waitingKey(d.sessionId));
+      void noticeWaiting(this.ctx, d.sessionId, d.displayName).catch((err: unknown) => this.#log.warn({ err }, 'could not tell the host someone is waiting'));
+    }
     socket.emit('welcome', { peerId: d.peerId, displayName: d.displayName, role: d.role, state: d.state, session: await this.sessionInfo(d.sessionId) });
     this.#scheduleTokenRefresh(socket);
   }
@@ -214,6 +226,10 @@ export class Gateway implements RoomOps {
   /** Leaves the room for good (not when a newer connection replaced this one). */
   async leave(socket: RtcSocket): Promise<void> {
     const d = socket.data;
+    if (d.state === 'waiting') {
+      d.state = 'ready'; // nothing to clean up for a socket waiting for the start
+      return;
+    }
     if (d.state === 'lobby') {
       d.state = 'ready'; // nothing more to clean up for a lobby socket
       await socket.leave(lobbyKey(d.sessionId));
@@ -265,9 +281,31 @@ export class Gateway implements RoomOps {
     this.nsp.to(hostsKey(sessionId)).emit('lobbyChanged', { lobby: await this.lobbyOf(sessionId) });
   }
 
+  /** The session started: this node's sockets waiting for it go to the lobby or into the room. */
+  async #letWaitingIn(sessionId: string): Promise<void> {
+    this.nsp.local.to(roomKey(sessionId)).emit('sessionStarted', { state: 'ready' });
+    const waiting = (await localSockets(this.nsp, waitingKey(sessionId))).filter((s) => s.data.state === 'waiting');
+    if (waiting.length === 0) return;
+    const session = await roomSession(this.ctx, sessionId);
+    let lobby = false;
+    for (const s of waiting) {
+      const state = await enter(this.ctx, session, s.data.role, s.data.peerId, await accessOf(this.ctx, sessionId, s.data.peerId));
+      await s.leave(waitingKey(sessionId));
+      s.data.state = state;
+      if (state === 'lobby') {
+        s.data.lobbySince = this.ctx.clock.now().toISOString();
+        await s.join(lobbyKey(sessionId));
+        lobby = true;
+      }
+      s.emit('sessionStarted', { state });
+    }
+    if (lobby) await this.#pushLobby(sessionId);
+  }
+
   async sessionInfo(sessionId: string): Promise<SessionInfo> {
     const s = await roomSession(this.ctx, sessionId);
-    return { id: s.id, title: s.title, status: s.status, locked: s.locked, recording: (await this.#opts.isRecording?.(sessionId)) ?? false };
+    const recording = (await this.#opts.isRecording?.(sessionId)) ?? false;
+    return { id: s.id, title: s.title, status: s.status, locked: s.locked, recording, scheduledAt: s.scheduledAt.toISOString() };
   }
 
   iceServers(peerId: string): IceServer[] {

@@ -1,102 +1,37 @@
 // The signaling gateway end to end in Node: real Socket.IO, real mediasoup workers,
 // real database. Media itself is exercised by the browser suites.
 import { eq } from 'drizzle-orm';
-import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attendanceIntervals } from '@lectern/db';
 import { dbKinds, type TestDb } from '@lectern/db/testing';
 import type { Lectern } from '../lectern.js';
 import { startSocketLectern } from './test/socketLectern.js';
-import { RTC_NAMESPACE, type Ack } from '../protocol/index.js';
+import { roomSockets, waitFor, type RoomSocket } from './test/roomSockets.js';
 
 // Below the ephemeral port range (32768+), where browsers and clients pick their ports.
 const PORT_BASE = 23000 + Math.floor(Math.random() * 500) * 2;
 
-interface Client {
-  socket: Socket;
-  welcome: Promise<{ state: string; peerId: string }>;
-  events: { name: string; payload: unknown; at: number }[];
-}
+type Client = RoomSocket;
 
 describe.each(dbKinds())('gateway on %s', (kind) => {
   let db: TestDb;
   let lectern: Lectern;
   let hostAuth: { authorization: string };
-  const clients: Socket[] = [];
 
   beforeAll(async () => {
     ({ db, lectern, host: hostAuth } = await startSocketLectern(kind, PORT_BASE));
   });
   afterAll(async () => {
-    for (const s of clients) s.disconnect();
+    closeAll();
     await lectern?.close();
     await db?.destroy();
   });
 
-  const api = async <T>(method: string, url: string, body?: unknown, headers = hostAuth): Promise<{ status: number; body: T }> => {
-    const res = await fetch(`${lectern.url}${url}`, {
-      method,
-      headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json().catch(() => null)) as T };
-  };
-
-  async function liveSession(guestAccess: 'lobby' | 'open' = 'open'): Promise<{ sid: string; code: string }> {
-    const s = await api<{ id: string }>('POST', '/api/sessions', { title: 'Gateway test', scheduledAt: new Date().toISOString(), durationMinutes: 30, timezone: 'UTC', guestAccess });
-    await api('POST', `/api/sessions/${s.body.id}/start`);
-    const c = await api<{ code: string }>('POST', `/api/sessions/${s.body.id}/codes`);
-    return { sid: s.body.id, code: c.body.code };
-  }
-
-  async function guestToken(code: string, name = 'Guest'): Promise<string> {
-    const r = await api<{ roomToken: string }>('POST', '/api/join', { code, displayName: name }, {} as never);
-    expect(r.status).toBe(200);
-    return r.body.roomToken;
-  }
-
-  async function hostToken(sid: string): Promise<string> {
-    return (await api<{ roomToken: string }>('POST', `/api/sessions/${sid}/room-token`)).body.roomToken;
-  }
-
-  function open(token: string, extraAuth: Record<string, unknown> = {}): Client {
-    const socket = connect(`${lectern.url}${RTC_NAMESPACE}`, { auth: { token, ...extraAuth }, transports: ['websocket'], reconnection: false, forceNew: true });
-    clients.push(socket);
-    const events: Client['events'] = [];
-    socket.onAny((name: string, payload: unknown) => events.push({ name, payload, at: Date.now() }));
-    const welcome = new Promise<{ state: string; peerId: string }>((resolve, reject) => {
-      socket.once('welcome', resolve);
-      socket.once('connect_error', reject);
-    });
-    return { socket, welcome, events };
-  }
-
-  function refused(token: string, extraAuth: Record<string, unknown> = {}): Promise<{ message: string; code?: string }> {
-    const socket = connect(`${lectern.url}${RTC_NAMESPACE}`, { auth: { token, ...extraAuth }, transports: ['websocket'], reconnection: false, forceNew: true });
-    clients.push(socket);
-    return new Promise((resolve, reject) => {
-      socket.once('connect_error', (err: Error & { data?: { code?: string } }) => resolve({ message: err.message, code: err.data?.code }));
-      socket.once('connect', () => reject(new Error('connected but should have been refused')));
-    });
-  }
-
-  const req = <T = unknown>(c: Client, name: string, payload: unknown = {}): Promise<Ack<T>> =>
-    c.socket.timeout(10_000).emitWithAck(name, payload) as Promise<Ack<T>>;
-
-  async function joinRoom(c: Client): Promise<void> {
-    const caps = await req<{ rtpCapabilities: unknown }>(c, 'getRouterRtpCapabilities');
-    if (!caps.ok) throw new Error(caps.error.message);
-    const j = await req(c, 'join', { rtpCapabilities: caps.data.rtpCapabilities });
-    if (!j.ok) throw new Error(j.error.message);
-  }
-
-  const waitFor = async (cond: () => boolean | Promise<boolean>, ms = 5000) => {
-    const until = Date.now() + ms;
-    while (!(await cond())) {
-      if (Date.now() > until) throw new Error('condition not met in time');
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  };
+  const { api, open, refused, req, joinRoom, guestToken, hostToken, session, closeAll } = roomSockets(
+    () => lectern,
+    () => hostAuth,
+  );
+  const liveSession = (guestAccess: 'lobby' | 'open' = 'open') => session({ guestAccess });
 
   it('gateway refuses a missing, garbage or API token', async () => {
     expect((await refused('')).code).toBe('unauthorized');

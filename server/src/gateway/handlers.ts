@@ -18,6 +18,7 @@ export class RoomError extends AppError {
 }
 
 function requireReady(socket: RtcSocket): void {
+  if (socket.data.state === 'waiting') throw new RoomError('in_lobby', 'Waiting for the host to start the session');
   if (socket.data.state !== 'ready') throw new RoomError('in_lobby', 'Waiting in the lobby');
 }
 function requireJoined(socket: RtcSocket): void {

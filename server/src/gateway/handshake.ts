@@ -1,10 +1,12 @@
 // Socket authentication: a valid room token for a session that has not ended, issued
 // after the session's token cutoff, for a participant who was not removed or denied.
+// Before the session starts only its hosts get in; everyone else waits for the start.
 import { ForbiddenError, UnauthorizedError } from '../errors.js';
 import { RoomError } from './handlers.js';
-import { getSessionRow } from '../sessions/sessionAccess.js';
+import { getSessionRow, type SessionRow } from '../sessions/sessionAccess.js';
 import type { AppContext } from '../context.js';
 import { accessOf, setAccess } from '../rooms/roomAccess.js';
+import type { RoomAccessState } from '@lectern/db';
 import { isHostRole, type RtcSocket } from './types.js';
 
 export async function authenticateSocket(ctx: Pick<AppContext, 'tokens' | 'db' | 'clock'>, socket: RtcSocket): Promise<void> {
@@ -28,20 +30,35 @@ export async function authenticateSocket(ctx: Pick<AppContext, 'tokens' | 'db' |
   const access = await accessOf(ctx, session.id, claims.participantId);
   if (access === 'removed') throw new RoomError('removed', 'You were removed from this session');
   if (access === 'denied') throw new RoomError('denied', 'The host did not let you in');
-  const host = isHostRole(claims.role);
-  if (session.locked && !host && access !== 'admitted') throw new RoomError('room_locked', 'The room is locked');
-  const lobby = !host && claims.role === 'guest' && session.guestAccess === 'lobby' && access !== 'admitted';
-  if (!lobby && !host && access !== 'admitted') await setAccess(ctx, session.id, claims.participantId, 'admitted');
+  if (session.locked && !isHostRole(claims.role) && access !== 'admitted') throw new RoomError('room_locked', 'The room is locked');
+  const state = session.status === 'scheduled' && !isHostRole(claims.role) ? 'waiting' : await enter(ctx, session, claims.role, claims.participantId, access);
   socket.data = {
     claims,
     sessionId: session.id,
     peerId: claims.participantId,
     displayName: claims.displayName,
     role: claims.role,
-    state: lobby ? 'lobby' : 'ready',
+    state,
     lobbySince: ctx.clock.now().toISOString(),
     joined: false,
     rtpCapabilities: undefined,
     replaced: false,
   };
+}
+
+/**
+ * Where a participant goes in a started session: guests wait in the lobby when the host
+ * lets guests in by hand; the rest are admitted (and stay admitted for reconnects).
+ */
+export async function enter(
+  ctx: Pick<AppContext, 'db' | 'clock'>,
+  session: Pick<SessionRow, 'id' | 'guestAccess'>,
+  role: RtcSocket['data']['role'],
+  participantId: string,
+  access: RoomAccessState | null,
+): Promise<'lobby' | 'ready'> {
+  if (isHostRole(role) || access === 'admitted') return 'ready';
+  if (role === 'guest' && session.guestAccess === 'lobby') return 'lobby';
+  await setAccess(ctx, session.id, participantId, 'admitted');
+  return 'ready';
 }

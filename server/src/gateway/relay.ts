@@ -2,13 +2,15 @@
 // control reach every API node, and each one acts on its own sockets only.
 import type { SessionEvent, SfuEvent, RoomControl } from '../bus/topics.js';
 import type { SfuClient } from '../sfu/SfuClient.js';
-import { lobbyKey, peerKey, roomKey, type RtcNamespace, type RtcSocket } from './types.js';
+import { lobbyKey, peerKey, roomKey, waitingKey, type RtcNamespace, type RtcSocket } from './types.js';
 
 export interface RelayDeps {
   readonly nsp: RtcNamespace;
   readonly sfu: Pick<SfuClient, 'call'>;
   leave(socket: RtcSocket): Promise<void>;
   pushLobby(sessionId: string): Promise<void>;
+  /** The session started: let in this node's sockets waiting for it. */
+  letWaitingIn(sessionId: string): Promise<void>;
 }
 
 /** This node's own sockets in a Socket.IO room (every node acts on its own). */
@@ -90,14 +92,17 @@ export function relaySfuEvent(nsp: RtcNamespace, e: SfuEvent): void {
   }
 }
 
-/** A session event: the end disconnects this node's sockets; a settings change is told to the room. */
+/** A session event: the start lets waiting sockets in, the end (or cancellation) disconnects this node's sockets; a settings change is told to the room. */
 export async function relaySessionEvent(r: RelayDeps, e: SessionEvent): Promise<void> {
   if (e.type === 'roomChanged') {
     r.nsp.local.to(roomKey(e.sessionId)).emit('roomLocked', { locked: e.locked });
     return;
   }
-  if (e.type !== 'ended') return;
-  const sockets = [...(await localSockets(r.nsp, roomKey(e.sessionId))), ...(await localSockets(r.nsp, lobbyKey(e.sessionId)))];
+  if (e.type === 'started') {
+    await r.letWaitingIn(e.sessionId);
+    return;
+  }
+  const sockets = (await Promise.all([roomKey, lobbyKey, waitingKey].map((key) => localSockets(r.nsp, key(e.sessionId))))).flat();
   for (const s of sockets) {
     s.emit('sessionEnded', { reason: 'ended_by_host' });
     s.data.joined = false; // intervals were closed by endSession

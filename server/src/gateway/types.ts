@@ -4,6 +4,7 @@ import type { RoomControl } from '../bus/topics.js';
 import type { Clock } from '../clock.js';
 import type {
   ClientToServerEvents,
+  EntryState,
   LobbyEntry,
   NotificationMap,
   NotificationName,
@@ -21,8 +22,8 @@ export interface SocketData {
   peerId: string;
   displayName: string;
   role: RoomClaims['role'];
-  /** lobby: waiting for the host; ready: may join the room. */
-  state: 'lobby' | 'ready';
+  /** waiting: for the host to start; lobby: for the host to let in; ready: may join the room. */
+  state: EntryState;
   lobbySince: string;
   /** Joined the SFU room (attendance interval open). */
   joined: boolean;
@@ -39,6 +40,7 @@ export type RtcSocket = Socket<ClientToServerEvents, ServerToClientEvents, Inter
 
 export const roomKey = (sid: string) => `s:${sid}`;
 export const lobbyKey = (sid: string) => `lobby:${sid}`;
+export const waitingKey = (sid: string) => `waiting:${sid}`;
 export const hostsKey = (sid: string) => `hosts:${sid}`;
 export const peerKey = (sid: string, pid: string) => `p:${sid}:${pid}`;
 

@@ -11,6 +11,7 @@ export const EVENT_TYPES = [
   'session.cancelled',
   'session.reminder',
   'session.live',
+  'session.waiting',
   'chat.added',
   'chat.message',
   'call.ringing',

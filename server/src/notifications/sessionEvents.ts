@@ -53,6 +53,8 @@ export interface SessionPayload extends Record<string, unknown> {
   /** After this instant the notification is pointless and is skipped, not sent. */
   expiresAt?: string;
   series?: SeriesSummary;
+  /** session.waiting: who opened the room before the start. */
+  waitingName?: string;
 }
 
 export async function sessionPayload(tx: Executor, s: SessionRow): Promise<SessionPayload> {

@@ -92,6 +92,10 @@ function sessionWords(type: EventType, p: SessionPayload, now: Date): Words {
     }
     case 'session.live':
       return { title: `Live now: ${p.title}`, body: `${p.hostName || 'Your teacher'} started the session. Join now.`, link, ttlSeconds: 3600 };
+    case 'session.waiting': {
+      const who = p.waitingName ?? 'Someone';
+      return { title: `${who} is waiting: ${p.title}`, body: `${who} opened the room and waits for you to start the session (planned for ${at}).`, link, ttlSeconds: 15 * 60 };
+    }
     case 'chat.added':
     case 'chat.message':
     case 'call.ringing':

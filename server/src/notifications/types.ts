@@ -8,7 +8,7 @@ export { EVENT_TYPES };
 export type EventType = NotificationEventType;
 
 /** Alerts that must be seen now: shown urgent, pushed with Urgency: high. */
-export const URGENT_EVENTS: ReadonlySet<EventType> = new Set<EventType>(['session.live', 'call.ringing']);
+export const URGENT_EVENTS: ReadonlySet<EventType> = new Set<EventType>(['session.live', 'session.waiting', 'call.ringing']);
 
 export type { NotificationChannel };
 export type OutboxRow = typeof notificationOutbox.$inferSelect;

@@ -45,7 +45,15 @@ export interface SessionInfo {
   status: 'scheduled' | 'live' | 'completed' | 'cancelled';
   locked: boolean;
   recording: boolean;
+  /** When the session is planned to start (ISO). */
+  scheduledAt: string;
 }
+
+/**
+ * Where a socket stands: waiting for the host to start the session, in the lobby
+ * (waiting to be let in), or free to join.
+ */
+export type EntryState = 'waiting' | 'lobby' | 'ready';
 
 export interface TransportParams {
   id: string;
@@ -100,7 +108,9 @@ export interface ResponseMap {
 /** Server -> client notifications. */
 export interface NotificationMap {
   /** Sent right after the handshake: where this socket stands. */
-  welcome: { peerId: string; displayName: string; role: RoomRole; state: 'lobby' | 'ready'; session: SessionInfo };
+  welcome: { peerId: string; displayName: string; role: RoomRole; state: EntryState; session: SessionInfo };
+  /** The host started the session: a waiting socket moves on (to the lobby or into the room). */
+  sessionStarted: { state: Exclude<EntryState, 'waiting'> };
   admitted: Record<string, never>;
   denied: { reason: string };
   peerJoined: { peer: PeerInfo };

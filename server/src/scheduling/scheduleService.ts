@@ -8,8 +8,9 @@ import type { AccessClaims } from '../auth/tokens.js';
 import type { Clock } from '../clock.js';
 import { ConflictError, ValidationError } from '../errors.js';
 import { enqueueSessionEvent } from '../notifications/sessionEvents.js';
+import { publishWithdrawn, withdrawSessionNotices, type Withdrawn } from '../notifications/waitingNotice.js';
 import type { SessionRow } from '../sessions/sessionAccess.js';
-import type { SessionDeps } from '../sessions/sessionService.js';
+import { SESSION_EVENTS_TOPIC, type SessionDeps } from '../sessions/sessionService.js';
 import type { Invitee, Scope } from './contract.js';
 import { recordHistory, snapshot } from './historyLog.js';
 import { expandRRule, formatRRule, localToUtc } from './recurrence.js';
@@ -156,7 +157,8 @@ export async function rescheduleSession(
 export async function cancelSessions(deps: SessionDeps, who: AccessClaims, target: SessionRow, scope: Scope, reason: string): Promise<SessionRow[]> {
   if (scope === 'one') assertScheduled(target, 'cancelled');
   const now = deps.clock.now();
-  return deps.db.transaction(async (tx) => {
+  let withdrawn: Withdrawn = [];
+  const cancelled = await deps.db.transaction(async (tx) => {
     const rows = await scopeRows(tx, target, scope);
     const out: SessionRow[] = [];
     for (const before of rows) {
@@ -171,8 +173,13 @@ export async function cancelSessions(deps: SessionDeps, who: AccessClaims, targe
       out.push(row);
     }
     if (!out.length) throw new ConflictError('Nothing to cancel: no scheduled occurrences in that scope');
+    withdrawn = await withdrawSessionNotices(tx, out.map((r) => r.id), ['waiting'], now, 'the session was cancelled before delivery');
     return out;
   });
+  // Whoever waits in a cancelled session's room is told it will not take place.
+  for (const row of cancelled) await deps.bus.publish(SESSION_EVENTS_TOPIC, { type: 'ended', sessionId: row.id, at: now.toISOString() });
+  await publishWithdrawn(deps.bus, withdrawn);
+  return cancelled;
 }
 
 export type Patch = Partial<Pick<Insert, 'title' | 'description' | 'type' | 'mode' | 'durationMinutes' | 'guestAccess' | 'participantLimit' | 'courseId' | 'meetingUrl' | 'priceCents' | 'currency' | 'timezone'>> & {
