@@ -62,3 +62,23 @@ export function takeHandOffStream(): MediaStream | null {
   handoff = null;
   return s;
 }
+
+/** What a device check leaves for the room: the choices made and the live preview stream. */
+export interface CheckedDevices {
+  micOn: boolean;
+  cameraOn: boolean;
+  micId: string;
+  cameraId: string;
+  release(): MediaStream | null;
+}
+
+/** Keeps the device check's choices for the room and hands its stream over (no second camera prompt). */
+export function carryIntoRoom(devices: CheckedDevices): void {
+  savePrefs({
+    mic: devices.micOn,
+    camera: devices.cameraOn,
+    ...(devices.micId ? { micDeviceId: devices.micId } : {}),
+    ...(devices.cameraId ? { cameraDeviceId: devices.cameraId } : {}),
+  });
+  handOffStream(devices.release());
+}

@@ -22,6 +22,7 @@ export const ROUTES: readonly RouteDef[] = [
   { path: '/', title: 'Home', component: HomePage, access: 'auth', layout: 'app', nav: { label: 'Home' } },
   { path: '/login', title: 'Sign in', component: LoginPage, access: 'public', layout: 'bare' },
   { path: '/j/:code', title: 'Join', component: JoinPage, access: 'public', layout: 'app' },
+  { path: '/room/:sessionId/check', title: 'Check your camera and microphone', component: lazyPage(() => import('./pages/DeviceCheckPage.js').then((m) => m.DeviceCheckPage)), access: 'auth', layout: 'app' },
   { path: '/room/:sessionId', title: 'Room', component: lazyPage(() => import('./pages/RoomPage.js').then((m) => m.RoomPage)), access: 'public', layout: 'bare' },
   { path: '/attendance', title: 'Attendance', component: lazyPage(() => import('./pages/attendance/AttendanceHome.js').then((m) => m.AttendanceHome)), access: 'auth', layout: 'app', nav: { label: 'Attendance' } },
   { path: '/sessions/:id/attendance', title: 'Session attendance', component: lazyPage(() => import('./pages/attendance/SessionReportPage.js').then((m) => m.SessionReportPage)), access: 'auth', layout: 'app' },

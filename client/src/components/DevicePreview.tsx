@@ -72,3 +72,9 @@ function DevicePicker({ id, kind, devices, value, onChoose }: { id: string; kind
     </div>
   );
 }
+
+/** One sentence on what the room gets: "You will join with your microphone and camera on." */
+export function JoinMediaHint({ preview }: { preview: Pick<Preview, 'micOn' | 'cameraOn'> }) {
+  const on = [preview.micOn && 'microphone', preview.cameraOn && 'camera'].filter(Boolean).join(' and ');
+  return <>{on ? `You will join with your ${on} on.` : 'You will join with your camera and microphone off. You can turn them on in the room.'}</>;
+}

@@ -2,9 +2,9 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, errorMessage } from '../api.js';
 import { authStore } from '../auth.js';
 import { Alert } from '../components/Alert.js';
-import { DevicePreview } from '../components/DevicePreview.js';
+import { DevicePreview, JoinMediaHint } from '../components/DevicePreview.js';
 import { usePreviewMedia } from '../media/usePreviewMedia.js';
-import { handOffStream, savePass, savePrefs } from '../roomPass.js';
+import { carryIntoRoom, savePass } from '../roomPass.js';
 import { navigate, type Params } from '../router.js';
 import { joinWithCode } from '../sessions.js';
 import { useStore } from '../store.js';
@@ -88,13 +88,7 @@ export function JoinPage({ params }: { params: Params }) {
         // Storage disabled.
       }
       savePass({ sessionId: res.sessionId, roomToken: res.roomToken, displayName });
-      savePrefs({
-        mic: preview.micOn,
-        camera: preview.cameraOn,
-        ...(preview.micId ? { micDeviceId: preview.micId } : {}),
-        ...(preview.cameraId ? { cameraDeviceId: preview.cameraId } : {}),
-      });
-      handOffStream(preview.release());
+      carryIntoRoom(preview);
       navigate(`/room/${encodeURIComponent(res.sessionId)}`);
     } catch (err) {
       setBusy(false);
@@ -165,10 +159,7 @@ export function JoinPage({ params }: { params: Params }) {
             Join
           </button>
           <p class="muted small">
-            {preview.micOn || preview.cameraOn
-              ? `You will join with your ${[preview.micOn && 'microphone', preview.cameraOn && 'camera'].filter(Boolean).join(' and ')} on.`
-              : 'You will join with your camera and microphone off. You can turn them on in the room.'}{' '}
-            The host may need to let you in.
+            <JoinMediaHint preview={preview} /> The host may need to let you in.
           </p>
         </form>
       </div>

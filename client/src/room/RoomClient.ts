@@ -211,6 +211,10 @@ export class RoomClient implements Subscribable<RoomSnapshot> {
       else conn.onWelcome(w.state);
     });
     sig.on('admitted', () => void conn.enter());
+    sig.on('sessionStarted', ({ state }) => {
+      this.#self.started();
+      conn.onStarted(state);
+    });
     sig.on('denied', ({ reason }) => this.#teardown('denied', reason || roomErrorMessage('denied')));
     sig.on('removed', ({ reason }) => this.#teardown('removed', reason || roomErrorMessage('removed')));
     sig.on('sessionEnded', () => this.#ended());

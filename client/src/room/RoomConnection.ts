@@ -1,5 +1,5 @@
 // Getting into the room and staying there: the handshake (and what a refusal means),
-// lobby or straight in, the join itself (device, transports, republish, consume), and
+// waiting for the start, lobby or straight in, the join itself (device, transports, republish, consume), and
 // recovery: socket reconnects, `reconnectRequired` from the server, transports beyond
 // repair, and a second tab taking our seat. Every (re)join bumps a generation; a stale
 // async step compares and bails out.
@@ -129,12 +129,19 @@ export class RoomConnection {
   onWelcome(state: NotificationMap['welcome']['state']): void {
     this.#lastWelcome = this.#now();
     this.#renewing = false;
-    if (state === 'lobby') {
-      this.#host.media.drop();
-      this.#host.setPhase('lobby', false);
-    } else {
+    if (state === 'ready') {
       void this.enter();
+    } else {
+      this.#host.media.drop();
+      this.#host.setPhase(state, false);
     }
+  }
+
+  /** The host started the session: into the room, or on to the lobby. */
+  onStarted(state: 'lobby' | 'ready'): void {
+    if (this.#host.phase() !== 'waiting') return;
+    if (state === 'ready') void this.enter();
+    else this.#host.setPhase('lobby', false);
   }
 
   /** The server lost our media (`reconnectRequired`): rebuild if we are in or getting in. */

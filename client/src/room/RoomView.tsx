@@ -1,6 +1,10 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { errorMessage } from '../api.js';
 import { Icon } from '../components/icons.js';
+import { startSession } from '../sessions.js';
+import type { SessionInfo } from '@lectern/server/protocol';
 import { useStore } from '../store.js';
+import { formatDateTime } from '../time.js';
 import { ControlBar } from './ControlBar.js';
 import { Notices } from './Notices.js';
 import { RemoteAudio } from './RemoteAudio.js';
@@ -23,6 +27,43 @@ function columnsFor(count: number): number {
 function gridStyle(count: number): Record<string, string> {
   const cols = columnsFor(count);
   return { '--cols': String(cols), '--rows': String(Math.ceil(count / cols)), '--cols-sm': count <= 2 ? '1' : '2' };
+}
+
+/** Before the host starts: what the session is, when it was planned, and that we go in by ourselves. */
+function WaitingForStart({ session }: { session: SessionInfo | null }) {
+  return (
+    <div class="stack" role="status">
+      <p class="lobby-text">Waiting for the host to start</p>
+      <p class="muted">
+        {session ? `“${session.title}” is planned for ${formatDateTime(session.scheduledAt)}. ` : ''}
+        You will join automatically when the host starts the session. The host has been told you are here.
+      </p>
+    </div>
+  );
+}
+
+/** For a host in the room before the start: the others wait until the session is started. */
+function StartBanner({ sessionId }: { sessionId: string }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const start = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await startSession(sessionId);
+    } catch (err) {
+      setError(errorMessage(err));
+      setBusy(false);
+    }
+  };
+  return (
+    <div class="banner" role="status">
+      <span>{error ? `Could not start: ${error}` : 'The session has not started: everyone else waits until you start it.'}</span>
+      <button type="button" class="btn btn-small btn-primary" onClick={() => void start()} disabled={busy}>
+        Start session
+      </button>
+    </div>
+  );
 }
 
 /** The room: top bar, screen-share stage, video grid, control bar, people panel. */
@@ -96,13 +137,14 @@ export function RoomView({ client, sessionId, onRejoin }: { client: RoomClient; 
         </StatusScreen>
       );
     case 'connecting':
+    case 'waiting':
     case 'lobby':
     case 'joining':
     case 'joined':
       break;
   }
 
-  const inLobby = snap.phase === 'lobby';
+  const inLobby = snap.phase === 'lobby' || snap.phase === 'waiting';
   const self = {
     name: snap.displayName || 'You',
     track: snap.local.cameraTrack,
@@ -125,6 +167,7 @@ export function RoomView({ client, sessionId, onRejoin }: { client: RoomClient; 
           Reconnecting…
         </div>
       )}
+      {snap.isHost && snap.phase === 'joined' && snap.session?.status === 'scheduled' && <StartBanner sessionId={sessionId} />}
       {audioBlocked && (
         <div class="banner">
           <span>Your browser blocked sound from the room.</span>
@@ -147,9 +190,13 @@ export function RoomView({ client, sessionId, onRejoin }: { client: RoomClient; 
               <div class="lobby-preview">
                 <VideoTile name={self.name} peerId="self" source="webcam" track={self.track} isSelf micOn={snap.local.micOn} />
               </div>
-              <p class="lobby-text" role="status">
-                Waiting for the host to let you in…
-              </p>
+              {snap.phase === 'waiting' ? (
+                <WaitingForStart session={snap.session} />
+              ) : (
+                <p class="lobby-text" role="status">
+                  Waiting for the host to let you in…
+                </p>
+              )}
             </div>
           ) : (
             <>

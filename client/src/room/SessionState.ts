@@ -51,6 +51,12 @@ export class SessionState {
     this.#deps.onChange();
   }
 
+  /** The host started the session. */
+  started(): void {
+    if (this.session?.status === 'scheduled') this.session = { ...this.session, status: 'live' };
+    this.#deps.onChange();
+  }
+
   patch(patch: Partial<Pick<SessionInfo, 'locked' | 'recording'>>): void {
     if (this.session) this.session = { ...this.session, ...patch };
     this.#deps.onChange();

@@ -3,7 +3,8 @@ import type { LobbyEntry, MediaSource, RoomRole, SessionInfo } from '@lectern/se
 
 export type RoomPhase =
   | 'connecting' // socket handshake
-  | 'lobby' // waiting for the host
+  | 'waiting' // for the host to start the session
+  | 'lobby' // waiting for the host to let us in
   | 'joining' // loading the device, creating transports
   | 'joined'
   | 'left'

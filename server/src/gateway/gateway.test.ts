@@ -6,12 +6,10 @@ import { attendanceIntervals } from '@lectern/db';
 import { dbKinds, type TestDb } from '@lectern/db/testing';
 import type { Lectern } from '../lectern.js';
 import { startSocketLectern } from './test/socketLectern.js';
-import { roomSockets, waitFor, type RoomSocket } from './test/roomSockets.js';
+import { roomSockets, waitFor } from './test/roomSockets.js';
 
 // Below the ephemeral port range (32768+), where browsers and clients pick their ports.
 const PORT_BASE = 23000 + Math.floor(Math.random() * 500) * 2;
-
-type Client = RoomSocket;
 
 describe.each(dbKinds())('gateway on %s', (kind) => {
   let db: TestDb;
@@ -132,7 +130,7 @@ describe.each(dbKinds())('gateway on %s', (kind) => {
     expect(all.every((r) => r.leftAt !== null && r.participantId === all[0]!.participantId)).toBe(true);
     // the earlier token no longer opens the room, and the code is dead
     expect((await refused(token)).code).toBe('session_ended');
-    expect((await api('POST', '/api/join', { code, displayName: 'Late' }, {} as never)).status).toBe(404);
+    expect((await api('POST', '/api/join', { code, displayName: 'Late' }, {})).status).toBe(404);
   });
 
   it('gateway: a removed participant is disconnected and cannot rejoin with the same token', async () => {

@@ -40,7 +40,7 @@ export function roomSockets(lectern: () => Lectern, hostAuth: () => Headers) {
     req,
 
     /** Asks for the router's capabilities and joins with them (throws on a refusal). */
-    async joinRoom(c: RoomSocket): Promise<void> {
+    joinRoom: async (c: RoomSocket): Promise<void> => {
       const caps = await req<{ rtpCapabilities: unknown }>(c, 'getRouterRtpCapabilities');
       if (!caps.ok) throw new Error(caps.error.message);
       const j = await req(c, 'join', { rtpCapabilities: caps.data.rtpCapabilities });
@@ -48,7 +48,7 @@ export function roomSockets(lectern: () => Lectern, hostAuth: () => Headers) {
     },
 
     /** A session of the host's, its join code; started unless `start` is false. */
-    async session(opts: { guestAccess?: 'lobby' | 'open'; start?: boolean } = {}): Promise<{ sid: string; code: string }> {
+    session: async (opts: { guestAccess?: 'lobby' | 'open'; start?: boolean } = {}): Promise<{ sid: string; code: string }> => {
       const body = { title: 'Gateway test', scheduledAt: new Date().toISOString(), durationMinutes: 30, timezone: 'UTC', guestAccess: opts.guestAccess ?? 'open' };
       const s = await api<{ id: string }>('POST', '/api/sessions', body);
       if (opts.start ?? true) await api('POST', `/api/sessions/${s.body.id}/start`);
@@ -56,17 +56,17 @@ export function roomSockets(lectern: () => Lectern, hostAuth: () => Headers) {
       return { sid: s.body.id, code: c.body.code };
     },
 
-    async guestToken(code: string, name = 'Guest'): Promise<string> {
+    guestToken: async (code: string, name = 'Guest'): Promise<string> => {
       const r = await api<{ roomToken: string }>('POST', '/api/join', { code, displayName: name }, {});
       if (r.status !== 200) throw new Error(`join answered ${r.status}`);
       return r.body.roomToken;
     },
 
-    async hostToken(sid: string): Promise<string> {
+    hostToken: async (sid: string): Promise<string> => {
       return (await api<{ roomToken: string }>('POST', `/api/sessions/${sid}/room-token`)).body.roomToken;
     },
 
-    open(token: string, extraAuth: Record<string, unknown> = {}): RoomSocket {
+    open: (token: string, extraAuth: Record<string, unknown> = {}): RoomSocket => {
       const socket = dial(token, extraAuth);
       const events: RoomSocket['events'] = [];
       socket.onAny((name: string, payload: unknown) => events.push({ name, payload, at: Date.now() }));
@@ -78,7 +78,7 @@ export function roomSockets(lectern: () => Lectern, hostAuth: () => Headers) {
     },
 
     /** A handshake that must be refused: its message and code. */
-    refused(token: string, extraAuth: Record<string, unknown> = {}): Promise<{ message: string; code?: string }> {
+    refused: (token: string, extraAuth: Record<string, unknown> = {}): Promise<{ message: string; code?: string }> => {
       const socket = dial(token, extraAuth);
       return new Promise((resolve, reject) => {
         socket.once('connect_error', (err: Error & { data?: { code?: string } }) => resolve({ message: err.message, code: err.data?.code }));
@@ -86,7 +86,7 @@ export function roomSockets(lectern: () => Lectern, hostAuth: () => Headers) {
       });
     },
 
-    closeAll(): void {
+    closeAll: (): void => {
       for (const s of sockets) s.disconnect();
     },
   };
