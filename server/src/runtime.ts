@@ -59,7 +59,8 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
   const secret = resolveJwtSecret(config);
   const dbHandle = opts.db ?? (await createDb({ databaseUrl: config.databaseUrl, dataDir: `${config.dataDir}/pglite` }));
   const redis = config.redisUrl ? createRedis(config.redisUrl, logger, 'main', redisOptions(config)) : undefined;
-  const counters: CounterStore = redis ? new RedisCounterStore(redis, `${config.cluster.redisPrefix}lectern:rl:`) : new MemoryCounterStore(clock);
+  // `rlw:` (windows as hashes) and not the older `rl:` (plain INCR keys), so nodes of both versions never read each other's keys.
+  const counters: CounterStore = redis ? new RedisCounterStore(redis, clock, `${config.cluster.redisPrefix}lectern:rlw:`) : new MemoryCounterStore(clock);
   const tokens = new TokenService({
     secret,
     clock,

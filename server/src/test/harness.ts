@@ -1,10 +1,12 @@
 // Test harness: a real app on a fresh database (PGlite, or Postgres when DATABASE_URL is
-// set), with an injected clock. Use `describe.each(dbKinds())`.
+// set), with an injected clock. Use `describe.each(dbKinds())`. When REDIS_URL is set the
+// app's bus and counters run on that Redis, under a key/channel prefix of its own.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll } from 'vitest';
 import type { UserRole } from '@lectern/db';
 import { createTestDb, type DbKind, type TestDb } from '@lectern/db/testing';
@@ -31,6 +33,17 @@ export interface TestApp {
 /** A user made by `userWithToken`: id, email, password and bearer header. */
 export type TestUser = Awaited<ReturnType<TestApp['userWithToken']>>;
 
+/**
+ * REDIS_URL of the environment (CI sets it) with a prefix no other test app, test run or agent
+ * on that Redis uses. A test that passes its own REDIS_URL (a private server, or '' for the
+ * in-memory bus) keeps it.
+ */
+function sharedRedisEnv(extra: Record<string, string>): Record<string, string> {
+  const url = process.env.REDIS_URL;
+  if (!url || extra.REDIS_URL !== undefined) return {};
+  return { REDIS_URL: url, LECTERN_REDIS_PREFIX: `lectern-test-${randomBytes(6).toString('hex')}:` };
+}
+
 export function testEnv(extra: Record<string, string> = {}): Record<string, string> {
   return {
     NODE_ENV: 'test',
@@ -38,9 +51,20 @@ export function testEnv(extra: Record<string, string> = {}): Record<string, stri
     LECTERN_JWT_SECRET: randomBytes(48).toString('base64url'),
     LECTERN_SCRYPT_LOG_N: '14',
     LECTERN_LOG_LEVEL: process.env.LECTERN_TEST_LOG_LEVEL ?? 'silent',
-    ...(process.env.REDIS_URL && extra.REDIS_URL === undefined ? {} : {}),
+    ...sharedRedisEnv(extra),
     ...extra,
   };
+}
+
+/** Deletes the keys a test app left under its own prefix (rate-limit counters expire anyway). */
+async function deletePrefixedKeys(redis: Redis, prefix: string): Promise<void> {
+  if (!prefix) return;
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    if (keys.length > 0) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
 }
 
 export interface TestAppOptions {
@@ -73,6 +97,7 @@ export async function createTestApp(kind: DbKind, opts: TestAppOptions = {}): Pr
     },
     async close() {
       await app.close();
+      if (runtime.redis) await deletePrefixedKeys(runtime.redis, config.cluster.redisPrefix).catch(() => undefined);
       await runtime.close();
       await db.destroy();
     },
