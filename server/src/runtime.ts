@@ -12,6 +12,7 @@ import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { MemoryCounterStore, RedisCounterStore, type CounterStore } from './infra/counters.js';
+import { closeRedis } from './infra/closeRedis.js';
 import { createLogger, type Logger } from './logger.js';
 import { ensureFirstAdmin } from './users/userService.js';
 
@@ -95,7 +96,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
       if (closed) return;
       closed = true;
       if (!opts.bus) await bus.close();
-      redis?.disconnect();
+      if (redis) await closeRedis(redis);
       if (!opts.db) await dbHandle.close();
     },
   };
