@@ -6,15 +6,17 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll } from 'vitest';
 import type { UserRole } from '@lectern/db';
 import { createTestDb, type DbKind, type TestDb } from '@lectern/db/testing';
 import { buildApp, type BuildAppOptions } from '../app.js';
 import { ManualClock } from '../clock.js';
 import { loadConfig, type Config } from '../config.js';
+import { closeRedis } from '../infra/closeRedis.js';
+import type { Lectern } from '../lectern.js';
 import { createLogger } from '../logger.js';
-import { createRuntime, type Runtime } from '../runtime.js';
+import { createRuntime, redisOptions, type Runtime } from '../runtime.js';
 import { createUser } from '../users/userService.js';
 
 export { dbKinds } from '@lectern/db/testing';
@@ -65,6 +67,25 @@ async function deletePrefixedKeys(redis: Redis, prefix: string): Promise<void> {
     if (keys.length > 0) await redis.del(...keys);
     cursor = next;
   } while (cursor !== '0');
+}
+
+/**
+ * The Lectern with a close() that also deletes what it left under its test prefix on Redis
+ * (an SFU node's entries in the node sets, which another node reaps in production).
+ */
+export function cleaningUp(lectern: Lectern): Lectern {
+  const { config } = lectern.runtime.ctx;
+  return {
+    ...lectern,
+    close: async () => {
+      await lectern.close();
+      if (!config.redisUrl || !config.cluster.redisPrefix) return;
+      const redis = new Redis(config.redisUrl, { ...redisOptions(config), maxRetriesPerRequest: 1 });
+      redis.on('error', () => undefined);
+      await deletePrefixedKeys(redis, config.cluster.redisPrefix).catch(() => undefined);
+      await closeRedis(redis);
+    },
+  };
 }
 
 export interface TestAppOptions {
