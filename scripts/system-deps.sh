@@ -2,7 +2,7 @@
 # Installs the Debian packages Lectern needs on this machine kind (Debian 12 "bookworm").
 #   scripts/system-deps.sh build    packages to build the mediasoup worker from source
 #   scripts/system-deps.sh runtime  runtime libraries of a self-built worker + ffmpeg
-#   scripts/system-deps.sh test     chromium, ffmpeg and python checkers used by the test suites
+#   scripts/system-deps.sh test     chromium, ffmpeg, redis-server (private servers the Redis suites start and stop) and python checkers
 # Several groups may be given. Idempotent: already-installed packages are skipped.
 # When not root, prints the exact apt command and exits 1.
 set -euo pipefail
@@ -10,7 +10,7 @@ set -euo pipefail
 BUILD_PKGS=(build-essential python3 pkg-config ninja-build libssl-dev libuv1-dev libsrtp2-dev
   libusrsctp-dev libabsl-dev libflatbuffers-dev flatbuffers-compiler)
 RUNTIME_PKGS=(libssl3 libuv1 libsrtp2-1 libusrsctp2 libabsl20220623 ffmpeg)
-TEST_PKGS=(chromium fonts-dejavu-core ffmpeg python3-dateutil python3-icalendar)
+TEST_PKGS=(chromium fonts-dejavu-core ffmpeg redis-server python3-dateutil python3-icalendar)
 
 want=()
 need_meson=0

@@ -1,4 +1,8 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { resolveJwtSecret } from './auth/secrets.js';
 import { ConfigError, loadConfig } from './config.js';
 
 describe('loadConfig', () => {
@@ -26,5 +30,37 @@ describe('loadConfig', () => {
 
   it('loadConfig requires admin email and password together', () => {
     expect(() => loadConfig({ LECTERN_ADMIN_EMAIL: 'a@b.test' })).toThrow(/together/);
+  });
+
+  it('loadConfig requires both VAPID keys or neither', () => {
+    expect(() => loadConfig({ LECTERN_VAPID_PUBLIC_KEY: 'B'.repeat(87) })).toThrow(/LECTERN_VAPID_PUBLIC_KEY and LECTERN_VAPID_PRIVATE_KEY must be set together/);
+    expect(() => loadConfig({ LECTERN_VAPID_PRIVATE_KEY: 'p'.repeat(43) })).toThrow(/must be set together/);
+    expect(() => loadConfig({ LECTERN_VAPID_PRIVATE_KEY: 'p'.repeat(43), LECTERN_VAPID_PUBLIC_KEY: '' })).toThrow(/must be set together/);
+    expect(loadConfig({ LECTERN_VAPID_PUBLIC_KEY: 'B'.repeat(87), LECTERN_VAPID_PRIVATE_KEY: 'p'.repeat(43) }).notifications.vapidPublicKey).toBe('B'.repeat(87));
+    expect(loadConfig({}).notifications.vapidPublicKey).toBeUndefined();
+  });
+
+  it('the signing secret is required with DATABASE_URL, and generated into the data dir without it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lectern-secret-'));
+    const shared = loadConfig({ DATABASE_URL: 'postgres://x@127.0.0.1/db', LECTERN_DATA_DIR: dir });
+    expect(() => resolveJwtSecret(shared)).toThrow(ConfigError);
+    expect(() => resolveJwtSecret(shared)).toThrow(/LECTERN_JWT_SECRET is required when DATABASE_URL is set/);
+    expect(existsSync(join(dir, 'jwt-secret'))).toBe(false);
+    const secret = 'x7Gq2LmP9vR4tY8wK1nB5cZ3hJ6dF0sA';
+    expect(resolveJwtSecret(loadConfig({ DATABASE_URL: 'postgres://x@127.0.0.1/db', LECTERN_DATA_DIR: dir, LECTERN_JWT_SECRET: secret }))).toBe(secret);
+    const generated = resolveJwtSecret(loadConfig({ LECTERN_DATA_DIR: dir }));
+    expect(generated.length).toBeGreaterThanOrEqual(32);
+    expect(readFileSync(join(dir, 'jwt-secret'), 'utf8').trim()).toBe(generated);
+  });
+
+  it('loadConfig checks reminder offsets: minutes, comma-separated, at most a week, empty means the default', () => {
+    const offsets = (v: string) => loadConfig({ LECTERN_REMINDER_OFFSETS: v }).notifications.reminderOffsetsMinutes;
+    expect(offsets('15, 60,15')).toEqual([60, 15]);
+    expect(offsets('10080,0')).toEqual([10080, 0]);
+    expect(offsets('')).toEqual([15]);
+    expect(loadConfig({}).notifications.reminderOffsetsMinutes).toEqual([15]);
+    for (const bad of ['soon', '-5', '15,,60', '1.5', '15;60', '10081']) {
+      expect(() => offsets(bad), bad).toThrow(/LECTERN_REMINDER_OFFSETS/);
+    }
   });
 });

@@ -10,6 +10,7 @@ const bool = z
   .transform((v) => v === '1' || v === 'true' || v === 'yes');
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+const MAX_REMINDER_OFFSET_MINUTES = 7 * 24 * 60;
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -50,10 +51,15 @@ const EnvSchema = z.object({
   LECTERN_VAPID_PUBLIC_KEY: optionalString,
   LECTERN_VAPID_PRIVATE_KEY: optionalString,
   LECTERN_VAPID_SUBJECT: z.string().regex(/^(mailto:|https:\/\/)/, 'must be a mailto: or https:// URL').default('mailto:lectern@localhost'),
-  LECTERN_REMINDER_OFFSETS: z
-    .string()
-    .regex(/^\s*\d{1,5}(\s*,\s*\d{1,5})*\s*$/, 'comma-separated minutes, e.g. 15 or 60,15')
-    .default('15'),
+  // Unset or empty: 15. At most a week ahead: a reminder further out reaches nobody usefully.
+  LECTERN_REMINDER_OFFSETS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^\s*\d{1,5}(\s*,\s*\d{1,5})*\s*$/, 'comma-separated minutes, e.g. 15 or 60,15')
+      .refine((v) => v.split(',').every((m) => Number(m.trim()) <= MAX_REMINDER_OFFSET_MINUTES), `each offset at most ${MAX_REMINDER_OFFSET_MINUTES} minutes (a week)`)
+      .default('15'),
+  ),
   LECTERN_OUTBOX_MAX_ATTEMPTS: int(1, 50).default(6),
   LECTERN_OUTBOX_BACKOFF_SECONDS: int(1, 3600).default(30),
   LECTERN_OUTBOX_LEASE_SECONDS: int(5, 3600).default(60),
@@ -225,9 +231,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (e.LECTERN_TURN_SECRET !== undefined && e.LECTERN_TURN_SECRET.length < 16) {
     throw new ConfigError('Invalid configuration:\n  LECTERN_TURN_SECRET: must be at least 16 characters');
-  }
-  if ((e.LECTERN_VAPID_PUBLIC_KEY === undefined) !== (e.LECTERN_VAPID_PRIVATE_KEY === undefined)) {
-    throw new ConfigError('Invalid configuration:\n  LECTERN_VAPID_PUBLIC_KEY and LECTERN_VAPID_PRIVATE_KEY must be set together');
   }
   const dataDir = resolve(e.LECTERN_DATA_DIR);
   const shownHost = e.HOST === '0.0.0.0' || e.HOST === '::' ? '127.0.0.1' : e.HOST;

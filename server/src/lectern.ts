@@ -100,8 +100,8 @@ export async function startLectern(config: Config, opts: StartOptions = {}): Pro
         pingTimeout: 5_000,
         connectionStateRecovery: undefined,
       });
-      const detachAdapter = runtime.redis ? attachRedisAdapter(io, config, ctx.logger) : () => undefined;
-      closers.push(async () => detachAdapter());
+      const detachAdapter = runtime.redis ? attachRedisAdapter(io, config, ctx.logger) : () => Promise.resolve();
+      closers.push(detachAdapter);
       gateway = gw = await Gateway.create({
         ctx,
         io,

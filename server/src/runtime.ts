@@ -12,6 +12,7 @@ import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { MemoryCounterStore, RedisCounterStore, type CounterStore } from './infra/counters.js';
+import { closeRedis } from './infra/closeRedis.js';
 import { createLogger, type Logger } from './logger.js';
 import { ensureFirstAdmin } from './users/userService.js';
 
@@ -59,7 +60,8 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
   const secret = resolveJwtSecret(config);
   const dbHandle = opts.db ?? (await createDb({ databaseUrl: config.databaseUrl, dataDir: `${config.dataDir}/pglite` }));
   const redis = config.redisUrl ? createRedis(config.redisUrl, logger, 'main', redisOptions(config)) : undefined;
-  const counters: CounterStore = redis ? new RedisCounterStore(redis, `${config.cluster.redisPrefix}lectern:rl:`) : new MemoryCounterStore(clock);
+  // `rlw:` (windows as hashes) and not the older `rl:` (plain INCR keys), so nodes of both versions never read each other's keys.
+  const counters: CounterStore = redis ? new RedisCounterStore(redis, clock, `${config.cluster.redisPrefix}lectern:rlw:`) : new MemoryCounterStore(clock);
   const tokens = new TokenService({
     secret,
     clock,
@@ -94,7 +96,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
       if (closed) return;
       closed = true;
       if (!opts.bus) await bus.close();
-      redis?.disconnect();
+      if (redis) await closeRedis(redis);
       if (!opts.db) await dbHandle.close();
     },
   };

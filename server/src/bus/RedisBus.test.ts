@@ -184,15 +184,14 @@ describe('RedisBus over a password-protected TLS Redis', () => {
 
   it('RedisBus refuses requests when the password is wrong', async () => {
     const bad = redis.url.replace('s3cret', 'wrong');
+    expect(bad).not.toBe(redis.url);
     const config = loadConfig({ REDIS_URL: bad, LECTERN_REDIS_TLS_CA_FILE: join(dir, 'ca.pem') });
-    const bus = await RedisBus.create({
-      pub: createRedis(bad, logger, 'bad-pub', redisOptions(config)),
-      sub: createRedis(bad, logger, 'bad-sub', { ...redisOptions(config), ...SUBSCRIBER_OPTIONS }),
-      logger,
-      ownPub: true,
-    });
+    const pub = createRedis(bad, logger, 'bad-pub', redisOptions(config));
+    // The server's own answer to AUTH: proves the TLS link came up and the password was what failed.
+    const authError = new Promise<Error>((resolve) => pub.on('error', (err: Error) => /WRONGPASS|NOAUTH/.test(err.message) && resolve(err)));
+    const bus = await RedisBus.create({ pub, sub: createRedis(bad, logger, 'bad-sub', { ...redisOptions(config), ...SUBSCRIBER_OPTIONS }), logger, ownPub: true });
     try {
-      await new Promise((r) => setTimeout(r, 300));
+      expect((await authError).message).toMatch(/^WRONGPASS invalid username-password pair/);
       expect(bus.connected).toBe(false);
       await expect(bus.request('tls-rpc', 1)).rejects.toMatchObject({ code: 'unavailable' });
     } finally {

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
+import { closeRedis } from '../infra/closeRedis.js';
 import { BusRequestError, DEFAULT_REQUEST_TIMEOUT_MS, errorReply, unwrapReply, type Bus, type MessageHandler, type Reply, type RequestHandler, type Unsubscribe } from './Bus.js';
 
 interface RequestEnvelope {
@@ -155,9 +156,7 @@ export class RedisBus implements Bus {
     this.#closed = true;
     for (const [id] of this.#pending) this.#settle(id, { ok: false, code: 'closed', message: 'bus closed' });
     this.#handlers.clear();
-    this.#sub.disconnect();
-    if (this.#ownPub) this.#pub.disconnect();
-    await Promise.resolve();
+    await Promise.all([closeRedis(this.#sub), this.#ownPub ? closeRedis(this.#pub) : undefined]);
   }
 
   // ------------------------------------------------------------------ internals

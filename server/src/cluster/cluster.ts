@@ -7,6 +7,7 @@ import type { Server as IoServer } from 'socket.io';
 import type { EventBus } from '../bus/EventBus.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import { closeRedis } from '../infra/closeRedis.js';
 import { createRedis, redisOptions, SUBSCRIBER_OPTIONS } from '../runtime.js';
 import type { SfuHost } from '../sfu/sfuHost.js';
 import { ClusterWatcher } from './ClusterWatcher.js';
@@ -45,9 +46,9 @@ export async function startApiCluster(config: Config, redis: Redis | undefined, 
   return { placement: (roomId) => placement.nodeFor(roomId), close: () => watcher.close() };
 }
 
-/** Socket.IO rooms and fetchSockets() across every API node. Returns a closer for its subscriber. */
-export function attachRedisAdapter(io: IoServer, config: Config, logger: Logger): () => void {
-  if (!config.redisUrl) return () => undefined;
+/** Socket.IO rooms and fetchSockets() across every API node. Returns a closer for its connections. */
+export function attachRedisAdapter(io: IoServer, config: Config, logger: Logger): () => Promise<void> {
+  if (!config.redisUrl) return () => Promise.resolve();
   const pub = createRedis(config.redisUrl, logger, 'io-pub', redisOptions(config));
   // socket.io's Redis adapter publishes without handling a failure (Redis restarting, or this
   // process shutting down while a socket still emits): such a publish reaches nobody, and is
@@ -61,10 +62,7 @@ export function attachRedisAdapter(io: IoServer, config: Config, logger: Logger)
   Object.assign(pub, { publish: safePublish });
   const sub = createRedis(config.redisUrl, logger, 'io-sub', { ...redisOptions(config), ...SUBSCRIBER_OPTIONS });
   io.adapter(createAdapter(pub, sub, { key: `${config.cluster.redisPrefix}lectern:socket.io`, requestsTimeout: 3000 }));
-  return () => {
-    sub.disconnect();
-    pub.disconnect();
-  };
+  return () => Promise.all([closeRedis(sub), closeRedis(pub)]).then(() => undefined);
 }
 
 /** Drain state: /readyz answers 503 while draining so load balancers stop sending work. */

@@ -29,7 +29,7 @@ describe.each(dbKinds())('gateway on %s', (kind) => {
     () => lectern,
     () => hostAuth,
   );
-  const liveSession = (guestAccess: 'lobby' | 'open' = 'open') => session({ guestAccess });
+  const liveSession = (guestAccess: 'lobby' | 'open' = 'open', participantLimit?: number) => session({ guestAccess, participantLimit });
 
   it('gateway refuses a missing, garbage or API token', async () => {
     expect((await refused('')).code).toBe('unauthorized');
@@ -78,6 +78,25 @@ describe.each(dbKinds())('gateway on %s', (kind) => {
     const limited = acks.filter((a) => !a.ok && a.error.code === 'rate_limited').length;
     expect(limited).toBeGreaterThan(50);
     expect(acks.filter((a) => a.ok).length).toBeGreaterThan(50);
+  });
+
+  it('gateway refuses a join into a full room with room_full, and lets the next one in once a seat is free', async () => {
+    const { sid, code } = await liveSession('open', 2);
+    const host = open(await hostToken(sid));
+    await host.welcome;
+    await joinRoom(host);
+    const first = open(await guestToken(code, 'First'));
+    await first.welcome;
+    await joinRoom(first);
+    const third = open(await guestToken(code, 'Third'));
+    await third.welcome;
+    const caps = await req<{ rtpCapabilities: unknown }>(third, 'getRouterRtpCapabilities');
+    if (!caps.ok) throw new Error(caps.error.message);
+    const full = await req(third, 'join', { rtpCapabilities: caps.data.rtpCapabilities });
+    expect(full).toMatchObject({ ok: false, error: { code: 'room_full' } });
+    expect(third.socket.connected).toBe(true);
+    first.socket.disconnect();
+    await waitFor(async () => (await req(third, 'join', { rtpCapabilities: caps.data.rtpCapabilities })).ok, 10_000);
   });
 
   it('gateway holds guests in the lobby until the host admits them', async () => {

@@ -57,28 +57,49 @@ export class MemoryCounterStore implements CounterStore {
   }
 }
 
+/**
+ * One window per key as a hash {c: count, r: reset time in ms}, decided by the app's clock
+ * (as in memory) so a window ends at the same instant on every node and in tests with a
+ * manual clock; Redis's own expiry only removes keys whose window is long over.
+ */
+const HIT_SCRIPT = `
+local now = tonumber(ARGV[1])
+local windowMs = tonumber(ARGV[2])
+local resetAt = tonumber(redis.call('HGET', KEYS[1], 'r') or '0')
+if resetAt <= now then
+  resetAt = now + windowMs
+  redis.call('HSET', KEYS[1], 'c', 0, 'r', resetAt)
+  redis.call('PEXPIRE', KEYS[1], windowMs)
+end
+local count = redis.call('HINCRBY', KEYS[1], 'c', 1)
+return {count, resetAt}
+`;
+
 export class RedisCounterStore implements CounterStore {
   constructor(
     readonly redis: Redis,
-    readonly prefix = 'lectern:rl:',
+    readonly clock: Clock,
+    readonly prefix = 'lectern:rlw:',
   ) {}
 
   async hit(key: string, windowSeconds: number): Promise<CounterHit> {
-    const k = this.prefix + key;
-    const res = await this.redis.multi().incr(k).expire(k, windowSeconds, 'NX').ttl(k).exec();
-    const count = Number(res?.[0]?.[1] ?? 0);
-    const ttl = Number(res?.[2]?.[1] ?? windowSeconds);
-    return { count, resetSeconds: ttl > 0 ? ttl : windowSeconds };
+    const now = this.clock.now().getTime();
+    const res = (await this.redis.eval(HIT_SCRIPT, 1, this.prefix + key, now, windowSeconds * 1000)) as [number, number];
+    return { count: Number(res[0]), resetSeconds: secondsUntil(Number(res[1]), now) };
   }
 
   async peek(key: string): Promise<CounterHit | null> {
-    const k = this.prefix + key;
-    const [count, ttl] = await Promise.all([this.redis.get(k), this.redis.ttl(k)]);
-    if (count === null) return null;
-    return { count: Number(count), resetSeconds: Math.max(ttl, 1) };
+    const [count, resetAt] = await this.redis.hmget(this.prefix + key, 'c', 'r');
+    const now = this.clock.now().getTime();
+    if (count === null || resetAt === null || Number(resetAt) <= now) return null;
+    return { count: Number(count), resetSeconds: secondsUntil(Number(resetAt), now) };
   }
 
   async reset(key: string): Promise<void> {
     await this.redis.del(this.prefix + key);
   }
+}
+
+function secondsUntil(atMs: number, nowMs: number): number {
+  return Math.max(1, Math.ceil((atMs - nowMs) / 1000));
 }

@@ -10,7 +10,7 @@ import { createTestDb, dbKinds, type TestDb } from '@lectern/db/testing';
 import { ManualClock } from '../clock.js';
 import { loadConfig } from '../config.js';
 import { startLectern, type Lectern } from '../lectern.js';
-import { testEnv } from '../test/harness.js';
+import { cleaningUp, testEnv } from '../test/harness.js';
 import { createUser } from '../users/userService.js';
 import { probe } from './ffmpeg.js';
 import type { RecordingDto } from './contract.js';
@@ -35,7 +35,7 @@ describe.each(dbKinds())('recording on %s', { timeout: 180_000 }, (kind) => {
     const config = loadConfig(
       testEnv({ PORT: '0', LECTERN_SFU_WORKERS: '1', LECTERN_RTC_PORT_BASE: String(PORT_BASE + (kind === 'postgres' ? 1 : 0)), LECTERN_RECORDING_RETENTION_DAYS: '30' }),
     );
-    lectern = await startLectern(config, { db, clock, serveClient: false });
+    lectern = cleaningUp(await startLectern(config, { db, clock, serveClient: false }));
     const sign = async (email: string) => {
       const u = await createUser(db.db, { email, name: email.split('@')[0] ?? 'T', password: 'teacher-password-1', role: 'teacher' }, 14);
       return { authorization: `Bearer ${await lectern.runtime.ctx.tokens.signAccess({ userId: u.id, role: 'teacher' })}` };

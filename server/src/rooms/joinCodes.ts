@@ -46,14 +46,18 @@ export function codeExpiry(session: Pick<typeof sessions.$inferSelect, 'schedule
   return new Date(Math.max(short, end));
 }
 
-export async function createCode(db: Database, clock: Clock, sessionId: string, createdBy: string | null, expiresAt: Date): Promise<CodeRow> {
+/** Attempts at a fresh code before giving up (each collides with probability codes-in-use / 2^40). */
+export const CODE_ATTEMPTS = 6;
+
+/** `generate` is replaceable so tests can force collisions. */
+export async function createCode(db: Database, clock: Clock, sessionId: string, createdBy: string | null, expiresAt: Date, generate: () => string = newCode): Promise<CodeRow> {
   const now = clock.now();
   // A collision is astronomically unlikely, but retry rather than fail if one happens.
-  for (let attempt = 0; ; attempt++) {
-    const code = newCode();
+  for (let attempt = 1; ; attempt++) {
+    const code = generate();
     const rows = await db.insert(joinCodes).values({ code, sessionId, createdBy, createdAt: now, expiresAt }).onConflictDoNothing().returning();
     if (rows[0]) return rows[0];
-    if (attempt >= 5) throw new Error('could not allocate a unique join code');
+    if (attempt >= CODE_ATTEMPTS) throw new Error('could not allocate a unique join code');
   }
 }
 

@@ -3,7 +3,7 @@
 import { createTestDb, type DbKind, type TestDb } from '@lectern/db/testing';
 import { loadConfig } from '../../config.js';
 import { startLectern, type Lectern } from '../../lectern.js';
-import { testEnv } from '../../test/harness.js';
+import { cleaningUp, testEnv } from '../../test/harness.js';
 import { createUser } from '../../users/userService.js';
 
 /** RTC ports from `rtcPortBase` (+1 on Postgres, so both kinds can run side by side); `host` is the teacher's authorization header. */
@@ -12,7 +12,7 @@ export async function startSocketLectern(kind: DbKind, rtcPortBase: number): Pro
   let lectern: Lectern | undefined;
   try {
     const config = loadConfig(testEnv({ PORT: '0', LECTERN_SFU_WORKERS: '1', LECTERN_RTC_PORT_BASE: String(rtcPortBase + (kind === 'postgres' ? 1 : 0)) }));
-    lectern = await startLectern(config, { db, serveClient: false });
+    lectern = cleaningUp(await startLectern(config, { db, serveClient: false }));
     const u = await createUser(db.db, { email: 'host@example.test', name: 'Host', password: 'host-password-1', role: 'teacher' }, 14);
     return { db, lectern, host: { authorization: `Bearer ${await lectern.runtime.ctx.tokens.signAccess({ userId: u.id, role: 'teacher' })}` } };
   } catch (err) {
