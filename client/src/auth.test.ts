@@ -3,9 +3,11 @@
 // refresh signs out; 401s that arrive together share one refresh (rotation is single-use).
 import { AuthResponse } from '@lectern/server/contract/auth';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type * as ApiNs from './api.js';
+import type * as AuthNs from './auth.js';
 
-type AuthModule = typeof import('./auth.js');
-type ApiModule = typeof import('./api.js');
+type AuthModule = typeof AuthNs;
+type ApiModule = typeof ApiNs;
 
 interface Seen {
   method: string;
