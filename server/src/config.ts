@@ -47,6 +47,7 @@ const EnvSchema = z.object({
   LECTERN_CLIENT_DIST: optionalString,
   LECTERN_TRUST_PROXY: bool.default(false),
   LECTERN_SMTP_URL: z.preprocess(emptyToUndefined, z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional()),
+  LECTERN_SMTP_TLS_CA_FILE: optionalString,
   LECTERN_MAIL_FROM: z.string().min(3).default('Lectern <lectern@localhost>'),
   LECTERN_VAPID_PUBLIC_KEY: optionalString,
   LECTERN_VAPID_PRIVATE_KEY: optionalString,
@@ -125,6 +126,8 @@ export interface Config {
   readonly notifications: {
     /** undefined: email is off (outbox rows for email are skipped). */
     readonly smtpUrl: string | undefined;
+    /** PEM CA(s) trusted for the SMTP server's certificate besides the system roots (a private CA). */
+    readonly smtpTlsCaFile: string | undefined;
     readonly mailFrom: string;
     /** undefined: generated into ${dataDir}/vapid.json on first start. */
     readonly vapidPublicKey: string | undefined;
@@ -266,6 +269,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     notifications: {
       smtpUrl: e.LECTERN_SMTP_URL,
+      smtpTlsCaFile: e.LECTERN_SMTP_TLS_CA_FILE,
       mailFrom: e.LECTERN_MAIL_FROM,
       vapidPublicKey: e.LECTERN_VAPID_PUBLIC_KEY,
       vapidPrivateKey: e.LECTERN_VAPID_PRIVATE_KEY,

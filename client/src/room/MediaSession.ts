@@ -42,8 +42,9 @@ export class MediaSession {
     this.#cb = cb;
   }
 
-  static async create(signaling: Signaling, routerRtpCapabilities: unknown, cb: MediaSessionCallbacks): Promise<MediaSession> {
-    const device = await Device.factory();
+  /** `handlerFactory`: the WebRTC layer under mediasoup-client; default: this browser's (tests pass FakeHandler's). */
+  static async create(signaling: Signaling, routerRtpCapabilities: unknown, cb: MediaSessionCallbacks, handlerFactory?: types.HandlerFactory): Promise<MediaSession> {
+    const device = await Device.factory(handlerFactory ? { handlerFactory } : {});
     await device.load({ routerRtpCapabilities: routerRtpCapabilities as types.RtpCapabilities });
     return new MediaSession(signaling, device, cb);
   }

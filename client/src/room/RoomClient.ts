@@ -9,6 +9,7 @@
 //   SessionState.ts  who we are, and the session's title, lock and recording flags
 //   RoomConnection.ts  handshake, join, rebuild, reconnect
 import type { ResponseMap } from '@lectern/server/protocol';
+import type { types } from 'mediasoup-client';
 import type { MediaPrefs } from '../roomPass.js';
 import type { Subscribable } from '../store.js';
 import { createHostControls, type HostControls } from './hostControls.js';
@@ -39,6 +40,8 @@ export interface RoomClientOptions {
   renewToken(): Promise<string | null>;
   /** The session is over: forget the room pass. */
   onEnded(): void;
+  /** The WebRTC layer under mediasoup-client; default: this browser's (unit tests pass FakeHandler's). */
+  handlerFactory?: types.HandlerFactory;
 }
 
 export class RoomClient implements Subscribable<RoomSnapshot> {
@@ -68,12 +71,16 @@ export class RoomClient implements Subscribable<RoomSnapshot> {
     const notice = (text: string, tone: 'info' | 'warn' = 'info') => void this.#notices.show(text, tone);
     this.#notices = new Notices(emit);
     this.#sig = new Signaling(opts.token, opts.sessionId);
-    this.#media = new RoomMedia(this.#sig, {
-      onChange: emit,
-      onTransportLost: () => {
-        if (this.#sig.connected) void this.#conn.enter();
+    this.#media = new RoomMedia(
+      this.#sig,
+      {
+        onChange: emit,
+        onTransportLost: () => {
+          if (this.#sig.connected) void this.#conn.enter();
+        },
       },
-    });
+      opts.handlerFactory,
+    );
     this.#self = new SessionState(this.#sig, { notice: (text) => notice(text, 'info'), onChange: emit });
     this.#roster = new RoomRoster(this.#sig, {
       consume: (producer, wanted) => void this.#media.consume(producer, wanted),

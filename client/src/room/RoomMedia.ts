@@ -32,9 +32,12 @@ export class RoomMedia {
   #consuming = new Set<string>();
   readonly #layers = new Map<string, number>();
 
-  constructor(sig: Signaling, cb: RoomMediaCallbacks) {
+  readonly #handlerFactory: types.HandlerFactory | undefined;
+
+  constructor(sig: Signaling, cb: RoomMediaCallbacks, handlerFactory?: types.HandlerFactory) {
     this.#sig = sig;
     this.#cb = cb;
+    this.#handlerFactory = handlerFactory;
   }
 
   /** A new session for a (re)join; not current until `attach`. */
@@ -49,7 +52,7 @@ export class RoomMedia {
         this.#layers.delete(consumerId);
         this.#cb.onChange();
       },
-    });
+    }, this.#handlerFactory);
     return media;
   }
 

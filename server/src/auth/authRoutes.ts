@@ -41,7 +41,7 @@ export async function authRoutes(app: FastifyInstance, { ctx }: RouteDeps): Prom
 
   r.post(
     '/api/auth/login',
-    { schema: { tags: ['auth'], summary: 'Sign in with email and password', body: LoginBody, response: { 200: AuthResponse } } },
+    { schema: { tags: ['auth'], summary: 'Sign in with email and password', security: [], body: LoginBody, response: { 200: AuthResponse } } },
     async (request, reply) => {
       const { email, password } = request.body;
       const key = `login:${email}`;
@@ -71,7 +71,7 @@ export async function authRoutes(app: FastifyInstance, { ctx }: RouteDeps): Prom
 
   r.post(
     '/api/auth/refresh',
-    { schema: { tags: ['auth'], summary: 'Rotate a refresh token (cookie or body) for a new access token', body: RefreshBody, response: { 200: AuthResponse } } },
+    { schema: { tags: ['auth'], summary: 'Rotate a refresh token (cookie or body) for a new access token', security: [], body: RefreshBody, response: { 200: AuthResponse } } },
     async (request, reply) => {
       const presented = request.body?.refreshToken ?? request.cookies[REFRESH_COOKIE];
       if (!presented) throw new UnauthorizedError('No refresh token');
@@ -103,7 +103,7 @@ export async function authRoutes(app: FastifyInstance, { ctx }: RouteDeps): Prom
 
   r.post(
     '/api/auth/logout',
-    { schema: { tags: ['auth'], summary: 'Revoke the refresh token family', body: RefreshBody, response: { 204: NoContent } } },
+    { schema: { tags: ['auth'], summary: 'Revoke the refresh token family', security: [], body: RefreshBody, response: { 204: NoContent } } },
     async (request, reply) => {
       const presented = request.body?.refreshToken ?? request.cookies[REFRESH_COOKIE];
       if (presented) {

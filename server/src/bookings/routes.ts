@@ -74,12 +74,12 @@ export async function bookingRoutes(app: FastifyInstance, { ctx }: { ctx: AppCon
       return a;
     },
   );
-  r.get('/api/hosts/:handle', { schema: { tags, summary: 'A host’s public booking profile', params: HandleParams, response: { 200: HostPublic } } }, async (request) =>
+  r.get('/api/hosts/:handle', { schema: { tags, summary: 'A host’s public booking profile', security: [], params: HandleParams, response: { 200: HostPublic } } }, async (request) =>
     publicHost(await hostByHandle(db, request.params.handle)),
   );
   r.get(
     '/api/hosts/:handle/slots',
-    { schema: { tags, summary: 'Free slots in [from, to) as UTC instants (no sign-in needed; at most 62 days)', params: HandleParams, querystring: SlotsQuery, response: { 200: SlotList } } },
+    { schema: { tags, summary: 'Free slots in [from, to) as UTC instants (no sign-in needed; at most 62 days)', security: [], params: HandleParams, querystring: SlotsQuery, response: { 200: SlotList } } },
     async (request) => {
       const { profile } = await hostByHandle(db, request.params.handle);
       const slots = await slotsFor(db, { profile, now: clock.now(), from: new Date(request.query.from), to: new Date(request.query.to) });
@@ -88,7 +88,7 @@ export async function bookingRoutes(app: FastifyInstance, { ctx }: { ctx: AppCon
   );
   r.post(
     '/api/bookings',
-    { schema: { tags, summary: 'Book a slot: signed in in one step, or as a guest with name and email. Taken or not offered: 409 with fresh slots', body: BookingBody, response: { 201: BookingCreated } } },
+    { schema: { tags, summary: 'Book a slot: signed in in one step, or as a guest with name and email. Taken or not offered: 409 with fresh slots', security: [], body: BookingBody, response: { 201: BookingCreated } } },
     async (request, reply) => {
       const b = request.body;
       if (!request.auth) {
@@ -151,17 +151,17 @@ export async function bookingRoutes(app: FastifyInstance, { ctx }: { ctx: AppCon
       return reply.status(201).send(await recordPayment(db, b, who.userId, request.body, clock.now()));
     },
   );
-  r.get('/api/bookings/manage/:token', { schema: { tags, summary: 'A guest’s booking through their private link', params: TokenParams, response: { 200: Booking } } }, async (request) =>
+  r.get('/api/bookings/manage/:token', { schema: { tags, summary: 'A guest’s booking through their private link', security: [], params: TokenParams, response: { 200: Booking } } }, async (request) =>
     one(await bookingByToken(db, request.params.token)),
   );
   r.post(
     '/api/bookings/manage/:token/cancel',
-    { schema: { tags, summary: 'Guest: cancel through the private link', params: TokenParams, body: CancelBody, response: { 200: Booking } } },
+    { schema: { tags, summary: 'Guest: cancel through the private link', security: [], params: TokenParams, body: CancelBody, response: { 200: Booking } } },
     async (request) => one(await cancelBooking(deps, await bookingByToken(db, request.params.token), 'guest', null, request.body.reason)),
   );
   r.post(
     '/api/bookings/manage/:token/reschedule',
-    { schema: { tags, summary: 'Guest: move the booking through the private link', params: TokenParams, body: RescheduleBody, response: { 200: Booking } } },
+    { schema: { tags, summary: 'Guest: move the booking through the private link', security: [], params: TokenParams, body: RescheduleBody, response: { 200: Booking } } },
     async (request) => one(await rescheduleBooking(deps, await bookingByToken(db, request.params.token), null, new Date(request.body.start))),
   );
   r.get(

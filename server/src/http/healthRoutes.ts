@@ -12,9 +12,9 @@ const Readiness = z.object({
 
 export async function healthRoutes(fastify: FastifyInstance, { ctx }: { ctx: AppContext }): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  app.get('/healthz', { schema: { tags: ['ops'], summary: 'Liveness: 200 while the process lives', response: { 200: Health } } }, async () => ({ status: 'ok' as const }));
+  app.get('/healthz', { schema: { tags: ['ops'], summary: 'Liveness: 200 while the process lives', security: [], response: { 200: Health } } }, async () => ({ status: 'ok' as const }));
 
-  app.get('/readyz', { schema: { tags: ['ops'], summary: 'Readiness: 200 only when the database (and Redis/SFU where configured) answer', response: { 200: Readiness, 503: Readiness } } }, async (_request, reply) => {
+  app.get('/readyz', { schema: { tags: ['ops'], summary: 'Readiness: 200 only when the database (and Redis/SFU where configured) answer', security: [], response: { 200: Readiness, 503: Readiness } } }, async (_request, reply) => {
     const checks: Record<string, string> = {};
     let ready = true;
     const all: [string, () => Promise<void>][] = [['database', () => ctx.dbHandle.ping()], ...ctx.readinessChecks];

@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notificationOutbox } from '@lectern/db';
+import { parseIcs } from '../scheduling/test/testKit.js';
 import { dbKinds, type TestApp } from '../test/harness.js';
 import { createEmailChannel } from './channels/email.js';
 import { Dispatcher } from './Dispatcher.js';
@@ -44,12 +45,10 @@ describe.each(dbKinds())('email notifications on %s', (kind) => {
     expect(text.body).toContain('https://lectern.example.test/');
     expect(html.body).toContain('<h2');
     expect(ics.headers.get('content-disposition')).toMatch(/attachment; filename=session\.ics/);
-    const unfolded = ics.body.replace(/\r\n /g, '');
-    expect(unfolded).toContain('BEGIN:VEVENT');
-    expect(unfolded).toContain(`UID:${id}@lectern`);
-    expect(unfolded).toContain('DTSTART:20260310T093000Z');
-    expect(unfolded).toContain('DTEND:20260310T101500Z');
-    expect(unfolded).toContain('STATUS:CONFIRMED');
+    const cal = parseIcs(ics.body);
+    expect(cal.method).toBe('PUBLISH');
+    expect(cal.events).toHaveLength(1);
+    expect(cal.events[0]).toMatchObject({ uid: `${id}@lectern`, start: '2026-03-10T09:30:00.000Z', startZone: 'UTC', end: '2026-03-10T10:15:00.000Z', status: 'CONFIRMED', summary: 'Algebra II' });
     expect(mail!.messageId).toMatch(/^<[0-9a-f-]{36}@lectern\.outbox>$/);
   });
 
@@ -63,7 +62,7 @@ describe.each(dbKinds())('email notifications on %s', (kind) => {
       const [mail] = mailTo(u.email);
       expect(mail!.mime.headers.get('subject')).toBe('Cancelled: Algebra II');
       const ics = leaves(mail!.mime).find((p) => p.contentType === 'text/calendar')!;
-      expect(ics.body).toContain('STATUS:CANCELLED');
+      expect(parseIcs(ics.body).events).toEqual([expect.objectContaining({ uid: `${id}@lectern`, status: 'CANCELLED' })]);
       expect(leaves(mail!.mime).find((p) => p.contentType === 'text/plain')!.body).toContain('Reason: Teacher is ill');
     }
     expect(mailTo(teacher.email)).toHaveLength(0); // the actor is not told about their own change

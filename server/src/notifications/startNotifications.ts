@@ -1,6 +1,7 @@
 // Wires notifications into an API process: channels, the outbox dispatcher, the reminder
 // scheduler (node-cron) and the /user socket namespace. Every API node runs all of them;
 // SKIP LOCKED claims and unique keys keep deliveries exactly-once across nodes.
+import { readFileSync } from 'node:fs';
 import type { Server } from 'socket.io';
 import type { NotificationChannel } from '@lectern/db';
 import type { AppContext } from '../context.js';
@@ -17,7 +18,7 @@ export function createChannels(ctx: AppContext): Record<NotificationChannel, Cha
   const n = ctx.config.notifications;
   return {
     in_app: createInAppChannel({ db: ctx.db, bus: ctx.bus, clock: ctx.clock }),
-    email: createEmailChannel({ db: ctx.db, smtpUrl: n.smtpUrl, from: n.mailFrom }),
+    email: createEmailChannel({ db: ctx.db, smtpUrl: n.smtpUrl, from: n.mailFrom, ...(n.smtpTlsCaFile ? { tlsCa: readFileSync(n.smtpTlsCaFile, 'utf8') } : {}) }),
     push: createWebPushChannel({ db: ctx.db, vapid: vapidKeysFor(ctx.config), logger: ctx.logger }),
   };
 }

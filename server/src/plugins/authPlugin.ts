@@ -1,11 +1,18 @@
 // Bearer authentication for the API: `request.auth` holds the verified claims (or null).
-// Routes opt in with `onRequest: app.requireAuth` or `app.requireRole(...)`.
+// Every documented route declares who may call it, once, and the guard it installs is
+// that declaration (routeAuth.ts): `onRequest: app.requireAuth` (any signed-in user),
+// `app.requireRole(...)` (those roles), `app.requireRoomToken` (a bearer or a room token
+// in `?token=`), or `schema.security: []` (public). A route that declares none fails the
+// app's start; OpenAPI carries the declaration as `x-lectern-auth`. The guards run in
+// onRequest, before body and params validation and any look-up, so a caller without
+// credentials always gets 401, never a 400 or 404 that tells them about the route.
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import type { UserRole } from '@lectern/db';
 import type { AccessClaims } from '../auth/tokens.js';
 import type { AppContext } from '../context.js';
 import { ForbiddenError, UnauthorizedError } from '../errors.js';
+import { canonicalRoles, declareGuard, publishRouteAuth } from './routeAuth.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -14,8 +21,13 @@ declare module 'fastify' {
   interface FastifyInstance {
     requireAuth: onRequestAsyncHookHandler;
     requireRole: (...roles: UserRole[]) => onRequestAsyncHookHandler;
+    /** A signed-in user, or a room token in `?token=` (checked in depth by the route). */
+    requireRoomToken: onRequestAsyncHookHandler;
   }
 }
+
+/** What a role guard answers to the other roles (the auth sweep tells it from a route's own 403s). */
+export const roleRefusal = (roles: readonly UserRole[]): string => `Only ${roles.join(', ')} may do this`;
 
 /** The verified caller, or a 401. */
 export function caller(request: FastifyRequest): AccessClaims {
@@ -36,13 +48,21 @@ async function authPlugin(app: FastifyInstance, opts: { ctx: AppContext }): Prom
   const requireAuth: onRequestAsyncHookHandler = async (request: FastifyRequest, _reply: FastifyReply) => {
     caller(request);
   };
-  app.decorate('requireAuth', requireAuth);
-  app.decorate('requireRole', (...roles: UserRole[]): onRequestAsyncHookHandler => {
-    return async (request: FastifyRequest) => {
+  app.decorate('requireAuth', declareGuard(requireAuth, { kind: 'user' }));
+  app.decorate('requireRole', (...listed: UserRole[]): onRequestAsyncHookHandler => {
+    const roles = canonicalRoles(listed);
+    const guard: onRequestAsyncHookHandler = async (request: FastifyRequest) => {
       const who = caller(request);
-      if (!roles.includes(who.role)) throw new ForbiddenError();
+      if (!roles.includes(who.role)) throw new ForbiddenError(roleRefusal(roles));
     };
+    return declareGuard(guard, { kind: 'roles', roles });
   });
+  const requireRoomToken: onRequestAsyncHookHandler = async (request: FastifyRequest) => {
+    const token = (request.query as { token?: unknown } | undefined)?.token;
+    if (!request.auth && (typeof token !== 'string' || token === '')) throw new UnauthorizedError();
+  };
+  app.decorate('requireRoomToken', declareGuard(requireRoomToken, { kind: 'room' }));
+  app.addHook('onRoute', publishRouteAuth);
 }
 
 export default fp(authPlugin, { name: 'lectern-auth', fastify: '5.x' });

@@ -61,6 +61,7 @@ export async function recordingRoutes(app: FastifyInstance, { ctx, services }: R
   });
 
   r.get('/api/sessions/:id/recordings', {
+    onRequest: app.requireRoomToken,
     schema: { tags, summary: "A session's recordings (participants)", params: SessionParams, querystring: WatchQuery, response: { 200: z.array(RecordingDto) } },
   }, async (request) => {
     const session = await watchable(request);
@@ -68,6 +69,7 @@ export async function recordingRoutes(app: FastifyInstance, { ctx, services }: R
   });
 
   r.get('/api/sessions/:id/recordings/:rid', {
+    onRequest: app.requireRoomToken,
     schema: { tags, summary: 'One recording (participants)', params: RecordingParams, querystring: WatchQuery, response: { 200: RecordingDto } },
   }, async (request) => {
     const session = await watchable(request);
@@ -76,6 +78,7 @@ export async function recordingRoutes(app: FastifyInstance, { ctx, services }: R
   });
 
   r.get('/api/sessions/:id/recordings/:rid/file', {
+    onRequest: app.requireRoomToken,
     schema: { tags, summary: 'The composed recording (MP4), with Range support', params: RecordingParams, querystring: WatchQuery, response: RangedFile('video/mp4') },
   }, async (request, reply) => {
     const session = await watchable(request);
@@ -87,6 +90,7 @@ export async function recordingRoutes(app: FastifyInstance, { ctx, services }: R
   });
 
   r.get('/api/sessions/:id/recordings/:rid/tracks/:file', {
+    onRequest: app.requireRoomToken,
     schema: { tags, summary: "One participant's raw track (Matroska)", params: TrackParams, querystring: WatchQuery, response: RangedFile('video/x-matroska') },
   }, async (request, reply) => {
     const session = await watchable(request);

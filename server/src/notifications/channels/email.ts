@@ -2,7 +2,9 @@
 // attached for session changes. Message-ID is derived from the outbox row, so a receiver
 // can tell a re-send (after a crash between send and mark) from a new message.
 import { eq } from 'drizzle-orm';
+import { rootCertificates } from 'node:tls';
 import nodemailer from 'nodemailer';
+import SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import { users, type Database } from '@lectern/db';
 import { SendError, type Channel, type OutboxRow, type Rendered, type SendOutcome } from '../types.js';
 
@@ -12,6 +14,12 @@ export interface EmailChannelOptions {
   smtpUrl: string | undefined;
   from: string;
   maxConnections?: number;
+  /**
+   * PEM CA(s) to trust for the server's certificate in addition to the system roots (a
+   * server with a private CA). Certificates are always verified: STARTTLS for smtp://
+   * (nodemailer upgrades whenever the server offers it), implicit TLS for smtps://.
+   */
+  tlsCa?: string;
 }
 
 export function messageIdOf(row: Pick<OutboxRow, 'id'>): string {
@@ -27,14 +35,19 @@ export function createEmailChannel(opts: EmailChannelOptions): Channel {
       close: () => Promise.resolve(),
     };
   }
-  const transport = nodemailer.createTransport({
+  // The pool is built here because nodemailer.createTransport({ url, ... }) keeps only what
+  // the URL says and drops every other option (pool, timeouts, tls). SMTPPool merges them:
+  // the URL's host, port, credentials and scheme (smtps:// = TLS), and these.
+  const pool = new SMTPPool({
     url: opts.smtpUrl,
     pool: true,
     maxConnections: opts.maxConnections ?? 3,
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 30_000,
-  } as nodemailer.TransportOptions);
+    ...(opts.tlsCa ? { tls: { ca: [...rootCertificates, opts.tlsCa] } } : {}),
+  });
+  const transport = nodemailer.createTransport(pool);
   return {
     name: 'email',
     enabled: true,

@@ -55,6 +55,12 @@ export interface ParsedEvent {
   location: string | null;
   description: string | null;
   organizer: string | null;
+  /** DTSTART as written ('20260310T093000Z'), its TZID parameter, and the zone of the parsed value ('UTC' for a Z time). */
+  startRaw: string;
+  startTzid: string | null;
+  startZone: string | null;
+  /** X-LECTERN-TZID: the session's own zone. */
+  lecternTzid: string | null;
 }
 
 const PY = `
@@ -62,6 +68,9 @@ import json, sys
 from datetime import timezone
 import icalendar
 cal = icalendar.Calendar.from_ical(sys.stdin.buffer.read())
+def text_of(component, key):
+    v = component.get(key)
+    return None if v is None else str(v)
 out = []
 for ev in cal.walk('VEVENT'):
     def utc(key):
@@ -71,12 +80,14 @@ for ev in cal.walk('VEVENT'):
         return None if v is None else str(v)
     out.append({'uid': str(ev['UID']), 'sequence': int(ev.get('SEQUENCE', 0)), 'status': str(ev.get('STATUS')),
                 'start': utc('DTSTART'), 'end': utc('DTEND'), 'summary': str(ev['SUMMARY']), 'url': text('URL'),
-                'location': text('LOCATION'), 'description': text('DESCRIPTION'), 'organizer': text('ORGANIZER')})
-print(json.dumps({'version': str(cal['VERSION']), 'events': out}))
+                'location': text('LOCATION'), 'description': text('DESCRIPTION'), 'organizer': text('ORGANIZER'),
+                'startRaw': ev['DTSTART'].to_ical().decode(), 'startTzid': ev['DTSTART'].params.get('TZID'),
+                'startZone': ev.decoded('DTSTART').tzname(), 'lecternTzid': text('X-LECTERN-TZID')})
+print(json.dumps({'version': str(cal['VERSION']), 'method': text_of(cal, 'METHOD'), 'events': out}))
 `;
 
 /** Parses with python3-icalendar; throws if it cannot. */
-export function parseIcs(text: string): { version: string; events: ParsedEvent[] } {
+export function parseIcs(text: string): { version: string; method: string | null; events: ParsedEvent[] } {
   const out = execFileSync('/usr/bin/python3', ['-c', PY], { input: text, encoding: 'utf8' });
-  return JSON.parse(out) as { version: string; events: ParsedEvent[] };
+  return JSON.parse(out) as { version: string; method: string | null; events: ParsedEvent[] };
 }

@@ -1,0 +1,224 @@
+// The room client's state machine against a signaling peer that speaks the real protocol
+// (test/fakeRoomServer.ts: a Socket.IO server validating every request with the server's
+// zod schemas). Media runs on mediasoup-client with its FakeHandler instead of WebRTC, so
+// the transports, produce and consume requests are the real ones.
+import { FakeMediaStreamTrack } from 'fake-mediastreamtrack';
+import * as fakeParameters from 'mediasoup-client/fakeParameters';
+import { FakeHandler } from 'mediasoup-client/handlers/FakeHandler';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { RoomClient } from './RoomClient.js';
+import { ROOM_ERROR_MESSAGES } from './roomErrors.js';
+import type { RoomPhase, RoomSnapshot } from './roomTypes.js';
+import { FakeRoomServer, SESSION, TEACHER } from './test/fakeRoomServer.js';
+
+interface Harness {
+  client: RoomClient;
+  mic: FakeMediaStreamTrack;
+  /** Every phase the UI was shown, in order (repeats collapsed), and whether it ever showed the reconnect banner. */
+  phases: RoomPhase[];
+  sawReconnecting: () => boolean;
+  tokens: string[];
+  renewals: number;
+  ended: number;
+}
+
+let server: FakeRoomServer;
+const clients: RoomClient[] = [];
+
+beforeEach(async () => {
+  server = await FakeRoomServer.start();
+  // Signaling opens `io('/rtc')`, relative to the page: the page is the fake server.
+  vi.stubGlobal('location', new URL(server.origin));
+});
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close();
+  vi.unstubAllGlobals();
+  await server.close();
+  expect(server.invalid).toEqual([]);
+});
+
+function open(renewWith: string | null = null): Harness {
+  const mic = new FakeMediaStreamTrack({ kind: 'audio' });
+  // The join page's preview: the mic is handed over, nothing asks for devices.
+  const handoff = { getTracks: () => [mic], getAudioTracks: () => [mic], getVideoTracks: () => [] } as unknown as MediaStream;
+  let reconnecting = false;
+  const h: Harness = {
+    client: undefined as unknown as RoomClient,
+    mic,
+    phases: [],
+    sawReconnecting: () => reconnecting,
+    tokens: [],
+    renewals: 0,
+    ended: 0,
+  };
+  h.client = new RoomClient({
+    sessionId: SESSION.id,
+    token: 'token-1',
+    prefs: { mic: true, camera: false },
+    handoff,
+    onToken: (t) => h.tokens.push(t),
+    renewToken: () => {
+      h.renewals++;
+      return Promise.resolve(renewWith);
+    },
+    onEnded: () => h.ended++,
+    handlerFactory: FakeHandler.createFactory(fakeParameters),
+  });
+  h.client.subscribe(() => {
+    const s = h.client.get();
+    if (h.phases.at(-1) !== s.phase) h.phases.push(s.phase);
+    if (s.reconnecting) reconnecting = true;
+  });
+  clients.push(h.client);
+  h.client.start();
+  return h;
+}
+
+/** Waits for `pred` on the client's snapshot (events arrive over a real socket). */
+async function until(h: Harness, what: string, pred: (s: RoomSnapshot) => boolean): Promise<RoomSnapshot> {
+  for (let i = 0; i < 800; i++) {
+    const s = h.client.get();
+    if (pred(s)) return s;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`timed out waiting for ${what}; phase ${h.client.get().phase}, requests ${server.names().join(', ')}`);
+}
+
+/** Joined with the media up: the teacher's mic consumed and ours produced. */
+const settledIn = (s: RoomSnapshot) =>
+  s.phase === 'joined' && !s.reconnecting && s.peers.some((p) => p.audio !== null) && server.count('produce') > 0;
+
+// Waits are for events over a local socket (and socket.io's reconnect delays); generous on a busy machine.
+describe('RoomClient', { timeout: 15_000 }, () => {
+  it('room: joins straight in: capabilities, join, two transports, consumes the teacher, publishes the mic', async () => {
+    const h = open();
+    const s = await until(h, 'joined', settledIn);
+    expect(h.phases).toEqual(['connecting', 'joining', 'joined']);
+    expect(server.handshakes).toEqual([{ token: 'token-1', sessionId: SESSION.id }]);
+    expect(server.names().slice(0, 4)).toEqual(['getRouterRtpCapabilities', 'join', 'createTransport', 'createTransport']);
+    expect(server.names()).toEqual(expect.arrayContaining(['consume', 'resumeConsumer', 'connectTransport', 'produce']));
+    expect(server.requests.find((r) => r.name === 'produce')?.payload).toMatchObject({ kind: 'audio', source: 'mic' });
+    expect(server.requests.find((r) => r.name === 'consume')?.payload).toMatchObject({ producerId: TEACHER.producers[0]!.producerId });
+    expect(s.peerId).toBe('peer-me');
+    expect(s.session).toEqual(SESSION);
+    expect(s.peers.map((p) => p.displayName)).toEqual(['Ada Teacher']);
+    expect(s.local.micOn).toBe(true);
+  });
+
+  it('room: waits in the lobby without joining, and joins when admitted', async () => {
+    server.welcomeState = 'lobby';
+    const h = open();
+    await until(h, 'lobby', (s) => s.phase === 'lobby');
+    expect(server.count('join')).toBe(0);
+    server.notify('admitted', {});
+    await until(h, 'joined', settledIn);
+    expect(h.phases).toEqual(['connecting', 'lobby', 'joining', 'joined']);
+    expect(server.count('join')).toBe(1);
+  });
+
+  it('room: denied in the lobby ends on the host\'s reason, closes the socket and stops the mic', async () => {
+    server.welcomeState = 'lobby';
+    const h = open();
+    await until(h, 'lobby', (s) => s.phase === 'lobby');
+    server.notify('denied', { reason: 'Only enrolled students today.' });
+    const s = await until(h, 'denied', (x) => x.phase === 'denied');
+    expect(s.message).toBe('Only enrolled students today.');
+    await vi.waitFor(() => expect(server.connections).toBe(0));
+    expect(h.mic.readyState).toBe('ended');
+  });
+
+  it('room: removed by the host ends on the removed screen with the table sentence when no reason is given', async () => {
+    const h = open();
+    await until(h, 'joined', settledIn);
+    server.notify('removed', { reason: '' });
+    const s = await until(h, 'removed', (x) => x.phase === 'removed');
+    expect(s.message).toBe(ROOM_ERROR_MESSAGES.removed);
+    expect(s.peers).toEqual([]);
+    await vi.waitFor(() => expect(server.connections).toBe(0));
+    expect(h.mic.readyState).toBe('ended');
+  });
+
+  it('room: a dropped connection shows the reconnect banner, then handshakes and joins again with media rebuilt', async () => {
+    const h = open();
+    await until(h, 'joined', settledIn);
+    server.dropConnections();
+    await until(h, 'rejoined', (s) => server.count('join') === 2 && server.count('produce') === 2 && settledIn(s));
+    expect(h.sawReconnecting()).toBe(true);
+    expect(server.handshakes).toHaveLength(2);
+    expect(server.count('createTransport')).toBe(4);
+    expect(h.phases.at(-1)).toBe('joined');
+    expect(h.client.get().reconnecting).toBe(false);
+  });
+
+  it('room: reconnectRequired rebuilds the media on the same socket and republishes', async () => {
+    const h = open();
+    await until(h, 'joined', settledIn);
+    server.notify('reconnectRequired', { reason: 'media node restarted' });
+    await until(h, 'rebuilt', (s) => server.count('produce') === 2 && settledIn(s));
+    expect(server.handshakes).toHaveLength(1);
+    expect(server.count('getRouterRtpCapabilities')).toBe(2);
+    expect(server.count('createTransport')).toBe(4);
+  });
+
+  it('room: dropped by the server twice right after getting back in: another tab has the seat', async () => {
+    const h = open();
+    await until(h, 'joined', settledIn);
+    server.kickAll();
+    await until(h, 'back in', (s) => server.handshakes.length === 2 && s.phase === 'joined');
+    server.kickAll();
+    const s = await until(h, 'error', (x) => x.phase === 'error');
+    expect(s.message).toBe('You are in this session in another tab or on another device.');
+  });
+
+  it('room: tokenRefreshed is kept and the next handshake presents it', async () => {
+    const h = open();
+    await until(h, 'joined', settledIn);
+    server.tokens.add('token-2');
+    server.notify('tokenRefreshed', { roomToken: 'token-2', expiresAt: new Date(Date.now() + 600_000).toISOString() });
+    await vi.waitFor(() => expect(h.tokens).toEqual(['token-2']));
+    server.tokens.delete('token-1'); // the old one has expired
+    server.dropConnections();
+    await until(h, 'rejoined', (s) => server.count('join') === 2 && settledIn(s));
+    expect(server.handshakes.map((x) => x.token)).toEqual(['token-1', 'token-2']);
+    expect(h.renewals).toBe(0);
+  });
+
+  it('room: a refused handshake asks once for a new token and connects with it', async () => {
+    server.tokens.clear();
+    server.tokens.add('token-renewed');
+    const h = open('token-renewed');
+    await until(h, 'joined', settledIn);
+    expect(h.renewals).toBe(1);
+    expect(h.tokens).toEqual(['token-renewed']);
+    expect(server.handshakes.map((x) => x.token)).toEqual(['token-1', 'token-renewed']);
+  });
+
+  it('room: a refused handshake without a new token ends in the error screen', async () => {
+    server.tokens.clear();
+    const h = open(null);
+    const s = await until(h, 'error', (x) => x.phase === 'error');
+    expect(s.message).toBe(ROOM_ERROR_MESSAGES.unauthorized);
+    expect(h.renewals).toBe(1);
+    expect(server.count('join')).toBe(0);
+  });
+
+  it('room: sessionEnded ends the room once and closes the socket', async () => {
+    const h = open();
+    await until(h, 'joined', settledIn);
+    server.notify('sessionEnded', { reason: 'ended_by_host' });
+    await until(h, 'ended', (s) => s.phase === 'ended');
+    expect(h.ended).toBe(1);
+    await vi.waitFor(() => expect(server.connections).toBe(0));
+    server.notify('sessionEnded', { reason: 'ended' });
+    expect(h.ended).toBe(1);
+  });
+
+  it('room: leave tells the server and ends on the left screen', async () => {
+    const h = open();
+    await until(h, 'joined', settledIn);
+    await h.client.leave();
+    expect(h.client.get().phase).toBe('left');
+    expect(server.names().at(-1)).toBe('leave');
+    expect(h.ended).toBe(0);
+  });
+});
