@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import type { UserRole } from '@lectern/db';
-import { createTestDb, type TestDb } from '@lectern/db/testing';
+import { createTestDb, type DbKind, type TestDb } from '@lectern/db/testing';
 import type { Clock } from '../../server/src/clock.js';
 import { loadConfig } from '../../server/src/config.js';
 import { startLectern, type Lectern } from '../../server/src/lectern.js';
@@ -106,15 +107,52 @@ export async function createTestUser(db: TestDb, role: UserRole, name: string, k
   return { id: u.id, email, password, name };
 }
 
-/** An in-process Lectern on a fresh PGlite database; its JSON log goes to `opts.logSink` when given. */
+/**
+ * The database a browser suite runs on: Postgres when DATABASE_URL is set (CI sets it; inside
+ * scripts/e2e.sh's namespace it names the unix socket), else PGlite. Each suite runs once, on
+ * this one kind: running every suite on both would not fit CI's time. CI=true without
+ * DATABASE_URL fails rather than quietly testing PGlite only.
+ */
+export function suiteDbKind(env: NodeJS.ProcessEnv = process.env): DbKind {
+  if (env.DATABASE_URL) return 'postgres';
+  if (env.CI === 'true') throw new Error('CI=true but DATABASE_URL is not set: the browser suites must run on Postgres in CI');
+  return 'pglite';
+}
+
+/** The running suite's file, relative to the repository root. */
+export function suiteFile(): string {
+  const path = expect.getState().testPath ?? 'unknown suite';
+  return path.startsWith(ROOT) ? path.slice(ROOT.length) : path;
+}
+
+/** Says in the test log which database (and bus) the running suite's server uses: `[e2e] <file>: database=postgres bus=memory`. */
+export function announceSuiteDb(kind: DbKind, bus: 'memory' | 'redis' = 'memory'): void {
+  console.log(`[e2e] ${suiteFile()}: database=${kind} bus=${bus}`);
+}
+
+/** A fresh database of its own for the suite, of suiteDbKind() (a new Postgres database per call), announced in the log. */
+export async function createSuiteTestDb(bus: 'memory' | 'redis' = 'memory'): Promise<TestDb> {
+  const kind = suiteDbKind();
+  const db = await createTestDb(kind);
+  announceSuiteDb(kind, bus);
+  return db;
+}
+
+/** An in-process Lectern on a fresh database of suiteDbKind(); its JSON log goes to `opts.logSink` when given. */
 export async function startServer(env: Record<string, string> = {}, opts: { clock?: Clock; logSink?: Writable } = {}): Promise<TestServer> {
-  const db = await createTestDb('pglite');
+  const db = await createSuiteTestDb(env.REDIS_URL ? 'redis' : 'memory');
   const config = loadConfig({ ...baseEnv('lectern-e2e-'), LECTERN_JOIN_RATE_PER_IP: '1000', ...env });
-  const lectern = await startLectern(config, {
-    db,
-    ...(opts.clock ? { clock: opts.clock } : {}),
-    ...(opts.logSink ? { logger: createLogger(config.logLevel, opts.logSink) } : {}),
-  });
+  let lectern: Lectern;
+  try {
+    lectern = await startLectern(config, {
+      db,
+      ...(opts.clock ? { clock: opts.clock } : {}),
+      ...(opts.logSink ? { logger: createLogger(config.logLevel, opts.logSink) } : {}),
+    });
+  } catch (err) {
+    await db.destroy(); // a Postgres database per suite: not left behind when the server cannot start
+    throw err;
+  }
   const url = lectern.url;
   const api: TestServer['api'] = (method, path, body, token) => callJson(url, method, path, body, token);
   let n = 0;
