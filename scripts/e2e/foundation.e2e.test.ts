@@ -34,6 +34,8 @@ describe('foundation in chromium', () => {
       // An empty database: createTestDb migrates it, the admin is the server's to create.
       pg = await createTestDb('postgres');
       env.DATABASE_URL = pg.url!;
+      // With a shared database every node must be given the secret (it is not generated).
+      env.LECTERN_JWT_SECRET = randomBytes(48).toString('base64url');
       await pg.close();
     }
     announceSuiteDb(kind);
