@@ -110,7 +110,7 @@ async function pgliteTarget(): Promise<Target> {
 }
 
 /** A fresh, empty Postgres database (as createTestDb makes them, but not migrated). */
-async function emptyPostgres(): Promise<{ url: string; drop(): Promise<void> }> {
+async function emptyPostgres(): Promise<{ url: string; drop: () => Promise<void> }> {
   const baseUrl = process.env.DATABASE_URL!;
   const name = `lectern_up_${randomBytes(6).toString('hex')}`;
   const admin = postgres(baseUrl, { max: 1, onnotice: () => undefined });
@@ -123,7 +123,7 @@ async function emptyPostgres(): Promise<{ url: string; drop(): Promise<void> }> 
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    async drop() {
+    drop: async () => {
       const dropper = postgres(baseUrl, { max: 1, onnotice: () => undefined });
       try {
         await dropper.unsafe(`drop database if exists ${name} with (force)`);

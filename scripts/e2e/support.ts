@@ -260,3 +260,29 @@ export async function joinByCode(page: Page, baseUrl: string, code: string, name
   await page.getByLabel('Your name').fill(name);
   await page.getByRole('button', { name: 'Join', exact: true }).click();
 }
+
+/**
+ * Arms a watch in the page: the page notes its own clock's time (ms since the epoch, the
+ * machine's clock like the server's) the moment `what` first appears: a text in the page,
+ * or with `{ selector }` an element. Arm it before the action; the returned function waits
+ * for it and gives that time, so a latency is measured from a server timestamp instead of
+ * around this test's own clicks and polls.
+ */
+export async function watchAppears(page: Page, what: string | { selector: string }): Promise<(timeoutMs?: number) => Promise<number>> {
+  const key = typeof what === 'string' ? `text:${what}` : `selector:${what.selector}`;
+  await page.evaluate((k) => {
+    const w = window as unknown as { __seenAt?: Record<string, number> };
+    const seen = (w.__seenAt ??= {});
+    const [kind, arg] = [k.slice(0, k.indexOf(':')), k.slice(k.indexOf(':') + 1)];
+    const present = () => (kind === 'text' ? Boolean(document.body.textContent?.includes(arg)) : document.querySelector(arg) !== null);
+    const check = () => {
+      if (seen[k] === undefined && present()) seen[k] = Date.now();
+    };
+    new MutationObserver(check).observe(document.body, { childList: true, subtree: true, characterData: true });
+    check();
+  }, key);
+  return async (timeoutMs = 15_000) => {
+    const at = await page.waitForFunction((k) => (window as unknown as { __seenAt?: Record<string, number> }).__seenAt?.[k], key, { timeout: timeoutMs });
+    return Number(await at.jsonValue());
+  };
+}
