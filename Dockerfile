@@ -24,8 +24,11 @@ COPY db/package.json db/
 COPY sfu/package.json sfu/
 COPY server/package.json server/
 COPY client/package.json client/
+# The install of scripts/setup.sh (deploy/validate.test.ts keeps them the same): `npm install`,
+# not `npm ci`, which rejects a lock file that lacks other platforms' optional binaries (as
+# registries that do not carry them leave it); the lock file is still what installs.
 # mediasoup's postinstall would download or build its worker: ensure-worker.sh does that below.
-RUN MEDIASOUP_WORKER_BIN=/dev/null npm ci --no-audit --no-fund --loglevel=error
+RUN MEDIASOUP_WORKER_BIN=/dev/null npm install --no-audit --no-fund --loglevel=error
 COPY scripts/ scripts/
 RUN LECTERN_CACHE_DIR=/tmp/lectern-cache scripts/worker/ensure-worker.sh
 COPY . .
@@ -40,7 +43,7 @@ COPY db/package.json db/
 COPY sfu/package.json sfu/
 COPY server/package.json server/
 COPY client/package.json client/
-RUN MEDIASOUP_WORKER_BIN=/dev/null npm ci --omit=dev --no-audit --no-fund --loglevel=error
+RUN MEDIASOUP_WORKER_BIN=/dev/null npm install --omit=dev --no-audit --no-fund --loglevel=error
 COPY --from=build /src/node_modules/mediasoup/worker/out/Release/mediasoup-worker node_modules/mediasoup/worker/out/Release/mediasoup-worker
 
 # ---------------------------------------------------------------- runtime

@@ -196,4 +196,21 @@ describe('Dockerfile', () => {
     expect(ignore).toMatch(/^\*\*\/node_modules$/m);
     expect(ignore).toMatch(/^\.env$/m);
   });
+
+  it('Dockerfile installs node modules with the very command scripts/setup.sh uses (npm ci fails on this lock file)', () => {
+    const npmOf = (text: string) => [...text.matchAll(/^\s*(?:RUN\s+)?(MEDIASOUP_WORKER_BIN=\S+\s+npm\s+(?:ci|install|i)\b[^\n]*)$/gm)].map((m) => m[1]!.trim());
+    const [setup, ...more] = npmOf(readFileSync(join(ROOT, 'scripts/setup.sh'), 'utf8'));
+    expect(setup).toBe('MEDIASOUP_WORKER_BIN=/dev/null npm install --no-audit --no-fund --loglevel=error');
+    expect(more).toEqual([]);
+    // The build stage installs as setup.sh does; the production stage the same, without dev dependencies.
+    expect(npmOf(docker)).toEqual([setup, setup!.replace('npm install', 'npm install --omit=dev')]);
+    expect(docker.split('\n').filter((l) => !l.trimStart().startsWith('#'))).not.toContainEqual(expect.stringMatching(/npm ci\b/));
+  });
+
+  it('Dockerfile runs what npm start runs: node server/dist/main.js', () => {
+    const start = /^exec (node [^\n]+)$/m.exec(readFileSync(join(ROOT, 'scripts/start.sh'), 'utf8'))?.[1];
+    expect(start).toBe('node --enable-source-maps server/dist/main.js');
+    const cmd = /^CMD (\[.*\])$/m.exec(docker)?.[1];
+    expect((JSON.parse(cmd!) as string[]).join(' ')).toBe(start);
+  });
 });

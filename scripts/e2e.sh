@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Browser end-to-end tests: Debian's chromium through playwright-core, fake camera and
 # microphone, inside a private network namespace (scripts/netns-run.sh) so that every
-# packet (HTTP, WebSocket, ICE, DTLS, SRTP) stays on this machine.
+# packet (HTTP, WebSocket, ICE, DTLS, SRTP) stays on this machine. Each suite runs once:
+# on a fresh Postgres database of its own when DATABASE_URL is set (CI), else on PGlite
+# (scripts/e2e/support.ts suiteDbKind); each logs `[e2e] <file>: database=... bus=...`.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -29,6 +31,8 @@ if [ "${LECTERN_E2E_NO_NETNS:-0}" != 1 ] && [ -n "${DATABASE_URL:-}" ]; then
     exit 1
   fi
 fi
+# The machine's Redis is not reachable inside the namespace either: suites whose servers take
+# a bus start a private one (server/src/cluster/test/testRedis.ts).
 unset REDIS_URL
 if [ "${LECTERN_E2E_NO_NETNS:-0}" = 1 ]; then exec npx vitest run -c scripts/e2e/vitest.config.ts "$@"; fi
 exec "$ROOT/scripts/netns-run.sh" npx vitest run -c scripts/e2e/vitest.config.ts "$@"

@@ -25,6 +25,8 @@ export interface DbConfig {
   poolSize?: number;
   /** Run migrations on open (default true). */
   migrate?: boolean;
+  /** An open PGlite to use instead of opening one from `dataDir` (tests that prepare it first); closed with the Db. */
+  pglite?: PGlite;
 }
 
 export interface Db {
@@ -39,6 +41,11 @@ export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta
 
 /** Any lock id works as long as every Lectern process uses the same one. */
 const MIGRATION_LOCK_ID = 7_202_611;
+
+async function openPglite(dataDir: string): Promise<PGlite> {
+  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  return PGlite.create(dataDir);
+}
 
 export async function createDb(config: DbConfig): Promise<Db> {
   const runMigrations = config.migrate ?? true;
@@ -75,8 +82,7 @@ export async function createDb(config: DbConfig): Promise<Db> {
     };
   }
 
-  if (!config.dataDir.startsWith('memory://')) mkdirSync(config.dataDir, { recursive: true });
-  const client = await PGlite.create(config.dataDir);
+  const client = config.pglite ?? (await openPglite(config.dataDir));
   const db = drizzlePglite({ client, schema }) as unknown as Database;
   if (runMigrations) {
     await migratePglite(drizzlePglite({ client, schema }), { migrationsFolder: MIGRATIONS_DIR });

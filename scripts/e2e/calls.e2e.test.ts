@@ -6,8 +6,9 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { calls } from '@lectern/db';
 import { openClassOnTwoNodes, ROOT, type ClassOnTwoNodes, type NodeName, type Person, type Who } from './nodes.js';
-import { assertMediaRising, newPage, shotsDir, signIn } from './support.js';
+import { assertMediaRising, newPage, shotsDir, signIn, watchAppears } from './support.js';
 
 const SHOTS = shotsDir(join(ROOT, 'artifacts', 'screenshots'));
 /** Other suites use fixed media ports: take one at random below the ephemeral range. */
@@ -62,16 +63,20 @@ describe('calls across two API nodes', () => {
     await t.getByRole('heading', { name: 'Physics study group' }).waitFor();
     await shot(t, 'chat-header');
 
-    const seen = [s1, s2].map((p) => ringing(p).waitFor({ timeout: 15_000 }).then(() => Date.now()));
-    const t0 = Date.now();
+    // Measured from the call's start as the server recorded it to the moment each page shows
+    // the ringing dialog (the page's clock), not around this test's click and polls.
+    const seen = await Promise.all([s1, s2].map((p) => watchAppears(p, { selector: '[role=alertdialog]' })));
     await t.getByRole('button', { name: 'Call', exact: true }).click();
-    const [at1, at2] = await Promise.all(seen).catch(async (err: unknown) => {
+    await Promise.all([s1, s2].map((p) => ringing(p).waitFor({ timeout: 15_000 }))).catch(async (err: unknown) => {
       await shot(s1, 'debug-s1');
       await shot(s2, 'debug-s2');
       throw err;
     });
-    const ms = [at1! - t0, at2! - t0];
-    console.log(`[calls] ringing dialog shown after ${ms[0]} ms (node B) and ${ms[1]} ms (node A)`);
+    const shownAt = await Promise.all(seen.map((at) => at()));
+    const call = (await suite.nodes.db.db.select().from(calls)).find((c) => c.conversationId === gid);
+    const ms = shownAt.map((at) => at - call!.startedAt.getTime());
+    console.log(`[calls] ringing dialog shown ${ms[0]} ms (node B) and ${ms[1]} ms (node A) after the server started the call`);
+    for (const m of ms) expect(m).toBeGreaterThanOrEqual(-50); // not before the call (clocks of one machine)
     expect(Math.max(...ms)).toBeLessThan(10_000);
     await expect.poll(() => s1.title(), { timeout: 5000 }).toContain('calling');
     await shot(s1, 'ringing');

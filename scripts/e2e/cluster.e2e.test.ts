@@ -2,7 +2,8 @@
 // a private Redis, with Postgres as the source of truth, and a browser call whose two
 // participants are connected to different API nodes. Then: kill -9 of the SFU carrying
 // the call (media flows again on the other node within 15 s, no reload), a Redis restart
-// during the call (the call continues, new joins work after), and a drain (no new rooms
+// during the call (the call continues, a join while Redis is away is refused with an error
+// shown, new joins work after), and a drain (no new rooms
 // on the drained node; its room keeps working until it ends, then the node exits).
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -182,6 +183,16 @@ describe('cluster: two API nodes and two SFU nodes linked by Redis', () => {
   }
 
 
+  /** How a join attempt on `page` ended within `timeoutMs`: `refused: <the error shown>` or `joined`; throws when it hangs. */
+  async function joinOutcome(page: Page, timeoutMs: number): Promise<string> {
+    const refusal = page.locator('[role=alert], .room-status-card h1').first();
+    const joined = page.waitForFunction(() => Boolean(window.__lectern?.peerId), undefined, { timeout: timeoutMs }).then(() => 'joined');
+    const refused = refusal.waitFor({ timeout: timeoutMs }).then(async () => `refused: ${(await refusal.innerText()).trim()}`);
+    const first = await Promise.race([joined, refused].map((p) => p.then((v) => ({ v }), (err: unknown) => ({ err }))));
+    if ('v' in first) return first.v;
+    throw new Error(`a join neither succeeded nor was refused within ${timeoutMs} ms (${String(first.err)}); page at ${page.url()}`);
+  }
+
   type Sample = Map<string, { peerId: string; kind: string; bytes: number; frames: number }>;
   async function sample(page: Page): Promise<Sample> {
     const stats = await page.evaluate(async () => (window.__lectern ? (await window.__lectern.stats()).consumers : []));
@@ -249,12 +260,18 @@ describe('cluster: two API nodes and two SFU nodes linked by Redis', () => {
     await cluster.start(host); // back for the next tests
   });
 
-  it('cluster: a Redis restart during the call — the call continues, and new joins work once Redis is back', async () => {
+  it('cluster: a Redis restart during the call — the call continues, a join meanwhile is refused with an error shown, and new joins work once Redis is back', async () => {
     await redisServer.stop();
     // Media does not depend on Redis: the call keeps flowing while it is away.
     await mediaFlows(gPage, teacherPeer, 10_000);
     await mediaFlows(tPage, guestPeer, 10_000);
-    await sleep(1500);
+    // A join while Redis is away: answered (an error the person can read), not left hanging.
+    const outage = await newPage();
+    await joinByCode(outage, cluster.url('api-2'), code, 'Olive Outage');
+    const during = await joinOutcome(outage, 30_000);
+    console.log(`[cluster] a join during the Redis outage: ${during}`);
+    expect(during).toBe('refused: Could not join: The service is briefly unavailable. Try again in a moment.');
+    await outage.context().close();
     await redisServer.start();
     for (const n of ['api-1', 'api-2', 'sfu-1', 'sfu-2']) await cluster.waitReady(n, 20_000);
     await mediaFlows(gPage, teacherPeer);

@@ -1,20 +1,24 @@
 // Foundation in a real browser: the first admin (from LECTERN_ADMIN_EMAIL/PASSWORD on an
-// empty database) signs in, and after a restart on the same embedded PGlite data dir the
-// data is still there.
+// empty database) signs in, and after a restart on the same database the data is still
+// there. The database is the suite's kind (support.ts suiteDbKind): the embedded PGlite
+// under the data dir locally, a fresh Postgres database of its own (by DATABASE_URL, as a
+// deployment configures it) in CI.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDb, type TestDb } from '@lectern/db/testing';
 import { loadConfig } from '../../server/src/config.js';
 import { startLectern, type Lectern } from '../../server/src/lectern.js';
-import { launchBrowser, newPage } from './support.js';
+import { announceSuiteDb, launchBrowser, newPage, suiteDbKind } from './support.js';
 
 describe('foundation in chromium', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'lectern-foundation-'));
   let browser: Browser;
-  const env = {
+  let pg: TestDb | undefined;
+  const env: Record<string, string> = {
     PORT: '0',
     LECTERN_DATA_DIR: dataDir,
     LECTERN_SFU_WORKERS: '1',
@@ -25,10 +29,21 @@ describe('foundation in chromium', () => {
     LECTERN_ADMIN_PASSWORD: 'correct horse battery',
   };
   beforeAll(async () => {
+    const kind = suiteDbKind();
+    if (kind === 'postgres') {
+      // An empty database: createTestDb migrates it, the admin is the server's to create.
+      pg = await createTestDb('postgres');
+      env.DATABASE_URL = pg.url!;
+      // With a shared database every node must be given the secret (it is not generated).
+      env.LECTERN_JWT_SECRET = randomBytes(48).toString('base64url');
+      await pg.close();
+    }
+    announceSuiteDb(kind);
     browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
+    await pg?.destroy();
     rmSync(dataDir, { recursive: true, force: true });
   });
 

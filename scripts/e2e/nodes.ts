@@ -10,17 +10,22 @@ import type { Browser } from 'playwright-core';
 import { courses, enrolments } from '@lectern/db';
 import { createTestDb, type TestDb } from '@lectern/db/testing';
 import { freePort, TestRedis } from '../../server/src/cluster/test/testRedis.js';
-import { buildClientCopy, callJson, createTestUser, launchBrowser } from './support.js';
+import { announceSuiteDb, buildClientCopy, callJson, createTestUser, launchBrowser } from './support.js';
 
 export const ROOT = new URL('../..', import.meta.url).pathname;
 
 // Inside scripts/e2e.sh's network namespace only loopback exists: Postgres through its unix socket.
 export const PG_ENV = { PGHOST: process.env.LECTERN_E2E_PG_SOCKET ?? '/var/run/postgresql', PGUSER: 'postgres' };
 
-/** A fresh Postgres database for the suite; this process, like the nodes, reaches it through PG_ENV. */
+/**
+ * A fresh Postgres database for a multi-node suite (always Postgres: node processes cannot
+ * share PGlite); this process, like the nodes, reaches it through PG_ENV. Announced in the log.
+ */
 export async function createSuiteDb(): Promise<TestDb> {
   Object.assign(process.env, PG_ENV);
-  return createTestDb('postgres', { ...process.env, DATABASE_URL: process.env.LECTERN_E2E_DATABASE_URL ?? 'postgres:///test' });
+  const db = await createTestDb('postgres', { ...process.env, DATABASE_URL: process.env.LECTERN_E2E_DATABASE_URL ?? 'postgres:///test' });
+  announceSuiteDb('postgres', 'redis');
+  return db;
 }
 
 /** The environment of a node process: what every node starts with, then the node's own `vars`. */

@@ -3,11 +3,11 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb, dbKinds, type TestDb } from '@lectern/db/testing';
+import type { TestDb } from '@lectern/db/testing';
 import { loadConfig } from '../../server/src/config.js';
 import { startLectern, type Lectern } from '../../server/src/lectern.js';
 import { insertSession } from '../../server/src/notifications/test/fixtures.js';
-import { baseEnv, buildClientCopy, createTestUser, launchBrowser, newPage } from './support.js';
+import { baseEnv, buildClientCopy, createSuiteTestDb, createTestUser, launchBrowser, newPage } from './support.js';
 
 const SHOTS = '/tmp/lectern-shots';
 let DIST: string;
@@ -17,13 +17,13 @@ beforeAll(() => {
   mkdirSync(SHOTS, { recursive: true });
 });
 
-describe.each(dbKinds())('notifications in the browser on %s', (kind) => {
+describe('notifications in the browser', () => {
   let db: TestDb;
   let lectern: Lectern;
   let browser: Browser;
   let scryptLogN = 14;
   beforeAll(async () => {
-    db = await createTestDb(kind);
+    db = await createSuiteTestDb();
     const config = loadConfig({ ...baseEnv('lectern-e2e-notif-'), LECTERN_RTC_PORT_BASE: '25100', LECTERN_OUTBOX_POLL_MS: '200', LECTERN_CLIENT_DIST: DIST });
     scryptLogN = config.auth.scryptLogN;
     lectern = await startLectern(config, { db });
@@ -69,7 +69,7 @@ describe.each(dbKinds())('notifications in the browser on %s', (kind) => {
     expect(await item.textContent()).toContain('Ada Lovelace started the session');
     await expect.poll(() => bell.getAttribute('aria-label')).toBe('Notifications (1 unread)');
     expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
-    await page.screenshot({ path: `${SHOTS}/notifications-live-${kind}.png` });
+    await page.screenshot({ path: `${SHOTS}/notifications-live.png` });
 
     // Mark it read from the panel: the count goes away, on the server too.
     await center.getByRole('button', { name: 'Mark read: Live now: Linear Algebra' }).click();
@@ -84,7 +84,7 @@ describe.each(dbKinds())('notifications in the browser on %s', (kind) => {
     // Preferences page renders the matrix.
     await page.goto(`${lectern.url}/settings/notifications`);
     await page.getByRole('checkbox', { name: 'A session goes live: Email' }).waitFor();
-    await page.screenshot({ path: `${SHOTS}/notifications-settings-${kind}.png`, fullPage: true });
+    await page.screenshot({ path: `${SHOTS}/notifications-settings.png`, fullPage: true });
     await context.close();
   });
 });

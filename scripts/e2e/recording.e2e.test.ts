@@ -17,6 +17,8 @@ interface Rec {
   url: string;
   status: string;
   durationSeconds: number | null;
+  startedAt: string;
+  stoppedAt: string | null;
   error: string | null;
   tracks: { file: string; peerId: string; source: string; startSeconds: number; endSeconds: number }[];
 }
@@ -82,7 +84,7 @@ describe('recording in chromium', () => {
     // Record: both see the indicator.
     await t.page.getByRole('button', { name: 'Record', exact: true }).click();
     await indicator(t.page).waitFor({ timeout: 15_000 });
-    const startedAt = Date.now();
+    const startedAt = Date.now(); // paces the screen share below; the duration check uses the server's times
     await indicator(g.page).waitFor({ timeout: 5000 });
     await t.page.getByRole('button', { name: 'Stop recording' }).waitFor();
     await t.page.screenshot({ path: join(SHOTS, 'recording-room-indicator.png') });
@@ -104,7 +106,6 @@ describe('recording in chromium', () => {
 
     await t.page.getByRole('button', { name: 'Stop recording' }).click();
     await expect.poll(() => indicator(t.page).count(), { timeout: 15_000 }).toBe(0);
-    const recordedSeconds = (Date.now() - startedAt) / 1000;
     await expect.poll(() => indicator(g.page).count(), { timeout: 5000 }).toBe(0);
 
     // Processing finishes; the list says ready.
@@ -120,7 +121,10 @@ describe('recording in chromium', () => {
     const dir = join(server.lectern.runtime.ctx.config.recording.dir, sid, rec!.id);
     const file = join(dir, 'recording.mp4');
     const p = await probe('/usr/bin/ffprobe', file);
-    console.log(`recording: recorded ${recordedSeconds.toFixed(2)} s, file ${p.durationSeconds.toFixed(2)} s, streams ${p.streams.map((x) => `${x.codecType}/${x.codecName}`).join(', ')}`);
+    // The file lasts as long as the server says it recorded (its own start and stop times),
+    // not as long as this test's polls of the page took to notice.
+    const recordedSeconds = (Date.parse(rec!.stoppedAt!) - Date.parse(rec!.startedAt)) / 1000;
+    console.log(`recording: the server recorded ${recordedSeconds.toFixed(2)} s, file ${p.durationSeconds.toFixed(2)} s, streams ${p.streams.map((x) => `${x.codecType}/${x.codecName}`).join(', ')}`);
     expect(p.streams.some((x) => x.codecType === 'audio')).toBe(true);
     expect(p.streams.some((x) => x.codecType === 'video' && x.width === 1280 && x.height === 720)).toBe(true);
     expect(Math.abs(p.durationSeconds - recordedSeconds)).toBeLessThan(1);

@@ -4,12 +4,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '@lectern/db/testing';
+import type { TestDb } from '@lectern/db/testing';
 import { TestRedis } from '../../server/src/cluster/test/testRedis.js';
 import { loadConfig } from '../../server/src/config.js';
 import { startLectern, type Lectern } from '../../server/src/lectern.js';
 import { createUser } from '../../server/src/users/userService.js';
-import { baseEnv, callJson, joinByCode, launchBrowser, newPage, startServer, type TestServer } from './support.js';
+import { baseEnv, callJson, createSuiteTestDb, joinByCode, launchBrowser, newPage, startServer, type TestServer } from './support.js';
 
 async function call<T>(base: string, method: string, path: string, token: string, body?: unknown): Promise<T> {
   const res = await callJson<T>(base, method, path, body, token);
@@ -79,7 +79,7 @@ describe('room lock across two API nodes', () => {
 
   beforeAll(async () => {
     redis = await TestRedis.start();
-    db = await createTestDb(process.env.DATABASE_URL ? 'postgres' : 'pglite');
+    db = await createSuiteTestDb('redis');
     // Each node its own data folder; one Redis prefix and JWT secret for both.
     const shared = {
       REDIS_URL: redis.url,

@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import type { UserRole } from '@lectern/db';
-import { createTestDb, type TestDb } from '@lectern/db/testing';
+import { createTestDb, type DbKind, type TestDb } from '@lectern/db/testing';
 import type { Clock } from '../../server/src/clock.js';
 import { loadConfig } from '../../server/src/config.js';
 import { startLectern, type Lectern } from '../../server/src/lectern.js';
@@ -106,15 +107,52 @@ export async function createTestUser(db: TestDb, role: UserRole, name: string, k
   return { id: u.id, email, password, name };
 }
 
-/** An in-process Lectern on a fresh PGlite database; its JSON log goes to `opts.logSink` when given. */
+/**
+ * The database a browser suite runs on: Postgres when DATABASE_URL is set (CI sets it; inside
+ * scripts/e2e.sh's namespace it names the unix socket), else PGlite. Each suite runs once, on
+ * this one kind: running every suite on both would not fit CI's time. CI=true without
+ * DATABASE_URL fails rather than quietly testing PGlite only.
+ */
+export function suiteDbKind(env: NodeJS.ProcessEnv = process.env): DbKind {
+  if (env.DATABASE_URL) return 'postgres';
+  if (env.CI === 'true') throw new Error('CI=true but DATABASE_URL is not set: the browser suites must run on Postgres in CI');
+  return 'pglite';
+}
+
+/** The running suite's file, relative to the repository root. */
+export function suiteFile(): string {
+  const path = expect.getState().testPath ?? 'unknown suite';
+  return path.startsWith(ROOT) ? path.slice(ROOT.length) : path;
+}
+
+/** Says in the test log which database (and bus) the running suite's server uses: `[e2e] <file>: database=postgres bus=memory`. */
+export function announceSuiteDb(kind: DbKind, bus: 'memory' | 'redis' = 'memory'): void {
+  console.log(`[e2e] ${suiteFile()}: database=${kind} bus=${bus}`);
+}
+
+/** A fresh database of its own for the suite, of suiteDbKind() (a new Postgres database per call), announced in the log. */
+export async function createSuiteTestDb(bus: 'memory' | 'redis' = 'memory'): Promise<TestDb> {
+  const kind = suiteDbKind();
+  const db = await createTestDb(kind);
+  announceSuiteDb(kind, bus);
+  return db;
+}
+
+/** An in-process Lectern on a fresh database of suiteDbKind(); its JSON log goes to `opts.logSink` when given. */
 export async function startServer(env: Record<string, string> = {}, opts: { clock?: Clock; logSink?: Writable } = {}): Promise<TestServer> {
-  const db = await createTestDb('pglite');
+  const db = await createSuiteTestDb(env.REDIS_URL ? 'redis' : 'memory');
   const config = loadConfig({ ...baseEnv('lectern-e2e-'), LECTERN_JOIN_RATE_PER_IP: '1000', ...env });
-  const lectern = await startLectern(config, {
-    db,
-    ...(opts.clock ? { clock: opts.clock } : {}),
-    ...(opts.logSink ? { logger: createLogger(config.logLevel, opts.logSink) } : {}),
-  });
+  let lectern: Lectern;
+  try {
+    lectern = await startLectern(config, {
+      db,
+      ...(opts.clock ? { clock: opts.clock } : {}),
+      ...(opts.logSink ? { logger: createLogger(config.logLevel, opts.logSink) } : {}),
+    });
+  } catch (err) {
+    await db.destroy(); // a Postgres database per suite: not left behind when the server cannot start
+    throw err;
+  }
   const url = lectern.url;
   const api: TestServer['api'] = (method, path, body, token) => callJson(url, method, path, body, token);
   let n = 0;
@@ -221,4 +259,30 @@ export async function joinByCode(page: Page, baseUrl: string, code: string, name
   await page.goto(`${baseUrl}/j/${code}`);
   await page.getByLabel('Your name').fill(name);
   await page.getByRole('button', { name: 'Join', exact: true }).click();
+}
+
+/**
+ * Arms a watch in the page: the page notes its own clock's time (ms since the epoch, the
+ * machine's clock like the server's) the moment `what` first appears: a text in the page,
+ * or with `{ selector }` an element. Arm it before the action; the returned function waits
+ * for it and gives that time, so a latency is measured from a server timestamp instead of
+ * around this test's own clicks and polls.
+ */
+export async function watchAppears(page: Page, what: string | { selector: string }): Promise<(timeoutMs?: number) => Promise<number>> {
+  const key = typeof what === 'string' ? `text:${what}` : `selector:${what.selector}`;
+  await page.evaluate((k) => {
+    const w = window as unknown as { __seenAt?: Record<string, number> };
+    const seen = (w.__seenAt ??= {});
+    const [kind, arg] = [k.slice(0, k.indexOf(':')), k.slice(k.indexOf(':') + 1)];
+    const present = () => (kind === 'text' ? Boolean(document.body.textContent?.includes(arg)) : document.querySelector(arg) !== null);
+    const check = () => {
+      if (seen[k] === undefined && present()) seen[k] = Date.now();
+    };
+    new MutationObserver(check).observe(document.body, { childList: true, subtree: true, characterData: true });
+    check();
+  }, key);
+  return async (timeoutMs = 15_000) => {
+    const at = await page.waitForFunction((k) => (window as unknown as { __seenAt?: Record<string, number> }).__seenAt?.[k], key, { timeout: timeoutMs });
+    return Number(await at.jsonValue());
+  };
 }
