@@ -116,6 +116,28 @@ describe('RoomClient', { timeout: 15_000 }, () => {
     expect(server.count('join')).toBe(1);
   });
 
+  it('room: before the start it waits without joining, and goes in by itself when the host starts', async () => {
+    server.welcomeState = 'waiting';
+    const h = open();
+    await until(h, 'waiting', (s) => s.phase === 'waiting');
+    expect(server.count('getRouterRtpCapabilities')).toBe(0);
+    server.notify('sessionStarted', { state: 'ready' });
+    await until(h, 'joined', settledIn);
+    expect(h.phases).toEqual(['connecting', 'waiting', 'joining', 'joined']);
+  });
+
+  it('room: before the start, a start with guests let in by hand moves on to the lobby', async () => {
+    server.welcomeState = 'waiting';
+    const h = open();
+    await until(h, 'waiting', (s) => s.phase === 'waiting');
+    server.notify('sessionStarted', { state: 'lobby' });
+    await until(h, 'lobby', (s) => s.phase === 'lobby');
+    expect(server.count('join')).toBe(0);
+    server.notify('admitted', {});
+    await until(h, 'joined', settledIn);
+    expect(h.phases).toEqual(['connecting', 'waiting', 'lobby', 'joining', 'joined']);
+  });
+
   it('room: denied in the lobby ends on the host\'s reason, closes the socket and stops the mic', async () => {
     server.welcomeState = 'lobby';
     const h = open();

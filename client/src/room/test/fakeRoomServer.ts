@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import {
   RTC_NAMESPACE,
   type Ack,
+  type EntryState,
   type NotificationMap,
   type NotificationName,
   type ParsedRequest,
@@ -32,7 +33,7 @@ type Handlers = { [N in RequestName]: Handler<N> };
 const ok = <T>(data: T): Ack<T> => ({ ok: true, data });
 const isRequestName = (name: string): name is RequestName => Object.hasOwn(requestSchemas, name);
 
-export const SESSION: SessionInfo = { id: '3f1c2b7e-8a4d-4c2e-9b1f-6d5e4a3b2c1d', title: 'Algebra II', status: 'live', locked: false, recording: false };
+export const SESSION: SessionInfo = { id: '3f1c2b7e-8a4d-4c2e-9b1f-6d5e4a3b2c1d', title: 'Algebra II', status: 'live', locked: false, recording: false, scheduledAt: '2026-11-30T09:00:00.000Z' };
 export const TEACHER: PeerInfo = {
   peerId: 'peer-teacher',
   displayName: 'Ada Teacher',
@@ -48,7 +49,7 @@ export class FakeRoomServer {
   /** Room tokens the handshake accepts. */
   readonly tokens = new Set<string>(['token-1']);
   /** Where `welcome` puts the next socket. */
-  welcomeState: 'lobby' | 'ready' = 'ready';
+  welcomeState: EntryState = 'ready';
   /** Per-test replacements for the answers. */
   readonly override: Partial<Handlers> = {};
   readonly #io: Server;
