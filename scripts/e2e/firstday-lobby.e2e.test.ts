@@ -110,6 +110,38 @@ describe('first day: the device check for signed-in people', () => {
   });
 });
 
+describe('first day: the room on a phone', () => {
+  it('the host’s control bar fits 390 px, with Share screen and End session under More', async () => {
+    const teacher = await server.user('teacher', 'Pat Teacher');
+    const sid = await scheduled(teacher.token, 'Music', 0);
+    expect((await server.api('POST', `/api/sessions/${sid}/start`, undefined, teacher.token)).status).toBe(200);
+    for (const scheme of ['light', 'dark'] as const) {
+      const { context, page } = await openPage(browser, 'phone', scheme);
+      await signInAs(page, server.url, teacher.email, teacher.password);
+      await page.goto(`${server.url}/room/${sid}`);
+      await expect.poll(() => phase(page), { timeout: 30_000 }).toBe('joined');
+      const bar = page.getByRole('toolbar', { name: 'Call controls' });
+      const overflow = await bar.evaluate((el) => {
+        const right = Math.max(...[...el.querySelectorAll('button')].filter((b) => b.offsetParent !== null).map((b) => b.getBoundingClientRect().right));
+        return { right, width: window.innerWidth, scroll: el.scrollWidth - el.clientWidth };
+      });
+      expect(overflow.right).toBeLessThanOrEqual(overflow.width);
+      expect(overflow.scroll).toBeLessThanOrEqual(0);
+      expect(await bar.getByRole('button', { name: 'End session' }).count()).toBe(0); // hidden on a phone
+      await bar.getByRole('button', { name: 'More' }).click();
+      const menu = page.getByRole('menu', { name: 'More controls' });
+      await menu.getByRole('menuitem', { name: 'End session for everyone' }).waitFor();
+      await shot(page, `room-more-menu-phone-${scheme}`);
+      await page.keyboard.press('Escape');
+      await menu.waitFor({ state: 'detached' });
+      await bar.getByRole('button', { name: 'More' }).click();
+      await menu.getByRole('menuitem', { name: 'End session for everyone' }).click();
+      await page.getByRole('dialog', { name: 'End the session for everyone?' }).getByRole('button', { name: 'Keep it running' }).click();
+      await context.close();
+    }
+  });
+});
+
 /** Tabs through the page: every focus stop must show a focus ring; returns what was reached and what was not. */
 async function tabWalk(page: Page): Promise<{ stops: number; unseen: string[]; missed: string[] }> {
   await page.evaluate(() => {

@@ -1,6 +1,6 @@
 // Small inline icons (24x24, currentColor). Always decorative: buttons carry text names.
 
-type IconName = 'mic' | 'micOff' | 'camera' | 'cameraOff' | 'screen' | 'leave' | 'people' | 'lock' | 'unlock' | 'link' | 'end' | 'sound' | 'record';
+type IconName = 'mic' | 'micOff' | 'camera' | 'cameraOff' | 'screen' | 'leave' | 'people' | 'lock' | 'unlock' | 'link' | 'end' | 'sound' | 'record' | 'more';
 
 // One icon is a list of shapes: a string is a path's `d`; rect is [x, y, width, height, rx];
 // circle is [cx, cy, r], filled with the text colour where `filled` is set.
@@ -26,6 +26,7 @@ const SHAPES: Record<IconName, Shape[]> = {
   link: ['M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1'],
   sound: ['M4 9v6h4l5 4V5L8 9zM16.5 8.5a5 5 0 0 1 0 7M19 6a8.5 8.5 0 0 1 0 12'],
   record: [{ circle: [12, 12, 8.5] }, { circle: [12, 12, 4], filled: true }],
+  more: [{ circle: [5, 12, 1.6], filled: true }, { circle: [12, 12, 1.6], filled: true }, { circle: [19, 12, 1.6], filled: true }],
 };
 
 function ShapeElement({ shape }: { shape: Shape }) {

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { EndSessionDialog } from '../components/EndSessionDialog.js';
 import { Icon } from '../components/icons.js';
+import { MoreMenu, type MenuItem } from './MoreMenu.js';
 import type { RoomClient } from './RoomClient.js';
 import type { RoomSnapshot } from './roomTypes.js';
 
@@ -11,12 +12,19 @@ interface ControlBarProps {
   onTogglePanel: () => void;
 }
 
-/** Microphone, Camera, Share screen, Participants, Leave, and End session for hosts. */
+/** Microphone, Camera, Share screen, Participants, Leave, and End session for hosts; on a phone the last two of those go into More. */
 export function ControlBar({ client, snap, panelOpen, onTogglePanel }: ControlBarProps) {
   const { local } = snap;
   const joined = snap.phase === 'joined';
   const waiting = snap.lobby.length;
   const [confirmEnd, setConfirmEnd] = useState(false);
+  // On a phone the roomy controls (class ctl-roomy) are hidden and offered here instead.
+  const more: MenuItem[] = [
+    ...(local.canShareScreen
+      ? [{ label: local.screenOn ? 'Stop sharing' : 'Share screen', onSelect: () => void client.toggleScreen(), disabled: !joined && !local.screenOn }]
+      : []),
+    ...(snap.isHost ? [{ label: 'End session for everyone', onSelect: () => setConfirmEnd(true), danger: true }] : []),
+  ];
   return (
     <div class="control-bar" role="toolbar" aria-label="Call controls">
       <div class="control-group">
@@ -29,7 +37,7 @@ export function ControlBar({ client, snap, panelOpen, onTogglePanel }: ControlBa
           <span class="ctl-label">Camera</span>
         </button>
         {local.canShareScreen && (
-          <button type="button" class={`ctl${local.screenOn ? ' ctl-on' : ''}`} onClick={() => void client.toggleScreen()} disabled={!joined && !local.screenOn}>
+          <button type="button" class={`ctl ctl-roomy${local.screenOn ? ' ctl-on' : ''}`} onClick={() => void client.toggleScreen()} disabled={!joined && !local.screenOn}>
             <Icon name="screen" />
             <span class="ctl-label">{local.screenOn ? 'Stop sharing' : 'Share screen'}</span>
           </button>
@@ -52,11 +60,12 @@ export function ControlBar({ client, snap, panelOpen, onTogglePanel }: ControlBa
           <span class="ctl-label">Leave</span>
         </button>
         {snap.isHost && (
-          <button type="button" class="ctl ctl-danger" aria-haspopup="dialog" onClick={() => setConfirmEnd(true)}>
+          <button type="button" class="ctl ctl-danger ctl-roomy" aria-haspopup="dialog" onClick={() => setConfirmEnd(true)}>
             <Icon name="end" />
             <span class="ctl-label">End session</span>
           </button>
         )}
+        {more.length > 0 && <MoreMenu items={more} />}
       </div>
       {confirmEnd && (
         <EndSessionDialog title="End the session for everyone?" onClose={() => setConfirmEnd(false)} onEnd={client.endSession}>
