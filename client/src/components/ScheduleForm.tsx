@@ -1,9 +1,9 @@
 import { useMemo, useState } from 'preact/hooks';
 import { createSession } from '../sessions.js';
-import { browserTimeZone, formatWhen, timeZones, wallTimeNow, wallTimeToIso } from '../time.js';
+import { browserTimeZone, formatWhen, timeZones, wallTimeNow } from '../time.js';
 import type { GuestAccess, Session } from '../types.js';
 import { Field } from './Field.js';
-import { SubmitRow, useSubmit } from './forms.js';
+import { SubmitRow, titleAndStart, useSubmit } from './forms.js';
 import { WhenFields } from './WhenFields.js';
 import { SelectField, zoneOptions } from './SelectField.js';
 
@@ -24,16 +24,12 @@ export function ScheduleForm({ onCreated }: ScheduleFormProps) {
   const onSubmit = (e: Event) => {
     e.preventDefault();
     clear();
-    if (!title.trim()) return fail('Give the session a title.');
-    let scheduledAt: string;
-    try {
-      scheduledAt = wallTimeToIso(when, timezone);
-    } catch {
-      return fail('Choose a date and start time.');
-    }
+    const checked = titleAndStart(title, when, timezone);
+    if ('error' in checked) return fail(checked.error);
+    const { scheduledAt } = checked;
     if (!Number.isInteger(duration) || duration < 5 || duration > 24 * 60) return fail('Duration must be between 5 and 1440 minutes.');
     void run(async () => {
-      const session = await createSession({ title: title.trim(), scheduledAt, durationMinutes: duration, timezone, guestAccess });
+      const session = await createSession({ title: checked.title, scheduledAt, durationMinutes: duration, timezone, guestAccess });
       onCreated(session);
       setTitle('');
       return `Scheduled “${session.title}” for ${formatWhen(session.scheduledAt, session.timezone)}.`;

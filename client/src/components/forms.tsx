@@ -2,6 +2,7 @@
 // per-field problems, and its end (the notice, then the submit button).
 import { useState } from 'preact/hooks';
 import { errorMessage } from '../api.js';
+import { wallTimeToIso } from '../time.js';
 import { Alert } from './Alert.js';
 
 export interface Notice {
@@ -59,4 +60,14 @@ export function SubmitRow({ notice, label, busy = false, busyLabel = label }: Su
       </div>
     </>
   );
+}
+
+/** A session form's title and start, checked: the trimmed title and the start as an ISO instant, or what to fix in words. */
+export function titleAndStart(title: string, when: string, timezone: string): { title: string; scheduledAt: string } | { error: string } {
+  if (!title.trim()) return { error: 'Give the session a title.' };
+  try {
+    return { title: title.trim(), scheduledAt: wallTimeToIso(when, timezone) };
+  } catch {
+    return { error: 'Choose a date and start time.' };
+  }
 }

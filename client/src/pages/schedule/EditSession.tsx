@@ -7,7 +7,8 @@ import { Alert } from '../../components/Alert.js';
 import { Field } from '../../components/Field.js';
 import { SelectField, zoneOptions } from '../../components/SelectField.js';
 import { WhenFields } from '../../components/WhenFields.js';
-import { timeZones, wallTimeNow, wallTimeToIso } from '../../time.js';
+import { timeZones, wallTimeNow } from '../../time.js';
+import { titleAndStart } from '../../components/forms.js';
 import { schedule, type FullSession, type Invitee, type Scope } from './scheduleApi.js';
 import { AboutFields } from './AboutFields.js';
 import { StudentPicker } from './StudentPicker.js';
@@ -39,15 +40,11 @@ export function EditSession({ session, invitees, onSaved, onClose }: { session: 
   const submit = async (e: Event) => {
     e.preventDefault();
     setError(null);
-    if (!title.trim()) return setError('Give the session a title.');
-    let start: string;
-    try {
-      start = wallTimeToIso(when, timezone);
-    } catch {
-      return setError('Choose a date and start time.');
-    }
+    const checked = titleAndStart(title, when, timezone);
+    if ('error' in checked) return setError(checked.error);
+    const start = checked.scheduledAt;
     const patch: Record<string, unknown> = {};
-    if (title.trim() !== session.title) patch.title = title.trim();
+    if (checked.title !== session.title) patch.title = checked.title;
     if (description !== session.description) patch.description = description;
     if (duration !== session.durationMinutes) patch.durationMinutes = duration;
     if (Date.parse(start) !== Date.parse(session.scheduledAt) || timezone !== session.timezone) Object.assign(patch, { scheduledAt: start, timezone });
