@@ -87,6 +87,8 @@ describe.each(dbKinds())('waiting for the start on %s', (kind) => {
     await api('POST', `/api/sessions/${sid}/start`);
     await waitFor(() => ana.events.some((e) => e.name === 'sessionStarted'));
     expect(ana.events.find((e) => e.name === 'sessionStarted')?.payload).toEqual({ state: 'lobby' });
+    // The host's socket is told too (its own delivery: no order against the guest's).
+    await waitFor(() => host.events.some((e) => e.name === 'sessionStarted'));
     expect(host.events.find((e) => e.name === 'sessionStarted')?.payload).toEqual({ state: 'ready' });
     await waitFor(() => host.events.some((e) => e.name === 'lobbyChanged' && JSON.stringify(e.payload).includes('Ana')));
     expect(await req(ana, 'getRouterRtpCapabilities')).toMatchObject({ ok: false, error: { code: 'in_lobby', message: 'Waiting in the lobby' } });
