@@ -38,7 +38,7 @@ export function rootCause(err: unknown): unknown {
 /** A short reason: the first line of the innermost message, with its code (ECONNREFUSED, 42P01, ...) when that adds one. */
 export const reason = (err: unknown): string => {
   const e = rootCause(err) as { code?: unknown; message?: unknown } | null;
-  const message = typeof e?.message === 'string' ? (e.message.split('\n')[0] ?? '') : String(e);
+  const message = typeof e?.message === 'string' ? (e.message.split('\n')[0] ?? '') : typeof e === 'string' ? e : 'unknown error';
   const code = typeof e?.code === 'string' ? e.code : '';
   return code === '' || message.includes(code) ? message || code : message ? `${code}: ${message}` : code;
 };
