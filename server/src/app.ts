@@ -9,6 +9,8 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { AppContext } from './context.js';
+import { createMetrics, type LecternMetrics } from './metrics/metrics.js';
+import metricsPlugin from './metrics/metricsPlugin.js';
 import authPlugin from './plugins/authPlugin.js';
 import errorHandler from './plugins/errorHandler.js';
 import { API_ROUTES, type ApiServices } from './routes.js';
@@ -18,6 +20,8 @@ export interface BuildAppOptions {
   services?: ApiServices;
   /** Serve the built browser app (default: when client/dist exists). */
   serveClient?: boolean;
+  /** The process's metrics (lectern.ts fills in its sources); default: a registry of its own when LECTERN_METRICS_TOKEN is set. */
+  metrics?: LecternMetrics;
 }
 
 export const BODY_LIMIT_BYTES = 256 * 1024;
@@ -35,6 +39,9 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
   app.setSerializerCompiler(serializerCompiler);
 
   await app.register(errorHandler);
+  // Before lectern-auth, whose bearer check would refuse the metrics token (metricsPlugin.ts).
+  const metrics = opts.metrics ?? (ctx.config.metricsToken === undefined ? undefined : createMetrics(ctx));
+  await app.register(metricsPlugin, { token: ctx.config.metricsToken, metrics });
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
     openapi: {

@@ -1,16 +1,19 @@
 #!/usr/bin/env node
 // `npm run lectern -- user create --email E --password P --role teacher --name N`
+// `npm run lectern -- doctor` (checks the host against the configuration; exit 1 on a fail)
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { USER_ROLES } from '@lectern/db';
 import { ConfigError, loadConfig } from './config.js';
 import { AppError } from './errors.js';
+import { doctorExitCode, formatResult, runDoctor } from './doctor/doctor.js';
 import { createLogger } from './logger.js';
 import { createRuntime } from './runtime.js';
 import { createUser } from './users/userService.js';
 
 const USAGE = `usage:
-  lectern user create --email E --password P --role (${USER_ROLES.join('|')}) [--name N] [--timezone Z]`;
+  lectern user create --email E --password P --role (${USER_ROLES.join('|')}) [--name N] [--timezone Z]
+  lectern doctor`;
 
 const UserArgs = z.object({
   email: z.email(),
@@ -20,8 +23,15 @@ const UserArgs = z.object({
   timezone: z.string().optional(),
 });
 
+async function doctor(): Promise<number> {
+  const results = await runDoctor(loadConfig(process.env));
+  for (const r of results) console.log(formatResult(r));
+  return doctorExitCode(results);
+}
+
 async function run(argv: string[]): Promise<number> {
   const [group, action, ...rest] = argv;
+  if (group === 'doctor' && action === undefined) return doctor();
   if (group !== 'user' || action !== 'create') {
     console.error(USAGE);
     return 64;

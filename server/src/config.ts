@@ -88,6 +88,8 @@ const EnvSchema = z.object({
   LECTERN_RECORDING_LISTEN_IP: z.string().min(1).default('127.0.0.1'),
   LECTERN_FFMPEG_PATH: z.string().min(1).default('/usr/bin/ffmpeg'),
   LECTERN_FFPROBE_PATH: z.string().min(1).default('/usr/bin/ffprobe'),
+  // ---- operations
+  LECTERN_METRICS_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16, 'must be at least 16 characters (try: openssl rand -hex 24)').optional()),
 });
 
 export interface Config {
@@ -192,6 +194,8 @@ export interface Config {
     /** How long a draining node waits for its rooms/sockets to empty before exiting. */
     readonly drainTimeoutSeconds: number;
   };
+  /** Bearer token for GET /metrics; undefined: the route answers 404 and nothing is measured. */
+  readonly metricsToken: string | undefined;
   /** TURN (coturn shared-secret REST scheme); undefined when not configured. */
   readonly turn: { readonly urls: readonly string[]; readonly secret: string; readonly ttlSeconds: number } | undefined;
 }
@@ -313,6 +317,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       nodeTtlMs: e.LECTERN_SFU_NODE_TTL_MS ?? e.LECTERN_SFU_ANNOUNCE_INTERVAL_MS * 3,
       drainTimeoutSeconds: e.LECTERN_DRAIN_TIMEOUT_SECONDS,
     },
+    metricsToken: e.LECTERN_METRICS_TOKEN,
     turn:
       e.LECTERN_TURN_SECRET !== undefined ? { urls: turnUrls, secret: e.LECTERN_TURN_SECRET, ttlSeconds: e.LECTERN_TURN_TTL_SECONDS } : undefined,
   };

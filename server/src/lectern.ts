@@ -14,6 +14,8 @@ import type { SfuAnnouncer } from './cluster/SfuAnnouncer.js';
 import { turnIceServers } from './cluster/turn.js';
 import type { Config } from './config.js';
 import { healthRoutes } from './http/healthRoutes.js';
+import { createMetrics, type MetricsSources } from './metrics/metrics.js';
+import metricsPlugin from './metrics/metricsPlugin.js';
 import { Gateway } from './gateway/Gateway.js';
 import { roomKey } from './gateway/types.js';
 import { startNotifications } from './notifications/startNotifications.js';
@@ -56,12 +58,16 @@ export async function startLectern(config: Config, opts: StartOptions = {}): Pro
   let services: ApiServices = {};
   let url = config.publicUrl;
   let announcer: SfuAnnouncer | undefined;
+  // Read on scrape only; the parts fill in their sources as they start.
+  const sources: MetricsSources = {};
+  const metrics = config.metricsToken === undefined ? undefined : createMetrics(ctx, sources);
   const drainState = new DrainState();
   ctx.readinessChecks.set('drain', drainState.readinessCheck);
   try {
     if (config.role === 'all' || config.role === 'sfu') {
       sfuHost = await startSfuHost({ config, bus: ctx.bus, logger: ctx.logger, nodeId: sfuNodeId(config) });
       const host = sfuHost;
+      sources.sfu = host.node;
       ctx.readinessChecks.set('sfu', () => (host.node.closed ? Promise.reject(new Error('sfu closed')) : Promise.resolve()));
       closers.push(() => host.close());
       if (runtime.redis) {
@@ -74,6 +80,7 @@ export async function startLectern(config: Config, opts: StartOptions = {}): Pro
       app = Fastify({ logger: false });
       app.setValidatorCompiler(validatorCompiler);
       app.setSerializerCompiler(serializerCompiler);
+      await app.register(metricsPlugin, { token: config.metricsToken, metrics });
       await app.register(healthRoutes, { ctx });
       const a = app;
       closers.push(() => a.close());
@@ -91,7 +98,7 @@ export async function startLectern(config: Config, opts: StartOptions = {}): Pro
         notify: (sessionId, recording, recordingId) => gw?.nsp.to(roomKey(sessionId)).emit('recordingChanged', { recording, recordingId }),
       });
       services = { recorder };
-      app = await buildApp(ctx, { services, serveClient: opts.serveClient });
+      app = await buildApp(ctx, { services, serveClient: opts.serveClient, metrics });
       io = new IoServer(app.server, {
         path: '/socket.io',
         serveClient: false,
@@ -100,6 +107,8 @@ export async function startLectern(config: Config, opts: StartOptions = {}): Pro
         pingTimeout: 5_000,
         connectionStateRecovery: undefined,
       });
+      const server = io;
+      sources.namespaces = () => server._nsps;
       const detachAdapter = runtime.redis ? attachRedisAdapter(io, config, ctx.logger) : () => Promise.resolve();
       closers.push(detachAdapter);
       gateway = gw = await Gateway.create({
@@ -121,6 +130,7 @@ export async function startLectern(config: Config, opts: StartOptions = {}): Pro
       closers.push(async () => chat.close());
       closers.push(startChatDigest(ctx));
       const notifications = await startNotifications(ctx, { io });
+      sources.reminders = notifications.reminders;
       closers.push(() => notifications.close());
       const sweeper = startBookingSweeper(ctx);
       closers.push(() => sweeper.close());

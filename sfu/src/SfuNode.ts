@@ -239,6 +239,27 @@ export class SfuNode extends TypedEmitter<SfuNodeEvents> implements T.SfuApi {
     });
   }
 
+  workerStats(): Promise<T.WorkerStats[]> {
+    return this.#call(async () => {
+      const stats = new Map<number, T.WorkerStats>();
+      for (const w of this.#pool.workers()) {
+        // A worker that dies mid-call still gets its counts; only its CPU is unknown.
+        const usage = await w.resourceUsage().catch(() => null);
+        const cpu = usage && { userSeconds: usage.ru_utime / 1000, systemSeconds: usage.ru_stime / 1000 };
+        stats.set(w.index, { index: w.index, pid: w.pid, rooms: w.rooms, peers: 0, producers: 0, consumers: 0, cpu });
+      }
+      for (const room of this.#rooms.values()) {
+        const entry = stats.get(room.workerIndex);
+        if (!entry) continue;
+        const s = room.stats();
+        entry.peers += s.peers;
+        entry.producers += s.producers;
+        entry.consumers += s.consumers;
+      }
+      return [...stats.values()];
+    });
+  }
+
   /** Closes every room (emitting roomClosed) and the worker pool. Idempotent; emits `closed` once. */
   close(): Promise<void> {
     this.#closing ??= this.#close();

@@ -189,6 +189,17 @@ export interface NodeLoad {
   rooms: number;
   peers: number;
 }
+/** One live worker's share of the node and the CPU its process has used (for metrics). */
+export interface WorkerStats {
+  index: number;
+  pid: number;
+  rooms: number;
+  peers: number;
+  producers: number;
+  consumers: number;
+  /** CPU time since the worker started (mediasoup getResourceUsage); null if it did not answer. */
+  cpu: { userSeconds: number; systemSeconds: number } | null;
+}
 
 // ---- events ----
 
@@ -263,5 +274,6 @@ export interface SfuApi {
   getProducerStats(req: ProducerRef): Promise<ProducerStatsResponse>;
   getStats(req: RoomRef): Promise<RoomStats>;
   load(): Promise<NodeLoad>;
+  workerStats(): Promise<WorkerStats[]>;
 }
 

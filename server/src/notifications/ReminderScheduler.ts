@@ -10,6 +10,7 @@ export class ReminderScheduler {
   #task: ScheduledTask | undefined;
   #inFlight: Promise<ScanResult> | undefined;
   #closed = false;
+  #lastScanAt: Date | undefined;
 
   private constructor(deps: ReminderDeps, logger: Logger) {
     this.#deps = deps;
@@ -21,11 +22,21 @@ export class ReminderScheduler {
     return Promise.resolve(new ReminderScheduler(rest, logger));
   }
 
+  /** When the last scan finished without error (undefined before the first): its age is the reminder lag bound. */
+  get lastScanAt(): Date | undefined {
+    return this.#lastScanAt;
+  }
+
   /** One scan; overlapping calls share the scan in flight. */
   tick(): Promise<ScanResult> {
-    this.#inFlight ??= scanReminders(this.#deps).finally(() => {
-      this.#inFlight = undefined;
-    });
+    this.#inFlight ??= scanReminders(this.#deps)
+      .then((r) => {
+        this.#lastScanAt = this.#deps.clock.now();
+        return r;
+      })
+      .finally(() => {
+        this.#inFlight = undefined;
+      });
     return this.#inFlight;
   }
 
