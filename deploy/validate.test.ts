@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../server/src/config.js';
 
 const DEPLOY = new URL('.', import.meta.url).pathname;
@@ -27,12 +28,38 @@ interface Compose {
   volumes?: Record<string, unknown>;
 }
 
-const exampleEnv: Env = Object.fromEntries(
-  read('env.example')
-    .split('\n')
-    .filter((l) => /^[A-Z_]+=/.test(l))
-    .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-);
+/** KEY=value lines of an env file (comments and blank lines skipped). */
+const envFile = (p: string): Env =>
+  Object.fromEntries(
+    read(p)
+      .split('\n')
+      .filter((l) => /^[A-Z_]+=/.test(l))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
+const exampleEnv = envFile('env.example');
+const isSecretName = (k: string) => /SECRET|PASSWORD|PRIVATE_KEY|_URL$/.test(k) && !/PUBLIC/.test(k);
+/** What an operator puts in: a fresh random value for every secret (hex: it goes into URLs too). */
+const filledIn = (env: Env): Env => Object.fromEntries(Object.entries(env).map(([k, v]) => [k, isSecretName(k) && v === '' ? randomBytes(32).toString('hex') : v]));
+
+describe('example secrets', () => {
+  it('example secrets are empty, so an unedited deployment refuses to start', () => {
+    const secrets = Object.keys(exampleEnv).filter(isSecretName);
+    expect(secrets.sort()).toEqual(['LECTERN_JWT_SECRET', 'POSTGRES_PASSWORD', 'REDIS_PASSWORD', 'TURN_SECRET']);
+    for (const k of secrets) expect(exampleEnv[k], k).toBe('');
+    const k8sSecret = envFile('k8s/secret.env.example');
+    expect(Object.keys(k8sSecret).sort()).toEqual(['DATABASE_URL', 'LECTERN_JWT_SECRET', 'LECTERN_TURN_SECRET', 'REDIS_URL']);
+    for (const [k, v] of Object.entries(k8sSecret)) expect(v, k).toBe('');
+    // Nothing under deploy/ ships a value for a secret anywhere else either.
+    for (const f of ['compose.yml', 'k8s/config.yaml', 'k8s/api.yaml', 'k8s/sfu.yaml']) expect(read(f), f).not.toMatch(/change-?me/i);
+  });
+
+  it('example secrets: kubectl apply -k never creates or overwrites the Secret', () => {
+    const k = parse(read('k8s/kustomization.yaml')) as { resources: string[]; secretGenerator?: unknown };
+    expect(k.secretGenerator).toBeUndefined();
+    for (const f of k.resources) for (const d of parseAllDocuments(read(`k8s/${f}`))) expect((d.toJS() as { kind: string }).kind, f).not.toBe('Secret');
+    expect(read('k8s/secret.env.example')).toMatch(/kubectl -n lectern create secret generic lectern-secrets --from-env-file=/);
+  });
+});
 
 /** Compose-style interpolation: ${VAR}, ${VAR:-default}, ${VAR:?message}; $$ is a literal $. */
 function interpolate(value: string, env: Env): string {
@@ -72,9 +99,10 @@ describe('deploy/compose.yml', () => {
 
   it('compose gives every Lectern node an environment that loadConfig accepts', () => {
     const nodeIds = new Set<string>();
+    const filled = filledIn(exampleEnv);
     for (const [name, s] of lectern) {
       const env: Env = {};
-      for (const [k, v] of Object.entries(s.environment ?? {})) env[k] = interpolate(String(v), exampleEnv);
+      for (const [k, v] of Object.entries(s.environment ?? {})) env[k] = interpolate(String(v), filled);
       const config = loadConfig(env);
       expect(config.redisUrl, name).toMatch(/^redis:\/\/:.+@redis:6379/);
       expect(config.databaseUrl, name).toMatch(/@postgres:5432\//);
@@ -83,7 +111,9 @@ describe('deploy/compose.yml', () => {
       nodeIds.add(config.cluster.nodeId);
     }
     expect(nodeIds.size).toBe(4);
-    expect(() => interpolate(String(services['api-1']!.environment!.LECTERN_JWT_SECRET), {})).toThrow(/LECTERN_JWT_SECRET is required/);
+    expect(() => interpolate(String(services['api-1']!.environment!.LECTERN_JWT_SECRET), exampleEnv)).toThrow(/LECTERN_JWT_SECRET is required \(set LECTERN_JWT_SECRET \(openssl rand -base64 48\)\)/);
+    expect(() => interpolate(String(services['api-1']!.environment!.LECTERN_TURN_SECRET), exampleEnv)).toThrow(/TURN_SECRET is required.*openssl rand/);
+    expect(() => interpolate(String(services.postgres!.environment!.POSTGRES_PASSWORD), exampleEnv)).toThrow(/POSTGRES_PASSWORD is required.*openssl rand -hex/);
   });
 
   it('compose publishes each SFU node’s WebRtcServer ports, distinct per node', () => {
@@ -107,7 +137,7 @@ describe('deploy/compose.yml', () => {
     const caddy = read('caddy/Caddyfile');
     expect(caddy).toMatch(/reverse_proxy api-1:3000 api-2:3000/);
     expect(caddy).toMatch(/health_uri \/readyz/);
-    expect(services.coturn!.command).toContain('--static-auth-secret=${TURN_SECRET:?set TURN_SECRET}');
+    expect(services.coturn!.command).toContain('--static-auth-secret=${TURN_SECRET:?set TURN_SECRET (openssl rand -base64 48)}');
     expect(read('coturn/turnserver.conf')).toMatch(/^use-auth-secret$/m);
   });
 });
@@ -131,7 +161,7 @@ describe('deploy/k8s manifests', () => {
   const podOf = (d: unknown) => (d as { spec: { template: { spec: { containers: Container[]; hostNetwork?: boolean; securityContext?: { runAsNonRoot?: boolean } } } } }).spec.template.spec;
 
   it('k8s manifests parse, and every object is named and namespaced', () => {
-    expect(docs.length).toBeGreaterThanOrEqual(8);
+    expect(docs.length).toBeGreaterThanOrEqual(7); // the Secret is not among them (see secret.env.example)
     for (const d of docs) {
       expect(d.apiVersion && d.kind && d.metadata.name, JSON.stringify(d.metadata)).toBeTruthy();
       if (d.kind !== 'Namespace') expect(d.metadata.namespace).toBe('lectern');
@@ -156,15 +186,23 @@ describe('deploy/k8s manifests', () => {
     expect(c.ports?.find((p) => p.name === 'health')?.containerPort).toBe(Number(c.env?.find((e) => e.name === 'PORT')?.value));
   });
 
-  it('k8s ConfigMap and Secret exist and give a configuration loadConfig accepts', () => {
+  it('k8s ConfigMap and the documented Secret give a configuration loadConfig accepts, and refuses unfilled', () => {
     const cm = find('ConfigMap', 'lectern-config') as unknown as { data: Env };
-    const secret = find('Secret', 'lectern-secrets') as unknown as { stringData: Env };
+    const template = envFile('k8s/secret.env.example');
+    const secret = {
+      stringData: {
+        ...filledIn(template),
+        DATABASE_URL: `postgres://lectern:${randomBytes(16).toString('hex')}@postgres.lectern.svc:5432/lectern`,
+        REDIS_URL: `rediss://:${randomBytes(16).toString('hex')}@redis.lectern.svc:6380/0`,
+      },
+    };
+    expect(() => loadConfig({ ...cm.data, ...template })).toThrow(/LECTERN_TURN_SECRET must be set together.*openssl rand -base64 48/);
     for (const kind of ['Deployment', 'DaemonSet']) {
       for (const d of docs.filter((x) => x.kind === kind)) {
         const c = podOf(d).containers[0]!;
         for (const from of c.envFrom ?? []) {
           if (from.configMapRef) expect(find('ConfigMap', from.configMapRef.name)).toBeDefined();
-          if (from.secretRef) expect(find('Secret', from.secretRef.name)).toBeDefined();
+          if (from.secretRef) expect(from.secretRef.name).toBe('lectern-secrets');
         }
         const own = Object.fromEntries((c.env ?? []).map((e) => [e.name, e.value ?? 'from-field']));
         const config = loadConfig({ ...cm.data, ...secret.stringData, ...own, LECTERN_RTC_ANNOUNCED_ADDRESS: '203.0.113.10' });

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { resolveJwtSecret } from './auth/secrets.js';
 import { ConfigError, loadConfig } from './config.js';
 
+const VAPID_PRIVATE = 'Gh3kR9pXw2LmT7vQz5NcB1yJ8fD4sA6eU0oIiKqWrYt';
+
 describe('loadConfig', () => {
   it('loadConfig gives defaults for an empty environment', () => {
     const c = loadConfig({});
@@ -28,15 +30,47 @@ describe('loadConfig', () => {
     expect(loadConfig({ LECTERN_JWT_SECRET: 'x7Gq2LmP9vR4tY8wK1nB5cZ3hJ6dF0sA' }).auth.jwtSecret).toHaveLength(32);
   });
 
+  it('loadConfig refuses placeholder and predictable secrets, saying how to make one', () => {
+    const placeholders = [
+      'change-me-openssl-rand-base64-48',
+      'CHANGE-ME-openssl-rand-base64-48-CHANGE-ME-CHANGE-ME',
+      'q7Gz2LmP9vR4tY8wK1nB5cZ3hJ6dF0sAchangeme',
+      'q7Gz2LmP9vR4tY8wK1nB5cZ3hJ6dF0sA-replace',
+      'q7Gz2LmP9vR4tY8wK1nB5cZ3hJ6dF0sA-EXAMPLE',
+      'q7Gz2LmP9vR4tY8wK1nB5cZ3hJ6dF0sA-placeholder',
+      'my-jwt-Secret-q7Gz2LmP9vR4tY8wK1nB5cZ3h',
+      'q7Gz2LmP9vR4tY8wK1nB5cZ3hJ6dF0sAxxxxxxxx',
+      'your-signing-key-q7Gz2LmP9vR4tY8wK1nB5c',
+    ];
+    for (const s of placeholders) {
+      expect(() => loadConfig({ LECTERN_JWT_SECRET: s }), s).toThrow(/LECTERN_JWT_SECRET: .*placeholder.*openssl rand -base64 48/);
+    }
+    const predictable = [
+      'abcdefghijklmnopqrstuvwxyz0123456789', // one long sequence
+      'q7Gz2LmP9vR4tY8wK1nB5cZ3hJ6dF0sA00000000', // a long run
+      'q7Gz2LmP9vq7Gz2LmP9vq7Gz2LmP9vq7Gz2LmP9v', // a short pattern repeated
+    ];
+    for (const s of predictable) expect(() => loadConfig({ LECTERN_JWT_SECRET: s }), s).toThrow(/LECTERN_JWT_SECRET: .*predictable/);
+    // The same check on every secret-like setting.
+    const turn = { LECTERN_TURN_URLS: 'turn:turn.test:3478' };
+    expect(() => loadConfig({ ...turn, LECTERN_TURN_SECRET: 'change-me-long-random' })).toThrow(/LECTERN_TURN_SECRET: .*placeholder/);
+    expect(loadConfig({ ...turn, LECTERN_TURN_SECRET: 'Zk3pQ8wX2mN7vB4c' }).turn?.secret).toBe('Zk3pQ8wX2mN7vB4c');
+    const vapidPublic = 'B'.repeat(87);
+    expect(() => loadConfig({ LECTERN_VAPID_PUBLIC_KEY: vapidPublic, LECTERN_VAPID_PRIVATE_KEY: 'p'.repeat(43) })).toThrow(/LECTERN_VAPID_PRIVATE_KEY: .*predictable/);
+    expect(() => loadConfig({ LECTERN_VAPID_PUBLIC_KEY: vapidPublic, LECTERN_VAPID_PRIVATE_KEY: 'your-vapid-private-key' })).toThrow(/LECTERN_VAPID_PRIVATE_KEY: .*placeholder/);
+    // What openssl makes passes (a fixed sample, so the test cannot flake).
+    expect(loadConfig({ LECTERN_JWT_SECRET: 'tV0p3rJ8cQmWz1Lk7YfA2sHn9dGx4Ue6RbiO5yKaTq+Nw/PjM8Zc3Dh1FvEl0Xs2' }).auth.jwtSecret).toHaveLength(64);
+  });
+
   it('loadConfig requires admin email and password together', () => {
     expect(() => loadConfig({ LECTERN_ADMIN_EMAIL: 'a@b.test' })).toThrow(/together/);
   });
 
   it('loadConfig requires both VAPID keys or neither', () => {
     expect(() => loadConfig({ LECTERN_VAPID_PUBLIC_KEY: 'B'.repeat(87) })).toThrow(/LECTERN_VAPID_PUBLIC_KEY and LECTERN_VAPID_PRIVATE_KEY must be set together/);
-    expect(() => loadConfig({ LECTERN_VAPID_PRIVATE_KEY: 'p'.repeat(43) })).toThrow(/must be set together/);
-    expect(() => loadConfig({ LECTERN_VAPID_PRIVATE_KEY: 'p'.repeat(43), LECTERN_VAPID_PUBLIC_KEY: '' })).toThrow(/must be set together/);
-    expect(loadConfig({ LECTERN_VAPID_PUBLIC_KEY: 'B'.repeat(87), LECTERN_VAPID_PRIVATE_KEY: 'p'.repeat(43) }).notifications.vapidPublicKey).toBe('B'.repeat(87));
+    expect(() => loadConfig({ LECTERN_VAPID_PRIVATE_KEY: VAPID_PRIVATE })).toThrow(/must be set together/);
+    expect(() => loadConfig({ LECTERN_VAPID_PRIVATE_KEY: VAPID_PRIVATE, LECTERN_VAPID_PUBLIC_KEY: '' })).toThrow(/must be set together/);
+    expect(loadConfig({ LECTERN_VAPID_PUBLIC_KEY: 'B'.repeat(87), LECTERN_VAPID_PRIVATE_KEY: VAPID_PRIVATE }).notifications.vapidPublicKey).toBe('B'.repeat(87));
     expect(loadConfig({}).notifications.vapidPublicKey).toBeUndefined();
   });
 

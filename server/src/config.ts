@@ -3,6 +3,7 @@
 import { cpus, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { SECRET_HINT, weakSecretReason, type SecretRule } from './secretStrength.js';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const bool = z
@@ -207,6 +208,24 @@ export class ConfigError extends Error {
 /** Minimum length of a configured signing secret (bytes of text). */
 export const MIN_SECRET_LENGTH = 32;
 
+/** Every secret-like setting and what it must at least be (see secretStrength.ts). */
+const SECRET_RULES = {
+  LECTERN_JWT_SECRET: { minLength: MIN_SECRET_LENGTH, minDistinct: 10 },
+  LECTERN_TURN_SECRET: { minLength: 16, minDistinct: 8 },
+  LECTERN_VAPID_PRIVATE_KEY: { minLength: 32, minDistinct: 10 },
+} as const satisfies Record<string, SecretRule>;
+
+/** Refuses placeholder and guessable secrets; unset ones are checked where they are required. */
+function checkSecrets(e: Partial<Record<keyof typeof SECRET_RULES, string | undefined>>): void {
+  const problems: string[] = [];
+  for (const [name, rule] of Object.entries(SECRET_RULES) as [keyof typeof SECRET_RULES, SecretRule][]) {
+    const value = e[name];
+    const reason = value === undefined ? undefined : weakSecretReason(value, rule);
+    if (reason) problems.push(`  ${name}: ${reason}; ${SECRET_HINT}`);
+  }
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
@@ -214,14 +233,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
-  if (e.LECTERN_JWT_SECRET !== undefined) {
-    const s = e.LECTERN_JWT_SECRET;
-    if (s.length < MIN_SECRET_LENGTH || new Set(s).size < 10) {
-      throw new ConfigError(
-        `Invalid configuration:\n  LECTERN_JWT_SECRET: must be at least ${MIN_SECRET_LENGTH} random characters (try: openssl rand -base64 48)`,
-      );
-    }
-  }
+  checkSecrets(e);
   if ((e.LECTERN_ADMIN_EMAIL === undefined) !== (e.LECTERN_ADMIN_PASSWORD === undefined)) {
     throw new ConfigError('Invalid configuration:\n  LECTERN_ADMIN_EMAIL and LECTERN_ADMIN_PASSWORD must be set together');
   }
@@ -234,10 +246,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const turnUrls = (e.LECTERN_TURN_URLS ?? '').split(',').map((u) => u.trim()).filter(Boolean);
   if (turnUrls.some((u) => !/^turns?:/.test(u))) throw new ConfigError('Invalid configuration:\n  LECTERN_TURN_URLS: comma-separated turn: or turns: URLs');
   if ((turnUrls.length > 0) !== (e.LECTERN_TURN_SECRET !== undefined)) {
-    throw new ConfigError('Invalid configuration:\n  LECTERN_TURN_URLS and LECTERN_TURN_SECRET must be set together');
-  }
-  if (e.LECTERN_TURN_SECRET !== undefined && e.LECTERN_TURN_SECRET.length < 16) {
-    throw new ConfigError('Invalid configuration:\n  LECTERN_TURN_SECRET: must be at least 16 characters');
+    throw new ConfigError(`Invalid configuration:\n  LECTERN_TURN_URLS and LECTERN_TURN_SECRET must be set together (secret: ${SECRET_HINT})`);
   }
   const dataDir = resolve(e.LECTERN_DATA_DIR);
   const shownHost = e.HOST === '0.0.0.0' || e.HOST === '::' ? '127.0.0.1' : e.HOST;

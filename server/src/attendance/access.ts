@@ -1,7 +1,8 @@
 // Who may read which attendance reports. A session's report: its host, co-hosts, admins,
-// and the teachers/mentors of its course (the course owner, or anyone who hosts or
-// co-hosts a session of that course). A student sees only their own records.
-import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+// and the teacher of its course (the course owner, whom an admin sets). Attaching a course
+// to a session one hosts gives no rights over the course: anyone hosting may attach one.
+// A student sees only their own records. Corrections: the session's hosts and admins.
+import { eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { courses, sessionCohosts, sessions, type Database } from '@lectern/db';
 import type { AccessClaims } from '../auth/tokens.js';
 import { canHost, type SessionRow } from '../sessions/sessionAccess.js';
@@ -16,20 +17,21 @@ function hostsOrCohosts(userId: string): SQL {
   ) as SQL;
 }
 
-/** Course ids this teacher/mentor teaches: owns, or hosts/co-hosts a session of. */
+/** Course ids this teacher/mentor teaches: the ones they own. */
 export async function taughtCourseIds(db: Database, who: AccessClaims): Promise<string[]> {
   if (!isStaffRole(who)) return [];
   const owned = await db.select({ id: courses.id }).from(courses).where(eq(courses.ownerId, who.userId));
-  const hosted = await db
-    .selectDistinct({ id: sessions.courseId })
-    .from(sessions)
-    .where(and(hostsOrCohosts(who.userId), sql`${sessions.courseId} is not null`));
-  return [...new Set([...owned.map((r) => r.id), ...hosted.map((r) => r.id).filter((id): id is string => id !== null)])];
+  return owned.map((r) => r.id);
 }
 
 export async function teachesCourse(db: Database, who: AccessClaims, courseId: string): Promise<boolean> {
   if (who.role === 'admin') return true;
   return (await taughtCourseIds(db, who)).includes(courseId);
+}
+
+/** Corrections change the record: the session's host, co-hosts and admins only. */
+export function canCorrectSession(db: Database, who: AccessClaims, session: SessionRow): Promise<boolean> {
+  return canHost(db, who, session);
 }
 
 export async function canReadSessionReport(db: Database, who: AccessClaims, session: SessionRow): Promise<boolean> {

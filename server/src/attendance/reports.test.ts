@@ -109,9 +109,10 @@ describe.each(dbKinds())('attendance reports on %s', (kind) => {
       ['Bob', ['late', 'present'], 1],
       ['Erin', [null, 'present'], 1],
     ]);
-    // The mentor hosted a session of the course, so teaches it; another teacher does not.
-    expect((await get(mentor, `/api/reports/courses/${courseId}`)).status).toBe(200);
-    expect((await get(other, `/api/reports/courses/${courseId}`)).status).toBe(404);
+    // Hosting a session of the course does not make the mentor its teacher; nor is another teacher.
+    expect((await get(mentor, `/api/reports/courses/${courseId}`)).status).toBe(403);
+    expect((await get(other, `/api/reports/courses/${courseId}`)).status).toBe(403);
+    expect((await get(admin, `/api/reports/courses/${courseId}`)).status).toBe(200);
     expect((await get(alice, `/api/reports/courses/${courseId}`)).status).toBe(403);
     expect((await get(teacher, `/api/reports/courses/${courseId}?from=2026-02-08`)).body.totals).toMatchObject({ sessions: 1 });
   });

@@ -1,5 +1,7 @@
 // Attendance HTTP API: a session's report (JSON or CSV), corrections with their audit
 // trail, RSVPs, and reports per student, course and host, plus the admin overview.
+import { eq } from 'drizzle-orm';
+import { courses } from '@lectern/db';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -25,7 +27,7 @@ import {
   StudentReport,
   TrendQuery,
 } from './contract.js';
-import { canReadSessionReport, readableSessions, teachesCourse } from './access.js';
+import { canCorrectSession, canReadSessionReport, readableSessions, teachesCourse } from './access.js';
 import { auditTrail, correctAttendance, respond, type Correction } from './corrections.js';
 import { attendanceCsv, csvDisposition, CSV_CONTENT_TYPE } from './csv.js';
 import { adminOverview, overviewTrend } from './overview.js';
@@ -152,7 +154,11 @@ export async function attendanceRoutes(app: FastifyInstance, { ctx }: RouteDeps)
       onRequest: app.requireRole('admin', 'teacher', 'mentor'),
     },
     async (request) => {
-      if (!(await teachesCourse(db, caller(request), request.params.id))) throw new NotFoundError('Course not found');
+      if (!(await teachesCourse(db, caller(request), request.params.id))) {
+        const [course] = await db.select({ id: courses.id }).from(courses).where(eq(courses.id, request.params.id));
+        if (!course) throw new NotFoundError('Course not found');
+        throw new ForbiddenError('Only the course’s teacher or an admin can see its report');
+      }
       return found(await courseReport(db, request.params.id, toRange(request.query), opts()), 'Course not found');
     },
   );
@@ -182,17 +188,19 @@ export async function attendanceRoutes(app: FastifyInstance, { ctx }: RouteDeps)
     async (request) => overviewTrend(db, toRange(request.query), request.query.timezone, opts()),
   );
 
-  /** Corrects (or with `status: null` clears) a participant's status, audited, for those who may read the full report. */
+  /** Corrects (or with `status: null` clears) a participant's status, audited: the session's hosts and admins. */
   async function correct(request: FastifyRequest & { params: { id: string; participantId: string } }, change: Correction): Promise<ParticipantRecord> {
     const who = caller(request);
-    return correctAttendance({ db, clock, graceMinutes }, await reportable(who, request.params.id), request.params.participantId, who.userId, change);
+    const session = await reportable(who, request.params.id);
+    if (!(await canCorrectSession(db, who, session))) throw new ForbiddenError('Only the session’s hosts can change attendance');
+    return correctAttendance({ db, clock, graceMinutes }, session, request.params.participantId, who.userId, change);
   }
 
-  /** The session `id`, when `who` may read its full report and correct it. */
+  /** The session `id`, when `who` may read its full report. */
   async function reportable(who: ReturnType<typeof caller>, id: string): Promise<Awaited<ReturnType<typeof getSessionRow>>> {
     const session = await getSessionRow(db, id);
     if (await canReadSessionReport(db, who, session)) return session;
     await assertCanView(db, who, session); // outsiders: 404
-    throw new ForbiddenError('Only the session’s teachers can change attendance');
+    throw new ForbiddenError('Only the session’s hosts and the course’s teacher can see the full report');
   }
 }

@@ -6,7 +6,6 @@
 //   or a mentor/host of a session they are invited to.
 import { and, eq, inArray, ne, or, sql } from 'drizzle-orm';
 import { courses, enrolments, sessionCohosts, sessionInvitees, sessions, users, type Database } from '@lectern/db';
-import { taughtCourseIds } from '../attendance/access.js';
 import type { AccessClaims } from '../auth/tokens.js';
 import { ForbiddenError } from '../errors.js';
 import type { Contact } from './contract.js';
@@ -16,6 +15,17 @@ export const isStaff = (role: string): boolean => (STAFF as readonly string[]).i
 
 export function assertMayCreateGroup(who: AccessClaims): void {
   if (!isStaff(who.role)) throw new ForbiddenError('Students cannot create group chats');
+}
+
+/**
+ * Courses whose students a teacher/mentor may message: owned, or with a session they host or
+ * co-host. Wider than attendance rights (owners only, see attendance/access.ts) on purpose:
+ * talking to the students one teaches is the point, and it changes no records.
+ */
+async function chatCourseIds(db: Database, userId: string): Promise<string[]> {
+  const owned = await db.select({ id: courses.id }).from(courses).where(eq(courses.ownerId, userId));
+  const hosted = await db.selectDistinct({ id: sessions.courseId }).from(sessions).where(and(hostedBy(userId), sql`${sessions.courseId} is not null`));
+  return [...new Set([...owned.map((r) => r.id), ...hosted.map((r) => r.id).filter((id): id is string => id !== null)])];
 }
 
 /** Everyone `who` may add to a conversation or message directly, with the courses that link them. */
@@ -43,7 +53,7 @@ export async function contactsOf(db: Database, who: AccessClaims): Promise<Conta
   if (isStaff(who.role)) {
     const staff = await db.select({ id: users.id, name: users.name, role: users.role }).from(users).where(and(active, inArray(users.role, [...STAFF])));
     staff.forEach((r) => add(r));
-    const taught = await taughtCourseIds(db, who);
+    const taught = await chatCourseIds(db, who.userId);
     if (taught.length > 0) {
       const enrolled = await db
         .select({ id: users.id, name: users.name, role: users.role, courseId: courses.id, title: courses.title })

@@ -11,7 +11,7 @@ import { testEnv } from '../test/harness.js';
 import { createUser } from '../users/userService.js';
 import { TestRedis } from './test/testRedis.js';
 
-const TURN_SECRET = 'a-long-shared-coturn-secret';
+const TURN_SECRET = 'Tq8vN3xLw6Zr2KpM9cYb';
 
 describe.each(dbKinds())('many nodes on %s', (kind) => {
   let redis: TestRedis;

@@ -26,9 +26,9 @@ describe('TURN credentials', () => {
   it('TURN configuration needs URLs and a secret together', () => {
     expect(loadConfig({}).turn).toBeUndefined();
     expect(() => loadConfig({ LECTERN_TURN_URLS: 'turn:x:3478' })).toThrow(/together/);
-    expect(() => loadConfig({ LECTERN_TURN_URLS: 'http://x', LECTERN_TURN_SECRET: 'a-long-shared-coturn-secret' })).toThrow(/LECTERN_TURN_URLS/);
-    const c = loadConfig({ LECTERN_TURN_URLS: 'turn:x:3478, turns:x:5349', LECTERN_TURN_SECRET: 'a-long-shared-coturn-secret', LECTERN_TURN_TTL_SECONDS: '300' });
-    expect(c.turn).toEqual({ urls: ['turn:x:3478', 'turns:x:5349'], secret: 'a-long-shared-coturn-secret', ttlSeconds: 300 });
+    expect(() => loadConfig({ LECTERN_TURN_URLS: 'http://x', LECTERN_TURN_SECRET: 'Tq8vN3xLw6Zr2KpM9cYb' })).toThrow(/LECTERN_TURN_URLS/);
+    const c = loadConfig({ LECTERN_TURN_URLS: 'turn:x:3478, turns:x:5349', LECTERN_TURN_SECRET: 'Tq8vN3xLw6Zr2KpM9cYb', LECTERN_TURN_TTL_SECONDS: '300' });
+    expect(c.turn).toEqual({ urls: ['turn:x:3478', 'turns:x:5349'], secret: 'Tq8vN3xLw6Zr2KpM9cYb', ttlSeconds: 300 });
     expect(loadConfig({ LECTERN_NODE_ID: 'sfu-1' }).cluster.nodeId).toBe('sfu-1');
     expect(loadConfig({}).cluster.nodeTtlMs).toBe(6000);
   });

@@ -79,6 +79,8 @@ export class Gateway implements RoomOps {
   readonly #unsubscribe: Unsubscribe[] = [];
   readonly #timers: NodeJS.Timeout[] = [];
   readonly #relay: RelayDeps;
+  /** Per local socket: send it a fresh room token now (see #scheduleTokenRefresh). */
+  readonly #refreshers = new Map<string, () => void>();
   #closed = false;
 
   private constructor(opts: GatewayOptions) {
@@ -93,6 +95,7 @@ export class Gateway implements RoomOps {
       leave: (s) => this.leave(s),
       pushLobby: (id) => this.#pushLobby(id),
       letWaitingIn: (id) => this.#letWaitingIn(id),
+      refreshToken: (socket) => this.#refreshNow(socket),
     };
   }
 
@@ -173,10 +176,15 @@ export class Gateway implements RoomOps {
     this.#scheduleTokenRefresh(socket);
   }
 
+  /**
+   * Sends a fresh room token now and every half TTL, but only to sockets the room let in: a
+   * token refreshed in the lobby or while waiting for the start would keep a never-admitted
+   * guest's join-code token alive. Admission or the start sends one at once (#refreshNow).
+   */
   #scheduleTokenRefresh(socket: RtcSocket): void {
     const d = socket.data;
     const send = async () => {
-      if (!socket.connected) return;
+      if (!socket.connected || d.state === 'lobby' || d.state === 'waiting') return;
       const roomToken = await this.ctx.tokens.signRoom({
         participantId: d.peerId,
         sessionId: d.sessionId,
@@ -187,10 +195,19 @@ export class Gateway implements RoomOps {
       const expiresAt = new Date(this.ctx.clock.now().getTime() + this.ctx.tokens.roomTtlSeconds * 1000).toISOString();
       socket.emit('tokenRefreshed', { roomToken, expiresAt });
     };
-    void send();
+    void send().catch(() => undefined);
     const every = Math.max(30_000, (this.ctx.tokens.roomTtlSeconds * 1000) / 2);
     const timer = setInterval(() => void send().catch(() => undefined), every);
-    socket.once('disconnect', () => clearInterval(timer));
+    this.#refreshers.set(socket.id, () => void send().catch(() => undefined));
+    socket.once('disconnect', () => {
+      clearInterval(timer);
+      this.#refreshers.delete(socket.id);
+    });
+  }
+
+  /** A socket of this node was let in (admitted, or the start): its first fresh token now. */
+  #refreshNow(socket: RtcSocket): void {
+    this.#refreshers.get(socket.id)?.();
   }
 
   async #dispatch(socket: RtcSocket, name: RequestName, payload: unknown, ack: unknown, bucket: TokenBucket, log: Logger): Promise<void> {
@@ -298,6 +315,7 @@ export class Gateway implements RoomOps {
         lobby = true;
       }
       s.emit('sessionStarted', { state });
+      if (state === 'ready') this.#refreshNow(s);
     }
     if (lobby) await this.#pushLobby(sessionId);
   }

@@ -109,10 +109,15 @@ describe.each(dbKinds())('gateway on %s', (kind) => {
     expect(w.state).toBe('lobby');
     expect(await req(guest, 'getRouterRtpCapabilities')).toMatchObject({ ok: false, error: { code: 'in_lobby' } });
     await waitFor(() => host.events.some((e) => e.name === 'lobbyChanged' && (e.payload as { lobby: unknown[] }).lobby.length === 1));
+    // No fresh room token while in the lobby (it would outlive the join code); the host gets one.
+    await waitFor(() => host.events.some((e) => e.name === 'tokenRefreshed'));
+    expect(await req(guest, 'getRouterRtpCapabilities')).toMatchObject({ ok: false, error: { code: 'in_lobby' } });
+    expect(guest.events.filter((e) => e.name === 'tokenRefreshed')).toEqual([]);
     // Only hosts can admit.
     expect(await req(guest, 'admit', { peerId: w.peerId })).toMatchObject({ ok: false });
     expect((await req(host, 'admit', { peerId: w.peerId })).ok).toBe(true);
     await waitFor(() => guest.events.some((e) => e.name === 'admitted'));
+    await waitFor(() => guest.events.some((e) => e.name === 'tokenRefreshed')); // admitted: refreshing starts
     await joinRoom(guest);
     await waitFor(() => host.events.some((e) => e.name === 'peerJoined'));
   });

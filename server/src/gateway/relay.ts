@@ -11,6 +11,8 @@ export interface RelayDeps {
   pushLobby(sessionId: string): Promise<void>;
   /** The session started: let in this node's sockets waiting for it. */
   letWaitingIn(sessionId: string): Promise<void>;
+  /** Sends this node's socket a fresh room token now (it was just let in). */
+  refreshToken(socket: RtcSocket): void;
 }
 
 /** This node's own sockets in a Socket.IO room (every node acts on its own). */
@@ -36,6 +38,7 @@ export async function applyControl(r: RelayDeps, msg: RoomControl): Promise<void
         s.data.state = 'ready';
         await s.leave(lobbyKey(msg.sessionId));
         s.emit('admitted', {});
+        r.refreshToken(s);
       }
       // Every API node gets this message; only the one holding the socket pushes the lobby.
       if (sockets.length > 0) await r.pushLobby(msg.sessionId);

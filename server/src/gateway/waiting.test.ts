@@ -69,9 +69,13 @@ describe.each(dbKinds())('waiting for the start on %s', (kind) => {
     await ana.welcome;
     await waitFor(async () => (await waitingNotices(sid)).length === 1, 15_000);
 
+    // No fresh room token while waiting for the start: it would outlive the join code.
+    expect(await req(ana, 'getRouterRtpCapabilities')).toMatchObject({ ok: false, error: { code: 'in_lobby' } });
+    expect(ana.events.filter((e) => e.name === 'tokenRefreshed')).toEqual([]);
     expect((await api('POST', `/api/sessions/${sid}/start`)).status).toBe(200);
     await waitFor(() => ana.events.some((e) => e.name === 'sessionStarted'));
     expect(ana.events.find((e) => e.name === 'sessionStarted')?.payload).toEqual({ state: 'ready' });
+    await waitFor(() => ana.events.some((e) => e.name === 'tokenRefreshed')); // let in: refreshing starts
     await joinRoom(ana);
     expect(await waitingNotices(sid)).toHaveLength(0);
   });
@@ -92,6 +96,7 @@ describe.each(dbKinds())('waiting for the start on %s', (kind) => {
     expect(host.events.find((e) => e.name === 'sessionStarted')?.payload).toEqual({ state: 'ready' });
     await waitFor(() => host.events.some((e) => e.name === 'lobbyChanged' && JSON.stringify(e.payload).includes('Ana')));
     expect(await req(ana, 'getRouterRtpCapabilities')).toMatchObject({ ok: false, error: { code: 'in_lobby', message: 'Waiting in the lobby' } });
+    expect(ana.events.filter((e) => e.name === 'tokenRefreshed')).toEqual([]); // from waiting into the lobby: still none
   });
 
   it('cancelling tells the waiting it will not take place and withdraws the notice', async () => {

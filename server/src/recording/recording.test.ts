@@ -10,6 +10,7 @@ import { createTestDb, dbKinds, type TestDb } from '@lectern/db/testing';
 import { ManualClock } from '../clock.js';
 import { loadConfig } from '../config.js';
 import { startLectern, type Lectern } from '../lectern.js';
+import { setAccess } from '../rooms/roomAccess.js';
 import { cleaningUp, testEnv } from '../test/harness.js';
 import { createUser } from '../users/userService.js';
 import { probe } from './ffmpeg.js';
@@ -175,6 +176,7 @@ describe.each(dbKinds())('recording on %s', { timeout: 180_000 }, (kind) => {
     const other = await liveSession();
     const otherGuest = await tokens.signRoom({ participantId: 'guest:x', sessionId: other, role: 'guest', displayName: 'X', userId: null });
     const guest = await tokens.signRoom({ participantId: 'guest:y', sessionId: sid, role: 'guest', displayName: 'Y', userId: null });
+    await setAccess(lectern.runtime.ctx, sid, 'guest:y', 'admitted'); // the room let them in (see recordingAccess.test.ts)
     const get = (url: string, headers: Record<string, string> = {}) => fetch(`${lectern.url}${url}`, { headers });
 
     expect((await get(`/api/sessions/${sid}/recordings`)).status).toBe(401);

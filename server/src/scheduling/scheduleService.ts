@@ -14,6 +14,7 @@ import { SESSION_EVENTS_TOPIC, type SessionDeps } from '../sessions/sessionServi
 import type { Invitee, Scope } from './contract.js';
 import { recordHistory, snapshot } from './historyLog.js';
 import { expandRRule, formatRRule, localToUtc } from './recurrence.js';
+import { canEdit } from './scheduleRules.js';
 import type { SeriesSummary } from '../notifications/sessionEvents.js';
 
 export { SCOPES, type Scope } from './contract.js';
@@ -105,8 +106,12 @@ export function seriesSummary(seriesId: string, freq: 'DAILY' | 'WEEKLY' | 'MONT
   return { seriesId, count, frequency: freq.toLowerCase(), when };
 }
 
-/** The occurrences a scoped change applies to: for series scopes the still-scheduled ones (plus the target if live). */
-export async function scopeRows(tx: Executor, target: SessionRow, scope: Scope): Promise<SessionRow[]> {
+/**
+ * The occurrences a scoped change applies to: for series scopes the still-scheduled ones
+ * (plus the target if live) that `who` may edit. Occurrences of one series can have
+ * different hosts (an admin reassigns one); a host's "all" must not reach the others'.
+ */
+export async function scopeRows(tx: Executor, who: AccessClaims, target: SessionRow, scope: Scope): Promise<SessionRow[]> {
   if (scope === 'one' || !target.seriesId) return [target];
   const rows = await tx
     .select()
@@ -120,7 +125,7 @@ export async function scopeRows(tx: Executor, target: SessionRow, scope: Scope):
     );
   // The occurrence the change was made on belongs to its own scope even when it is live.
   if (target.status === 'live' && !rows.some((r) => r.id === target.id)) rows.push(target);
-  return rows.sort((a, b) => a.scheduledAt.getTime() - b.scheduledAt.getTime());
+  return rows.filter((r) => canEdit(who, r)).sort((a, b) => a.scheduledAt.getTime() - b.scheduledAt.getTime());
 }
 
 function assertScheduled(s: SessionRow, what: string): void {
@@ -159,7 +164,7 @@ export async function cancelSessions(deps: SessionDeps, who: AccessClaims, targe
   const now = deps.clock.now();
   let withdrawn: Withdrawn = [];
   const cancelled = await deps.db.transaction(async (tx) => {
-    const rows = await scopeRows(tx, target, scope);
+    const rows = await scopeRows(tx, who, target, scope);
     const out: SessionRow[] = [];
     for (const before of rows) {
       const [row] = await tx
@@ -224,7 +229,7 @@ export async function updateSessions(deps: SessionDeps & { clock: Clock }, who: 
   if (Object.keys(fields).length === 0 && !moves) throw new ValidationError('nothing to update');
   const now = deps.clock.now();
   return deps.db.transaction(async (tx) => {
-    const rows = await scopeRows(tx, target, scope);
+    const rows = await scopeRows(tx, who, target, scope);
     const out: SessionRow[] = [];
     for (const before of rows) {
       const zone = fields.timezone ?? before.timezone;
@@ -259,7 +264,7 @@ export async function updateSessions(deps: SessionDeps & { clock: Clock }, who: 
 export async function assignHost(deps: SessionDeps, who: AccessClaims, target: SessionRow, scope: Scope, hostId: string, reason?: string): Promise<SessionRow[]> {
   const now = deps.clock.now();
   return deps.db.transaction(async (tx) => {
-    const rows = scope === 'one' ? [target] : await scopeRows(tx, target, scope);
+    const rows = scope === 'one' ? [target] : await scopeRows(tx, who, target, scope);
     const out: SessionRow[] = [];
     for (const before of rows) {
       if (before.status === 'completed' || before.status === 'cancelled') continue;
@@ -286,7 +291,7 @@ export async function changeInvitees(
 ): Promise<SessionRow[]> {
   const now = deps.clock.now();
   return deps.db.transaction(async (tx) => {
-    const rows = await scopeRows(tx, target, scope);
+    const rows = await scopeRows(tx, who, target, scope);
     const out: SessionRow[] = [];
     for (const s of rows) {
       const current = new Set((await tx.select({ id: sessionInvitees.userId }).from(sessionInvitees).where(eq(sessionInvitees.sessionId, s.id))).map((r) => r.id));
