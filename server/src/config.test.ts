@@ -58,6 +58,8 @@ describe('loadConfig', () => {
     const vapidPublic = 'B'.repeat(87);
     expect(() => loadConfig({ LECTERN_VAPID_PUBLIC_KEY: vapidPublic, LECTERN_VAPID_PRIVATE_KEY: 'p'.repeat(43) })).toThrow(/LECTERN_VAPID_PRIVATE_KEY: .*predictable/);
     expect(() => loadConfig({ LECTERN_VAPID_PUBLIC_KEY: vapidPublic, LECTERN_VAPID_PRIVATE_KEY: 'your-vapid-private-key' })).toThrow(/LECTERN_VAPID_PRIVATE_KEY: .*placeholder/);
+    expect(() => loadConfig({ LECTERN_METRICS_TOKEN: 'change-me-metrics-token' })).toThrow(/LECTERN_METRICS_TOKEN: .*placeholder/);
+    expect(loadConfig({ LECTERN_METRICS_TOKEN: 'Zk3pQ8wX2mN7vB4c' }).metricsToken).toBe('Zk3pQ8wX2mN7vB4c');
     // What openssl makes passes (a fixed sample, so the test cannot flake).
     expect(loadConfig({ LECTERN_JWT_SECRET: 'tV0p3rJ8cQmWz1Lk7YfA2sHn9dGx4Ue6RbiO5yKaTq+Nw/PjM8Zc3Dh1FvEl0Xs2' }).auth.jwtSecret).toHaveLength(64);
   });

@@ -213,6 +213,7 @@ const SECRET_RULES = {
   LECTERN_JWT_SECRET: { minLength: MIN_SECRET_LENGTH, minDistinct: 10 },
   LECTERN_TURN_SECRET: { minLength: 16, minDistinct: 8 },
   LECTERN_VAPID_PRIVATE_KEY: { minLength: 32, minDistinct: 10 },
+  LECTERN_METRICS_TOKEN: { minLength: 16, minDistinct: 8 },
 } as const satisfies Record<string, SecretRule>;
 
 /** Refuses placeholder and guessable secrets; unset ones are checked where they are required. */
