@@ -35,6 +35,12 @@ const EnvSchema = z.object({
   LECTERN_CODE_GRACE_MINUTES: int(0, 24 * 60).default(30),
   LECTERN_LOGIN_MAX_FAILURES: int(1, 100).default(5),
   LECTERN_LOGIN_WINDOW_SECONDS: int(10, 86400).default(900),
+  LECTERN_LOGIN_MAX_FAILURES_PER_ACCOUNT: int(1, 100_000).default(50),
+  LECTERN_LOGIN_RATE_PER_IP: int(1, 100_000).default(30),
+  LECTERN_LOGIN_RATE_GLOBAL: int(1, 1_000_000).default(600),
+  LECTERN_LOGIN_RATE_WINDOW_SECONDS: int(1, 3600).default(60),
+  LECTERN_HASH_CONCURRENCY: int(1, 64).default(2),
+  LECTERN_HASH_QUEUE: int(0, 10_000).default(32),
   LECTERN_JOIN_RATE_PER_IP: int(1, 100000).default(20),
   LECTERN_JOIN_RATE_GLOBAL: int(1, 1000000).default(600),
   LECTERN_JOIN_RATE_WINDOW_SECONDS: int(1, 3600).default(60),
@@ -109,8 +115,18 @@ export interface Config {
     readonly accessTokenTtlSeconds: number;
     readonly refreshTokenTtlDays: number;
     readonly roomTokenTtlSeconds: number;
+    /** Failures per (email, client address) within the login window before that pair waits. */
     readonly loginMaxFailures: number;
     readonly loginWindowSeconds: number;
+    /** Failures per email from all addresses within the login window (slower: one address cannot lock an account). */
+    readonly loginMaxFailuresPerAccount: number;
+    /** Sign-in attempts per client address and in all, per rate window, counted before any hashing. */
+    readonly loginRatePerIp: number;
+    readonly loginRateGlobal: number;
+    readonly loginRateWindowSeconds: number;
+    /** Password hashes (scrypt) running at once in this process, and how many may wait. */
+    readonly hashConcurrency: number;
+    readonly hashQueue: number;
     readonly scryptLogN: number;
     readonly adminEmail: string | undefined;
     readonly adminPassword: string | undefined;
@@ -256,6 +272,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       roomTokenTtlSeconds: e.LECTERN_ROOM_TOKEN_TTL_SECONDS,
       loginMaxFailures: e.LECTERN_LOGIN_MAX_FAILURES,
       loginWindowSeconds: e.LECTERN_LOGIN_WINDOW_SECONDS,
+      loginMaxFailuresPerAccount: e.LECTERN_LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      loginRatePerIp: e.LECTERN_LOGIN_RATE_PER_IP,
+      loginRateGlobal: e.LECTERN_LOGIN_RATE_GLOBAL,
+      loginRateWindowSeconds: e.LECTERN_LOGIN_RATE_WINDOW_SECONDS,
+      hashConcurrency: e.LECTERN_HASH_CONCURRENCY,
+      hashQueue: e.LECTERN_HASH_QUEUE,
       scryptLogN: e.LECTERN_SCRYPT_LOG_N,
       adminEmail: e.LECTERN_ADMIN_EMAIL?.toLowerCase(),
       adminPassword: e.LECTERN_ADMIN_PASSWORD,
