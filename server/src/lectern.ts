@@ -1,5 +1,6 @@
 // Composes one Lectern process for its role: HTTP API + Socket.IO gateway (api), an
 // in-process SFU served on the bus (sfu), or both (all). Used by main.ts and by tests.
+import { bindUserSockets, unbindUserSockets } from './auth/signOut.js';
 import { startCalls } from './calls/startCalls.js';
 import { Server as IoServer } from 'socket.io';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -100,6 +101,8 @@ export async function startLectern(config: Config, opts: StartOptions = {}): Pro
         pingTimeout: 5_000,
         connectionStateRecovery: undefined,
       });
+      bindUserSockets(ctx, io);
+      closers.push(() => Promise.resolve(unbindUserSockets(ctx)));
       const detachAdapter = runtime.redis ? attachRedisAdapter(io, config, ctx.logger) : () => Promise.resolve();
       closers.push(detachAdapter);
       gateway = gw = await Gateway.create({

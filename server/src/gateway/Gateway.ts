@@ -137,6 +137,8 @@ export class Gateway implements RoomOps {
     const log = this.#log.child({ roomId: d.sessionId, peerId: d.peerId });
     void socket.join(peerKey(d.sessionId, d.peerId));
     if (isHostRole(d.role)) void socket.join(hostsKey(d.sessionId));
+    // A signed-in participant's sockets are disconnected when their account changes (auth/signOut).
+    if (d.claims.userId) void socket.join(`user:${d.claims.userId}`);
     // A second connection of the same participant replaces the first.
     void this.control({ type: 'replace', sessionId: d.sessionId, peerId: d.peerId, keepSocketId: socket.id });
 
