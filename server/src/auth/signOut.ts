@@ -2,7 +2,7 @@
 // are revoked and their open sockets (/user, /chat, /rtc, all in room `user:<id>`) are
 // disconnected on every node (the Socket.IO Redis adapter carries the request). An access
 // token already issued stays valid until it expires (at most LECTERN_ACCESS_TOKEN_TTL_SECONDS).
-import { and, eq, isNull, ne } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { Server } from 'socket.io';
 import { refreshTokens, type Executor } from '@lectern/db';
 import type { AppContext } from '../context.js';
@@ -18,13 +18,9 @@ const bound = new WeakMap<object, Server>();
 export const bindUserSockets = (ctx: AppContext, io: Server): void => void bound.set(ctx, io);
 export const unbindUserSockets = (ctx: AppContext): void => void bound.delete(ctx);
 
-/** Revokes the user's live refresh tokens, all but the family `keepFamilyId` when given. */
-export async function revokeRefreshTokens(db: Executor, userId: string, now: Date, keepFamilyId?: string): Promise<void> {
-  const live = and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt));
-  await db
-    .update(refreshTokens)
-    .set({ revokedAt: now })
-    .where(keepFamilyId ? and(live, ne(refreshTokens.familyId, keepFamilyId)) : live);
+/** Revokes every live refresh token of the user. */
+export async function revokeRefreshTokens(db: Executor, userId: string, now: Date): Promise<void> {
+  await db.update(refreshTokens).set({ revokedAt: now }).where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)));
 }
 
 /** Disconnects the user's sockets on every node; they reconnect only with a valid token. */
