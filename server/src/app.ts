@@ -11,6 +11,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { AppContext } from './context.js';
 import authPlugin from './plugins/authPlugin.js';
 import errorHandler from './plugins/errorHandler.js';
+import { registerSecurityHeaders } from './plugins/securityHeaders.js';
 import { API_ROUTES, type ApiServices } from './routes.js';
 
 export interface BuildAppOptions {
@@ -35,6 +36,7 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
   app.setSerializerCompiler(serializerCompiler);
 
   await app.register(errorHandler);
+  await registerSecurityHeaders(app, ctx.config);
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
     openapi: {
