@@ -18,6 +18,7 @@ import { healthRoutes } from './http/healthRoutes.js';
 import { Gateway } from './gateway/Gateway.js';
 import { roomKey } from './gateway/types.js';
 import { startNotifications } from './notifications/startNotifications.js';
+import { ReadinessError } from './errors.js';
 import { announceSetup } from './setup/service.js';
 import { Recorder } from './recording/Recorder.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from './runtime.js';
@@ -63,7 +64,7 @@ export async function startLectern(config: Config, opts: StartOptions = {}): Pro
     if (config.role === 'all' || config.role === 'sfu') {
       sfuHost = await startSfuHost({ config, bus: ctx.bus, logger: ctx.logger, nodeId: sfuNodeId(config) });
       const host = sfuHost;
-      ctx.readinessChecks.set('sfu', () => (host.node.closed ? Promise.reject(new Error('sfu closed')) : Promise.resolve()));
+      ctx.readinessChecks.set('sfu', () => (host.node.closed ? Promise.reject(new ReadinessError('sfu closed')) : Promise.resolve()));
       closers.push(() => host.close());
       if (runtime.redis) {
         const a = (announcer = await startSfuAnnouncer(config, runtime.redis, host, ctx.logger));
