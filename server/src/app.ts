@@ -12,6 +12,7 @@ import type { AppContext } from './context.js';
 import authPlugin from './plugins/authPlugin.js';
 import errorHandler from './plugins/errorHandler.js';
 import { registerSecurityHeaders } from './plugins/securityHeaders.js';
+import { fastifyTrustProxy } from './http/trustProxy.js';
 import { API_ROUTES, type ApiServices } from './routes.js';
 
 export interface BuildAppOptions {
@@ -29,7 +30,7 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
     loggerInstance: ctx.logger as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: ctx.config.trustProxy,
+    trustProxy: fastifyTrustProxy(ctx.config.trustProxy),
     routerOptions: { maxParamLength: 200 },
   });
   app.setValidatorCompiler(validatorCompiler);

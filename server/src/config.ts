@@ -3,6 +3,7 @@
 import { cpus, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { parseTrustProxy, TRUST_PROXY_HINT, type TrustProxy } from './http/trustProxy.js';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const bool = z
@@ -51,7 +52,10 @@ const EnvSchema = z.object({
   LECTERN_RTC_PORT_BASE: int(1024, 65000).default(40000),
   LECTERN_ROOM_MAX_PARTICIPANTS: int(2, 1000).default(50),
   LECTERN_CLIENT_DIST: optionalString,
-  LECTERN_TRUST_PROXY: bool.default(false),
+  LECTERN_TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((v, ctx) => parseTrustProxy(v) ?? (ctx.addIssue({ code: 'custom', message: TRUST_PROXY_HINT }), z.NEVER)),
   LECTERN_SMTP_URL: z.preprocess(emptyToUndefined, z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional()),
   LECTERN_SMTP_TLS_CA_FILE: optionalString,
   LECTERN_MAIL_FROM: z.string().min(3).default('Lectern <lectern@localhost>'),
@@ -107,7 +111,8 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   readonly redisUrl: string | undefined;
   readonly logLevel: string;
-  readonly trustProxy: boolean;
+  /** Which X-Forwarded-For hops to believe: none, a hop count, or the proxies' addresses/CIDRs. */
+  readonly trustProxy: TrustProxy;
   readonly clientDist: string;
   readonly auth: {
     /** undefined: generate one into the data dir (embedded default). */
