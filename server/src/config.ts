@@ -6,9 +6,6 @@ import { z } from 'zod';
 import { parseTrustProxy, TRUST_PROXY_HINT, type TrustProxy } from './http/trustProxy.js';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-const bool = z
-  .enum(['1', '0', 'true', 'false', 'yes', 'no'])
-  .transform((v) => v === '1' || v === 'true' || v === 'yes');
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
 const MAX_REMINDER_OFFSET_MINUTES = 7 * 24 * 60;
