@@ -304,6 +304,10 @@ export class Gateway implements RoomOps {
     if (lobby) await this.#pushLobby(sessionId);
   }
 
+  async hostOf(sessionId: string): Promise<string> {
+    return (await roomSession(this.ctx, sessionId)).hostId;
+  }
+
   async sessionInfo(sessionId: string): Promise<SessionInfo> {
     const s = await roomSession(this.ctx, sessionId);
     const recording = (await this.#opts.isRecording?.(sessionId)) ?? false;
