@@ -58,6 +58,7 @@ const EnvSchema = z.object({
   LECTERN_MAIL_FROM: z.string().min(3).default('Lectern <lectern@localhost>'),
   LECTERN_VAPID_PUBLIC_KEY: optionalString,
   LECTERN_VAPID_PRIVATE_KEY: optionalString,
+  LECTERN_PUSH_ALLOW_PRIVATE_ENDPOINTS: z.enum(['1', '0', 'true', 'false']).default('false').transform((v) => v === '1' || v === 'true'),
   LECTERN_VAPID_SUBJECT: z.string().regex(/^(mailto:|https:\/\/)/, 'must be a mailto: or https:// URL').default('mailto:lectern@localhost'),
   // Unset or empty: 15. At most a week ahead: a reminder further out reaches nobody usefully.
   LECTERN_REMINDER_OFFSETS: z.preprocess(
@@ -151,6 +152,8 @@ export interface Config {
     readonly vapidPublicKey: string | undefined;
     readonly vapidPrivateKey: string | undefined;
     readonly vapidSubject: string;
+    /** Accept push endpoints over http or on private addresses (tests, closed networks). */
+    readonly pushAllowPrivateEndpoints: boolean;
     /** Reminder offsets (minutes before start) for sessions that do not set their own. */
     readonly reminderOffsetsMinutes: readonly number[];
     readonly outboxMaxAttempts: number;
@@ -298,6 +301,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       vapidPublicKey: e.LECTERN_VAPID_PUBLIC_KEY,
       vapidPrivateKey: e.LECTERN_VAPID_PRIVATE_KEY,
       vapidSubject: e.LECTERN_VAPID_SUBJECT,
+      pushAllowPrivateEndpoints: e.LECTERN_PUSH_ALLOW_PRIVATE_ENDPOINTS,
       reminderOffsetsMinutes: [...new Set(e.LECTERN_REMINDER_OFFSETS.split(',').map((m) => Number(m.trim())))].sort((a, b) => b - a),
       outboxMaxAttempts: e.LECTERN_OUTBOX_MAX_ATTEMPTS,
       outboxBackoffSeconds: e.LECTERN_OUTBOX_BACKOFF_SECONDS,
