@@ -1,6 +1,7 @@
 // Sign-in flood limits: per client address and global attempt windows counted before any
 // scrypt runs, a cap on concurrent hashes, and an account lock that one address cannot
 // impose on everyone (per email+address pair, plus a slower per-account limit).
+import type * as Crypto from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import { dbKinds, useTestApp } from '../test/harness.js';
 import { clientKey } from './loginThrottle.js';
@@ -8,7 +9,7 @@ import { clientKey } from './loginThrottle.js';
 // Counts every scrypt the process runs (and how many run at once) without changing it.
 const scrypts = vi.hoisted(() => ({ started: 0, inFlight: 0, peak: 0 }));
 vi.mock('node:crypto', async (importOriginal) => {
-  const orig = await importOriginal<typeof import('node:crypto')>();
+  const orig = await importOriginal<typeof Crypto>();
   const scrypt = (...args: unknown[]) => {
     const cb = args.pop() as (err: Error | null, key: Buffer) => void;
     scrypts.started += 1;
