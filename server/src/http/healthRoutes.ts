@@ -8,7 +8,7 @@ import { ReadinessError } from '../errors.js';
 const Health = z.object({ status: z.literal('ok') });
 const Readiness = z.object({
   status: z.enum(['ready', 'not_ready']),
-  checks: z.record(z.string(), z.string()).describe("each check: 'ok' or why it failed"),
+  checks: z.record(z.string(), z.string()).describe("each check: 'ok', 'failed' (details in the server log) or a public reason such as 'draining' or 'timed out'"),
 });
 
 export async function healthRoutes(fastify: FastifyInstance, { ctx }: { ctx: AppContext }): Promise<void> {
