@@ -32,6 +32,11 @@ export function userSocket(namespace: string, opts: UserSocketOptions): UserSock
     s.on('connect_error', (err) => {
       if (err.message === 'unauthorized') void refreshAccess().then((ok) => ok && socket?.connect());
     });
+    // Dropped by the server on purpose (our password, role or access changed; the node is
+    // going away): socket.io does not come back by itself. Back only if the session stands.
+    s.on('disconnect', (reason) => {
+      if (reason === 'io server disconnect') void refreshAccess().then((ok) => ok && socket === s && s.connect());
+    });
     opts.listen(s);
     return s;
   };

@@ -13,6 +13,8 @@ import { createMetrics, type LecternMetrics } from './metrics/metrics.js';
 import metricsPlugin from './metrics/metricsPlugin.js';
 import authPlugin from './plugins/authPlugin.js';
 import errorHandler from './plugins/errorHandler.js';
+import { registerSecurityHeaders } from './plugins/securityHeaders.js';
+import { fastifyTrustProxy } from './http/trustProxy.js';
 import { API_ROUTES, type ApiServices } from './routes.js';
 
 export interface BuildAppOptions {
@@ -32,13 +34,14 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
     loggerInstance: ctx.logger as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: ctx.config.trustProxy,
+    trustProxy: fastifyTrustProxy(ctx.config.trustProxy),
     routerOptions: { maxParamLength: 200 },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
   await app.register(errorHandler);
+  await registerSecurityHeaders(app, ctx.config);
   // Before lectern-auth, whose bearer check would refuse the metrics token (metricsPlugin.ts).
   const metrics = opts.metrics ?? (ctx.config.metricsToken === undefined ? undefined : createMetrics(ctx));
   await app.register(metricsPlugin, { token: ctx.config.metricsToken, metrics });

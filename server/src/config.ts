@@ -4,11 +4,9 @@ import { cpus, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { SECRET_HINT, weakSecretReason, type SecretRule } from './secretStrength.js';
+import { parseTrustProxy, TRUST_PROXY_HINT, type TrustProxy } from './http/trustProxy.js';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-const bool = z
-  .enum(['1', '0', 'true', 'false', 'yes', 'no'])
-  .transform((v) => v === '1' || v === 'true' || v === 'yes');
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
 const MAX_REMINDER_OFFSET_MINUTES = 7 * 24 * 60;
@@ -36,6 +34,12 @@ const EnvSchema = z.object({
   LECTERN_CODE_GRACE_MINUTES: int(0, 24 * 60).default(30),
   LECTERN_LOGIN_MAX_FAILURES: int(1, 100).default(5),
   LECTERN_LOGIN_WINDOW_SECONDS: int(10, 86400).default(900),
+  LECTERN_LOGIN_MAX_FAILURES_PER_ACCOUNT: int(1, 100_000).default(50),
+  LECTERN_LOGIN_RATE_PER_IP: int(1, 100_000).default(60),
+  LECTERN_LOGIN_RATE_GLOBAL: int(1, 1_000_000).default(1200),
+  LECTERN_LOGIN_RATE_WINDOW_SECONDS: int(1, 3600).default(60),
+  LECTERN_HASH_CONCURRENCY: int(1, 64).default(2),
+  LECTERN_HASH_QUEUE: int(0, 10_000).default(32),
   LECTERN_JOIN_RATE_PER_IP: int(1, 100000).default(20),
   LECTERN_JOIN_RATE_GLOBAL: int(1, 1000000).default(600),
   LECTERN_JOIN_RATE_WINDOW_SECONDS: int(1, 3600).default(60),
@@ -46,12 +50,16 @@ const EnvSchema = z.object({
   LECTERN_RTC_PORT_BASE: int(1024, 65000).default(40000),
   LECTERN_ROOM_MAX_PARTICIPANTS: int(2, 1000).default(50),
   LECTERN_CLIENT_DIST: optionalString,
-  LECTERN_TRUST_PROXY: bool.default(false),
+  LECTERN_TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((v, ctx) => parseTrustProxy(v) ?? (ctx.addIssue({ code: 'custom', message: TRUST_PROXY_HINT }), z.NEVER)),
   LECTERN_SMTP_URL: z.preprocess(emptyToUndefined, z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional()),
   LECTERN_SMTP_TLS_CA_FILE: optionalString,
   LECTERN_MAIL_FROM: z.string().min(3).default('Lectern <lectern@localhost>'),
   LECTERN_VAPID_PUBLIC_KEY: optionalString,
   LECTERN_VAPID_PRIVATE_KEY: optionalString,
+  LECTERN_PUSH_ALLOW_PRIVATE_ENDPOINTS: z.enum(['1', '0', 'true', 'false']).default('false').transform((v) => v === '1' || v === 'true'),
   LECTERN_VAPID_SUBJECT: z.string().regex(/^(mailto:|https:\/\/)/, 'must be a mailto: or https:// URL').default('mailto:lectern@localhost'),
   // Unset or empty: 15. At most a week ahead: a reminder further out reaches nobody usefully.
   LECTERN_REMINDER_OFFSETS: z.preprocess(
@@ -104,7 +112,8 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   readonly redisUrl: string | undefined;
   readonly logLevel: string;
-  readonly trustProxy: boolean;
+  /** Which X-Forwarded-For hops to believe: none, a hop count, or the proxies' addresses/CIDRs. */
+  readonly trustProxy: TrustProxy;
   readonly clientDist: string;
   readonly auth: {
     /** undefined: generate one into the data dir (embedded default). */
@@ -112,8 +121,18 @@ export interface Config {
     readonly accessTokenTtlSeconds: number;
     readonly refreshTokenTtlDays: number;
     readonly roomTokenTtlSeconds: number;
+    /** Failures per (email, client address) within the login window before that pair waits. */
     readonly loginMaxFailures: number;
     readonly loginWindowSeconds: number;
+    /** Failures per email from all addresses within the login window (slower: one address cannot lock an account). */
+    readonly loginMaxFailuresPerAccount: number;
+    /** Sign-in attempts per client address and in all, per rate window, counted before any hashing. */
+    readonly loginRatePerIp: number;
+    readonly loginRateGlobal: number;
+    readonly loginRateWindowSeconds: number;
+    /** Password hashes (scrypt) running at once in this process, and how many may wait. */
+    readonly hashConcurrency: number;
+    readonly hashQueue: number;
     readonly scryptLogN: number;
     readonly adminEmail: string | undefined;
     readonly adminPassword: string | undefined;
@@ -136,6 +155,8 @@ export interface Config {
     readonly vapidPublicKey: string | undefined;
     readonly vapidPrivateKey: string | undefined;
     readonly vapidSubject: string;
+    /** Accept push endpoints over http or on private addresses (tests, closed networks). */
+    readonly pushAllowPrivateEndpoints: boolean;
     /** Reminder offsets (minutes before start) for sessions that do not set their own. */
     readonly reminderOffsetsMinutes: readonly number[];
     readonly outboxMaxAttempts: number;
@@ -270,6 +291,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       roomTokenTtlSeconds: e.LECTERN_ROOM_TOKEN_TTL_SECONDS,
       loginMaxFailures: e.LECTERN_LOGIN_MAX_FAILURES,
       loginWindowSeconds: e.LECTERN_LOGIN_WINDOW_SECONDS,
+      loginMaxFailuresPerAccount: e.LECTERN_LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      loginRatePerIp: e.LECTERN_LOGIN_RATE_PER_IP,
+      loginRateGlobal: e.LECTERN_LOGIN_RATE_GLOBAL,
+      loginRateWindowSeconds: e.LECTERN_LOGIN_RATE_WINDOW_SECONDS,
+      hashConcurrency: e.LECTERN_HASH_CONCURRENCY,
+      hashQueue: e.LECTERN_HASH_QUEUE,
       scryptLogN: e.LECTERN_SCRYPT_LOG_N,
       adminEmail: e.LECTERN_ADMIN_EMAIL?.toLowerCase(),
       adminPassword: e.LECTERN_ADMIN_PASSWORD,
@@ -288,6 +315,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       vapidPublicKey: e.LECTERN_VAPID_PUBLIC_KEY,
       vapidPrivateKey: e.LECTERN_VAPID_PRIVATE_KEY,
       vapidSubject: e.LECTERN_VAPID_SUBJECT,
+      pushAllowPrivateEndpoints: e.LECTERN_PUSH_ALLOW_PRIVATE_ENDPOINTS,
       reminderOffsetsMinutes: [...new Set(e.LECTERN_REMINDER_OFFSETS.split(',').map((m) => Number(m.trim())))].sort((a, b) => b - a),
       outboxMaxAttempts: e.LECTERN_OUTBOX_MAX_ATTEMPTS,
       outboxBackoffSeconds: e.LECTERN_OUTBOX_BACKOFF_SECONDS,

@@ -51,6 +51,11 @@ export class TooManyRequestsError extends AppError {
   }
 }
 
+/** A readiness failure whose message is safe to show on /readyz (`draining`); any other error shows as `failed`. */
+export class ReadinessError extends Error {
+  override readonly name = 'ReadinessError';
+}
+
 /** `value`, or a NotFoundError with `message` when there is none. */
 export function found<T>(value: T | null | undefined, message: string): T {
   if (value === null || value === undefined) throw new NotFoundError(message);

@@ -1,5 +1,6 @@
 // Composes one Lectern process for its role: HTTP API + Socket.IO gateway (api), an
 // in-process SFU served on the bus (sfu), or both (all). Used by main.ts and by tests.
+import { bindUserSockets, unbindUserSockets } from './auth/signOut.js';
 import { startCalls } from './calls/startCalls.js';
 import { Server as IoServer } from 'socket.io';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -19,6 +20,7 @@ import metricsPlugin from './metrics/metricsPlugin.js';
 import { Gateway } from './gateway/Gateway.js';
 import { roomKey } from './gateway/types.js';
 import { startNotifications } from './notifications/startNotifications.js';
+import { ReadinessError } from './errors.js';
 import { announceSetup } from './setup/service.js';
 import { Recorder } from './recording/Recorder.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from './runtime.js';
@@ -68,7 +70,7 @@ export async function startLectern(config: Config, opts: StartOptions = {}): Pro
       sfuHost = await startSfuHost({ config, bus: ctx.bus, logger: ctx.logger, nodeId: sfuNodeId(config) });
       const host = sfuHost;
       sources.sfu = host.node;
-      ctx.readinessChecks.set('sfu', () => (host.node.closed ? Promise.reject(new Error('sfu closed')) : Promise.resolve()));
+      ctx.readinessChecks.set('sfu', () => (host.node.closed ? Promise.reject(new ReadinessError('sfu closed')) : Promise.resolve()));
       closers.push(() => host.close());
       if (runtime.redis) {
         const a = (announcer = await startSfuAnnouncer(config, runtime.redis, host, ctx.logger));
@@ -109,6 +111,8 @@ export async function startLectern(config: Config, opts: StartOptions = {}): Pro
       });
       const server = io;
       sources.namespaces = () => server._nsps;
+      bindUserSockets(ctx, io);
+      closers.push(() => Promise.resolve(unbindUserSockets(ctx)));
       const detachAdapter = runtime.redis ? attachRedisAdapter(io, config, ctx.logger) : () => Promise.resolve();
       closers.push(detachAdapter);
       gateway = gw = await Gateway.create({

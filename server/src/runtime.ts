@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createDb, type Db } from '@lectern/db';
 import { Redis, type RedisOptions } from 'ioredis';
 import { resolveJwtSecret } from './auth/secrets.js';
+import { passwordHashGate } from './auth/passwords.js';
 import { TokenService } from './auth/tokens.js';
 import type { Bus } from './bus/Bus.js';
 import { EventBus } from './bus/EventBus.js';
@@ -58,6 +59,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
   const logger = opts.logger ?? createLogger(config.logLevel);
   const clock = opts.clock ?? systemClock;
   const secret = resolveJwtSecret(config);
+  passwordHashGate.configure(config.auth.hashConcurrency, config.auth.hashQueue);
   const dbHandle = opts.db ?? (await createDb({ databaseUrl: config.databaseUrl, dataDir: `${config.dataDir}/pglite` }));
   const redis = config.redisUrl ? createRedis(config.redisUrl, logger, 'main', redisOptions(config)) : undefined;
   // `rlw:` (windows as hashes) and not the older `rl:` (plain INCR keys), so nodes of both versions never read each other's keys.

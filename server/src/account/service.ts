@@ -5,6 +5,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import { accountTokens, notificationOutbox, refreshTokens, users, type Executor } from '@lectern/db';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
+import { disconnectUserSockets, revokeRefreshTokens } from '../auth/signOut.js';
 import type { AppContext } from '../context.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { sha256 } from '../setup/service.js';
@@ -15,10 +16,6 @@ type Ctx = Pick<AppContext, 'db' | 'clock' | 'config' | 'counters' | 'logger'>;
 
 export const RESET_REQUEST_MESSAGE =
   'If an account uses this address, we have sent it a link to choose a new password. The link works once, for 30 minutes.';
-
-async function revokeAllRefreshTokens(db: Executor, userId: string, now: Date): Promise<void> {
-  await db.update(refreshTokens).set({ revokedAt: now }).where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)));
-}
 
 /** A new refresh-token family for the caller (after everything else was revoked). */
 async function issueRefresh(db: Executor, userId: string, now: Date, ttlDays: number): Promise<{ token: string; expiresAt: Date }> {
@@ -38,11 +35,13 @@ export async function changePassword(ctx: Ctx, userId: string, body: ChangePassw
   if (body.newPassword === body.currentPassword) throw new ValidationError('Choose a new password that differs from the current one.');
   const passwordHash = await hashPassword(body.newPassword, ctx.config.auth.scryptLogN);
   const now = ctx.clock.now();
-  return ctx.db.transaction(async (tx) => {
+  const fresh = await ctx.db.transaction(async (tx) => {
     await tx.update(users).set({ passwordHash, updatedAt: now }).where(eq(users.id, userId));
-    await revokeAllRefreshTokens(tx, userId, now);
+    await revokeRefreshTokens(tx, userId, now);
     return issueRefresh(tx, userId, now, ctx.config.auth.refreshTokenTtlDays);
   });
+  disconnectUserSockets(ctx, userId); // the other tabs' sockets; this tab reconnects with its token
+  return fresh;
 }
 
 /** Mails a reset link when the address has an active account; silent either way. */
@@ -81,7 +80,7 @@ export async function requestPasswordReset(ctx: Ctx, email: string): Promise<voi
 export async function confirmPasswordReset(ctx: Ctx, token: string, newPassword: string): Promise<void> {
   const passwordHash = await hashPassword(newPassword, ctx.config.auth.scryptLogN);
   const now = ctx.clock.now();
-  await ctx.db.transaction(async (tx) => {
+  const userId = await ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .update(accountTokens)
       .set({ usedAt: now })
@@ -95,6 +94,8 @@ export async function confirmPasswordReset(ctx: Ctx, token: string, newPassword:
       .update(accountTokens)
       .set({ usedAt: now })
       .where(and(eq(accountTokens.userId, row.userId), eq(accountTokens.kind, 'password_reset'), isNull(accountTokens.usedAt)));
-    await revokeAllRefreshTokens(tx, row.userId, now);
+    await revokeRefreshTokens(tx, row.userId, now);
+    return row.userId;
   });
+  disconnectUserSockets(ctx, userId);
 }

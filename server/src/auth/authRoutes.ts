@@ -5,12 +5,13 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { refreshTokens } from '@lectern/db';
 import type { Config } from '../config.js';
 import { NoContent } from '../http/contract.js';
-import { TooManyRequestsError, UnauthorizedError } from '../errors.js';
+import { UnauthorizedError } from '../errors.js';
 import { caller } from '../plugins/authPlugin.js';
 import type { RouteDeps } from '../routes.js';
 import { User } from '../users/contract.js';
 import { findUserByEmail, getUser, toPublicUser } from '../users/userService.js';
 import { AuthResponse, LoginBody, RefreshBody } from './contract.js';
+import { LoginThrottle } from './loginThrottle.js';
 import { dummyPasswordHash, verifyPassword } from './passwords.js';
 
 export const REFRESH_COOKIE = 'lectern_refresh';
@@ -31,6 +32,7 @@ export function setRefreshCookie(reply: FastifyReply, config: Config, refresh: {
 export async function authRoutes(app: FastifyInstance, { ctx }: RouteDeps): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { db, tokens, counters, clock, config } = ctx;
+  const throttle = new LoginThrottle(counters, config.auth);
 
   async function issueRefresh(userId: string, familyId: string): Promise<{ token: string; expiresAt: Date }> {
     const token = randomBytes(32).toString('base64url');
@@ -44,19 +46,15 @@ export async function authRoutes(app: FastifyInstance, { ctx }: RouteDeps): Prom
     { schema: { tags: ['auth'], summary: 'Sign in with email and password', security: [], body: LoginBody, response: { 200: AuthResponse } } },
     async (request, reply) => {
       const { email, password } = request.body;
-      const key = `login:${email}`;
-      const prior = await counters.peek(key);
-      if (prior && prior.count >= config.auth.loginMaxFailures) {
-        throw new TooManyRequestsError(prior.resetSeconds, 'Too many failed sign-in attempts for this account; try again later');
-      }
+      await throttle.admit(email, request.ip);
       const user = await findUserByEmail(db, email);
       // Verify against a dummy hash for unknown emails so timing does not reveal accounts.
       const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash(config.auth.scryptLogN)));
       if (!user || !ok || user.disabled) {
-        await counters.hit(key, config.auth.loginWindowSeconds);
+        await throttle.failed(email, request.ip);
         throw new UnauthorizedError('Wrong email or password');
       }
-      await counters.reset(key);
+      await throttle.succeeded(email, request.ip);
       const accessToken = await tokens.signAccess({ userId: user.id, role: user.role });
       const refresh = await issueRefresh(user.id, randomUUID());
       setRefreshCookie(reply, config, refresh);

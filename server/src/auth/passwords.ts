@@ -1,13 +1,20 @@
 // scrypt password hashing (OWASP: N=2^17, r=8, p=1). The parameters are stored with
 // each hash so they can be raised later without invalidating existing passwords.
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { HashGate } from './hashGate.js';
 
 const KEY_LEN = 32;
 
+/** Every scrypt of this process goes through this gate (limits set from the config by the runtime). */
+export const passwordHashGate = new HashGate(2, 16);
+
 function scryptAsync(password: string, salt: Buffer, opts: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFKC'), salt, KEY_LEN, opts, (err, key) => (err ? reject(err) : resolve(key)));
-  });
+  return passwordHashGate.run(
+    () =>
+      new Promise((resolve, reject) => {
+        scrypt(password.normalize('NFKC'), salt, KEY_LEN, opts, (err, key) => (err ? reject(err) : resolve(key)));
+      }),
+  );
 }
 
 const maxmem = (N: number, r: number) => 128 * N * r * 2;
@@ -39,6 +46,9 @@ export async function verifyPassword(password: string, stored: string): Promise<
 /** A hash of a random password: used to keep login timing equal for unknown emails. */
 let dummyHash: Promise<string> | undefined;
 export function dummyPasswordHash(logN: number): Promise<string> {
-  dummyHash ??= hashPassword(randomBytes(16).toString('hex'), logN);
+  dummyHash ??= hashPassword(randomBytes(16).toString('hex'), logN).catch((err: unknown) => {
+    dummyHash = undefined; // a busy gate must not poison the cache
+    throw err;
+  });
   return dummyHash;
 }

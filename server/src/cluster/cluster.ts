@@ -14,6 +14,7 @@ import { ClusterWatcher } from './ClusterWatcher.js';
 import { RoomPlacement } from './RoomPlacement.js';
 import { SfuAnnouncer } from './SfuAnnouncer.js';
 import { SfuRegistry } from './SfuRegistry.js';
+import { ReadinessError } from '../errors.js';
 
 /** The node id the SFU serves under: 'local' for the embedded single process. */
 export const LOCAL_NODE = 'local';
@@ -74,7 +75,7 @@ export class DrainState {
   start(): void {
     this.#draining = true;
   }
-  readinessCheck = (): Promise<void> => (this.#draining ? Promise.reject(new Error('draining')) : Promise.resolve());
+  readinessCheck = (): Promise<void> => (this.#draining ? Promise.reject(new ReadinessError('draining')) : Promise.resolve());
 }
 
 /** Waits until `isEmpty()` or the time-out; polls gently. */

@@ -140,6 +140,8 @@ export class Gateway implements RoomOps {
     const log = this.#log.child({ roomId: d.sessionId, peerId: d.peerId });
     void socket.join(peerKey(d.sessionId, d.peerId));
     if (isHostRole(d.role)) void socket.join(hostsKey(d.sessionId));
+    // A signed-in participant's sockets are disconnected when their account changes (auth/signOut).
+    if (d.claims.userId) void socket.join(`user:${d.claims.userId}`);
     // A second connection of the same participant replaces the first.
     void this.control({ type: 'replace', sessionId: d.sessionId, peerId: d.peerId, keepSocketId: socket.id });
 
@@ -318,6 +320,10 @@ export class Gateway implements RoomOps {
       if (state === 'ready') this.#refreshNow(s);
     }
     if (lobby) await this.#pushLobby(sessionId);
+  }
+
+  async hostOf(sessionId: string): Promise<string> {
+    return (await roomSession(this.ctx, sessionId)).hostId;
   }
 
   async sessionInfo(sessionId: string): Promise<SessionInfo> {

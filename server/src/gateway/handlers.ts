@@ -30,6 +30,11 @@ function requireHost(socket: RtcSocket): void {
   if (!isHostRole(socket.data.role)) throw new ForbiddenError('Only the host can do this');
 }
 
+/** Removing or denying the session's host is refused to everyone (a co-host included). */
+async function requireNotHost(room: RoomOps, socket: RtcSocket, peerId: string): Promise<void> {
+  if (peerId === (await room.hostOf(socket.data.sessionId))) throw new ForbiddenError('The host cannot be removed from their own session');
+}
+
 const ids = (s: RtcSocket) => ({ roomId: s.data.sessionId, peerId: s.data.peerId });
 
 export const handlers = {
@@ -146,6 +151,7 @@ export const handlers = {
 
   async deny(room, socket, { peerId }) {
     requireHost(socket);
+    await requireNotHost(room, socket, peerId);
     await room.setAccess(socket.data.sessionId, peerId, 'denied');
     await room.control({ type: 'deny', sessionId: socket.data.sessionId, peerId });
     return EMPTY;
@@ -173,6 +179,7 @@ export const handlers = {
   async removePeer(room, socket, { peerId }) {
     requireHost(socket);
     if (peerId === socket.data.peerId) throw new RoomError('bad_request', 'Use leave to leave');
+    await requireNotHost(room, socket, peerId);
     await room.setAccess(socket.data.sessionId, peerId, 'removed');
     await room.control({ type: 'remove', sessionId: socket.data.sessionId, peerId });
     return EMPTY;

@@ -63,6 +63,8 @@ export interface RoomOps {
   peersOf(sessionId: string, exceptPeerId: string): Promise<PeerInfo[]>;
   lobbyOf(sessionId: string): Promise<LobbyEntry[]>;
   sessionInfo(sessionId: string): Promise<SessionInfo>;
+  /** The participant id of the session's host (their user id). */
+  hostOf(sessionId: string): Promise<string>;
   iceServers(peerId: string): IceServer[];
   recording(action: 'start' | 'stop', sessionId: string, userId: string | null): Promise<{ recordingId: string }>;
   setAccess(sessionId: string, participantId: string, state: RoomAccessState): Promise<void>;

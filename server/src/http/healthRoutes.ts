@@ -3,11 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
+import { ReadinessError } from '../errors.js';
 
 const Health = z.object({ status: z.literal('ok') });
 const Readiness = z.object({
   status: z.enum(['ready', 'not_ready']),
-  checks: z.record(z.string(), z.string()).describe("each check: 'ok' or why it failed"),
+  checks: z.record(z.string(), z.string()).describe("each check: 'ok', 'failed' (details in the server log) or a public reason such as 'draining' or 'timed out'"),
 });
 
 export async function healthRoutes(fastify: FastifyInstance, { ctx }: { ctx: AppContext }): Promise<void> {
@@ -25,7 +26,9 @@ export async function healthRoutes(fastify: FastifyInstance, { ctx }: { ctx: App
           checks[name] = 'ok';
         } catch (err) {
           ready = false;
-          checks[name] = err instanceof Error ? err.message : 'failed';
+          // The probe is public: a backend's error text can name hosts and users, so it goes to the log only.
+          checks[name] = err instanceof ReadinessError ? err.message : 'failed';
+          if (!(err instanceof ReadinessError)) ctx.logger.warn({ check: name, err: err instanceof Error ? err.message : String(err) }, 'readiness check failed');
         }
       }),
     );
@@ -35,7 +38,7 @@ export async function healthRoutes(fastify: FastifyInstance, { ctx }: { ctx: App
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('timed out')), ms);
+    const t = setTimeout(() => reject(new ReadinessError('timed out')), ms);
     p.then(
       (v) => {
         clearTimeout(t);

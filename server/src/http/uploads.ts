@@ -41,7 +41,7 @@ export interface StoredUpload {
 /**
  * Stores the one file of a multipart request as `dir/id`. Its type comes from `types` by
  * extension (others are refused, 400); a file over `maxBytes` (where the multipart limit
- * cuts it) is removed and refused, 413.
+ * cuts it) is removed and refused, 413, and so is what arrived of an upload that broke off.
  */
 export async function receiveUpload(
   request: FastifyRequest,
@@ -59,7 +59,13 @@ export async function receiveUpload(
   }
   await mkdir(opts.dir, { recursive: true });
   const path = join(opts.dir, opts.id);
-  await pipeline(file.file, createWriteStream(path));
+  try {
+    await pipeline(file.file, createWriteStream(path));
+  } catch (err) {
+    // The client hung up or the stream failed mid-file: keep nothing of it.
+    await rm(path, { force: true });
+    throw err;
+  }
   if (file.file.truncated) {
     await rm(path, { force: true });
     throw new PayloadTooLargeError(`file is larger than ${opts.maxBytes / 1024 / 1024} MB`);

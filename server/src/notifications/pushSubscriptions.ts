@@ -1,17 +1,18 @@
 // Web Push subscriptions of a user's devices: one row per endpoint.
 import { and, eq } from 'drizzle-orm';
 import { pushSubscriptions, type Database } from '@lectern/db';
-import type { Config } from '../config.js';
 import { ValidationError } from '../errors.js';
 import type { SubscribeBody } from './contract.js';
+import { assertPublicEndpoint, EndpointRefused, type Resolve } from './endpointGuard.js';
 
-/** In production a push endpoint must be a public https URL (no requests into the LAN). */
-export function checkEndpoint(config: Config, endpoint: string): void {
-  const url = new URL(endpoint);
-  if (config.env !== 'production') return;
-  const h = url.hostname;
-  const local = h === 'localhost' || /^(127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|169\.254\.|0\.)/.test(h) || h.startsWith('[');
-  if (url.protocol !== 'https:' || local) throw new ValidationError('endpoint must be a public https URL of a push service');
+/** 400 unless the endpoint is https on a public host (or the config allows private endpoints). */
+export async function checkPushEndpoint(endpoint: string, opts: { allowPrivate: boolean; resolve?: Resolve }): Promise<void> {
+  try {
+    await assertPublicEndpoint(endpoint, opts);
+  } catch (err) {
+    if (err instanceof EndpointRefused) throw new ValidationError(err.message);
+    throw err;
+  }
 }
 
 /** Saves a device's subscription; returns its id. A device that changes hands follows its newest signed-in user. */

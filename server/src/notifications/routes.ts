@@ -27,7 +27,7 @@ import {
 } from './contract.js';
 import { listOutbox, retryDead } from './outbox.js';
 import { getPreferences, updatePreferences } from './preferences.js';
-import { checkEndpoint, deletePushSubscription, savePushSubscription } from './pushSubscriptions.js';
+import { checkPushEndpoint, deletePushSubscription, savePushSubscription } from './pushSubscriptions.js';
 import { EVENT_TYPES } from './types.js';
 import { vapidKeysFor } from './vapid.js';
 
@@ -88,7 +88,7 @@ export async function notificationRoutes(app: FastifyInstance, { ctx }: RouteDep
     '/api/me/push-subscriptions',
     { schema: { tags, summary: 'Subscribe this device to Web Push', body: SubscribeBody, response: { 201: PushSubscriptionCreated } }, onRequest: app.requireAuth },
     async (request, reply) => {
-      checkEndpoint(ctx.config, request.body.endpoint);
+      await checkPushEndpoint(request.body.endpoint, { allowPrivate: ctx.config.notifications.pushAllowPrivateEndpoints });
       const userAgent = request.headers['user-agent']?.slice(0, 300) ?? null;
       const id = await savePushSubscription(db, me(request), request.body, userAgent, clock.now());
       return reply.status(201).send({ id });

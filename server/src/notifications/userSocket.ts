@@ -1,7 +1,9 @@
 // Socket.IO namespace /user: a signed-in user's live feed. The handshake presents the API
 // access token (`auth: { token }`); the socket joins room `user:<id>`. In-app
 // notifications written by any node arrive over the bus and are emitted to that room.
+import { eq } from 'drizzle-orm';
 import type { Namespace, Server } from 'socket.io';
+import { users, type Database } from '@lectern/db';
 import type { Unsubscribe } from '../bus/Bus.js';
 import type { EventBus } from '../bus/EventBus.js';
 import type { TokenService } from '../auth/tokens.js';
@@ -23,18 +25,25 @@ export interface UserSocket {
   close(): Promise<void>;
 }
 
-export async function attachUserNamespace(deps: { io: Server; bus: EventBus; tokens: TokenService; logger: Logger }): Promise<UserSocket> {
+/** True when the user exists and is not disabled (an access token outlives a disable by up to its TTL). */
+async function isActiveUser(db: Database, userId: string): Promise<boolean> {
+  const [u] = await db.select({ disabled: users.disabled }).from(users).where(eq(users.id, userId));
+  return u !== undefined && !u.disabled;
+}
+
+export async function attachUserNamespace(deps: { io: Server; bus: EventBus; tokens: TokenService; logger: Logger; db: Database }): Promise<UserSocket> {
   const nsp = deps.io.of(USER_NAMESPACE) as unknown as UserNamespace;
   nsp.use((socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
     if (typeof token !== 'string' || token.length > 4096) return next(new Error('unauthorized'));
-    deps.tokens.verifyAccess(token).then(
-      (claims) => {
+    deps.tokens
+      .verifyAccess(token)
+      .then(async (claims) => {
+        if (!(await isActiveUser(deps.db, claims.userId))) return next(new Error('unauthorized'));
         socket.data.userId = claims.userId;
         next();
-      },
-      () => next(new Error('unauthorized')),
-    );
+      })
+      .catch(() => next(new Error('unauthorized')));
   });
   nsp.on('connection', (socket) => {
     void socket.join(userRoom(socket.data.userId));

@@ -13,7 +13,7 @@ describe.each(dbKinds())('web push on %s', (kind) => {
   let t: TestApp, d: Dispatcher, teacher: Awaited<ReturnType<TestApp['userWithToken']>>;
   beforeAll(async () => {
     push = await PushEndpoint.start();
-    ({ t, d, teacher } = await openDispatchApp(kind));
+    ({ t, d, teacher } = await openDispatchApp(kind, { env: { LECTERN_PUSH_ALLOW_PRIVATE_ENDPOINTS: '1' } }));
   });
   afterAll(async () => {
     await d?.close();
@@ -73,6 +73,19 @@ describe.each(dbKinds())('web push on %s', (kind) => {
     const left = await t.runtime.ctx.db.select().from(pushSubscriptions).where(eq(pushSubscriptions.userId, student.id));
     expect(left.map((s) => s.endpoint)).toEqual([ok.endpoint]);
     expect(push.received.filter((x) => x.device === ok.endpoint)).toHaveLength(1);
+  });
+
+  it('web push does not follow a redirect from the push service', async () => {
+    const student = await t.userWithToken('student');
+    const inside = push.newDevice(); // stands for an internal service the redirect points at
+    const redirecting = push.newDevice(302, inside.endpoint);
+    await subscribe(student.headers, redirecting);
+    const id = await insertSession(t.runtime.ctx.db, { hostId: teacher.id, scheduledAt: new Date('2030-02-01T10:00:00Z'), invitees: [student.id] });
+    await t.runtime.ctx.db.transaction((tx) => writeSessionEvent(tx, { type: 'session.scheduled', sessionId: id }));
+    const r = await d.drain();
+    expect(r.dead).toBe(0);
+    expect(push.hits).toContain(new URL(redirecting.endpoint).pathname);
+    expect(push.hits).not.toContain(new URL(inside.endpoint).pathname);
   });
 
   it('web push subscribe, re-subscribe and unsubscribe per device; bad keys are a 400', async () => {

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { disconnectUserSockets, revokeRefreshTokens } from '../auth/signOut.js';
 import { ForbiddenError } from '../errors.js';
 import { IdParams } from '../http/contract.js';
 import { caller } from '../plugins/authPlugin.js';
@@ -47,7 +48,17 @@ export async function userRoutes(app: FastifyInstance, { ctx }: RouteDeps): Prom
       schema: { tags, summary: 'Update a user: name, role, password, disable (admin)', params: IdParams, body: UpdateUserBody, response: { 200: User } },
       onRequest: app.requireRole('admin'),
     },
-    async (request) => updateUser(db, request.params.id, request.body, ctx.clock.now(), config.auth.scryptLogN),
+    async (request) => {
+      const { password, role, disabled } = request.body;
+      // A new password, role or a disable ends the user's sessions (they sign in again).
+      const endSessions = password !== undefined || role !== undefined || disabled === true;
+      const user = await updateUser(db, request.params.id, request.body, ctx.clock.now(), config.auth.scryptLogN);
+      if (endSessions) {
+        await revokeRefreshTokens(db, user.id, ctx.clock.now());
+        disconnectUserSockets(ctx, user.id);
+      }
+      return user;
+    },
   );
 
   r.patch(

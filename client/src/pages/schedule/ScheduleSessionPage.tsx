@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { errorMessage } from '../../api.js';
 import { authStore } from '../../auth.js';
 import { Alert } from '../../components/Alert.js';
+import { HTTP_URL_PATTERN } from '../../safeUrl.js';
 import { WhenFields } from '../../components/WhenFields.js';
 import { SelectField, zoneOptions } from '../../components/SelectField.js';
 import { navigate } from '../../router.js';
@@ -129,7 +130,7 @@ export function ScheduleSessionPage() {
         {(mode === 'in_person' || mode === 'hybrid') && (
           <div class="field">
             <label for="f-meeting">External meeting link or location URL</label>
-            <input id="f-meeting" type="url" value={meetingUrl} onInput={(e) => setMeetingUrl(e.currentTarget.value)} />
+            <input id="f-meeting" type="url" pattern={HTTP_URL_PATTERN} title="A link starting with http:// or https://" value={meetingUrl} onInput={(e) => setMeetingUrl(e.currentTarget.value)} />
           </div>
         )}
         {user?.role === 'admin' && (

@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import { download, errorMessage } from '../../api.js';
 import { Alert } from '../../components/Alert.js';
+import { HTTP_URL_PATTERN, safeHttpUrl } from '../../safeUrl.js';
 import { schedule, uploadMaterial, type FullSession } from './scheduleApi.js';
 
 const size = (n?: number) => (n === undefined ? '' : n > 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`);
@@ -30,7 +31,7 @@ export function SessionMaterials({ session, canEdit, onChange }: { session: Full
         {session.materials.map((m) => (
           <li key={m.id ?? m.url}>
             {m.kind === 'link' ? (
-              <a href={m.url} target="_blank" rel="noopener noreferrer">
+              <a href={safeHttpUrl(m.url)} target="_blank" rel="noopener noreferrer">
                 {m.title}
               </a>
             ) : (
@@ -60,7 +61,7 @@ export function SessionMaterials({ session, canEdit, onChange }: { session: Full
             }}
           >
             <input aria-label="Link title" placeholder="Title" required value={title} onInput={(e) => setTitle(e.currentTarget.value)} />
-            <input aria-label="Link URL" placeholder="https://…" type="url" required value={url} onInput={(e) => setUrl(e.currentTarget.value)} />
+            <input aria-label="Link URL" placeholder="https://…" type="url" pattern={HTTP_URL_PATTERN} title="A link starting with http:// or https://" required value={url} onInput={(e) => setUrl(e.currentTarget.value)} />
             <button type="submit" class="btn btn-small btn-secondary" disabled={busy}>
               Add link
             </button>

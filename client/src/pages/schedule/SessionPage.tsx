@@ -5,6 +5,7 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import { download, errorMessage } from '../../api.js';
 import { authStore } from '../../auth.js';
 import { Alert } from '../../components/Alert.js';
+import { safeHttpUrl } from '../../safeUrl.js';
 import { HeldLinks } from '../../components/HeldLinks.js';
 import { enterRoom } from '../../enterRoom.js';
 import type { Params } from '../../router.js';
@@ -128,7 +129,7 @@ export function SessionPage({ params }: { params: Params }) {
                   <>
                     <dt>Meeting link</dt>
                     <dd>
-                      <a href={session.meetingUrl} target="_blank" rel="noopener noreferrer">
+                      <a href={safeHttpUrl(session.meetingUrl)} target="_blank" rel="noopener noreferrer">
                         {session.meetingUrl}
                       </a>
                     </dd>

@@ -47,6 +47,8 @@ export function createWebPushChannel(opts: WebPushChannelOptions): Channel {
             headers: Object.fromEntries(Object.entries(details.headers).map(([k, v]) => [k, String(v)])),
             body: details.body ? new Uint8Array(details.body) : null,
             signal: AbortSignal.timeout(timeout),
+            // A push service answers; it does not send us elsewhere (perhaps inside our network).
+            redirect: 'manual',
           });
           status = res.status;
           await res.arrayBuffer().catch(() => undefined);
@@ -62,7 +64,7 @@ export function createWebPushChannel(opts: WebPushChannelOptions): Channel {
         } else if (status === 429 || status >= 500) {
           failures.push(`${new URL(sub.endpoint).host}: HTTP ${status}`);
         } else {
-          // 400/401/403/413: this request will never be accepted; do not retry it.
+          // 3xx (not followed), 400/401/403/413: this request will never be accepted; do not retry it.
           opts.logger.warn({ userId: row.recipientId, status }, 'push service refused the message');
           done.add(sub.endpoint);
         }

@@ -13,6 +13,8 @@ export interface Device {
   authSecret: Buffer;
   /** HTTP status this device's endpoint answers with (201 = accepted). */
   status: number;
+  /** With a 3xx status: where the endpoint redirects to. */
+  location?: string;
 }
 
 export interface ReceivedPush {
@@ -71,6 +73,8 @@ export function decryptPush(body: Buffer, device: Pick<Device, 'ecdh' | 'authSec
 export class PushEndpoint {
   readonly received: ReceivedPush[] = [];
   readonly errors: string[] = [];
+  /** The path of every request, answered or not. */
+  readonly hits: string[] = [];
   readonly #devices = new Map<string, Device>();
   readonly #server: Server;
   #origin = '';
@@ -80,13 +84,14 @@ export class PushEndpoint {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
+        this.hits.push(req.url ?? '');
         const device = this.#devices.get(req.url ?? '');
         if (!device) return void res.writeHead(404).end();
         try {
           if (req.headers['content-encoding'] !== 'aes128gcm') throw new Error('content-encoding must be aes128gcm');
           if (!req.headers.ttl) throw new Error('TTL header missing');
           const jwt = verifyVapid(req.headers.authorization, this.#origin, Math.floor(Date.now() / 1000));
-          if (device.status >= 300) return void res.writeHead(device.status).end();
+          if (device.status >= 300) return void res.writeHead(device.status, device.location ? { location: device.location } : {}).end();
           const payload = JSON.parse(decryptPush(Buffer.concat(chunks), device).toString('utf8')) as Record<string, unknown>;
           this.received.push({ device: device.endpoint, headers: req.headers, jwt: { header: jwt.header, claims: jwt.claims }, vapidKey: jwt.key, payload });
           res.writeHead(201).end();
@@ -107,7 +112,7 @@ export class PushEndpoint {
   }
 
   /** A browser's subscription: fresh P-256 key pair and auth secret. */
-  newDevice(status = 201): Device {
+  newDevice(status = 201, location?: string): Device {
     const ecdh = createECDH('prime256v1');
     ecdh.generateKeys();
     const authSecret = randomBytes(16);
@@ -118,6 +123,7 @@ export class PushEndpoint {
       ecdh,
       authSecret,
       status,
+      ...(location ? { location } : {}),
     };
     this.#devices.set(path, device);
     return device;
