@@ -111,7 +111,7 @@ describe('lectern doctor', () => {
       LECTERN_RTC_PORT_BASE: String(await freeRtcPort()),
       LECTERN_RTC_ANNOUNCED_ADDRESS: '127.0.0.1',
       LECTERN_TURN_URLS: `turn:127.0.0.1:${turn.port}?transport=tcp`,
-      LECTERN_TURN_SECRET: 'a-turn-secret-of-some-length',
+      LECTERN_TURN_SECRET: 'Rk7wPq2Zx9LmB4vTn8Cd',
     });
     expect(r.lines.filter((l) => !l.startsWith('ok '))).toEqual([]);
     expect(r.lines).toHaveLength(7);

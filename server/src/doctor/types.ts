@@ -1,3 +1,5 @@
+import { withDeadline } from '../infra/deadline.js';
+
 /** One line of `lectern doctor`: what was checked, how it went, and what to do about it. */
 export interface CheckResult {
   readonly name: string;
@@ -12,21 +14,7 @@ export const warn = (name: string, detail: string, fix: string): CheckResult => 
 export const fail = (name: string, detail: string, fix: string): CheckResult => ({ name, status: 'fail', detail, fix });
 
 /** A promise bounded in time: probes of other hosts must never hang the doctor. */
-export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(t);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
-}
+export const within = <T>(p: Promise<T>, ms: number, what: string): Promise<T> => withDeadline(p, ms, () => new Error(`${what}: no answer within ${ms} ms`));
 
 /** The innermost cause of an error (drivers and drizzle wrap theirs). */
 export function rootCause(err: unknown): unknown {

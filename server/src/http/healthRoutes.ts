@@ -1,5 +1,6 @@
 // Liveness and readiness probes.
 import type { FastifyInstance } from 'fastify';
+import { withDeadline } from '../infra/deadline.js';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
@@ -36,18 +37,4 @@ export async function healthRoutes(fastify: FastifyInstance, { ctx }: { ctx: App
   });
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new ReadinessError('timed out')), ms);
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(t);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
-}
+const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T> => withDeadline(p, ms, () => new ReadinessError('timed out'));

@@ -3,6 +3,7 @@
 // scrape by collect() callbacks, so a process nobody scrapes pays nothing; what needs a
 // query or a worker round trip is read once per scrape and bounded by a short timeout.
 import { sql } from 'drizzle-orm';
+import { withDeadline } from '../infra/deadline.js';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { notificationOutbox, rowsOf } from '@lectern/db';
 import type { WorkerStats } from '@lectern/sfu';
@@ -161,18 +162,4 @@ function upGauge(registry: Registry, name: string, help: string, check: () => Pr
   });
 }
 
-function withTimeout<T>(p: Promise<T>, ms = COLLECT_TIMEOUT_MS): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('timed out')), ms);
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(t);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
-}
+const withTimeout = <T>(p: Promise<T>, ms = COLLECT_TIMEOUT_MS): Promise<T> => withDeadline(p, ms, () => new Error('timed out'));
