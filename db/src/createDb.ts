@@ -8,6 +8,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { lockDataDir } from './dirLock.js';
 import * as schema from './schema/index.js';
 
 export type Schema = typeof schema;
@@ -42,9 +43,17 @@ export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta
 /** Any lock id works as long as every Lectern process uses the same one. */
 const MIGRATION_LOCK_ID = 7_202_611;
 
-async function openPglite(dataDir: string): Promise<PGlite> {
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  return PGlite.create(dataDir);
+/** An embedded database on disk is opened by one process only (dirLock.ts); in memory needs no lock. */
+async function openPglite(dataDir: string): Promise<{ client: PGlite; release: () => void }> {
+  if (dataDir.startsWith('memory://')) return { client: await PGlite.create(dataDir), release: () => undefined };
+  mkdirSync(dataDir, { recursive: true });
+  const release = lockDataDir(dataDir);
+  try {
+    return { client: await PGlite.create(dataDir), release };
+  } catch (err) {
+    release();
+    throw err;
+  }
 }
 
 export async function createDb(config: DbConfig): Promise<Db> {
@@ -82,10 +91,17 @@ export async function createDb(config: DbConfig): Promise<Db> {
     };
   }
 
-  const client = config.pglite ?? (await openPglite(config.dataDir));
+  const opened = config.pglite ? { client: config.pglite, release: () => undefined } : await openPglite(config.dataDir);
+  const client = opened.client;
   const db = drizzlePglite({ client, schema }) as unknown as Database;
   if (runMigrations) {
-    await migratePglite(drizzlePglite({ client, schema }), { migrationsFolder: MIGRATIONS_DIR });
+    try {
+      await migratePglite(drizzlePglite({ client, schema }), { migrationsFolder: MIGRATIONS_DIR });
+    } catch (err) {
+      await client.close().catch(() => undefined);
+      opened.release();
+      throw err;
+    }
   }
   let closed = false;
   return {
@@ -97,7 +113,11 @@ export async function createDb(config: DbConfig): Promise<Db> {
     close: async () => {
       if (closed) return;
       closed = true;
-      await client.close();
+      try {
+        await client.close();
+      } finally {
+        opened.release();
+      }
     },
   };
 }

@@ -3,7 +3,7 @@
 // `npm run lectern -- doctor` (checks the host against the configuration; exit 1 on a fail)
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { USER_ROLES } from '@lectern/db';
+import { DataDirLockedError, USER_ROLES } from '@lectern/db';
 import { ConfigError, loadConfig } from './config.js';
 import { AppError } from './errors.js';
 import { doctorExitCode, formatResult, runDoctor } from './doctor/doctor.js';
@@ -71,7 +71,7 @@ async function run(argv: string[]): Promise<number> {
 run(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    if (err instanceof ConfigError || err instanceof AppError) {
+    if (err instanceof ConfigError || err instanceof AppError || err instanceof DataDirLockedError) {
       console.error(`lectern: ${err.message}`);
       process.exit(err instanceof ConfigError ? 78 : 1);
     }

@@ -2,8 +2,8 @@
 // exit code 78 (EX_CONFIG) and the offending variable named: the server and the CLI, run as
 // real processes from source with a bad environment.
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -40,7 +40,7 @@ describe('configuration errors stop the process with 78', () => {
     const pub = await run('main.ts', { LECTERN_VAPID_PUBLIC_KEY: 'B'.repeat(87) });
     expect(pub.stderr).toMatch(/LECTERN_VAPID_PUBLIC_KEY and LECTERN_VAPID_PRIVATE_KEY must be set together/);
     expect(pub.code).toBe(78);
-    const priv = await run('main.ts', { LECTERN_VAPID_PRIVATE_KEY: 'p'.repeat(43) });
+    const priv = await run('main.ts', { LECTERN_VAPID_PRIVATE_KEY: 'Gh3kR9pXw2LmT7vQz5NcB1yJ8fD4sA6eU0oIiKqWrYt' });
     expect(priv.stderr).toMatch(/must be set together/);
     expect(priv.code).toBe(78);
   });
@@ -61,5 +61,16 @@ describe('configuration errors stop the process with 78', () => {
     const r = await run('cli.ts', { LECTERN_ROLE: 'db' }, ['user', 'create', '--email', 'a@b.test', '--password', 'long-enough-pw', '--role', 'teacher']);
     expect(r.stderr).toMatch(/LECTERN_ROLE/);
     expect(r.code).toBe(78);
+  });
+
+  it('cli: the embedded database held by a running server is refused with its PID (exit 1, nothing written)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'lectern-held-'));
+    mkdirSync(join(dataDir, 'pglite'));
+    // The lock a running Lectern holds: this test process stands in for it.
+    writeFileSync(join(dataDir, 'pglite.lock'), JSON.stringify({ pid: process.pid, host: hostname(), since: '2026-11-29T10:00:00.000Z' }));
+    const r = await run('cli.ts', { LECTERN_DATA_DIR: dataDir }, ['user', 'create', '--email', 'a@b.test', '--password', 'long-enough-pw', '--role', 'teacher', '--name', 'A']);
+    expect(r.stderr).toMatch(new RegExp(`in use by process ${process.pid} on .*stop that process first, or do this through the running server`));
+    expect(r.code).toBe(1);
+    expect(readdirSync(join(dataDir, 'pglite'))).toEqual([]);
   });
 });

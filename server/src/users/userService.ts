@@ -75,7 +75,13 @@ export async function ensureFirstAdmin(
   if (!opts.email || !opts.password) return null;
   const [row] = await db.select({ n: count() }).from(users);
   if ((row?.n ?? 0) > 0) return null;
-  return createUser(db, { email: opts.email, name: 'Administrator', password: opts.password, role: 'admin' }, opts.scryptLogN);
+  try {
+    return await createUser(db, { email: opts.email, name: 'Administrator', password: opts.password, role: 'admin' }, opts.scryptLogN);
+  } catch (err) {
+    // Another node created the first admin between the count and the insert: that is the goal reached, not a failure.
+    if (err instanceof ConflictError) return null;
+    throw err;
+  }
 }
 
 /** Users matching a role and a name/email search, by name, one page. */
