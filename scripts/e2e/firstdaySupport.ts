@@ -1,6 +1,6 @@
 // Support for the first-day browser suites: an own client build, a Lectern whose log lines
 // the test can read, screenshots at desktop and phone size in light and dark, and axe-core.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -104,7 +104,9 @@ export interface AxeViolation {
 /** Runs axe-core (WCAG 2 A/AA rules) in the page; returns the serious and critical violations. */
 export async function axeSerious(page: Page): Promise<AxeViolation[]> {
   const has = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe !== 'undefined');
-  if (!has) await page.addScriptTag({ path: join(ROOT, 'node_modules/axe-core/axe.min.js') });
+  // Evaluated through the DevTools protocol, which the app's CSP (script-src 'self') does not
+  // govern; a <script> tag injected by the test would be refused, as it should be.
+  if (!has) await page.evaluate(readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8'));
   const result = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: AxeViolation[] }> } }).axe;
     const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }, resultTypes: ['violations'] });
