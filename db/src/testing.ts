@@ -24,15 +24,14 @@ export interface TestDb extends Db {
   url?: string;
 }
 
-/** A fresh, migrated database of the given kind, isolated from every other test. */
-export async function createTestDb(kind: DbKind, env: NodeJS.ProcessEnv = process.env): Promise<TestDb> {
-  if (kind === 'pglite') {
-    const db = await createDb({ dataDir: 'memory://' });
-    return Object.assign(db, { destroy: () => db.close() });
-  }
+/** An empty (unmigrated) throwaway Postgres database beside DATABASE_URL's, and how to drop it. */
+export async function createEmptyPostgres(
+  prefix = 'lectern_t',
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ url: string; drop: () => Promise<void> }> {
   const baseUrl = env.DATABASE_URL;
   if (!baseUrl) throw new Error('DATABASE_URL is required for Postgres tests');
-  const name = `lectern_t_${randomBytes(6).toString('hex')}`;
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   const admin = postgres(baseUrl, { max: 1, onnotice: () => undefined });
   try {
     await admin.unsafe(`create database ${name}`);
@@ -41,17 +40,32 @@ export async function createTestDb(kind: DbKind, env: NodeJS.ProcessEnv = proces
   }
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;
-  const db = await createDb({ databaseUrl: url.toString(), dataDir: '' , poolSize: 5 });
-  return Object.assign(db, {
+  return {
     url: url.toString(),
-    destroy: async () => {
-      await db.close();
+    drop: async () => {
       const dropper = postgres(baseUrl, { max: 1, onnotice: () => undefined });
       try {
         await dropper.unsafe(`drop database if exists ${name} with (force)`);
       } finally {
         await dropper.end();
       }
+    },
+  };
+}
+
+/** A fresh, migrated database of the given kind, isolated from every other test. */
+export async function createTestDb(kind: DbKind, env: NodeJS.ProcessEnv = process.env): Promise<TestDb> {
+  if (kind === 'pglite') {
+    const db = await createDb({ dataDir: 'memory://' });
+    return Object.assign(db, { destroy: () => db.close() });
+  }
+  const { url, drop } = await createEmptyPostgres('lectern_t', env);
+  const db = await createDb({ databaseUrl: url, dataDir: '', poolSize: 5 });
+  return Object.assign(db, {
+    url,
+    destroy: async () => {
+      await db.close();
+      await drop();
     },
   });
 }

@@ -19,7 +19,7 @@ import { createDb, MIGRATIONS_DIR, type Db } from './createDb.js';
 import { rowsOf } from './rows.js';
 import { users } from './schema/index.js';
 import { seedsUpTo } from './test/upgradeSeeds.js';
-import { dbKinds, type DbKind } from './testing.js';
+import { createEmptyPostgres, dbKinds, type DbKind } from './testing.js';
 
 interface JournalEntry {
   idx: number;
@@ -110,32 +110,8 @@ async function pgliteTarget(): Promise<Target> {
 }
 
 /** A fresh, empty Postgres database (as createTestDb makes them, but not migrated). */
-async function emptyPostgres(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const baseUrl = process.env.DATABASE_URL!;
-  const name = `lectern_up_${randomBytes(6).toString('hex')}`;
-  const admin = postgres(baseUrl, { max: 1, onnotice: () => undefined });
-  try {
-    await admin.unsafe(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const dropper = postgres(baseUrl, { max: 1, onnotice: () => undefined });
-      try {
-        await dropper.unsafe(`drop database if exists ${name} with (force)`);
-      } finally {
-        await dropper.end();
-      }
-    },
-  };
-}
-
 async function postgresTarget(): Promise<Target> {
-  const { url, drop } = await emptyPostgres();
+  const { url, drop } = await createEmptyPostgres('lectern_up');
   return {
     async atMigration(n, seed) {
       const client = postgres(url, { max: 1, onnotice: () => undefined });
@@ -182,7 +158,7 @@ describe.each(KINDS)('schema upgrades on %s', (kind) => {
 
 describe.runIf(KINDS.includes('postgres'))('migration lock on postgres', () => {
   it('two createDb calls racing on one fresh database both succeed, and each migration is applied once', async () => {
-    const { url, drop } = await emptyPostgres();
+    const { url, drop } = await createEmptyPostgres('lectern_up');
     try {
       const opened = await Promise.all([createDb({ databaseUrl: url, dataDir: '', poolSize: 2 }), createDb({ databaseUrl: url, dataDir: '', poolSize: 2 })]);
       try {
