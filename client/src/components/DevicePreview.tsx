@@ -1,4 +1,6 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
+import { formatDateTime } from '../time.js';
 import type { Preview } from '../media/usePreviewMedia.js';
 import { Alert } from './Alert.js';
 import { Icon } from './icons.js';
@@ -77,4 +79,32 @@ function DevicePicker({ id, kind, devices, value, onChoose }: { id: string; kind
 export function JoinMediaHint({ preview }: { preview: Pick<Preview, 'micOn' | 'cameraOn'> }) {
   const on = [preview.micOn && 'microphone', preview.cameraOn && 'camera'].filter(Boolean).join(' and ');
   return <>{on ? `You will join with your ${on} on.` : 'You will join with your camera and microphone off. You can turn them on in the room.'}</>;
+}
+
+/** The head of the join and device-check pages: title, host, what to do, and a notice while the host has not started. */
+export function JoinHeading(props: {
+  title: string;
+  hostName?: string | null;
+  children: ComponentChildren;
+  /** Set while the session is scheduled and the viewer must wait for its host. */
+  waitsUntil?: string | null;
+}) {
+  return (
+    <div class="page-head">
+      <h1>{props.title}</h1>
+      <p class="muted">
+        {props.hostName ? (
+          <>
+            Hosted by <strong>{props.hostName}</strong> ·{' '}
+          </>
+        ) : null}
+        {props.children}
+      </p>
+      {props.waitsUntil && (
+        <p class="join-waiting" role="status">
+          The host has not started yet (planned for {formatDateTime(props.waitsUntil)}). You can join now and wait for the host to start.
+        </p>
+      )}
+    </div>
+  );
 }

@@ -4,13 +4,12 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { authStore } from '../auth.js';
-import { DevicePreview, JoinMediaHint } from '../components/DevicePreview.js';
+import { DevicePreview, JoinHeading, JoinMediaHint } from '../components/DevicePreview.js';
 import { Link } from '../components/Link.js';
 import { usePreviewMedia } from '../media/usePreviewMedia.js';
 import { carryIntoRoom } from '../roomPass.js';
 import { navigate, type Params } from '../router.js';
 import { useStore } from '../store.js';
-import { formatDateTime } from '../time.js';
 import type { Session } from '../types.js';
 
 export function DeviceCheckPage({ params }: { params: Params }) {
@@ -42,22 +41,13 @@ export function DeviceCheckPage({ params }: { params: Params }) {
 
   return (
     <div class="join-page">
-      <div class="page-head">
-        <h1>{session ? `Join “${session.title}”` : 'Check your camera and microphone'}</h1>
-        <p class="muted">
-          {session?.hostName ? (
-            <>
-              Hosted by <strong>{session.hostName}</strong> ·{' '}
-            </>
-          ) : null}
-          Check your camera and microphone, then join.
-        </p>
-        {waitsForHost && (
-          <p class="join-waiting" role="status">
-            The host has not started yet (planned for {formatDateTime(session.scheduledAt)}). You can join now and wait for the host to start.
-          </p>
-        )}
-      </div>
+      <JoinHeading
+        title={session ? `Join “${session.title}”` : 'Check your camera and microphone'}
+        hostName={session?.hostName}
+        waitsUntil={waitsForHost ? session.scheduledAt : null}
+      >
+        Check your camera and microphone, then join.
+      </JoinHeading>
       <div class="join-grid">
         <DevicePreview preview={preview} />
         <div class="card stack join-form">

@@ -2,13 +2,12 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, errorMessage } from '../api.js';
 import { authStore } from '../auth.js';
 import { Alert } from '../components/Alert.js';
-import { DevicePreview, JoinMediaHint } from '../components/DevicePreview.js';
+import { DevicePreview, JoinHeading, JoinMediaHint } from '../components/DevicePreview.js';
 import { usePreviewMedia } from '../media/usePreviewMedia.js';
 import { carryIntoRoom, savePass } from '../roomPass.js';
 import { navigate, type Params } from '../router.js';
 import { joinWithCode } from '../sessions.js';
 import { useStore } from '../store.js';
-import { formatDateTime } from '../time.js';
 import type { CodePreview } from '@lectern/server/contract/rooms';
 import { api } from '../api.js';
 
@@ -121,22 +120,13 @@ export function JoinPage({ params }: { params: Params }) {
 
   return (
     <div class="join-page">
-      <div class="page-head">
-        <h1>{info ? `Join “${info.title}”` : 'Join a session'}</h1>
-        <p class="muted">
-          {info && info.hostName ? (
-            <>
-              Hosted by <strong>{info.hostName}</strong> ·{' '}
-            </>
-          ) : null}
-          Code <strong class="code-inline">{code}</strong> · check your camera and microphone, then join.
-        </p>
-        {info && info.status === 'scheduled' && (
-          <p class="join-waiting" role="status">
-            The host has not started yet (planned for {formatDateTime(info.scheduledAt)}). You can join now and wait for the host to start.
-          </p>
-        )}
-      </div>
+      <JoinHeading
+        title={info ? `Join “${info.title}”` : 'Join a session'}
+        hostName={info?.hostName}
+        waitsUntil={info?.status === 'scheduled' ? info.scheduledAt : null}
+      >
+        Code <strong class="code-inline">{code}</strong> · check your camera and microphone, then join.
+      </JoinHeading>
       <div class="join-grid">
         <DevicePreview preview={preview} />
         <form class="card stack join-form" onSubmit={onSubmit} noValidate>
