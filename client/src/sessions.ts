@@ -1,6 +1,6 @@
 // Session, join-code and room-entry calls of the REST API.
 import { api, asList } from './api.js';
-import type { JoinCode, JoinResponse, NewSession, Session } from './types.js';
+import type { JoinCode, JoinResponse, NewSession, ReplacedCodes, Session } from './types.js';
 
 export const listSessions = async (): Promise<Session[]> => asList<Session>(await api.get('/api/sessions'), 'sessions');
 export const createSession = (body: NewSession) => api.post<Session>('/api/sessions', body);
@@ -8,6 +8,8 @@ export const startSession = (id: string) => api.post<Session | undefined>(`/api/
 export const endSession = (id: string) => api.post<Session | undefined>(`/api/sessions/${encodeURIComponent(id)}/end`);
 
 export const createCode = (sessionId: string) => api.post<JoinCode>(`/api/sessions/${encodeURIComponent(sessionId)}/codes`);
+/** Every live code of the session stops working; returns the one new code. */
+export const replaceCodes = (sessionId: string) => api.post<ReplacedCodes>(`/api/sessions/${encodeURIComponent(sessionId)}/codes/replace`);
 const listCodes = async (sessionId: string): Promise<JoinCode[]> =>
   asList<JoinCode>(await api.get(`/api/sessions/${encodeURIComponent(sessionId)}/codes`), 'codes');
 

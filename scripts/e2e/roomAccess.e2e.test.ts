@@ -1,6 +1,7 @@
 // Room access refusals in a real browser: a guest the host denies, and a participant the
 // host removes, see the right screen at once and again after a reload, when the server
-// refuses the handshake with the code `denied` or `removed` (told apart by code, not text).
+// refuses the handshake with the code `denied` or `removed` (told apart by code, not text);
+// a removed guest cannot walk back in under a new name.
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,5 +57,50 @@ describe('room access refusals in chromium', () => {
     await r.page.screenshot({ path: join(SHOTS, 'room-removed-after-reload.png') });
 
     for (const p of [t, d, r]) await p.context.close();
+  });
+
+  it('a removed guest cannot come back under another name: new guests wait in the lobby and the old link is replaced', async () => {
+    const s = await server.api<{ id: string }>('POST', '/api/sessions', { title: 'Open door', scheduledAt: new Date().toISOString(), durationMinutes: 30, timezone: 'Europe/Berlin', guestAccess: 'open' }, teacher.token);
+    const sid = s.body.id;
+    expect((await server.api('POST', `/api/sessions/${sid}/start`, undefined, teacher.token)).status).toBe(200);
+    const { body: code } = await server.api<{ code: string }>('POST', `/api/sessions/${sid}/codes`, undefined, teacher.token);
+
+    const t = await newPage(browser);
+    await signIn(t.page, server.url, teacher.email, teacher.password);
+    await t.page.goto(`${server.url}/room/${sid}`);
+    await inRoom(t.page);
+    const people = t.page.getByRole('complementary', { name: 'People' });
+    if (!(await people.isVisible())) await t.page.getByRole('button', { name: /Participants|People/ }).first().click();
+
+    // Guests enter directly; Mal is removed with "replace the join code" (on by default).
+    const m = await newPage(browser);
+    await joinByCode(m.page, server.url, code.code, 'Mal');
+    await inRoom(m.page);
+    await people.getByRole('listitem', { name: 'Mal' }).getByRole('button', { name: 'Remove' }).click();
+    const ask = t.page.getByRole('dialog', { name: 'Remove Mal from the session?' });
+    await ask.getByText('new guests wait in the lobby').waitFor();
+    expect(await ask.getByRole('checkbox', { name: /Also replace the join code/ }).isChecked()).toBe(true);
+    await ask.getByRole('button', { name: 'Remove' }).click();
+    const done = t.page.getByRole('dialog', { name: 'The join code was replaced' });
+    const newUrl = (await done.locator('code').textContent())?.trim() ?? '';
+    expect(newUrl).toMatch(/\/j\/[0-9A-Z]{8}$/);
+    expect(newUrl.endsWith(`/j/${code.code}`)).toBe(false);
+    await done.getByRole('button', { name: 'Copy the new link' }).waitFor();
+    await t.page.screenshot({ path: join(SHOTS, 'room-removed-code-replaced.png') });
+    await done.getByRole('button', { name: 'Done' }).click();
+    await m.page.getByRole('heading', { name: 'You were removed from this session' }).waitFor({ timeout: 10_000 });
+
+    // The old link is dead; with the new one, a new identity (a fresh browser) waits in the lobby.
+    const old = await newPage(browser);
+    await old.page.goto(`${server.url}/j/${code.code}`);
+    await old.page.getByText('is not valid, has expired').waitFor({ timeout: 10_000 });
+    const back = await newPage(browser);
+    await back.page.goto(newUrl.replace(/^https?:\/\/[^/]+/, server.url));
+    await back.page.getByLabel('Your name').fill('Not Mal');
+    await back.page.getByRole('button', { name: 'Join', exact: true }).click();
+    await back.page.getByText('Waiting for the host to let you in').waitFor({ timeout: 15_000 });
+    await people.getByRole('listitem', { name: 'Not Mal' }).getByRole('button', { name: 'Deny' }).waitFor();
+
+    for (const p of [t, m, old, back]) await p.context.close();
   });
 });

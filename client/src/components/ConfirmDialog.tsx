@@ -7,7 +7,8 @@ interface ConfirmDialogProps {
   title: string;
   children?: ComponentChildren;
   confirmLabel: string;
-  cancelLabel?: string;
+  /** null: no cancel button (a dialog that only informs; Escape still closes it). */
+  cancelLabel?: string | null;
   danger?: boolean;
   /** A free-text field in the dialog (e.g. a cancellation reason), passed to onConfirm. */
   reasonLabel?: string;
@@ -45,9 +46,11 @@ export function ConfirmDialog({ title, children, confirmLabel, cancelLabel = 'Ke
           </div>
         )}
         <div class="confirm-actions">
-          <button type="button" class="btn" onClick={onCancel} disabled={busy}>
-            {cancelLabel}
-          </button>
+          {cancelLabel !== null && (
+            <button type="button" class="btn" onClick={onCancel} disabled={busy}>
+              {cancelLabel}
+            </button>
+          )}
           <button type="submit" class={`btn ${danger ? 'btn-danger' : 'btn-primary'}`} disabled={busy}>
             {confirmLabel}
           </button>

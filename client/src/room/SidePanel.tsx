@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
-import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { ChatPanel } from '../chat/ChatPanel.js';
+import { RemoveDialog } from './RemoveDialog.js';
 import type { RoomClient } from './RoomClient.js';
 import type { RoomSnapshot } from './roomTypes.js';
 
@@ -92,21 +92,7 @@ export function SidePanel({ client, snap, onClose, sessionId }: SidePanelProps) 
           ))}
         </ul>
       </section>
-      {removing && (
-        <ConfirmDialog
-          title={`Remove ${removing.name} from the session?`}
-          confirmLabel="Remove"
-          danger
-          onCancel={() => setRemoving(null)}
-          onConfirm={async () => {
-            const id = removing.id;
-            setRemoving(null);
-            await client.removePeer(id);
-          }}
-        >
-          <p>They leave the room at once.</p>
-        </ConfirmDialog>
-      )}
+      {removing && <RemoveDialog peer={removing} sessionId={sessionId} remove={client.removePeer} onDone={() => setRemoving(null)} />}
       {sessionId && <ChatPanel sessionId={sessionId} />}
     </aside>
   );

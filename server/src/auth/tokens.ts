@@ -15,6 +15,11 @@ export const ROOM_AUDIENCE = 'lectern:room';
 export const ROOM_ROLES = ['host', 'cohost', 'participant', 'guest'] as const;
 export type RoomRole = (typeof ROOM_ROLES)[number];
 
+/** Participant ids of people who joined by code without signing in start with this. */
+export const CODE_GUEST_PREFIX = 'guest:';
+/** A code guest can come back under a new identity (a new browser); a signed-in user cannot. */
+export const isCodeGuest = (participantId: string): boolean => participantId.startsWith(CODE_GUEST_PREFIX);
+
 export interface AccessClaims {
   userId: string;
   role: UserRole;
@@ -68,7 +73,7 @@ export class TokenService {
    */
   guestParticipantId(sessionId: string, guestKey: string): string {
     const mac = createHmac('sha256', this.#key).update(`guest:${sessionId}:${guestKey}`).digest('base64url');
-    return `guest:${mac.slice(0, 32)}`;
+    return `${CODE_GUEST_PREFIX}${mac.slice(0, 32)}`;
   }
 
   get roomTtlSeconds(): number {

@@ -25,7 +25,7 @@ import { requestSchemas } from '../protocol/schemas.js';
 import { isErrorCode, type ErrorCode } from '../protocol/errors.js';
 
 import { noticeWaiting } from '../notifications/waitingNotice.js';
-import { accessOf, roomSession, setAccess, updateRoomSettings } from '../rooms/roomAccess.js';
+import { accessOf, roomSession, setAccess, updateRoomSettings, type RoomSettings } from '../rooms/roomAccess.js';
 import { endSession, SESSION_EVENTS_TOPIC } from '../sessions/sessionService.js';
 import { SFU_EVENTS_TOPIC, type SfuClient } from '../sfu/SfuClient.js';
 import { closeStaleIntervals, heartbeat, HEARTBEAT_MS, recordJoin, recordLeave, sweepStaleIntervals, SWEEP_MS } from './attendance.js';
@@ -345,8 +345,8 @@ export class Gateway implements RoomOps {
     return setAccess(this.ctx, sessionId, participantId, state);
   }
 
-  async setLocked(sessionId: string, locked: boolean): Promise<void> {
-    await updateRoomSettings(this.ctx, sessionId, { locked });
+  async updateSettings(sessionId: string, patch: RoomSettings): Promise<void> {
+    await updateRoomSettings(this.ctx, sessionId, patch);
   }
 
   async endSession(sessionId: string): Promise<void> {

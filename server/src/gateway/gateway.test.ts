@@ -157,7 +157,7 @@ describe.each(dbKinds())('gateway on %s', (kind) => {
     expect((await api('POST', '/api/join', { code, displayName: 'Late' }, {})).status).toBe(404);
   });
 
-  it('gateway: a removed participant is disconnected and cannot rejoin with the same token', async () => {
+  it('gateway: a removed guest is disconnected, cannot rejoin with the same token, and a new identity waits in the lobby', async () => {
     const { sid, code } = await liveSession();
     const host = open(await hostToken(sid));
     await host.welcome;
@@ -172,6 +172,10 @@ describe.each(dbKinds())('gateway on %s', (kind) => {
     await waitFor(() => !g.socket.connected);
     await waitFor(() => host.events.some((e) => e.name === 'peerLeft' && (e.payload as { peerId: string }).peerId === w.peerId));
     expect((await refused(token)).code).toBe('removed');
+    // Back by code under a new name is a new identity: it now waits in the lobby.
+    const again = open(await guestToken(code, 'Not Mallory'));
+    expect((await again.welcome).state).toBe('lobby');
+    expect((await api<{ guestAccess: string }>('GET', `/api/sessions/${sid}`)).body.guestAccess).toBe('lobby');
   });
 
   it('gateway tells the room to reconnect when its worker dies, and the room recovers', async () => {

@@ -1,6 +1,7 @@
 // One handler per signaling request. The map below must name every RequestName, so a
 // missing handler is a compile error.
 import type { DtlsParameters, RtpCapabilities, RtpParameters } from '@lectern/sfu';
+import { isCodeGuest } from '../auth/tokens.js';
 import { AppError, ForbiddenError } from '../errors.js';
 import type { ConsumerParams, ParsedRequest, RequestName, ResponseMap } from '../protocol/index.js';
 import { ERROR_HTTP_STATUS, type ErrorCode } from '../protocol/errors.js';
@@ -182,12 +183,15 @@ export const handlers = {
     await requireNotHost(room, socket, peerId);
     await room.setAccess(socket.data.sessionId, peerId, 'removed');
     await room.control({ type: 'remove', sessionId: socket.data.sessionId, peerId });
+    // A guest who came by code could come back under a new name with a new identity;
+    // from now on new guests wait in the lobby (the host may open the room again).
+    if (isCodeGuest(peerId)) await room.updateSettings(socket.data.sessionId, { guestAccess: 'lobby' });
     return EMPTY;
   },
 
   async lockRoom(room, socket, { locked }) {
     requireHost(socket);
-    await room.setLocked(socket.data.sessionId, locked);
+    await room.updateSettings(socket.data.sessionId, { locked });
     return EMPTY;
   },
 

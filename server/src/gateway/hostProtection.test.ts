@@ -13,6 +13,7 @@ function fakeRoom() {
     hostOf: () => Promise.resolve(HOST),
     setAccess: (_s: string, peerId: string, state: string) => Promise.resolve(void done.push(`${state}:${peerId}`)),
     control: (m: { type: string; peerId: string }) => Promise.resolve(void done.push(`${m.type}:${m.peerId}`)),
+    updateSettings: (_s: string, patch: object) => Promise.resolve(void done.push(`settings:${JSON.stringify(patch)}`)),
   } as unknown as RoomOps;
   return { room, done };
 }
@@ -37,5 +38,14 @@ describe('co-host limits', () => {
     const { room, done } = fakeRoom();
     await handlers.removePeer(room, socketOf('host', HOST), { peerId: 'cohost-id' });
     expect(done).toEqual(['removed:cohost-id', 'remove:cohost-id']);
+  });
+
+  it('removing a code guest sends new guests to the lobby (a new identity cannot walk back in); removing a signed-in user does not', async () => {
+    const guest = fakeRoom();
+    await handlers.removePeer(guest.room, socketOf('host', HOST), { peerId: 'guest:abc' });
+    expect(guest.done).toEqual(['removed:guest:abc', 'remove:guest:abc', 'settings:{"guestAccess":"lobby"}']);
+    const user = fakeRoom();
+    await handlers.removePeer(user.room, socketOf('host', HOST), { peerId: 'student-1' });
+    expect(user.done).toEqual(['removed:student-1', 'remove:student-1']);
   });
 });

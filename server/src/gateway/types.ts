@@ -15,6 +15,7 @@ import type {
 } from '../protocol/index.js';
 import type { RoomClaims } from '../auth/tokens.js';
 import type { SfuClient } from '../sfu/SfuClient.js';
+import type { RoomSettings } from '../rooms/roomAccess.js';
 
 export interface SocketData {
   claims: RoomClaims;
@@ -68,8 +69,8 @@ export interface RoomOps {
   iceServers(peerId: string): IceServer[];
   recording(action: 'start' | 'stop', sessionId: string, userId: string | null): Promise<{ recordingId: string }>;
   setAccess(sessionId: string, participantId: string, state: RoomAccessState): Promise<void>;
-  /** Locks or unlocks the room; everyone in it is told, on every node. */
-  setLocked(sessionId: string, locked: boolean): Promise<void>;
+  /** Changes the room's lock or guest access; everyone in it is told, on every node. */
+  updateSettings(sessionId: string, patch: RoomSettings): Promise<void>;
   endSession(sessionId: string): Promise<void>;
   /** Opens the socket's attendance interval. */
   recordJoin(socket: RtcSocket): Promise<void>;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AccessClaims, RoomRole } from '../auth/tokens.js';
+import { CODE_GUEST_PREFIX, type AccessClaims, type RoomRole } from '../auth/tokens.js';
 import type { AppContext } from '../context.js';
 import type { RouteDeps } from '../routes.js';
 import { ConflictError, NotFoundError, TooManyRequestsError, UnauthorizedError } from '../errors.js';
@@ -10,8 +10,8 @@ import { IdParams, NoContent } from '../http/contract.js';
 import { caller } from '../plugins/authPlugin.js';
 import { canHost, getSessionRow, hostableSession, isInvitee, type SessionRow } from '../sessions/sessionAccess.js';
 import { getUser } from '../users/userService.js';
-import { CodeParams, JoinBody, JoinCode, RoomTicket } from './contract.js';
-import { codeExpiry, createCode, listCodes, resolveCode, revokeCode } from './joinCodes.js';
+import { CodeParams, JoinBody, JoinCode, ReplacedCodes, RoomTicket } from './contract.js';
+import { codeExpiry, createCode, listCodes, replaceCodes, resolveCode, revokeCode } from './joinCodes.js';
 
 
 export async function roomRole(ctx: AppContext, who: AccessClaims | null, session: SessionRow): Promise<RoomRole> {
@@ -51,6 +51,26 @@ export async function codeRoutes(app: FastifyInstance, { ctx }: RouteDeps): Prom
       const expiresAt = codeExpiry(session, clock.now(), config.codes);
       const code = await createCode(db, clock, session.id, caller(request).userId, expiresAt);
       return reply.status(201).send(codeDto(code));
+    },
+  );
+
+  r.post(
+    '/api/sessions/:id/codes/replace',
+    {
+      schema: {
+        tags: ['codes'],
+        summary: 'Replace the join codes (host, co-host, admin): every live code stops working and a new one is made',
+        params: IdParams,
+        response: { 201: ReplacedCodes },
+      },
+      onRequest: app.requireAuth,
+    },
+    async (request, reply) => {
+      const who = caller(request);
+      const session = await hostableSession(db, who, request.params.id);
+      if (session.status === 'completed' || session.status === 'cancelled') throw new ConflictError(`Session is ${session.status}`);
+      const { code, revoked } = await replaceCodes(db, clock, session.id, who.userId, codeExpiry(session, clock.now(), config.codes));
+      return reply.status(201).send({ code: codeDto(code), revoked });
     },
   );
 
@@ -97,7 +117,7 @@ export async function codeRoutes(app: FastifyInstance, { ctx }: RouteDeps): Prom
       const who = request.auth;
       const role = await roomRole(ctx, who, session);
       const { guestKey } = request.body;
-      const participantId = who ? who.userId : guestKey ? tokens.guestParticipantId(session.id, guestKey) : `guest:${randomUUID()}`;
+      const participantId = who ? who.userId : guestKey ? tokens.guestParticipantId(session.id, guestKey) : `${CODE_GUEST_PREFIX}${randomUUID()}`;
       const roomToken = await tokens.signRoom({
         participantId,
         sessionId: session.id,

@@ -87,6 +87,29 @@ describe.each(dbKinds())('join codes on %s', (kind) => {
     expect((await t.app.inject({ method: 'POST', url: `/api/sessions/${sid}/codes` })).statusCode).toBe(401);
   });
 
+  it('codes: replacing revokes every live code at once and makes one new code; only hosts may', async () => {
+    const host = await t.userWithToken('teacher');
+    const other = await t.userWithToken('teacher');
+    const sid = await newSession(host.headers);
+    const mk = async () => (await t.app.inject({ method: 'POST', url: `/api/sessions/${sid}/codes`, headers: host.headers })).json<{ code: string }>().code;
+    const [a, b] = [await mk(), await mk()];
+    const replaceUrl = `/api/sessions/${sid}/codes/replace`;
+    expect((await t.app.inject({ method: 'POST', url: replaceUrl, headers: other.headers })).statusCode).toBe(403);
+    expect((await join(a, '10.0.6.1')).statusCode).toBe(200); // the refusal changed nothing
+
+    const res = await t.app.inject({ method: 'POST', url: replaceUrl, headers: host.headers });
+    expect(res.statusCode).toBe(201);
+    const { code, revoked } = res.json<{ code: { code: string; url: string; revoked: boolean }; revoked: number }>();
+    expect(revoked).toBe(2);
+    expect(code.revoked).toBe(false);
+    expect(code.url.endsWith(`/j/${code.code}`)).toBe(true);
+    expect((await join(a, '10.0.6.2')).statusCode).toBe(404);
+    expect((await join(b, '10.0.6.3')).statusCode).toBe(404);
+    expect((await join(code.code, '10.0.6.4')).statusCode).toBe(200);
+    const list = (await t.app.inject({ method: 'GET', url: `/api/sessions/${sid}/codes`, headers: host.headers })).json<{ code: string; revoked: boolean }[]>();
+    expect(list.filter((c) => !c.revoked).map((c) => c.code)).toEqual([code.code]);
+  });
+
   it('codes: look-ups are rate-limited per IP with 429 and Retry-After', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 9; i++) statuses.push((await join('AAAAAAAA', '10.9.9.9')).statusCode);

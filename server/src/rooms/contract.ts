@@ -13,6 +13,12 @@ export const JoinCode = z.object({
 });
 export type JoinCode = z.infer<typeof JoinCode>;
 
+export const ReplacedCodes = z.object({
+  code: JoinCode,
+  revoked: z.number().int().describe('how many live codes stopped working'),
+});
+export type ReplacedCodes = z.infer<typeof ReplacedCodes>;
+
 export const CodeParams = z.object({ id: z.uuid(), code: z.string().min(1).max(32) });
 
 export const JoinBody = z.object({

@@ -2,7 +2,7 @@
 // via nanoid. 32^8 = 2^40 codes; look-ups are rate-limited per IP and globally.
 import { and, desc, eq, gt, isNull } from 'drizzle-orm';
 import { customAlphabet } from 'nanoid';
-import { joinCodes, sessions, type Database } from '@lectern/db';
+import { joinCodes, sessions, type Database, type Executor } from '@lectern/db';
 import type { Clock } from '../clock.js';
 import { NotFoundError } from '../errors.js';
 
@@ -50,7 +50,7 @@ export function codeExpiry(session: Pick<typeof sessions.$inferSelect, 'schedule
 export const CODE_ATTEMPTS = 6;
 
 /** `generate` is replaceable so tests can force collisions. */
-export async function createCode(db: Database, clock: Clock, sessionId: string, createdBy: string | null, expiresAt: Date, generate: () => string = newCode): Promise<CodeRow> {
+export async function createCode(db: Executor, clock: Clock, sessionId: string, createdBy: string | null, expiresAt: Date, generate: () => string = newCode): Promise<CodeRow> {
   const now = clock.now();
   // A collision is astronomically unlikely, but retry rather than fail if one happens.
   for (let attempt = 1; ; attempt++) {
@@ -78,6 +78,22 @@ export async function revokeCode(db: Database, clock: Clock, sessionId: string, 
     .where(and(eq(joinCodes.sessionId, sessionId), eq(joinCodes.code, normaliseCode(rawCode)), isNull(joinCodes.revokedAt)))
     .returning({ code: joinCodes.code });
   return rows.length > 0;
+}
+
+/**
+ * Revokes every live code of the session and makes a new one, atomically: after a guest
+ * was removed, the link they had stops working and the host shares the new one.
+ */
+export async function replaceCodes(db: Database, clock: Clock, sessionId: string, createdBy: string | null, expiresAt: Date): Promise<{ code: CodeRow; revoked: number }> {
+  return db.transaction(async (tx) => {
+    const revoked = await tx
+      .update(joinCodes)
+      .set({ revokedAt: clock.now() })
+      .where(and(eq(joinCodes.sessionId, sessionId), isNull(joinCodes.revokedAt), gt(joinCodes.expiresAt, clock.now())))
+      .returning({ code: joinCodes.code });
+    const code = await createCode(tx, clock, sessionId, createdBy, expiresAt);
+    return { code, revoked: revoked.length };
+  });
 }
 
 export async function resolveCode(db: Database, clock: Clock, rawCode: string): Promise<typeof sessions.$inferSelect> {
