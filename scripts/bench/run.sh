@@ -16,3 +16,4 @@ fi
 "$DIR/bookings"
 "$DIR/chat"
 "$DIR/signaling"
+"$DIR/sfu"

@@ -1,0 +1,163 @@
+// SFU fan-out cost: one VP8 producer fed over a PlainTransport at R packets/s of 1,100 bytes,
+// forwarded by one real mediasoup worker (the project's build) to N consumers on PlainTransports,
+// with plain RTP or SRTP (AES_CM_128_HMAC_SHA1_80, AEAD_AES_256_GCM). For each case it
+// prints one JSON line: the worker's CPU (getResourceUsage, user + system) per forwarded
+// packet in µs, forwarded packets/s (the consumers' own counters), the loss seen by the
+// receiving socket in this process, and which worker build ran.
+// Usage: npx tsx scripts/bench/sfu.ts [consumers=50,200,800] [suites=none,AES_CM_128_HMAC_SHA1_80,AEAD_AES_256_GCM] [seconds=10] [pps=100]
+import { execFileSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { createSocket, type Socket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import * as mediasoup from 'mediasoup';
+import type { types } from 'mediasoup';
+
+const COUNTS = (process.argv[2] ?? '50,200,800').split(',').map(Number);
+const SUITES = (process.argv[3] ?? 'none,AES_CM_128_HMAC_SHA1_80,AEAD_AES_256_GCM').split(',') as Suite[];
+const SECONDS = Number(process.argv[4] ?? 10);
+const PPS = Number(process.argv[5] ?? 100);
+const WARMUP_MS = 2000;
+const PACKET_BYTES = 1100;
+const SSRC = 0x1111;
+const PT = 101;
+
+type Suite = 'none' | types.SrtpCryptoSuite;
+const KEY_BYTES: Record<types.SrtpCryptoSuite, number> = { AES_CM_128_HMAC_SHA1_80: 30, AES_CM_128_HMAC_SHA1_32: 30, AEAD_AES_128_GCM: 28, AEAD_AES_256_GCM: 44 };
+
+/** Which worker binary runs, and the SRTP and io_uring libraries it links. */
+function workerBuild(): Record<string, string> {
+  const require = createRequire(import.meta.url);
+  const pkg = join(dirname(require.resolve('mediasoup')), '../..'); // node/lib/index.js
+  const bin = process.env.MEDIASOUP_WORKER_BIN || join(pkg, 'worker/out/Release/mediasoup-worker');
+  const linked = (() => {
+    try {
+      return execFileSync('ldd', [bin], { encoding: 'utf8' });
+    } catch {
+      return '';
+    }
+  })();
+  const lib = (name: string) => /\s(\S*lib(?:srtp2|uring)\S*) => (\S+)/.exec(linked.split('\n').find((l) => l.includes(name)) ?? '')?.[2] ?? 'static or none';
+  return {
+    mediasoup: (JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')) as { version: string }).version,
+    sha256: createHash('sha256').update(readFileSync(bin)).digest('hex').slice(0, 12),
+    libsrtp2: lib('libsrtp2'),
+    liburing: lib('liburing'),
+  };
+}
+
+/** An RTP packet of PACKET_BYTES whose VP8 payload starts a key frame (so every consumer forwards from the first). */
+function rtpPacket(seq: number, timestamp: number): Buffer {
+  const b = Buffer.alloc(PACKET_BYTES);
+  b[0] = 0x80;
+  b[1] = 0x80 | PT; // marker: one packet per frame
+  b.writeUInt16BE(seq & 0xffff, 2);
+  b.writeUInt32BE(timestamp >>> 0, 4);
+  b.writeUInt32BE(SSRC, 8);
+  // VP8 payload descriptor (S=1, partition 0), then a key-frame header: P=0, start code, 640x360.
+  Buffer.from([0x10, 0x50, 0x01, 0x00, 0x9d, 0x01, 0x2a, 0x80, 0x02, 0x68, 0x01]).copy(b, 12);
+  return b;
+}
+
+async function runCase(worker: types.Worker, n: number, suite: Suite, build: Record<string, string>): Promise<void> {
+  const router = await worker.createRouter({ mediaCodecs: [{ kind: 'video', mimeType: 'video/VP8', clockRate: 90000 }] });
+  const sink: Socket = createSocket({ type: 'udp4', recvBufferSize: 8 * 1024 * 1024 });
+  const source: Socket = createSocket('udp4');
+  let received = 0;
+  sink.on('message', () => void (received += 1));
+  await new Promise<void>((r) => sink.bind(0, '127.0.0.1', r));
+  const sinkPort = sink.address().port;
+  try {
+    const input = await router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: true, comedia: true });
+    const producer = await input.produce({
+      kind: 'video',
+      rtpParameters: { codecs: [{ mimeType: 'video/VP8', payloadType: PT, clockRate: 90000 }], encodings: [{ ssrc: SSRC }] },
+    });
+    const consumers: types.Consumer[] = [];
+    for (let i = 0; i < n; i++) {
+      const t = await router.createPlainTransport({
+        listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
+        rtcpMux: true,
+        comedia: false,
+        ...(suite === 'none' ? {} : { enableSrtp: true, srtpCryptoSuite: suite }),
+      });
+      await t.connect({
+        ip: '127.0.0.1',
+        port: sinkPort,
+        ...(suite === 'none' ? {} : { srtpParameters: { cryptoSuite: suite, keyBase64: randomBytes(KEY_BYTES[suite]).toString('base64') } }),
+      });
+      consumers.push(await t.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities }));
+    }
+    const forwarded = async () => {
+      let sum = 0;
+      for (const c of consumers) for (const s of await c.getStats()) if (s.type === 'outbound-rtp') sum += s.packetCount;
+      return sum;
+    };
+    const cpuMs = async () => {
+      const u = await worker.getResourceUsage();
+      return u.ru_utime + u.ru_stime;
+    };
+
+    // Send at PPS with a fixed schedule (catching up after a late timer), for warm-up + measurement.
+    let seq = 0;
+    let sent = 0;
+    const start = performance.now();
+    const stopAt = start + WARMUP_MS + SECONDS * 1000;
+    const sending = (async () => {
+      while (performance.now() < stopAt) {
+        const due = Math.floor(((performance.now() - start) / 1000) * PPS);
+        while (seq < due) {
+          source.send(rtpPacket(seq, seq * (90000 / PPS)), input.tuple.localPort, '127.0.0.1');
+          seq += 1;
+          sent += 1;
+        }
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    })();
+    await new Promise((r) => setTimeout(r, WARMUP_MS));
+    const [f0, c0, r0, s0, t0] = [await forwarded(), await cpuMs(), received, sent, performance.now()];
+    await sending;
+    await new Promise((r) => setTimeout(r, 200)); // the last packets drain
+    const [f1, c1, r1, s1, t1] = [await forwarded(), await cpuMs(), received, sent, performance.now()];
+    const fwd = f1 - f0;
+    const expected = (s1 - s0) * n;
+    console.log(
+      JSON.stringify({
+        bench: 'sfu',
+        transport: 'plain',
+        consumers: n,
+        srtp: suite,
+        pps: PPS,
+        bytes: PACKET_BYTES,
+        workerCpuUsPerPacket: fwd > 0 ? +(((c1 - c0) * 1000) / fwd).toFixed(2) : null,
+        forwardedPps: Math.round(fwd / ((t1 - t0) / 1000)),
+        workerCpuPct: +(((c1 - c0) / (t1 - t0)) * 100).toFixed(1),
+        receiverLossPct: expected > 0 ? +Math.max(0, (1 - (r1 - r0) / expected) * 100).toFixed(2) : null,
+        worker: build,
+      }),
+    );
+  } finally {
+    router.close();
+    sink.close();
+    source.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const build = workerBuild();
+  const worker = await mediasoup.createWorker({ logLevel: 'error', rtcMinPort: 40000, rtcMaxPort: 49999 });
+  try {
+    for (const suite of SUITES) for (const n of COUNTS) await runCase(worker, n, suite, build);
+  } finally {
+    worker.close();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
