@@ -1,4 +1,5 @@
 import type { Database, Db } from '@lectern/db';
+import type { AccessGate } from './auth/accessGate.js';
 import type { TokenService } from './auth/tokens.js';
 import type { EventBus } from './bus/EventBus.js';
 import type { Clock } from './clock.js';
@@ -15,6 +16,8 @@ export interface AppContext {
   readonly clock: Clock;
   readonly counters: CounterStore;
   readonly tokens: TokenService;
+  /** Whether a genuine access token's user may still use it (password, role, access changes). */
+  readonly accessGate: AccessGate;
   /** Links this process to the others (in-memory when single-node, Redis otherwise). */
   readonly bus: EventBus;
   /** Extra readiness checks (Redis, SFU) registered by the roles that use them. */

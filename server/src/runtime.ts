@@ -4,6 +4,7 @@ import { createDb, type Db } from '@lectern/db';
 import { Redis, type RedisOptions } from 'ioredis';
 import { resolveJwtSecret } from './auth/secrets.js';
 import { passwordHashGate } from './auth/passwords.js';
+import { AccessGate } from './auth/accessGate.js';
 import { TokenService } from './auth/tokens.js';
 import type { Bus } from './bus/Bus.js';
 import { EventBus } from './bus/EventBus.js';
@@ -89,7 +90,9 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
   });
   if (admin) logger.info({ email: admin.email }, 'created the first admin');
 
-  const ctx: AppContext = { config, dbHandle, db: dbHandle.db, logger, clock, counters, tokens, bus, readinessChecks };
+  const accessGate = new AccessGate({ db: dbHandle.db, bus, clock });
+  await accessGate.start();
+  const ctx: AppContext = { config, dbHandle, db: dbHandle.db, logger, clock, counters, tokens, accessGate, bus, readinessChecks };
   let closed = false;
   return {
     ctx,
@@ -97,6 +100,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     close: async () => {
       if (closed) return;
       closed = true;
+      await accessGate.close();
       if (!opts.bus) await bus.close();
       if (redis) await closeRedis(redis);
       if (!opts.db) await dbHandle.close();

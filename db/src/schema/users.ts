@@ -1,5 +1,5 @@
 import { boolean, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { id, timestamps } from './columns.js';
+import { id, timestamps, tstz } from './columns.js';
 
 export const USER_ROLES = ['admin', 'teacher', 'mentor', 'student'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
@@ -18,6 +18,11 @@ export const users = pgTable(
     disabled: boolean('disabled').notNull().default(false),
     /** Secret for the per-user calendar feed URL; regenerable. */
     calendarToken: text('calendar_token'),
+    /**
+     * Access tokens issued (iat, whole seconds) before this instant are refused: set when the
+     * password, role or access changes, so a token already handed out stops working at once.
+     */
+    tokensValidAfter: tstz('tokens_valid_after'),
     ...timestamps,
   },
   (t) => [uniqueIndex('users_email_key').on(t.email)],

@@ -5,14 +5,14 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import { accountTokens, notificationOutbox, refreshTokens, users, type Executor } from '@lectern/db';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
-import { disconnectUserSockets, revokeRefreshTokens } from '../auth/signOut.js';
+import { revokeUserTokens, signOutEverywhere } from '../auth/signOut.js';
 import type { AppContext } from '../context.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { sha256 } from '../setup/service.js';
 import { findUserByEmail, getUser } from '../users/userService.js';
 import { RESET_TOKEN_MINUTES, type ChangePasswordBody } from './contract.js';
 
-type Ctx = Pick<AppContext, 'db' | 'clock' | 'config' | 'counters' | 'logger'>;
+type Ctx = Pick<AppContext, 'db' | 'clock' | 'config' | 'counters' | 'logger' | 'accessGate'>;
 
 export const RESET_REQUEST_MESSAGE =
   'If an account uses this address, we have sent it a link to choose a new password. The link works once, for 30 minutes.';
@@ -37,10 +37,10 @@ export async function changePassword(ctx: Ctx, userId: string, body: ChangePassw
   const now = ctx.clock.now();
   const fresh = await ctx.db.transaction(async (tx) => {
     await tx.update(users).set({ passwordHash, updatedAt: now }).where(eq(users.id, userId));
-    await revokeRefreshTokens(tx, userId, now);
+    await revokeUserTokens(tx, userId, now);
     return issueRefresh(tx, userId, now, ctx.config.auth.refreshTokenTtlDays);
   });
-  disconnectUserSockets(ctx, userId); // the other tabs' sockets; this tab reconnects with its token
+  await signOutEverywhere(ctx, userId); // this tab gets a new access token with its new refresh cookie
   return fresh;
 }
 
@@ -94,8 +94,8 @@ export async function confirmPasswordReset(ctx: Ctx, token: string, newPassword:
       .update(accountTokens)
       .set({ usedAt: now })
       .where(and(eq(accountTokens.userId, row.userId), eq(accountTokens.kind, 'password_reset'), isNull(accountTokens.usedAt)));
-    await revokeRefreshTokens(tx, row.userId, now);
+    await revokeUserTokens(tx, row.userId, now);
     return row.userId;
   });
-  disconnectUserSockets(ctx, userId);
+  await signOutEverywhere(ctx, userId);
 }

@@ -25,6 +25,11 @@ export interface AccessClaims {
   role: UserRole;
 }
 
+/** What a verified access token says, with when it was issued (seconds). */
+export interface VerifiedAccess extends AccessClaims {
+  issuedAt: number;
+}
+
 export interface RoomClaims {
   /** Stable identity within the session: user id, or `guest:<id>`. */
   participantId: string;
@@ -39,6 +44,7 @@ export interface RoomClaims {
 
 const AccessPayload = z.object({
   sub: z.uuid(),
+  iat: z.number(),
   role: z.enum(['admin', 'teacher', 'mentor', 'student']),
   typ: z.literal('access'),
 });
@@ -117,10 +123,11 @@ export class TokenService {
     return this.#sign({ role: claims.role, typ: 'access' }, claims.userId, API_AUDIENCE, this.#accessTtl);
   }
 
-  async verifyAccess(token: string): Promise<AccessClaims> {
+  /** The token's claims when it is genuine and unexpired; whether its user may still use it is AccessGate's. */
+  async verifyAccess(token: string): Promise<VerifiedAccess> {
     const parsed = AccessPayload.safeParse(await this.#verify(token, API_AUDIENCE));
     if (!parsed.success) throw new UnauthorizedError('Invalid or expired token');
-    return { userId: parsed.data.sub, role: parsed.data.role };
+    return { userId: parsed.data.sub, role: parsed.data.role, issuedAt: parsed.data.iat };
   }
 
   signRoom(claims: Omit<RoomClaims, 'iat' | 'jti'>): Promise<string> {

@@ -59,6 +59,10 @@ export type UserNotification = z.infer<typeof UserNotification>;
 export const UserNotificationsWithdrawn = z.object({ items: z.array(z.object({ id: z.string(), userId: z.uuid() })).max(10_000) });
 export type UserNotificationsWithdrawn = z.infer<typeof UserNotificationsWithdrawn>;
 
+/** A user's password, role or access changed: every node forgets what it cached of them. */
+export const UserAccessChanged = z.object({ userId: z.uuid() });
+export type UserAccessChanged = z.infer<typeof UserAccessChanged>;
+
 export const TOPICS = {
   'lectern:sfu:events': SfuEvent,
   'lectern:session-events': SessionEvent,
@@ -66,6 +70,7 @@ export const TOPICS = {
   'lectern:recording:control': RecordingControl,
   'lectern:user-notifications': UserNotification,
   'lectern:user-notifications-withdrawn': UserNotificationsWithdrawn,
+  'lectern:user-access': UserAccessChanged,
 } as const;
 
 export type Topic = keyof typeof TOPICS;

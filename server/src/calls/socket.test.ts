@@ -28,7 +28,7 @@ describe.each(dbKinds())('calls over the /user socket on %s', (kind) => {
   beforeAll(async () => {
     const http = createServer();
     io = new Server(http);
-    ns = await attachUserNamespace({ io, bus: t.runtime.ctx.bus, tokens: t.runtime.ctx.tokens, logger: t.runtime.ctx.logger, db: t.runtime.ctx.db });
+    ns = await attachUserNamespace({ io, bus: t.runtime.ctx.bus, tokens: t.runtime.ctx.tokens, accessGate: t.runtime.ctx.accessGate, logger: t.runtime.ctx.logger, db: t.runtime.ctx.db });
     bindCallSockets(t.runtime.ctx, io);
     await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
     const addr = http.address();

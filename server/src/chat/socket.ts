@@ -37,6 +37,7 @@ export function attachChatNamespace(ctx: AppContext, io: Server): ChatSocket {
     ctx.tokens
       .verifyAccess(token)
       .then(async (claims) => {
+        await ctx.accessGate.check(claims);
         const [u] = await ctx.db.select({ name: users.name, disabled: users.disabled }).from(users).where(eq(users.id, claims.userId));
         if (!u || u.disabled) return next(new Error('unauthorized'));
         socket.data.userId = claims.userId;

@@ -9,11 +9,13 @@ import { accessOf, setAccess } from '../rooms/roomAccess.js';
 import type { RoomAccessState } from '@lectern/db';
 import { isHostRole, type RtcSocket } from './types.js';
 
-export async function authenticateSocket(ctx: Pick<AppContext, 'tokens' | 'db' | 'clock'>, socket: RtcSocket): Promise<void> {
+export async function authenticateSocket(ctx: Pick<AppContext, 'tokens' | 'accessGate' | 'db' | 'clock'>, socket: RtcSocket): Promise<void> {
   const auth = socket.handshake.auth as { token?: unknown; sessionId?: unknown } | undefined;
   const token = auth?.token;
   if (typeof token !== 'string' || token.length > 4096) throw new UnauthorizedError('A room token is required');
   const claims = await ctx.tokens.verifyRoom(token);
+  // A signed-in participant's room token ends with their sign-in (password, role, access change).
+  if (claims.userId) await ctx.accessGate.check({ userId: claims.userId, issuedAt: claims.iat });
   // A client names the room it wants; a token for room A never opens room B.
   if (auth?.sessionId !== undefined && auth.sessionId !== claims.sessionId) {
     throw new ForbiddenError('This token is for another session');

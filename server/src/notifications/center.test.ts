@@ -96,7 +96,7 @@ describe.each(dbKinds())('notification center on %s', (kind) => {
     beforeAll(async () => {
       const http = createServer();
       io = new Server(http);
-      ns = await attachUserNamespace({ io, bus: t.runtime.ctx.bus, tokens: t.runtime.ctx.tokens, logger: t.runtime.ctx.logger, db: t.runtime.ctx.db });
+      ns = await attachUserNamespace({ io, bus: t.runtime.ctx.bus, tokens: t.runtime.ctx.tokens, accessGate: t.runtime.ctx.accessGate, logger: t.runtime.ctx.logger, db: t.runtime.ctx.db });
       await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
       const addr = http.address();
       url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}${USER_NAMESPACE}`;

@@ -54,7 +54,7 @@ export async function startNotifications(ctx: AppContext, opts: { io?: Server; b
     logger: ctx.logger,
     defaultOffsets: ctx.config.notifications.reminderOffsetsMinutes,
   });
-  const userSocket = opts.io ? await attachUserNamespace({ io: opts.io, bus: ctx.bus, tokens: ctx.tokens, logger: ctx.logger, db: ctx.db }) : undefined;
+  const userSocket = opts.io ? await attachUserNamespace({ io: opts.io, bus: ctx.bus, tokens: ctx.tokens, accessGate: ctx.accessGate, logger: ctx.logger, db: ctx.db }) : undefined;
   if (opts.background ?? true) {
     dispatcher.start(ctx.config.notifications.outboxPollMs);
     reminders.start();

@@ -1,11 +1,11 @@
 // Socket.IO namespace /user: a signed-in user's live feed. The handshake presents the API
 // access token (`auth: { token }`); the socket joins room `user:<id>`. In-app
 // notifications written by any node arrive over the bus and are emitted to that room.
-import { eq } from 'drizzle-orm';
 import type { Namespace, Server } from 'socket.io';
-import { users, type Database } from '@lectern/db';
+import type { Database } from '@lectern/db';
 import type { Unsubscribe } from '../bus/Bus.js';
 import type { EventBus } from '../bus/EventBus.js';
+import type { AccessGate } from '../auth/accessGate.js';
 import type { TokenService } from '../auth/tokens.js';
 import type { Logger } from '../logger.js';
 import type { NotificationMap } from '../protocol/index.js';
@@ -25,13 +25,8 @@ export interface UserSocket {
   close(): Promise<void>;
 }
 
-/** True when the user exists and is not disabled (an access token outlives a disable by up to its TTL). */
-async function isActiveUser(db: Database, userId: string): Promise<boolean> {
-  const [u] = await db.select({ disabled: users.disabled }).from(users).where(eq(users.id, userId));
-  return u !== undefined && !u.disabled;
-}
 
-export async function attachUserNamespace(deps: { io: Server; bus: EventBus; tokens: TokenService; logger: Logger; db: Database }): Promise<UserSocket> {
+export async function attachUserNamespace(deps: { io: Server; bus: EventBus; tokens: TokenService; accessGate: AccessGate; logger: Logger; db: Database }): Promise<UserSocket> {
   const nsp = deps.io.of(USER_NAMESPACE) as unknown as UserNamespace;
   nsp.use((socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
@@ -39,7 +34,7 @@ export async function attachUserNamespace(deps: { io: Server; bus: EventBus; tok
     deps.tokens
       .verifyAccess(token)
       .then(async (claims) => {
-        if (!(await isActiveUser(deps.db, claims.userId))) return next(new Error('unauthorized'));
+        await deps.accessGate.check(claims); // disabled, deleted, or signed out everywhere: refused
         socket.data.userId = claims.userId;
         next();
       })

@@ -36,14 +36,16 @@ export function caller(request: FastifyRequest): AccessClaims {
 }
 
 async function authPlugin(app: FastifyInstance, opts: { ctx: AppContext }): Promise<void> {
-  const { tokens } = opts.ctx;
+  const { tokens, accessGate } = opts.ctx;
   app.decorateRequest('auth', null);
   app.addHook('onRequest', async (request: FastifyRequest) => {
     const header = request.headers.authorization;
     if (!header) return;
     const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header);
     if (!match?.[1]) throw new UnauthorizedError('Malformed Authorization header');
-    request.auth = await tokens.verifyAccess(match[1]);
+    const claims = await tokens.verifyAccess(match[1]);
+    await accessGate.check(claims);
+    request.auth = claims;
   });
   const requireAuth: onRequestAsyncHookHandler = async (request: FastifyRequest, _reply: FastifyReply) => {
     caller(request);

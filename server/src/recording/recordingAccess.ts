@@ -33,7 +33,9 @@ export async function assertCanWatch(ctx: AppContext, request: FastifyRequest, s
   if (!queryToken) throw new UnauthorizedError();
   let access: AccessClaims | undefined;
   try {
-    access = await ctx.tokens.verifyAccess(queryToken);
+    const claims = await ctx.tokens.verifyAccess(queryToken);
+    await ctx.accessGate.check(claims);
+    access = claims;
   } catch {
     access = undefined;
   }

@@ -1,5 +1,6 @@
 // Password, role and disable changes end the user's sessions: their refresh tokens stop
-// working and their open sockets are disconnected; a name change leaves them alone.
+// working, access tokens already issued are refused at once, and their open sockets are
+// disconnected; a name change leaves them alone.
 import { createServer } from 'node:http';
 import { Server } from 'socket.io';
 import { io as connect, type Socket } from 'socket.io-client';
@@ -22,7 +23,7 @@ describe.each(dbKinds())('signing a user out everywhere on %s', (kind) => {
   beforeAll(async () => {
     const http = createServer();
     io = new Server(http);
-    userNs = await attachUserNamespace({ io, bus: t.runtime.ctx.bus, tokens: t.runtime.ctx.tokens, logger: t.runtime.ctx.logger, db: t.runtime.ctx.db });
+    userNs = await attachUserNamespace({ io, bus: t.runtime.ctx.bus, tokens: t.runtime.ctx.tokens, accessGate: t.runtime.ctx.accessGate, logger: t.runtime.ctx.logger, db: t.runtime.ctx.db });
     chat = attachChatNamespace(t.runtime.ctx, io);
     bindUserSockets(t.runtime.ctx, io);
     await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
@@ -51,6 +52,7 @@ describe.each(dbKinds())('signing a user out everywhere on %s', (kind) => {
     const res = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: u.email, password: u.password } });
     return res.json<{ refreshToken: string }>().refreshToken;
   };
+  const me = (u: U) => t.app.inject({ method: 'GET', url: '/api/me', headers: u.headers });
   const refresh = async (token: string) => (await t.app.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refreshToken: token } })).statusCode;
   const patch = async (id: string, body: object) => {
     const res = await t.app.inject({ method: 'PATCH', url: `/api/users/${id}`, headers: admin.headers, payload: body });
@@ -61,22 +63,31 @@ describe.each(dbKinds())('signing a user out everywhere on %s', (kind) => {
     ['a new password', { password: 'another-long-one-1' }],
     ['a new role', { role: 'teacher' }],
     ['being disabled', { disabled: true }],
-  ])('%s revokes refresh tokens and disconnects /user and /chat sockets', async (_what, body) => {
+  ])('%s revokes refresh tokens, refuses access tokens already issued, and disconnects /user and /chat sockets', async (_what, body) => {
     const u = await t.userWithToken('student');
     const token = await signIn(u);
     const [feed, chatSocket] = [await open(u, USER_NAMESPACE), await open(u, CHAT_NAMESPACE)];
+    expect((await me(u)).statusCode).toBe(200);
+    t.clock.advance(1000); // the change comes after the tokens were issued (iat has whole seconds)
     const gone = [closed(feed), closed(chatSocket)];
     await patch(u.id, body);
     expect(await Promise.all(gone)).toEqual(['io server disconnect', 'io server disconnect']);
     expect(await refresh(token)).toBe(401);
+    const refused = await me(u);
+    expect(refused.statusCode).toBe(401);
+    expect(refused.json<{ error: { message: string } }>().error.message).toBe('This sign-in has ended: please sign in again');
+    await expect(open(u, USER_NAMESPACE)).rejects.toThrow('unauthorized');
+    await expect(open(u, CHAT_NAMESPACE)).rejects.toThrow('unauthorized');
   });
 
   it('a name change keeps the sessions', async () => {
     const u = await t.userWithToken('student');
     const token = await signIn(u);
     const feed = await open(u, USER_NAMESPACE);
+    t.clock.advance(1000);
     await patch(u.id, { name: 'Renamed' });
     expect(await refresh(token)).toBe(200);
+    expect((await me(u)).statusCode).toBe(200);
     expect(feed.connected).toBe(true);
   });
 
@@ -91,11 +102,17 @@ describe.each(dbKinds())('signing a user out everywhere on %s', (kind) => {
     const other = await signIn(u);
     const feed = await open(u, USER_NAMESPACE);
     const gone = closed(feed);
+    t.clock.advance(1000);
     const res = await t.app.inject({ method: 'POST', url: '/api/me/password', headers: u.headers, payload: { currentPassword: u.password, newPassword: 'a-brand-new-one-2' } });
     expect(res.statusCode, res.body).toBeLessThan(300);
     expect(await gone).toBe('io server disconnect');
     expect(await refresh(other)).toBe(401);
     const mine = /lectern_refresh=([^;]+)/.exec(String(res.headers['set-cookie']))?.[1];
-    expect(await refresh(decodeURIComponent(mine ?? ''))).toBe(200);
+    // This tab's old access token is refused like every other; its new refresh cookie gives a new one that works.
+    expect((await me(u)).statusCode).toBe(401);
+    const renewed = await t.app.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refreshToken: decodeURIComponent(mine ?? '') } });
+    expect(renewed.statusCode).toBe(200);
+    const fresh = await t.app.inject({ method: 'GET', url: '/api/me', headers: { authorization: `Bearer ${renewed.json<{ accessToken: string }>().accessToken}` } });
+    expect(fresh.statusCode).toBe(200);
   });
 });

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { disconnectUserSockets, revokeRefreshTokens } from '../auth/signOut.js';
+import { revokeUserTokens, signOutEverywhere } from '../auth/signOut.js';
 import { ForbiddenError } from '../errors.js';
 import { IdParams } from '../http/contract.js';
 import { caller } from '../plugins/authPlugin.js';
@@ -54,8 +54,8 @@ export async function userRoutes(app: FastifyInstance, { ctx }: RouteDeps): Prom
       const endSessions = password !== undefined || role !== undefined || disabled === true;
       const user = await updateUser(db, request.params.id, request.body, ctx.clock.now(), config.auth.scryptLogN);
       if (endSessions) {
-        await revokeRefreshTokens(db, user.id, ctx.clock.now());
-        disconnectUserSockets(ctx, user.id);
+        await revokeUserTokens(db, user.id, ctx.clock.now());
+        await signOutEverywhere(ctx, user.id);
       }
       return user;
     },
