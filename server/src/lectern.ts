@@ -152,8 +152,12 @@ export async function startLectern(config: Config, opts: StartOptions = {}): Pro
     }
     // The embedded database this process opened is closed to every other process: the CLI works through this socket.
     if (!opts.db && ctx.dbHandle.kind === 'pglite') {
-      const control = await startControlServer({ dataDir: config.dataDir, logger: ctx.logger, handle: controlHandler(ctx) });
-      closers.push(() => control.close()); // runs first on close
+      // Not fatal: without it the CLI says the server holds the database and its socket did not answer.
+      const control = await startControlServer({ dataDir: config.dataDir, logger: ctx.logger, handle: controlHandler(ctx) }).catch((err: unknown) => {
+        ctx.logger.warn({ err }, 'no control socket: the CLI cannot work through this server');
+        return undefined;
+      });
+      if (control) closers.push(() => control.close()); // runs first on close
     }
   } catch (err) {
     for (const c of closers.reverse()) await c().catch(() => undefined);

@@ -5,11 +5,13 @@
 // made through the server restores into a fresh data directory.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createTestDb } from '@lectern/db/testing';
+import { users } from '@lectern/db';
 import { freePort } from '../cluster/test/testRedis.js';
 import { controlSocketPath } from './protocol.js';
 
@@ -31,8 +33,8 @@ const baseEnv = (dataDir: string): Record<string, string> => ({
 const tsx = (entry: string, args: string[], env: Record<string, string>) =>
   spawn(process.execPath, ['--conditions=lectern-source', '--import', 'tsx', join(SERVER_DIR, 'src', entry), ...args], { cwd: SERVER_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
 
-function cli(dataDir: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = tsx('cli.ts', args, baseEnv(dataDir));
+function cli(dataDir: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = tsx('cli.ts', args, { ...baseEnv(dataDir), ...env });
   procs.push(child);
   let stdout = '';
   let stderr = '';
@@ -112,4 +114,39 @@ describe('the CLI and a running server on the embedded database', () => {
       again.proc.kill('SIGTERM');
     }
   }, 180_000);
+});
+
+describe.runIf(process.env.DATABASE_URL)('the CLI on Postgres', () => {
+  it('backup and restore connect directly; a damaged file is refused with exit 1', async () => {
+    const [from, to] = [await createTestDb('postgres'), await createTestDb('postgres')];
+    try {
+      const pg = (db: typeof from) => ({ DATABASE_URL: db.url!, LECTERN_JWT_SECRET: randomBytes(32).toString('hex') });
+      const dataDir = mkdtempSync(join(scratch, 'pg-'));
+      const made = await cli(dataDir, ['user', 'create', '--email', 'pg-user@example.test', '--password', `pw-${randomBytes(9).toString('hex')}`, '--role', 'student'], pg(from));
+      expect(made.code).toBe(0);
+      const archive = join(scratch, 'pg.lectern.gz');
+      const backup = await cli(dataDir, ['backup', archive], pg(from));
+      expect(backup.stderr).toBe('');
+      expect(backup.code).toBe(0);
+
+      const damaged = join(scratch, 'pg-damaged.gz');
+      const bytes = readFileSync(archive);
+      writeFileSync(damaged, bytes.subarray(0, bytes.length - 20));
+      const refused = await cli(dataDir, ['restore', damaged], pg(to));
+      expect(refused.stderr).toMatch(/^lectern: .*pg-damaged\.gz is not a readable Lectern backup .*damaged or truncated/);
+      expect(refused.code).toBe(1);
+      expect(await to.db.select().from(users)).toEqual([]);
+
+      const restored = await cli(dataDir, ['restore', archive], pg(to));
+      expect(restored.code).toBe(0);
+      expect(JSON.parse(restored.stdout)).toMatchObject({ source: 'postgres', rows: JSON.parse(backup.stdout).rows });
+      expect(await to.db.select().from(users)).toEqual(await from.db.select().from(users));
+      const twice = await cli(dataDir, ['restore', archive], pg(to));
+      expect(twice.stderr).toMatch(/not empty .*--force/);
+      expect(twice.code).toBe(1);
+    } finally {
+      await from.destroy();
+      await to.destroy();
+    }
+  }, 120_000);
 });
