@@ -9,7 +9,8 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createDb, DataDirLockedError, USER_ROLES, type Db } from '@lectern/db';
-import { backupDatabase, BackupError, restoreDatabase } from './backup/backup.js';
+import { backupDatabase, BackupError } from './backup/backup.js';
+import { restoreFile, type OpenDb } from './backup/restoreFile.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { ControlUnavailableError, sendControl } from './control/client.js';
 import { createUserCommand } from './control/commands.js';
@@ -73,11 +74,11 @@ async function userCreate(config: Config, rest: string[]): Promise<unknown> {
   }
 }
 
-/** The configured database, opened by this process (migrations as asked). */
-async function openDb(config: Config, migrate: boolean): Promise<Db> {
+/** The configured database as it is (no migrations), opened by this process. */
+async function openExisting(config: Config): Promise<Db> {
   const dataDir = `${config.dataDir}/pglite`;
-  if (!config.databaseUrl && !migrate && !existsSync(dataDir)) throw new BackupError(`There is no embedded database at ${dataDir} (LECTERN_DATA_DIR=${config.dataDir})`);
-  return createDb({ databaseUrl: config.databaseUrl, dataDir, poolSize: 2, migrate });
+  if (!config.databaseUrl && !existsSync(dataDir)) throw new BackupError(`There is no embedded database at ${dataDir} (LECTERN_DATA_DIR=${config.dataDir})`);
+  return createDb({ databaseUrl: config.databaseUrl, dataDir, poolSize: 2, migrate: false });
 }
 
 async function backup(config: Config, rest: string[]): Promise<unknown> {
@@ -86,7 +87,7 @@ async function backup(config: Config, rest: string[]): Promise<unknown> {
   const file = resolve(positionals[0]!);
   let db;
   try {
-    db = await openDb(config, false);
+    db = await openExisting(config);
   } catch (err) {
     if (err instanceof DataDirLockedError) return throughServer(config, err, { v: 1, cmd: 'backup', args: { file } });
     throw err;
@@ -102,19 +103,14 @@ async function restore(config: Config, rest: string[]): Promise<unknown> {
   const { positionals, values } = parseArgs({ args: rest, allowPositionals: true, options: { force: { type: 'boolean' } } });
   if (positionals.length !== 1) throw new UsageError('restore takes one FILE');
   const file = resolve(positionals[0]!);
-  let db;
+  const open: OpenDb = (o) => createDb({ databaseUrl: config.databaseUrl, dataDir: `${config.dataDir}/pglite`, poolSize: 2, ...o });
   try {
-    db = await openDb(config, true); // a fresh database is created and migrated to this version's schema
+    return await restoreFile(open, file, { force: values.force ?? false }); // a missing database is created
   } catch (err) {
     if (err instanceof DataDirLockedError) {
       throw new CommandError(`the server (PID ${err.owner.pid} on ${err.owner.host}) is running on this embedded database: stop it before restoring (a restore replaces the whole database)`);
     }
     throw err;
-  }
-  try {
-    return await restoreDatabase(db.db, file, { force: values.force ?? false });
-  } finally {
-    await db.close();
   }
 }
 
