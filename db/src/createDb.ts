@@ -26,6 +26,8 @@ export interface DbConfig {
   poolSize?: number;
   /** Run migrations on open (default true). */
   migrate?: boolean;
+  /** Migrations to run instead of this version's (a restore brings a fresh database to a backup's older level first). */
+  migrationsFolder?: string;
   /** An open PGlite to use instead of opening one from `dataDir` (tests that prepare it first); closed with the Db. */
   pglite?: PGlite;
 }
@@ -71,7 +73,7 @@ export async function createDb(config: DbConfig): Promise<Db> {
       const lock = postgres(config.databaseUrl, { max: 1, onnotice: () => undefined });
       try {
         await lock`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
-        await migratePostgres(drizzlePostgres({ client, schema }), { migrationsFolder: MIGRATIONS_DIR });
+        await migratePostgres(drizzlePostgres({ client, schema }), { migrationsFolder: config.migrationsFolder ?? MIGRATIONS_DIR });
       } finally {
         await lock.end({ timeout: 5 });
       }
@@ -96,7 +98,7 @@ export async function createDb(config: DbConfig): Promise<Db> {
   const db = drizzlePglite({ client, schema }) as unknown as Database;
   if (runMigrations) {
     try {
-      await migratePglite(drizzlePglite({ client, schema }), { migrationsFolder: MIGRATIONS_DIR });
+      await migratePglite(drizzlePglite({ client, schema }), { migrationsFolder: config.migrationsFolder ?? MIGRATIONS_DIR });
     } catch (err) {
       await client.close().catch(() => undefined);
       opened.release();

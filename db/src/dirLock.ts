@@ -14,10 +14,12 @@ export interface LockOwner {
 /** The data directory is open in another live process. */
 export class DataDirLockedError extends Error {
   readonly owner: LockOwner;
-  constructor(dir: string, owner: LockOwner) {
+  /** `detail`: why the work could not be done through that process either (the CLI's control socket). */
+  constructor(dir: string, owner: LockOwner, detail?: string) {
     super(
       `The embedded database ${dir} is in use by process ${owner.pid} on ${owner.host} (since ${owner.since}). ` +
-        'Only one process may open it: stop that process first, or do this through the running server (its admin pages and API).',
+        'Only one process may open it: stop that process first, or do this through the running server (its admin pages and API)' +
+        (detail ? `; ${detail}.` : '.'),
     );
     this.name = 'DataDirLockedError';
     this.owner = owner;

@@ -24,6 +24,8 @@ import { ReadinessError } from './errors.js';
 import { announceSetup } from './setup/service.js';
 import { Recorder } from './recording/Recorder.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from './runtime.js';
+import { controlHandler } from './control/commands.js';
+import { startControlServer } from './control/server.js';
 import { SfuClient } from './sfu/SfuClient.js';
 import { startSfuHost, type SfuHost } from './sfu/sfuHost.js';
 
@@ -147,6 +149,15 @@ export async function startLectern(config: Config, opts: StartOptions = {}): Pro
         await app.ready();
       }
       await announceSetup(ctx, url);
+    }
+    // The embedded database this process opened is closed to every other process: the CLI works through this socket.
+    if (!opts.db && ctx.dbHandle.kind === 'pglite') {
+      // Not fatal: without it the CLI says the server holds the database and its socket did not answer.
+      const control = await startControlServer({ dataDir: config.dataDir, logger: ctx.logger, handle: controlHandler(ctx) }).catch((err: unknown) => {
+        ctx.logger.warn({ err }, 'no control socket: the CLI cannot work through this server');
+        return undefined;
+      });
+      if (control) closers.push(() => control.close()); // runs first on close
     }
   } catch (err) {
     for (const c of closers.reverse()) await c().catch(() => undefined);
