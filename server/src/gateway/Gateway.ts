@@ -28,7 +28,8 @@ import { noticeWaiting } from '../notifications/waitingNotice.js';
 import { accessOf, roomSession, setAccess, updateRoomSettings } from '../rooms/roomAccess.js';
 import { endSession, SESSION_EVENTS_TOPIC } from '../sessions/sessionService.js';
 import { SFU_EVENTS_TOPIC, type SfuClient } from '../sfu/SfuClient.js';
-import { closeStaleIntervals, heartbeat, HEARTBEAT_MS, recordJoin, recordLeave, sweepStaleIntervals, SWEEP_MS } from './attendance.js';
+import { closeStaleIntervals, heartbeat, HEARTBEAT_MS, sweepStaleIntervals, SWEEP_MS } from './attendance.js';
+import { AttendanceJournal } from './attendanceJournal.js';
 import { applyControl, localSockets, relaySessionEvent, relaySfuEvent, type RelayDeps } from './relay.js';
 import { handlers } from './handlers.js';
 import { authenticateSocket, enter } from './handshake.js';
@@ -82,13 +83,15 @@ export class Gateway implements RoomOps {
   /** Per local socket: send it a fresh room token now (see #scheduleTokenRefresh). */
   readonly #refreshers = new Map<string, () => void>();
   #closed = false;
-
+  /** Attendance writes: never fail a call; kept and retried while the database is away. */
+  readonly #attendance: AttendanceJournal;
   private constructor(opts: GatewayOptions) {
     this.#opts = opts;
     this.ctx = opts.ctx;
     this.sfu = opts.sfu;
     this.nsp = (opts.io as unknown as RtcServer).of(RTC_NAMESPACE);
     this.#log = opts.ctx.logger.child({ component: 'gateway' });
+    this.#attendance = new AttendanceJournal({ ...opts.ctx, logger: this.#log });
     this.#relay = {
       nsp: this.nsp,
       sfu: this.sfu,
@@ -257,7 +260,7 @@ export class Gateway implements RoomOps {
     }
     if (!d.joined) return;
     d.joined = false;
-    await recordLeave(this.ctx, socket.id);
+    await this.#attendance.leave(socket.id);
     const others = (await this.nsp.in(peerKey(d.sessionId, d.peerId)).fetchSockets()).filter((s) => s.id !== socket.id);
     if (d.replaced || others.length > 0) return;
     await this.sfu.call('removePeer', { roomId: d.sessionId, peerId: d.peerId, connectionId: socket.id }).catch(() => undefined);
@@ -355,14 +358,7 @@ export class Gateway implements RoomOps {
 
   recordJoin(socket: RtcSocket): Promise<void> {
     const d = socket.data;
-    return recordJoin(this.ctx, {
-      connectionId: socket.id,
-      sessionId: d.sessionId,
-      participantId: d.peerId,
-      userId: d.claims.userId,
-      displayName: d.displayName,
-      role: d.role,
-    });
+    return this.#attendance.join({ connectionId: socket.id, sessionId: d.sessionId, participantId: d.peerId, userId: d.claims.userId, displayName: d.displayName, role: d.role });
   }
 
   emitToPeer<E extends NotificationName>(sessionId: string, peerId: string, event: E, payload: NotificationMap[E]): void {
@@ -391,9 +387,10 @@ export class Gateway implements RoomOps {
     for (const t of this.#timers) clearInterval(t);
     for (const u of this.#unsubscribe) await u();
     for (const s of this.nsp.sockets.values()) {
-      if (s.data.joined) await recordLeave(this.ctx, s.id).catch(() => undefined);
+      if (s.data.joined) await this.#attendance.leave(s.id);
       s.data.joined = false;
       s.disconnect(true);
     }
+    await this.#attendance.close();
   }
 }

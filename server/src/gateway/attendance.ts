@@ -23,16 +23,17 @@ export interface JoinRecord {
   role: string;
 }
 
-export async function recordJoin(deps: AttendanceDeps, r: JoinRecord): Promise<void> {
-  const now = deps.clock.now();
+/** `at` is when it happened (a write retried after a database outage keeps its time). */
+export async function recordJoin(deps: AttendanceDeps, r: JoinRecord, at?: Date): Promise<void> {
+  const now = at ?? deps.clock.now();
   await deps.db
     .insert(attendanceIntervals)
     .values({ ...r, joinedAt: now, lastSeenAt: now })
     .onConflictDoNothing({ target: attendanceIntervals.connectionId });
 }
 
-export async function recordLeave(deps: AttendanceDeps, connectionId: string): Promise<void> {
-  const now = deps.clock.now();
+export async function recordLeave(deps: AttendanceDeps, connectionId: string, at?: Date): Promise<void> {
+  const now = at ?? deps.clock.now();
   await deps.db
     .update(attendanceIntervals)
     .set({ leftAt: now, lastSeenAt: now })
