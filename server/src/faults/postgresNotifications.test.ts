@@ -65,11 +65,12 @@ describe('Postgres killed during a notification burst', { timeout: 240_000 }, ()
     const start = new Date(ctx.clock.now().getTime() + 10 * 60_000);
     for (let i = 0; i < SESSIONS; i++) await insertSession(db.db, { hostId: teacher.id, scheduledAt: start, invitees: students, title: `Session ${i}` });
 
-    // Kill Postgres once the burst is under way.
+    // Kill Postgres once the burst is under way and the whole burst is committed.
     let killed: Promise<void> | undefined;
+    let scanned = false;
     let sentBeforeKill = 0;
     smtp.onMessage = () => {
-      if (killed || reminderMails().length < KILL_AFTER) return;
+      if (killed || !scanned || reminderMails().length < KILL_AFTER) return;
       sentBeforeKill = reminderMails().length;
       killed = pgc.kill9();
     };
@@ -79,6 +80,7 @@ describe('Postgres killed during a notification burst', { timeout: 240_000 }, ()
     reminders = await ReminderScheduler.create({ db: ctx.db, clock: ctx.clock, logger: ctx.logger, defaultOffsets: [15] });
     const scan = await reminders.tick();
     expect(scan.rows).toBe(2 * EMAILS); // acknowledged: committed before the kill
+    scanned = true;
     await waitFor(() => killed !== undefined, 60_000);
     await killed;
     const downAt = Date.now();
