@@ -1,7 +1,8 @@
 // Postgres killed (SIGKILL of the postmaster of a private cluster) in the middle of a burst
 // of reminder emails, then started again: every notification committed to the outbox before
-// the kill reaches the mail server (at least once; duplicates bounded by the sends in flight
-// when the database went away), the running process's dispatcher loop and reminder scans
+// the kill reaches the mail server exactly once (the process that sent a row whose mark the
+// outage refused keeps that mark and writes it after the restart, instead of sending the row
+// again when its lease runs out), the running process's dispatcher loop and reminder scans
 // carry on by themselves, and no promise rejects unhandled.
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,8 +24,6 @@ const EMAILS = SESSIONS * STUDENTS;
 /** The emails delivered before the kill. */
 const KILL_AFTER = 40;
 const OUTAGE_MS = 5_000;
-/** The dispatcher's sends in flight at once (Dispatcher's default concurrency): each may be sent but not yet marked when the database dies. */
-const IN_FLIGHT = 8;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('Postgres killed during a notification burst', { timeout: 240_000 }, () => {
@@ -78,8 +77,10 @@ describe('Postgres killed during a notification burst', { timeout: 240_000 }, ()
     // The burst: one scan (the same service the cron runs) commits 2 rows per reminder
     // (in-app + email) to the outbox; the running process's dispatcher delivers them.
     reminders = await ReminderScheduler.create({ db: ctx.db, clock: ctx.clock, logger: ctx.logger, defaultOffsets: [15] });
-    const scan = await reminders.tick();
-    expect(scan.rows).toBe(2 * EMAILS); // acknowledged: committed before the kill
+    await reminders.tick();
+    // (the process's own cron scan may have taken some of them, at a minute boundary)
+    const committed = async () => (await db.db.select({ id: notificationOutbox.id }).from(notificationOutbox)).length;
+    await waitFor(async () => (await committed()) === 2 * EMAILS, 60_000); // acknowledged: committed before the kill
     scanned = true;
     await waitFor(() => killed !== undefined, 60_000);
     await killed;
@@ -103,8 +104,7 @@ describe('Postgres killed during a notification burst', { timeout: 240_000 }, ()
     for (const m of reminderMails()) perId.set(m.messageId, (perId.get(m.messageId) ?? 0) + 1);
     const duplicates = reminderMails().length - perId.size;
     expect(perId.size).toBe(EMAILS);
-    expect([...perId.values()].every((n) => n <= 2)).toBe(true);
-    expect(duplicates).toBeLessThanOrEqual(IN_FLIGHT);
+    expect(duplicates, 'emails sent twice').toBe(0);
 
     // Every outbox row ends sent; each in-app reminder exists once.
     await waitFor(async () => (await db.db.select({ s: notificationOutbox.status }).from(notificationOutbox)).every((r) => r.s === 'sent'), 60_000);
