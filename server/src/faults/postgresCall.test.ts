@@ -53,7 +53,7 @@ describe('Postgres restarts during a live call', { timeout: 240_000 }, () => {
     await pgc?.destroy();
   });
 
-  const { api, open, joinRoom, guestToken, hostToken, session, closeAll } = roomSockets(
+  const { req, open, joinRoom, guestToken, hostToken, session, closeAll } = roomSockets(
     () => lectern,
     () => host,
   );
@@ -113,6 +113,13 @@ describe('Postgres restarts during a live call', { timeout: 240_000 }, () => {
     expect(ready.status).toBe(503);
     expect(ready.ms).toBeLessThan(ANSWER_BOUND_MS);
 
+    // A signaling request that needs the database is refused as retryable, in the protocol's words.
+    const t0 = performance.now();
+    const caps = await req(g, 'getRouterRtpCapabilities');
+    const signalingMs = performance.now() - t0;
+    expect(caps).toEqual({ ok: false, error: { code: 'not_available', message: expect.not.stringMatching(/127\.0\.0\.1|ECONN|postgres/i) } });
+    expect(signalingMs).toBeLessThan(ANSWER_BOUND_MS);
+
     // A peer leaves meanwhile: the others are told at once, its attendance is kept for later.
     leaver.socket.disconnect();
     const leftAt = Date.now();
@@ -160,7 +167,7 @@ describe('Postgres restarts during a live call', { timeout: 240_000 }, () => {
     expect(unhandled).toEqual([]);
 
     console.info(
-      `[postgres-call] outage ${outageSeconds.toFixed(1)} s; 503 answers in ${during.map((r) => r.ms.toFixed(0)).join('/')} ms (me/sessions/login), /readyz in ${ready.ms.toFixed(0)} ms; ` +
+      `[postgres-call] outage ${outageSeconds.toFixed(1)} s; 503 answers in ${during.map((r) => r.ms.toFixed(0)).join('/')} ms (me/sessions/login), /readyz in ${ready.ms.toFixed(0)} ms, signaling refusal in ${signalingMs.toFixed(0)} ms; ` +
         `${later.length} more requests during the outage, slowest ${Math.max(...later.map((r) => r.ms)).toFixed(0)} ms; ` +
         `RTP during outage: ${atUp.probe - atDown.probe} packets at the consumer, ${atUp.producer - atDown.producer} at the producer; ` +
         `first 200 ${recoveredMs} ms after Postgres accepted connections; leave written ${row!.leftAt!.getTime() - leftAt} ms from the disconnect`,

@@ -2,7 +2,7 @@
 // token, validates every payload, runs the request handlers, relays SFU and session
 // events to the right sockets, and records attendance.
 import type { Server } from 'socket.io';
-import type { RoomAccessState } from '@lectern/db';
+import { isDatabaseUnavailable, type RoomAccessState } from '@lectern/db';
 import type { Unsubscribe } from '../bus/Bus.js';
 import type { RoomControl } from '../bus/topics.js';
 import type { Clock } from '../clock.js';
@@ -236,6 +236,8 @@ export class Gateway implements RoomOps {
       reply({ ok: true, data: await handlers[name](this, socket, parsed.data as never) });
     } catch (err) {
       const e = err as { code?: unknown; message?: unknown };
+      // The database restarting: a retryable refusal, never its driver's text (hosts, ports).
+      if (isDatabaseUnavailable(err)) return fail('not_available', 'The service is briefly unavailable. Try again in a moment.');
       if (err instanceof AppError || (typeof e.code === 'string' && typeof e.message === 'string')) {
         log.debug({ err, request: name }, 'request refused');
         return fail(wireCode(e.code), String(e.message));
