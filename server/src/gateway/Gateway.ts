@@ -28,7 +28,7 @@ import { noticeWaiting } from '../notifications/waitingNotice.js';
 import { accessOf, roomSession, setAccess, updateRoomSettings } from '../rooms/roomAccess.js';
 import { endSession, SESSION_EVENTS_TOPIC } from '../sessions/sessionService.js';
 import { SFU_EVENTS_TOPIC, type SfuClient } from '../sfu/SfuClient.js';
-import { closeStaleIntervals, heartbeat, HEARTBEAT_MS, sweepStaleIntervals, SWEEP_MS } from './attendance.js';
+import { closeStaleIntervals, HEARTBEAT_MS, SWEEP_MS } from './attendance.js';
 import { AttendanceJournal } from './attendanceJournal.js';
 import { applyControl, localSockets, relaySessionEvent, relaySfuEvent, type RelayDeps } from './relay.js';
 import { handlers } from './handlers.js';
@@ -133,7 +133,7 @@ export class Gateway implements RoomOps {
     const closed = await closeStaleIntervals(this.ctx);
     if (closed > 0) this.#log.info({ closed }, 'closed attendance intervals left open by a stopped process');
     this.#timers.push(setInterval(() => void this.#heartbeat(), HEARTBEAT_MS));
-    this.#timers.push(setInterval(() => void sweepStaleIntervals({ ...this.ctx, logger: this.#log }), SWEEP_MS));
+    this.#timers.push(setInterval(() => void this.#attendance.sweep(), SWEEP_MS));
   }
 
   // ---------------------------------------------------------------- connections
@@ -374,13 +374,8 @@ export class Gateway implements RoomOps {
 
   // ---------------------------------------------------------------- events
 
-  async #heartbeat(): Promise<void> {
-    try {
-      const ids = [...this.nsp.sockets.values()].filter((s) => s.data.joined).map((s) => s.id);
-      await heartbeat(this.ctx, ids);
-    } catch (err) {
-      this.#log.warn({ err }, 'attendance heartbeat failed');
-    }
+  #heartbeat(): Promise<void> {
+    return this.#attendance.heartbeat([...this.nsp.sockets.values()].filter((s) => s.data.joined).map((s) => s.id));
   }
 
   async close(): Promise<void> {

@@ -4,9 +4,13 @@
 // itself (signaling, media, peerLeft to the others) never waits for it. Writes kept by a
 // process that dies before the database returns are lost; the stale sweep then closes the
 // intervals at their last heartbeat, as after any crash.
+// The stale sweep waits, after an outage, until every node has had a heartbeat's time to
+// heartbeat again: else it would close the intervals of participants still in the call
+// (their heartbeats failed too) at the time the database went away.
+import { sql } from 'drizzle-orm';
 import { isDatabaseUnavailable } from '@lectern/db';
 import type { Logger } from '../logger.js';
-import { recordJoin, recordLeave, type AttendanceDeps, type JoinRecord } from './attendance.js';
+import { closeStaleIntervals, heartbeat, HEARTBEAT_MS, recordJoin, recordLeave, type AttendanceDeps, type JoinRecord } from './attendance.js';
 
 const RETRY_MS = 1000;
 
@@ -18,6 +22,9 @@ export class AttendanceJournal {
   readonly #queue: Write[] = [];
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> | undefined;
+  /** When the database last refused a write, and when it answered again after that. */
+  #failedAt: number | undefined;
+  #answeredAt: number | undefined;
 
   constructor(deps: AttendanceDeps & { logger: Pick<Logger, 'info' | 'warn' | 'error'> }) {
     this.#deps = deps;
@@ -41,6 +48,46 @@ export class AttendanceJournal {
     return this.#write({ what: 'leave', connectionId, run: () => recordLeave(this.#deps, connectionId, at) });
   }
 
+  /** Keeps the connections' intervals open (lastSeenAt); never rejects. */
+  async heartbeat(connectionIds: string[]): Promise<void> {
+    await this.flush();
+    try {
+      // With no connection to keep, a probe still tells when the database is back.
+      if (connectionIds.length === 0) await this.#deps.db.execute(sql`select 1`);
+      else await heartbeat(this.#deps, connectionIds);
+      this.#answered();
+    } catch (err) {
+      this.#failed();
+      this.#log.warn({ err: err instanceof Error ? err.message : String(err) }, 'attendance heartbeat failed');
+    }
+  }
+
+  /**
+   * Closes intervals nobody heartbeats any more (connections of a process that died), unless
+   * the database was away less than a heartbeat period ago; never rejects. Returns how many it closed.
+   */
+  async sweep(): Promise<number> {
+    const now = this.#deps.clock.now().getTime();
+    if (this.#failedAt !== undefined && (this.#answeredAt === undefined || this.#answeredAt < this.#failedAt || now - this.#answeredAt < HEARTBEAT_MS)) return 0;
+    try {
+      const closed = await closeStaleIntervals(this.#deps);
+      if (closed > 0) this.#log.info({ closed }, 'closed attendance intervals of connections no longer seen');
+      return closed;
+    } catch (err) {
+      this.#failed();
+      this.#log.warn({ err: err instanceof Error ? err.message : String(err) }, 'attendance sweep failed');
+      return 0;
+    }
+  }
+
+  #failed(): void {
+    this.#failedAt = this.#deps.clock.now().getTime();
+  }
+
+  #answered(): void {
+    if (this.#failedAt !== undefined && (this.#answeredAt === undefined || this.#answeredAt < this.#failedAt)) this.#answeredAt = this.#deps.clock.now().getTime();
+  }
+
   async #write(w: Write): Promise<void> {
     // Behind earlier writes still waiting: a leave must not overtake its join.
     if (this.#queue.length > 0) {
@@ -57,9 +104,13 @@ export class AttendanceJournal {
   async #attempt(w: Write): Promise<boolean> {
     try {
       await w.run();
+      this.#answered();
       return true;
     } catch (err) {
-      if (isDatabaseUnavailable(err)) return false;
+      if (isDatabaseUnavailable(err)) {
+        this.#failed();
+        return false;
+      }
       this.#log.error({ err, connectionId: w.connectionId }, `attendance ${w.what} could not be written`);
       return true;
     }
