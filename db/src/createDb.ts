@@ -42,6 +42,17 @@ export interface Db {
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
 
+/** Seconds postgres.js waits for a new connection before failing the query (CONNECT_TIMEOUT). */
+export const CONNECT_TIMEOUT_SECONDS = 5;
+const IDLE_TIMEOUT_SECONDS = 60;
+/** Longest wait between two connection attempts to a database that is away. */
+export const RECONNECT_MAX_SECONDS = 1;
+
+/** Seconds before the `retries`-th reconnection: 0.1, 0.2, 0.4 ... capped, with jitter. */
+function reconnectBackoff(retries: number): number {
+  return Math.min(0.1 * 2 ** Math.max(0, retries - 1), RECONNECT_MAX_SECONDS) * (0.5 + Math.random() / 2);
+}
+
 /** Any lock id works as long as every Lectern process uses the same one. */
 const MIGRATION_LOCK_ID = 7_202_611;
 
@@ -63,6 +74,15 @@ export async function createDb(config: DbConfig): Promise<Db> {
   if (config.databaseUrl) {
     const client = postgres(config.databaseUrl, {
       max: config.poolSize ?? 10,
+      // A database that is down or unreachable fails a query within seconds (a 503 for the
+      // request), never after postgres.js's default 30 s; idle connections are closed so a
+      // restarted server is met with fresh ones. A dead connection is replaced on next use.
+      connect_timeout: CONNECT_TIMEOUT_SECONDS,
+      idle_timeout: IDLE_TIMEOUT_SECONDS,
+      // Between failed connection attempts postgres.js waits up to 20 s by default, and
+      // queries wait with it: during an outage every request would hang that long, and the
+      // first after the database returns too. At most RECONNECT_MAX_SECONDS instead.
+      backoff: reconnectBackoff,
       onnotice: () => undefined,
       connection: { application_name: 'lectern' },
     });

@@ -2,7 +2,7 @@
 // token, validates every payload, runs the request handlers, relays SFU and session
 // events to the right sockets, and records attendance.
 import type { Server } from 'socket.io';
-import type { RoomAccessState } from '@lectern/db';
+import { isDatabaseUnavailable, type RoomAccessState } from '@lectern/db';
 import type { Unsubscribe } from '../bus/Bus.js';
 import type { RoomControl } from '../bus/topics.js';
 import type { Clock } from '../clock.js';
@@ -28,7 +28,8 @@ import { noticeWaiting } from '../notifications/waitingNotice.js';
 import { accessOf, roomSession, setAccess, updateRoomSettings, type RoomSettings } from '../rooms/roomAccess.js';
 import { endSession, SESSION_EVENTS_TOPIC } from '../sessions/sessionService.js';
 import { SFU_EVENTS_TOPIC, type SfuClient } from '../sfu/SfuClient.js';
-import { closeStaleIntervals, heartbeat, HEARTBEAT_MS, recordJoin, recordLeave, sweepStaleIntervals, SWEEP_MS } from './attendance.js';
+import { closeStaleIntervals, HEARTBEAT_MS, SWEEP_MS } from './attendance.js';
+import { AttendanceJournal } from './attendanceJournal.js';
 import { applyControl, localSockets, relaySessionEvent, relaySfuEvent, type RelayDeps } from './relay.js';
 import { handlers } from './handlers.js';
 import { authenticateSocket, enter } from './handshake.js';
@@ -82,13 +83,15 @@ export class Gateway implements RoomOps {
   /** Per local socket: send it a fresh room token now (see #scheduleTokenRefresh). */
   readonly #refreshers = new Map<string, () => void>();
   #closed = false;
-
+  /** Attendance writes: never fail a call; kept and retried while the database is away. */
+  readonly #attendance: AttendanceJournal;
   private constructor(opts: GatewayOptions) {
     this.#opts = opts;
     this.ctx = opts.ctx;
     this.sfu = opts.sfu;
     this.nsp = (opts.io as unknown as RtcServer).of(RTC_NAMESPACE);
     this.#log = opts.ctx.logger.child({ component: 'gateway' });
+    this.#attendance = new AttendanceJournal({ ...opts.ctx, logger: this.#log });
     this.#relay = {
       nsp: this.nsp,
       sfu: this.sfu,
@@ -130,7 +133,7 @@ export class Gateway implements RoomOps {
     const closed = await closeStaleIntervals(this.ctx);
     if (closed > 0) this.#log.info({ closed }, 'closed attendance intervals left open by a stopped process');
     this.#timers.push(setInterval(() => void this.#heartbeat(), HEARTBEAT_MS));
-    this.#timers.push(setInterval(() => void sweepStaleIntervals({ ...this.ctx, logger: this.#log }), SWEEP_MS));
+    this.#timers.push(setInterval(() => void this.#attendance.sweep(), SWEEP_MS));
   }
 
   // ---------------------------------------------------------------- connections
@@ -233,6 +236,8 @@ export class Gateway implements RoomOps {
       reply({ ok: true, data: await handlers[name](this, socket, parsed.data as never) });
     } catch (err) {
       const e = err as { code?: unknown; message?: unknown };
+      // The database restarting: a retryable refusal, never its driver's text (hosts, ports).
+      if (isDatabaseUnavailable(err)) return fail('not_available', 'The service is briefly unavailable. Try again in a moment.');
       if (err instanceof AppError || (typeof e.code === 'string' && typeof e.message === 'string')) {
         log.debug({ err, request: name }, 'request refused');
         return fail(wireCode(e.code), String(e.message));
@@ -257,7 +262,7 @@ export class Gateway implements RoomOps {
     }
     if (!d.joined) return;
     d.joined = false;
-    await recordLeave(this.ctx, socket.id);
+    await this.#attendance.leave(socket.id);
     const others = (await this.nsp.in(peerKey(d.sessionId, d.peerId)).fetchSockets()).filter((s) => s.id !== socket.id);
     if (d.replaced || others.length > 0) return;
     await this.sfu.call('removePeer', { roomId: d.sessionId, peerId: d.peerId, connectionId: socket.id }).catch(() => undefined);
@@ -355,14 +360,7 @@ export class Gateway implements RoomOps {
 
   recordJoin(socket: RtcSocket): Promise<void> {
     const d = socket.data;
-    return recordJoin(this.ctx, {
-      connectionId: socket.id,
-      sessionId: d.sessionId,
-      participantId: d.peerId,
-      userId: d.claims.userId,
-      displayName: d.displayName,
-      role: d.role,
-    });
+    return this.#attendance.join({ connectionId: socket.id, sessionId: d.sessionId, participantId: d.peerId, userId: d.claims.userId, displayName: d.displayName, role: d.role });
   }
 
   emitToPeer<E extends NotificationName>(sessionId: string, peerId: string, event: E, payload: NotificationMap[E]): void {
@@ -376,13 +374,8 @@ export class Gateway implements RoomOps {
 
   // ---------------------------------------------------------------- events
 
-  async #heartbeat(): Promise<void> {
-    try {
-      const ids = [...this.nsp.sockets.values()].filter((s) => s.data.joined).map((s) => s.id);
-      await heartbeat(this.ctx, ids);
-    } catch (err) {
-      this.#log.warn({ err }, 'attendance heartbeat failed');
-    }
+  #heartbeat(): Promise<void> {
+    return this.#attendance.heartbeat([...this.nsp.sockets.values()].filter((s) => s.data.joined).map((s) => s.id));
   }
 
   async close(): Promise<void> {
@@ -391,9 +384,10 @@ export class Gateway implements RoomOps {
     for (const t of this.#timers) clearInterval(t);
     for (const u of this.#unsubscribe) await u();
     for (const s of this.nsp.sockets.values()) {
-      if (s.data.joined) await recordLeave(this.ctx, s.id).catch(() => undefined);
+      if (s.data.joined) await this.#attendance.leave(s.id);
       s.data.joined = false;
       s.disconnect(true);
     }
+    await this.#attendance.close();
   }
 }

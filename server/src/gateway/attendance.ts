@@ -3,7 +3,6 @@
 import { and, inArray, isNull, lt, eq, sql } from 'drizzle-orm';
 import { attendanceIntervals, type Database } from '@lectern/db';
 import type { Clock } from '../clock.js';
-import type { Logger } from '../logger.js';
 
 export const HEARTBEAT_MS = 15_000;
 /** An open interval not seen for this long belongs to a dead process. */
@@ -23,16 +22,17 @@ export interface JoinRecord {
   role: string;
 }
 
-export async function recordJoin(deps: AttendanceDeps, r: JoinRecord): Promise<void> {
-  const now = deps.clock.now();
+/** `at` is when it happened (a write retried after a database outage keeps its time). */
+export async function recordJoin(deps: AttendanceDeps, r: JoinRecord, at?: Date): Promise<void> {
+  const now = at ?? deps.clock.now();
   await deps.db
     .insert(attendanceIntervals)
     .values({ ...r, joinedAt: now, lastSeenAt: now })
     .onConflictDoNothing({ target: attendanceIntervals.connectionId });
 }
 
-export async function recordLeave(deps: AttendanceDeps, connectionId: string): Promise<void> {
-  const now = deps.clock.now();
+export async function recordLeave(deps: AttendanceDeps, connectionId: string, at?: Date): Promise<void> {
+  const now = at ?? deps.clock.now();
   await deps.db
     .update(attendanceIntervals)
     .set({ leftAt: now, lastSeenAt: now })
@@ -64,13 +64,3 @@ export async function closeStaleIntervals(deps: AttendanceDeps, staleMs = STALE_
 }
 
 export const SWEEP_MS = STALE_MS;
-
-/** closeStaleIntervals for a timer: logs instead of throwing. */
-export async function sweepStaleIntervals(deps: AttendanceDeps & { logger: Pick<Logger, 'info' | 'warn'> }): Promise<void> {
-  try {
-    const closed = await closeStaleIntervals(deps);
-    if (closed > 0) deps.logger.info({ closed }, 'closed attendance intervals of connections no longer seen');
-  } catch (err) {
-    deps.logger.warn({ err }, 'attendance sweep failed');
-  }
-}

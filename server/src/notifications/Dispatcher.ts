@@ -3,9 +3,12 @@
 // transaction, then marks each row sent, retried with exponential backoff, or dead.
 // A dispatcher that dies mid-batch leaves leased rows that any dispatcher re-claims once
 // the lease has passed, so nothing is lost; several dispatchers never claim the same row.
+// When the database goes away mid-batch, the marks of rows already sent are kept in memory
+// and written (fenced by the lease, as always) before the next claim: a database restart
+// under a running dispatcher sends nothing twice.
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
-import { notificationOutbox as o, type Database, type NotificationChannel, type OutboxStatus } from '@lectern/db';
+import { isDatabaseUnavailable, notificationOutbox as o, type Database, type NotificationChannel, type OutboxStatus } from '@lectern/db';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import { render } from './templates.js';
@@ -42,6 +45,9 @@ export class Dispatcher {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<unknown> | undefined;
   #closed = false;
+  /** Marks that failed because the database was away: written before the next claim. */
+  readonly #unmarked: { row: OutboxRow; values: Partial<typeof o.$inferInsert> }[] = [];
+  #databaseAway = false;
 
   private constructor(opts: DispatcherOptions) {
     this.id = opts.id ?? `dispatcher-${randomUUID().slice(0, 8)}`;
@@ -87,26 +93,47 @@ export class Dispatcher {
     });
   }
 
-  /** Claims and delivers one batch. */
+  /** Claims and delivers one batch (after writing the marks an outage held back). */
   async tick(): Promise<TickResult> {
+    await this.#writeUnmarked();
     return this.deliverAll(await this.claim());
+  }
+
+  /** Marks held back by a database outage (each is sent; without its mark it would be sent again). */
+  get unmarked(): number {
+    return this.#unmarked.length;
+  }
+
+  async #writeUnmarked(): Promise<void> {
+    while (this.#unmarked.length > 0) {
+      const { row, values } = this.#unmarked[0]!;
+      await this.#mark(row, values);
+      this.#unmarked.shift();
+    }
   }
 
   /** Delivers claimed rows, a few at a time. */
   async deliverAll(rows: OutboxRow[]): Promise<TickResult> {
     const result: TickResult = { claimed: rows.length, sent: 0, retried: 0, dead: 0, skipped: 0 };
     let next = 0;
+    let failed = false;
     const worker = async () => {
-      while (next < rows.length) {
+      while (next < rows.length && !failed) {
         const row = rows[next++]!;
-        const status = await this.#deliver(row);
+        const status = await this.#deliver(row).catch((err: unknown) => {
+          failed = true; // no worker takes another row: the rest of the batch waits for its lease
+          throw err;
+        });
         if (status === 'sent') result.sent++;
         else if (status === 'pending') result.retried++;
         else if (status === 'dead') result.dead++;
         else result.skipped++;
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.#o.concurrency, rows.length) }, worker));
+    // Settles only when every send in flight has: their marks are written or held back by then.
+    const settled = await Promise.allSettled(Array.from({ length: Math.min(this.#o.concurrency, rows.length) }, worker));
+    const failure = settled.find((s) => s.status === 'rejected');
+    if (failure) throw failure.reason;
     return result;
   }
 
@@ -148,12 +175,23 @@ export class Dispatcher {
   }
 
   async #finish(row: OutboxRow, status: OutboxStatus, extra: Partial<typeof o.$inferInsert>): Promise<OutboxStatus> {
-    // Fenced by the lease holder: if our lease was lost and the row re-claimed, leave it be.
+    const values = { status, lockedUntil: null, lockedBy: null, updatedAt: this.#o.clock.now(), ...extra };
+    try {
+      await this.#mark(row, values);
+    } catch (err) {
+      // Kept for the next tick.
+      if (isDatabaseUnavailable(err)) this.#unmarked.push({ row, values });
+      throw err;
+    }
+    return status;
+  }
+
+  /** Fenced by the lease holder: if our lease was lost and the row re-claimed, leave it be. */
+  async #mark(row: OutboxRow, values: Partial<typeof o.$inferInsert>): Promise<void> {
     await this.#o.db
       .update(o)
-      .set({ status, lockedUntil: null, lockedBy: null, updatedAt: this.#o.clock.now(), ...extra })
+      .set(values)
       .where(and(eq(o.id, row.id), eq(o.status, 'sending'), eq(o.lockedBy, this.id)));
-    return status;
   }
 
   /** Polls every `pollMs`; a full batch is followed at once by the next. */
@@ -164,8 +202,13 @@ export class Dispatcher {
       try {
         const r = await this.tick();
         full = r.claimed >= this.#o.batchSize;
+        if (this.#databaseAway) this.#log.info('database back: dispatching again');
+        this.#databaseAway = false;
       } catch (err) {
-        this.#log.error({ err }, 'dispatch failed');
+        // An outage is logged once, not at every poll; the loop keeps polling until it ends.
+        if (!isDatabaseUnavailable(err)) this.#log.error({ err }, 'dispatch failed');
+        else if (!this.#databaseAway) this.#log.warn({ err: (err as Error).message, unmarked: this.#unmarked.length }, 'database unavailable: dispatch paused');
+        this.#databaseAway ||= isDatabaseUnavailable(err);
       }
       if (!this.#closed) this.#timer = setTimeout(run, full ? 0 : pollMs);
     };

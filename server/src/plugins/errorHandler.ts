@@ -1,8 +1,9 @@
 // One error handler: AppErrors and 4xx pass through with `{ error: { code, message } }`;
-// a backing service that is away (Redis restarting) is a 503 the client can put in words;
+// a backing service that is away (Redis or Postgres restarting) is a 503 the client can put in words;
 // everything else is logged and masked as a 500.
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { isDatabaseUnavailable } from '@lectern/db';
 import { BusRequestError } from '../bus/Bus.js';
 import { AppError, TooManyRequestsError } from '../errors.js';
 import { describeProblems } from '../http/validationWords.js';
@@ -17,10 +18,12 @@ const UNAVAILABLE_RETRY_SECONDS = 5;
 /**
  * True for the errors of a Redis that does not answer: ioredis gives up on a command after
  * its retries (MaxRetriesPerRequestError) or on a closed connection; the bus reports itself
- * unavailable. None of them is a bug of the request: a 503 with Retry-After, not a 500.
+ * unavailable; Postgres refuses connections, drops them or is still starting up
+ * (isDatabaseUnavailable). None of them is a bug of the request: a 503 with Retry-After, not a 500.
  */
 export function isBackendUnavailable(err: unknown): boolean {
   if (err instanceof BusRequestError) return err.code === 'unavailable';
+  if (isDatabaseUnavailable(err)) return true;
   if (!(err instanceof Error)) return false;
   return err.name === 'MaxRetriesPerRequestError' || err.constructor.name === 'MaxRetriesPerRequestError' || err.message === 'Connection is closed.';
 }
