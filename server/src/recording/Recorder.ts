@@ -41,7 +41,10 @@ interface Active {
   sessionId: string;
   peerId: string;
   dir: string;
+  /** performance.now() when the recorder joined the room: the start of the recording's timeline. */
   t0: number;
+  /** Wall-clock time at t0 (the recording's startedAt). */
+  startedAt: Date;
   rtpCapabilities: RtpCapabilities;
   writers: Map<string, Promise<TrackWriter | null>>;
   results: Promise<TrackResult>[];
@@ -108,7 +111,7 @@ export class Recorder {
     }
     const dir = recordingDir(config, sessionId, id);
     const peerId = `${RECORDER_PEER_PREFIX}${id}`;
-    const active: Active = { id, sessionId, peerId, dir, t0: 0, rtpCapabilities: { codecs: [] }, writers: new Map(), results: [], stopping: undefined, seq: 0 };
+    const active: Active = { id, sessionId, peerId, dir, t0: 0, startedAt: now, rtpCapabilities: { codecs: [] }, writers: new Map(), results: [], stopping: undefined, seq: 0 };
     this.#active.set(sessionId, active);
     try {
       await mkdir(dir, { recursive: true });
@@ -117,8 +120,12 @@ export class Recorder {
       active.rtpCapabilities = { codecs: rtpCapabilities.codecs ?? [], headerExtensions: [] };
       // A service peer: it never takes a participant's place in a full room.
       await this.#o.sfu.call('addPeer', { roomId: sessionId, peerId, uncounted: true });
-      active.t0 = performance.now();
       const producers = await this.#o.sfu.call('listProducers', { roomId: sessionId, excludePeerId: peerId });
+      // The recording starts now, when the room is told, not when it was asked for: on a busy
+      // machine the SFU can take a second or more to seat the recorder.
+      active.t0 = performance.now();
+      active.startedAt = clock.now();
+      await updateRecording(db, id, { startedAt: active.startedAt });
       for (const p of producers) this.#addTrack(active, p);
     } catch (err) {
       this.#active.delete(sessionId);
@@ -247,13 +254,16 @@ export class Recorder {
   }
 
   async #finish(a: Active, reason: string): Promise<void> {
-    const { db, clock } = this.#ctx;
-    const durationSeconds = (performance.now() - a.t0) / 1000;
+    const { db } = this.#ctx;
+    // The recording stops now; tearing the tracks down (slow on a busy machine) is not part of it.
+    const durationMs = a.t0 > 0 ? performance.now() - a.t0 : 0;
+    const durationSeconds = durationMs / 1000;
+    const stoppedAt = new Date(a.startedAt.getTime() + Math.round(durationMs));
     for (const producerId of [...a.writers.keys()]) this.#endTrack(a, producerId);
     const results = (await Promise.all(a.results)).filter((r) => r.producerId !== '');
     await this.#o.sfu.call('removePeer', { roomId: a.sessionId, peerId: a.peerId }).catch(() => undefined);
     this.#active.delete(a.sessionId);
-    await updateRecording(db, a.id, { status: 'processing', stoppedAt: clock.now(), progress: 0 });
+    await updateRecording(db, a.id, { status: 'processing', stoppedAt, progress: 0 });
     this.#log.info({ sessionId: a.sessionId, recordingId: a.id, reason, tracks: results.length }, 'recording stopped');
     this.#o.notify?.(a.sessionId, false, null);
     const processing = (this.#queue = this.#queue.then(() => this.#process(a, results, durationSeconds)));
