@@ -158,7 +158,7 @@ describe('recording in chromium', () => {
     const cellCentres = [[16, 9], [48, 9], [16, 27], [48, 27]].map(([x, y]) => darkShare(before.subarray(((y ?? 0) * 64 + (x ?? 0)) * 3, ((y ?? 0) * 64 + (x ?? 0)) * 3 + 3)));
     expect(cellCentres.filter((d) => d === 0).length).toBeGreaterThanOrEqual(3);
     expect(stats.darkDuring).toBeLessThan(0.05);
-    expect(stats.darkBefore).toBeGreaterThan(0.2);
+    expect(stats.darkBefore).toBeGreaterThan(0.15); // three cameras in a 2x2 grid: one empty quarter
     expect(stats.dDuring).toBeLessThan(stats.dBefore / 2);
     await new Promise<void>((resolve, reject) => {
       const c = spawn('/usr/bin/ffmpeg', ['-v', 'error', '-y', '-ss', mid.toFixed(2), '-i', file, '-frames:v', '1', join(SHOTS, 'recording-middle-frame.png')]);

@@ -45,6 +45,8 @@ interface Active {
   t0: number;
   /** Wall-clock time at t0 (the recording's startedAt). */
   startedAt: Date;
+  /** Producers announced while the recorder was being seated (before t0). */
+  early: ProducerRefInfo[];
   rtpCapabilities: RtpCapabilities;
   writers: Map<string, Promise<TrackWriter | null>>;
   results: Promise<TrackResult>[];
@@ -111,7 +113,7 @@ export class Recorder {
     }
     const dir = recordingDir(config, sessionId, id);
     const peerId = `${RECORDER_PEER_PREFIX}${id}`;
-    const active: Active = { id, sessionId, peerId, dir, t0: 0, startedAt: now, rtpCapabilities: { codecs: [] }, writers: new Map(), results: [], stopping: undefined, seq: 0 };
+    const active: Active = { id, sessionId, peerId, dir, t0: 0, startedAt: now, early: [], rtpCapabilities: { codecs: [] }, writers: new Map(), results: [], stopping: undefined, seq: 0 };
     this.#active.set(sessionId, active);
     try {
       await mkdir(dir, { recursive: true });
@@ -126,7 +128,7 @@ export class Recorder {
       active.t0 = performance.now();
       active.startedAt = clock.now();
       await updateRecording(db, id, { startedAt: active.startedAt });
-      for (const p of producers) this.#addTrack(active, p);
+      for (const p of [...producers, ...active.early.splice(0)]) this.#addTrack(active, p);
     } catch (err) {
       this.#active.delete(sessionId);
       await this.#o.sfu.call('removePeer', { roomId: sessionId, peerId }).catch(() => undefined);
@@ -192,9 +194,11 @@ export class Recorder {
     if (!a || a.stopping) return;
     switch (e.type) {
       case 'newProducer':
-        if (e.peerId !== a.peerId) this.#addTrack(a, e);
+        if (e.peerId !== a.peerId && a.t0 === 0) a.early.push(e);
+        else if (e.peerId !== a.peerId) this.#addTrack(a, e);
         return;
       case 'producerClosed':
+        a.early = a.early.filter((p) => p.producerId !== e.producerId);
         this.#endTrack(a, e.producerId);
         return;
       case 'roomClosed':
