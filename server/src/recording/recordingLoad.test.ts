@@ -100,7 +100,7 @@ describe('recording under load', { timeout: 240_000 }, () => {
   }
 
   /** The in-process SFU behind a seam: answers of `slow` methods take `delayMs` longer; `tap` puts a counter in front of every recorder track. */
-  function sfuSeam(opts: { slow?: string[]; delayMs?: number; tap?: boolean }): Sfu {
+  function sfuSeam(opts: { slow?: string[]; delayMs?: number; tap?: boolean; hold?: { method: string; reached: () => void; until: Promise<void> } }): Sfu {
     const node = lectern.sfuHost!.node as unknown as Record<string, (p: unknown) => Promise<unknown>>;
     const call = async (method: string, params: Record<string, unknown>): Promise<unknown> => {
       if (opts.slow?.includes(method)) await sleep(opts.delayMs ?? 0);
@@ -120,6 +120,10 @@ describe('recording under load', { timeout: 240_000 }, () => {
         return node[method]!.call(node, { ...params, port: socket.address().port });
       }
       const result = await node[method]!.call(node, params);
+      if (opts.hold?.method === method) {
+        opts.hold.reached();
+        await opts.hold.until;
+      }
       const tap = method === 'consume' ? taps.get(String(params.transportId)) : undefined;
       if (tap) {
         const c = result as { kind: 'audio' | 'video'; rtpParameters: { encodings?: { ssrc?: number }[] } };
@@ -146,9 +150,18 @@ describe('recording under load', { timeout: 240_000 }, () => {
     const sid = await liveSession();
     await participant(sid, 'dora', 'testsrc', 520);
     const told: { at: number; recording: boolean }[] = [];
-    // A busy machine: the SFU takes 1.2 s to answer while the recorder joins and leaves.
-    const recorder = await recorderWith(sfuSeam({ slow: ['addPeer', 'closeTransport', 'removePeer'], delayMs: 1200 }), told);
-    const { recordingId: rid } = await recorder.start(sid, null);
+    // A busy machine: the SFU takes 1.2 s to answer while the recorder joins and leaves; and
+    // Eve turns her camera on after it listed the producers, before the recording started.
+    let reached = () => undefined as void;
+    let release = () => undefined as void;
+    const listed = new Promise<void>((r) => (reached = r));
+    const until = new Promise<void>((r) => (release = r));
+    const recorder = await recorderWith(sfuSeam({ slow: ['addPeer', 'closeTransport', 'removePeer'], delayMs: 1200, hold: { method: 'listProducers', reached, until } }), told);
+    const starting = recorder.start(sid, null);
+    await listed;
+    await participant(sid, 'eve', 'rgbtestsrc', 620);
+    release();
+    const { recordingId: rid } = await starting;
     await sleep(4000);
     await recorder.stop(sid);
     await recorder.idle();
@@ -161,6 +174,8 @@ describe('recording under load', { timeout: 240_000 }, () => {
     expect(told.map((t) => t.recording)).toEqual([true, false]);
     expect(Math.abs(told[0]!.at - startedAt)).toBeLessThan(1000);
     expect(Math.abs(p.durationSeconds - span)).toBeLessThan(1);
+    const eve = done.tracks.find((t) => t.peerId === 'eve' && t.source === 'webcam');
+    expect(eve?.startSeconds).toBeLessThan(2); // on the recording's timeline from its start
   });
 
   it('recording three participants on a busy machine keeps at least 80% of the forwarded frames in every track file', async () => {
