@@ -5,6 +5,7 @@
 // file lasts exactly startedAt..stoppedAt.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '@lectern/db/testing';
@@ -86,13 +87,17 @@ describe('recording under load', { timeout: 240_000 }, () => {
     return s.body.id;
   }
 
-  async function participant(sid: string, peerId: string, pattern: string, tone: number): Promise<void> {
+  /** With `encoded`, the participant's media is encoded beforehand and sent without re-encoding (CPU burners cannot starve it). */
+  async function participant(sid: string, peerId: string, pattern: string, tone: number, encoded = false): Promise<void> {
     const node = lectern.sfuHost!.node;
     await node.ensureRoom({ roomId: sid, maxPeers: 3 });
     await node.addPeer({ roomId: sid, peerId });
+    const video = `${pattern}=size=320x240:rate=15`;
+    const audio = `sine=frequency=${tone}:sample_rate=48000`;
+    const files = encoded ? encode(peerId, video, audio) : undefined;
     const made = [
-      await ffmpegProducer(node, sid, peerId, 'webcam', `${pattern}=size=320x240:rate=15`),
-      await ffmpegProducer(node, sid, peerId, 'mic', `sine=frequency=${tone}:sample_rate=48000`),
+      await ffmpegProducer(node, sid, peerId, 'webcam', video, files?.video),
+      await ffmpegProducer(node, sid, peerId, 'mic', audio, files?.audio),
     ];
     producers.push(...made);
     who.set(made[0]!.producerId, `${peerId}/webcam`).set(made[1]!.producerId, `${peerId}/mic`);
@@ -178,11 +183,25 @@ describe('recording under load', { timeout: 240_000 }, () => {
     expect(eve?.startSeconds).toBeLessThan(2); // on the recording's timeline from its start
   });
 
+  /** 10 s of VP8 (a key frame every 5 frames) and of Opus, from lavfi sources. */
+  function encode(name: string, video: string, audio: string): { video: string; audio: string } {
+    const dir = lectern.runtime.ctx.config.recording.dir;
+    mkdirSync(dir, { recursive: true });
+    const out = { video: join(dir, `${name}-source.webm`), audio: join(dir, `${name}-source.ogg`) };
+    const run = (args: string[]) => {
+      const r = spawnSync('/usr/bin/ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args]);
+      if (r.status !== 0) throw new Error(r.stderr.toString());
+    };
+    run(['-f', 'lavfi', '-i', `${video}:duration=10`, '-pix_fmt', 'yuv420p', '-c:v', 'libvpx', '-deadline', 'realtime', '-b:v', '400k', '-g', '5', '-keyint_min', '5', out.video]);
+    run(['-f', 'lavfi', '-i', `${audio}:duration=10`, '-c:a', 'libopus', '-b:a', '48k', '-ac', '2', out.audio]);
+    return out;
+  }
+
   it('recording three participants on a busy machine keeps at least 80% of the forwarded frames in every track file', async () => {
     const sid = await liveSession();
-    await participant(sid, 'ann', 'testsrc', 440);
-    await participant(sid, 'ben', 'rgbtestsrc', 550);
-    await participant(sid, 'cat', 'smptebars', 660);
+    await participant(sid, 'ann', 'testsrc', 440, true);
+    await participant(sid, 'ben', 'rgbtestsrc', 550, true);
+    await participant(sid, 'cat', 'smptebars', 660, true);
     // Two busy loops on a two-core machine, for the recording only (killed in afterAll too).
     for (let i = 0; i < 2; i++) burners.push(spawn(process.execPath, ['-e', 'const end = Date.now() + 60000; while (Date.now() < end);'], { stdio: 'ignore' }));
     const recorder = await recorderWith(sfuSeam({ tap: true }), []);
