@@ -1,7 +1,8 @@
-// Recording in a real browser: the teacher records ~20 s of a two-person call in which the
+// Recording in a real browser: the teacher records ~20 s of a three-person call in which a
 // guest shares a screen for part of the time; everyone sees the indicator (a late joiner
-// too); the result is probed with ffprobe, a frame from the middle of the share must show
-// the shared screen, and the session page plays it. Screenshots go to /tmp/lectern-shots.
+// too); the result is probed with ffprobe and lasts what the server recorded, every camera
+// is in the grid, a frame from the middle of the share must show the shared screen, and
+// the session page plays it. Screenshots go to /tmp/lectern-shots.
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -64,7 +65,7 @@ describe('recording in chromium', () => {
   }
   const indicator = (page: Page) => page.getByRole('status').filter({ hasText: /^\W*Recording$/ });
 
-  it('recording: teacher records ~20 s with a screen share; ffprobe, a middle frame and the session page agree', async () => {
+  it('recording: teacher records ~20 s of three people with a screen share; ffprobe, the grid, a middle frame and the session page agree', async () => {
     const s = await server.api<{ id: string }>('POST', '/api/sessions', { title: 'Recorded lecture', scheduledAt: new Date().toISOString(), durationMinutes: 45, timezone: 'UTC', guestAccess: 'open' }, teacher.token);
     const sid = s.body.id;
     expect((await server.api('POST', `/api/sessions/${sid}/start`, undefined, teacher.token)).status).toBe(200);
@@ -76,8 +77,10 @@ describe('recording in chromium', () => {
     const teacherPeer = await peerId(t.page);
     const g = await newPage(browser);
     const guestPeer = await joinByCode(g.page, code, 'Gus Guest');
-    await assertMediaRising(t.page, [guestPeer]);
-    await assertMediaRising(g.page, [teacherPeer]);
+    const third = await newPage(browser);
+    const thirdPeer = await joinByCode(third.page, code, 'Tia Third');
+    await assertMediaRising(t.page, [guestPeer, thirdPeer]);
+    await assertMediaRising(g.page, [teacherPeer, thirdPeer]);
     // Only the host has the button.
     expect(await g.page.getByRole('button', { name: 'Record' }).count()).toBe(0);
 
@@ -86,6 +89,7 @@ describe('recording in chromium', () => {
     await indicator(t.page).waitFor({ timeout: 15_000 });
     const startedAt = Date.now(); // paces the screen share below; the duration check uses the server's times
     await indicator(g.page).waitFor({ timeout: 5000 });
+    await indicator(third.page).waitFor({ timeout: 5000 });
     await t.page.getByRole('button', { name: 'Stop recording' }).waitFor();
     await t.page.screenshot({ path: join(SHOTS, 'recording-room-indicator.png') });
 
@@ -129,13 +133,14 @@ describe('recording in chromium', () => {
     expect(p.streams.some((x) => x.codecType === 'video' && x.width === 1280 && x.height === 720)).toBe(true);
     expect(Math.abs(p.durationSeconds - recordedSeconds)).toBeLessThan(1);
 
-    // Per-participant tracks are kept: both cameras, both microphones, the screen.
+    // Per-participant tracks are kept: three cameras, three microphones, the screen.
     // (The late joiner stayed a moment only: their tracks may or may not have made it.)
+    const who = new Map([[teacherPeer, 'teacher'], [guestPeer, 'guest'], [thirdPeer, 'third']]);
     const sources = rec!.tracks
-      .filter((x) => x.peerId === teacherPeer || x.peerId === guestPeer)
-      .map((x) => `${x.peerId === teacherPeer ? 'teacher' : 'guest'}/${x.source}`)
+      .filter((x) => who.has(x.peerId))
+      .map((x) => `${who.get(x.peerId)}/${x.source}`)
       .sort();
-    expect(sources).toEqual(['guest/mic', 'guest/screen', 'guest/webcam', 'teacher/mic', 'teacher/webcam']);
+    expect(sources).toEqual(['guest/mic', 'guest/screen', 'guest/webcam', 'teacher/mic', 'teacher/webcam', 'third/mic', 'third/webcam']);
     const screen = rec!.tracks.find((x) => x.source === 'screen')!;
     const screenFile = join(dir, screen.file);
     expect(readdirSync(dir)).toContain(screen.file);
@@ -148,8 +153,12 @@ describe('recording in chromium', () => {
     const screenRef = await frame(screenFile, Math.max(0, mid - screen.startSeconds));
     const stats = { dDuring: diff(during, screenRef), dBefore: diff(before, screenRef), darkDuring: darkShare(during), darkBefore: darkShare(before) };
     console.log(`recording: middle frame at ${mid.toFixed(1)} s ${JSON.stringify(stats)}`);
+    // Before the share every camera is in the grid (2x2 for three or four people: the cell
+    // centres of three cells at least are a camera's picture, not the background).
+    const cellCentres = [[16, 9], [48, 9], [16, 27], [48, 27]].map(([x, y]) => darkShare(before.subarray(((y ?? 0) * 64 + (x ?? 0)) * 3, ((y ?? 0) * 64 + (x ?? 0)) * 3 + 3)));
+    expect(cellCentres.filter((d) => d === 0).length).toBeGreaterThanOrEqual(3);
     expect(stats.darkDuring).toBeLessThan(0.05);
-    expect(stats.darkBefore).toBeGreaterThan(0.2);
+    expect(stats.darkBefore).toBeGreaterThan(0.15); // three cameras in a 2x2 grid: one empty quarter
     expect(stats.dDuring).toBeLessThan(stats.dBefore / 2);
     await new Promise<void>((resolve, reject) => {
       const c = spawn('/usr/bin/ffmpeg', ['-v', 'error', '-y', '-ss', mid.toFixed(2), '-i', file, '-frames:v', '1', join(SHOTS, 'recording-middle-frame.png')]);
@@ -179,5 +188,6 @@ describe('recording in chromium', () => {
     expect(await t.page.getByRole('button', { name: 'Delete' }).count()).toBe(1);
     await t.context.close();
     await g.context.close();
+    await third.context.close();
   });
 });

@@ -41,7 +41,12 @@ interface Active {
   sessionId: string;
   peerId: string;
   dir: string;
+  /** performance.now() when the recorder joined the room: the start of the recording's timeline. */
   t0: number;
+  /** Wall-clock time at t0 (the recording's startedAt). */
+  startedAt: Date;
+  /** Producers announced while the recorder was being seated (before t0). */
+  early: ProducerRefInfo[];
   rtpCapabilities: RtpCapabilities;
   writers: Map<string, Promise<TrackWriter | null>>;
   results: Promise<TrackResult>[];
@@ -108,7 +113,7 @@ export class Recorder {
     }
     const dir = recordingDir(config, sessionId, id);
     const peerId = `${RECORDER_PEER_PREFIX}${id}`;
-    const active: Active = { id, sessionId, peerId, dir, t0: 0, rtpCapabilities: { codecs: [] }, writers: new Map(), results: [], stopping: undefined, seq: 0 };
+    const active: Active = { id, sessionId, peerId, dir, t0: 0, startedAt: now, early: [], rtpCapabilities: { codecs: [] }, writers: new Map(), results: [], stopping: undefined, seq: 0 };
     this.#active.set(sessionId, active);
     try {
       await mkdir(dir, { recursive: true });
@@ -117,9 +122,13 @@ export class Recorder {
       active.rtpCapabilities = { codecs: rtpCapabilities.codecs ?? [], headerExtensions: [] };
       // A service peer: it never takes a participant's place in a full room.
       await this.#o.sfu.call('addPeer', { roomId: sessionId, peerId, uncounted: true });
-      active.t0 = performance.now();
       const producers = await this.#o.sfu.call('listProducers', { roomId: sessionId, excludePeerId: peerId });
-      for (const p of producers) this.#addTrack(active, p);
+      // The recording starts now, when the room is told, not when it was asked for: on a busy
+      // machine the SFU can take a second or more to seat the recorder.
+      active.t0 = performance.now();
+      active.startedAt = clock.now();
+      await updateRecording(db, id, { startedAt: active.startedAt });
+      for (const p of [...producers, ...active.early.splice(0)]) this.#addTrack(active, p);
     } catch (err) {
       this.#active.delete(sessionId);
       await this.#o.sfu.call('removePeer', { roomId: sessionId, peerId }).catch(() => undefined);
@@ -185,9 +194,11 @@ export class Recorder {
     if (!a || a.stopping) return;
     switch (e.type) {
       case 'newProducer':
-        if (e.peerId !== a.peerId) this.#addTrack(a, e);
+        if (e.peerId !== a.peerId && a.t0 === 0) a.early.push(e);
+        else if (e.peerId !== a.peerId) this.#addTrack(a, e);
         return;
       case 'producerClosed':
+        a.early = a.early.filter((p) => p.producerId !== e.producerId);
         this.#endTrack(a, e.producerId);
         return;
       case 'roomClosed':
@@ -247,13 +258,16 @@ export class Recorder {
   }
 
   async #finish(a: Active, reason: string): Promise<void> {
-    const { db, clock } = this.#ctx;
-    const durationSeconds = (performance.now() - a.t0) / 1000;
+    const { db } = this.#ctx;
+    // The recording stops now; tearing the tracks down (slow on a busy machine) is not part of it.
+    const durationMs = a.t0 > 0 ? performance.now() - a.t0 : 0;
+    const durationSeconds = durationMs / 1000;
+    const stoppedAt = new Date(a.startedAt.getTime() + Math.round(durationMs));
     for (const producerId of [...a.writers.keys()]) this.#endTrack(a, producerId);
     const results = (await Promise.all(a.results)).filter((r) => r.producerId !== '');
     await this.#o.sfu.call('removePeer', { roomId: a.sessionId, peerId: a.peerId }).catch(() => undefined);
     this.#active.delete(a.sessionId);
-    await updateRecording(db, a.id, { status: 'processing', stoppedAt: clock.now(), progress: 0 });
+    await updateRecording(db, a.id, { status: 'processing', stoppedAt, progress: 0 });
     this.#log.info({ sessionId: a.sessionId, recordingId: a.id, reason, tracks: results.length }, 'recording stopped');
     this.#o.notify?.(a.sessionId, false, null);
     const processing = (this.#queue = this.#queue.then(() => this.#process(a, results, durationSeconds)));

@@ -1,7 +1,8 @@
 // Post-processing: composes a recording's per-track files into one playable MP4 (H.264 +
 // AAC). Audio: every track placed at its start offset and mixed. Video: a grid of the
-// cameras, covered by the screen share while one runs. The output is written to a
-// temporary name, checked with ffprobe, and only then renamed to its final name.
+// cameras (each holds its last frame once it stalls or ends), covered by the screen share
+// while one runs. The output is written to a temporary name, checked with ffprobe, and only
+// then renamed to its final name.
 import { rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeFailure, probe, run, type ProbeResult } from './ffmpeg.js';
@@ -77,12 +78,15 @@ export function composeArgs(c: ComposeInput, tmpFile: string): string[] {
   filters.push(`color=c=${BACKGROUND}:s=${OUTPUT_WIDTH}x${OUTPUT_HEIGHT}:r=${FPS}:d=${d},format=yuv420p[v0]`);
   let last = 'v0';
   let n = 0;
-  const overlay = (input: number, w: number, h: number, x: number, y: number) => {
+  // A camera that stalls or ends holds its last frame (its participant stays in the picture);
+  // a screen share that ends uncovers the grid.
+  const overlay = (input: number, w: number, h: number, x: number, y: number, hold: boolean) => {
     const fit = `scale=w=${w}:h=${h}:force_original_aspect_ratio=decrease:force_divisible_by=2:eval=frame,setsar=1,format=yuv420p`;
     filters.push(`[${input}:v]${fit}[s${input}]`);
     n += 1;
     const out = `v${n}`;
-    filters.push(`[${last}][s${input}]overlay=x='${x}+(${w}-overlay_w)/2':y='${y}+(${h}-overlay_h)/2':eval=frame:eof_action=pass:repeatlast=0[${out}]`);
+    const end = hold ? 'eof_action=repeat:repeatlast=1' : 'eof_action=pass:repeatlast=0';
+    filters.push(`[${last}][s${input}]overlay=x='${x}+(${w}-overlay_w)/2':y='${y}+(${h}-overlay_h)/2':eval=frame:${end}[${out}]`);
     last = out;
   };
   const cameras = placed.filter((p) => p.track.kind === 'video' && p.track.source === 'webcam');
@@ -90,10 +94,10 @@ export function composeArgs(c: ComposeInput, tmpFile: string): string[] {
   const cells = gridCells(peers.length);
   for (const p of cameras) {
     const cell = cells[peers.indexOf(p.track.peerId)];
-    if (cell) overlay(p.input, cell.w, cell.h, cell.x, cell.y);
+    if (cell) overlay(p.input, cell.w, cell.h, cell.x, cell.y, true);
   }
   for (const p of placed.filter((q) => q.track.kind === 'video' && q.track.source === 'screen')) {
-    overlay(p.input, OUTPUT_WIDTH, OUTPUT_HEIGHT, 0, 0);
+    overlay(p.input, OUTPUT_WIDTH, OUTPUT_HEIGHT, 0, 0, false);
   }
   filters.push(`[${last}]null[vout]`);
 

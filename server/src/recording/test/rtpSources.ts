@@ -15,7 +15,9 @@ let nextSsrc = 20_000_000;
 
 /**
  * Publishes one lavfi source as a producer of `peerId`: a comedia plain transport fed by ffmpeg.
- * `lavfi` is e.g. 'testsrc=size=640x480:rate=15' or 'sine=frequency=440'.
+ * `lavfi` is e.g. 'testsrc=size=640x480:rate=15' or 'sine=frequency=440'; or, with `file`,
+ * an already encoded file (VP8 or Opus) sent in a loop without re-encoding, which a busy
+ * machine cannot slow down.
  */
 export async function ffmpegProducer(
   node: SfuNode,
@@ -23,6 +25,7 @@ export async function ffmpegProducer(
   peerId: string,
   source: 'mic' | 'webcam' | 'screen',
   lavfi: string,
+  file?: string,
 ): Promise<RtpProducer> {
   const kind = source === 'mic' ? 'audio' : 'video';
   const ssrc = (nextSsrc += 7);
@@ -41,9 +44,10 @@ export async function ffmpegProducer(
   const codec = kind === 'audio'
     ? ['-vn', '-c:a', 'libopus', '-b:a', '48k', '-ar', '48000', '-ac', '2']
     : ['-an', '-pix_fmt', 'yuv420p', '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '400k', '-g', '5', '-keyint_min', '5'];
+  const input = file ? ['-stream_loop', '-1', '-i', file] : ['-f', 'lavfi', '-i', lavfi];
   const child: ChildProcess = spawn('/usr/bin/ffmpeg', [
-    '-hide_banner', '-loglevel', 'error', '-nostdin', '-re', '-f', 'lavfi', '-i', lavfi,
-    ...codec, '-f', 'rtp', '-payload_type', String(payloadType), '-ssrc', String(ssrc), url,
+    '-hide_banner', '-loglevel', 'error', '-nostdin', '-re', ...input,
+    ...(file ? [kind === 'audio' ? '-vn' : '-an', '-c', 'copy'] : codec), '-f', 'rtp', '-payload_type', String(payloadType), '-ssrc', String(ssrc), url,
   ], { stdio: ['ignore', 'ignore', 'pipe'] });
   child.stderr?.on('data', (c: Buffer) => process.stderr.write(`[ffmpeg ${peerId}/${source}] ${c.toString()}`));
   return {
