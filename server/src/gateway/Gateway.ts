@@ -24,14 +24,14 @@ import {
 import { requestSchemas } from '../protocol/schemas.js';
 import { isErrorCode, type ErrorCode } from '../protocol/errors.js';
 
-import { noticeWaiting } from '../notifications/waitingNotice.js';
-import { accessOf, roomSession, setAccess, updateRoomSettings } from '../rooms/roomAccess.js';
+import { roomSession, setAccess, updateRoomSettings } from '../rooms/roomAccess.js';
 import { endSession, SESSION_EVENTS_TOPIC } from '../sessions/sessionService.js';
 import { SFU_EVENTS_TOPIC, type SfuClient } from '../sfu/SfuClient.js';
 import { closeStaleIntervals, heartbeat, HEARTBEAT_MS, recordJoin, recordLeave, sweepStaleIntervals, SWEEP_MS } from './attendance.js';
-import { applyControl, localSockets, relaySessionEvent, relaySfuEvent, type RelayDeps } from './relay.js';
+import { applyControl, relaySessionEvent, relaySfuEvent, type RelayDeps } from './relay.js';
 import { handlers } from './handlers.js';
-import { authenticateSocket, enter } from './handshake.js';
+import { authenticateSocket } from './handshake.js';
+import { letWaitingIn, lobbyOf, placeWaiting, pushLobby } from './lobby.js';
 import { TokenBucket } from './TokenBucket.js';
 import {
   CONTROL_TOPIC,
@@ -40,7 +40,6 @@ import {
   lobbyKey,
   peerKey,
   roomKey,
-  waitingKey,
   type IceServer,
   type RoomOps,
   type RtcNamespace,
@@ -93,8 +92,8 @@ export class Gateway implements RoomOps {
       nsp: this.nsp,
       sfu: this.sfu,
       leave: (s) => this.leave(s),
-      pushLobby: (id) => this.#pushLobby(id),
-      letWaitingIn: (id) => this.#letWaitingIn(id),
+      pushLobby: (id) => pushLobby(this.nsp, id),
+      letWaitingIn: (id) => letWaitingIn(this.ctx, this.nsp, id, (s) => this.#refreshNow(s)),
       refreshToken: (socket) => this.#refreshNow(socket),
     };
   }
@@ -166,14 +165,7 @@ export class Gateway implements RoomOps {
 
   async #welcome(socket: RtcSocket): Promise<void> {
     const d = socket.data;
-    if (d.state === 'lobby') {
-      await socket.join(lobbyKey(d.sessionId));
-      await this.#pushLobby(d.sessionId);
-    }
-    if (d.state === 'waiting') {
-      await socket.join(waitingKey(d.sessionId));
-      void noticeWaiting(this.ctx, d.sessionId, d.displayName).catch((err: unknown) => this.#log.warn({ err }, 'could not tell the host someone is waiting'));
-    }
+    await placeWaiting(this.ctx, this.nsp, socket, this.#log);
     socket.emit('welcome', { peerId: d.peerId, displayName: d.displayName, role: d.role, state: d.state, session: await this.sessionInfo(d.sessionId) });
     this.#scheduleTokenRefresh(socket);
   }
@@ -252,7 +244,7 @@ export class Gateway implements RoomOps {
     if (d.state === 'lobby') {
       d.state = 'ready'; // nothing more to clean up for a lobby socket
       await socket.leave(lobbyKey(d.sessionId));
-      await this.#pushLobby(d.sessionId);
+      await pushLobby(this.nsp, d.sessionId);
       return;
     }
     if (!d.joined) return;
@@ -289,37 +281,8 @@ export class Gateway implements RoomOps {
     return [...peers.values()];
   }
 
-  async lobbyOf(sessionId: string): Promise<LobbyEntry[]> {
-    const sockets = await this.nsp.in(lobbyKey(sessionId)).fetchSockets();
-    return sockets
-      .filter((s) => s.data.state === 'lobby')
-      .map((s) => ({ peerId: s.data.peerId, displayName: s.data.displayName, since: s.data.lobbySince }));
-  }
-
-  async #pushLobby(sessionId: string): Promise<void> {
-    this.nsp.to(hostsKey(sessionId)).emit('lobbyChanged', { lobby: await this.lobbyOf(sessionId) });
-  }
-
-  /** The session started: this node's sockets waiting for it go to the lobby or into the room. */
-  async #letWaitingIn(sessionId: string): Promise<void> {
-    this.nsp.local.to(roomKey(sessionId)).emit('sessionStarted', { state: 'ready' });
-    const waiting = (await localSockets(this.nsp, waitingKey(sessionId))).filter((s) => s.data.state === 'waiting');
-    if (waiting.length === 0) return;
-    const session = await roomSession(this.ctx, sessionId);
-    let lobby = false;
-    for (const s of waiting) {
-      const state = await enter(this.ctx, session, s.data.role, s.data.peerId, await accessOf(this.ctx, sessionId, s.data.peerId));
-      await s.leave(waitingKey(sessionId));
-      s.data.state = state;
-      if (state === 'lobby') {
-        s.data.lobbySince = this.ctx.clock.now().toISOString();
-        await s.join(lobbyKey(sessionId));
-        lobby = true;
-      }
-      s.emit('sessionStarted', { state });
-      if (state === 'ready') this.#refreshNow(s);
-    }
-    if (lobby) await this.#pushLobby(sessionId);
+  lobbyOf(sessionId: string): Promise<LobbyEntry[]> {
+    return lobbyOf(this.nsp, sessionId);
   }
 
   async hostOf(sessionId: string): Promise<string> {
