@@ -145,15 +145,20 @@ export class Gateway implements RoomOps {
     void this.control({ type: 'replace', sessionId: d.sessionId, peerId: d.peerId, keepSocketId: socket.id });
 
     const bucket = new TokenBucket(40, 80);
+    // The ack is the last argument when it is a function (not always the second: a client may send
+    // more arguments, or none but the ack); the payload is the first argument unless that is the ack.
     for (const name of Object.keys(requestSchemas) as RequestName[]) {
-      socket.on(name, (payload: unknown, ack: unknown) => {
-        void this.#dispatch(socket, name, payload, ack, bucket, log);
+      socket.on(name, (...args: unknown[]) => {
+        const ack = typeof args.at(-1) === 'function' ? args.at(-1) : undefined;
+        void this.#dispatch(socket, name, args[0] === ack ? undefined : args[0], ack, bucket, log);
       });
     }
-    socket.onAny((event: string, ...args: unknown[]) => {
-      if (event in requestSchemas) return;
+    // Anything else is refused; names are not always strings (Socket.IO lets numbers through), and
+    // inherited keys of the schema map ('toString', 'constructor') are no request either.
+    socket.onAny((event: unknown, ...args: unknown[]) => {
+      if (typeof event === 'string' && Object.hasOwn(requestSchemas, event)) return;
       const ack = args.at(-1);
-      if (typeof ack === 'function') (ack as (a: Ack<never>) => void)({ ok: false, error: { code: 'bad_request', message: `Unknown request ${event.slice(0, 40)}` } });
+      if (typeof ack === 'function') (ack as (a: Ack<never>) => void)({ ok: false, error: { code: 'bad_request', message: `Unknown request ${String(event).slice(0, 40)}` } });
     });
     socket.on('disconnect', (reason) => {
       log.debug({ reason }, 'socket disconnected');
