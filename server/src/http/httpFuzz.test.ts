@@ -11,7 +11,7 @@ import { fuzzSeed, Prng } from '../test/fuzz.js';
 import { useTestApp, type TestUser } from '../test/harness.js';
 import { fuzzRequest, operations, type Operation } from './test/httpFuzzRequests.js';
 
-const PER_OPERATION = Number(process.env.LECTERN_HTTP_FUZZ_PER_OPERATION ?? 20);
+const PER_OPERATION = Number(process.env.LECTERN_HTTP_FUZZ_PER_OPERATION ?? 30);
 const kind = dbKinds().at(-1)!;
 
 describe(`HTTP fuzzer on ${kind}`, () => {
@@ -43,7 +43,8 @@ describe(`HTTP fuzzer on ${kind}`, () => {
     // Rows the fuzzed requests may name (with a broken body, so they must stay as they are).
     const course = await t.app.inject({ method: 'POST', url: '/api/courses', headers: teacher.headers, payload: { title: 'Fuzz course' } });
     const session = await t.app.inject({ method: 'POST', url: '/api/sessions', headers: teacher.headers, payload: { title: 'Fuzz session', scheduledAt: new Date(Date.UTC(2031, 0, 1)).toISOString() } });
-    for (const x of [course, session]) {
+    const chat = await t.app.inject({ method: 'POST', url: '/api/chats', headers: teacher.headers, payload: { kind: 'group', title: 'Fuzz chat', memberIds: [admin.id] } });
+    for (const x of [course, session, chat]) {
       expect(x.statusCode).toBe(201);
       realIds.push(x.json<{ id: string }>().id);
     }

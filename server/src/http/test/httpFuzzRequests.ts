@@ -145,7 +145,7 @@ function omit(o: Record<string, unknown>, k: string): Record<string, unknown> {
   return rest;
 }
 
-const BAD_PARAMS = ['not-a-uuid', 'x'.repeat(5000), '%00', '..%2F..%2Fetc%2Fpasswd', '-1', '{3f1c2b7e-8a4d-4c2e-9b1f-6d5e4a3b2c1d}', '%C3%A4', '%FF%FE', "1'%20OR%20'1'='1", '__proto__', '00000000-0000-0000-0000-00000000000g'];
+const BAD_PARAMS = ['%', '%E0%A4%A', '%uD800', 'not-a-uuid', 'x'.repeat(5000), '%00', '..%2F..%2Fetc%2Fpasswd', '-1', '{3f1c2b7e-8a4d-4c2e-9b1f-6d5e4a3b2c1d}', '%C3%A4', '%FF%FE', "1'%20OR%20'1'='1", '__proto__', '00000000-0000-0000-0000-00000000000g'];
 const PARAM_VALUES: Record<string, string> = { code: 'ABCDEFGH', handle: 'some-host', token: 'a'.repeat(43), file: 'track-1.mkv' };
 
 /** Query values of the wrong type for the declared parameters (a required one left out sometimes). */
@@ -174,7 +174,7 @@ function badQuery(r: Prng, params: Parameter[]): string {
  * the body is broken too (so the request must be refused before it reaches them).
  */
 export function fuzzRequest(r: Prng, op: Operation, auth: Record<string, string>, realIds: string[]): FuzzRequest {
-  const body = op.body ? badBody(r, op.body) : undefined;
+  const body = op.body ? badBody(r, op.body) : op.method === 'POST' && op.path.endsWith('/files') ? badMultipart(r) : undefined;
   const kinds: string[] = body ? [body.kind] : [];
   const hasQuery = op.params.some((p) => p.in === 'query');
   const breakQuery = hasQuery && (r.chance(0.4) || !body);
@@ -200,4 +200,19 @@ export function fuzzRequest(r: Prng, op: Operation, auth: Record<string, string>
     kinds.push('invalid JSON');
   }
   return { method: op.method, url: `${url}${query}`, headers, payload, kind: kinds.join(', ') || 'none' };
+}
+
+/** A multipart upload that is broken: no boundary, a truncated part, no file part, a part without a name. */
+function badMultipart(r: Prng): { payload: string; contentType: string; kind: string } {
+  const b = 'fuzzboundary';
+  const variants: [string, string][] = [
+    ['multipart/form-data', `--${b}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\nabc\r\n--${b}--\r\n`],
+    [`multipart/form-data; boundary=${b}`, `--${b}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4 trunc`],
+    [`multipart/form-data; boundary=${b}`, `--${b}\r\nContent-Disposition: form-data; name="title"\r\n\r\nno file\r\n--${b}--\r\n`],
+    [`multipart/form-data; boundary=${b}`, `--${b}\r\nContent-Disposition: form-data\r\n\r\n${'x'.repeat(r.int(5000))}\r\n--${b}--\r\n`],
+    [`multipart/form-data; boundary=${b}`, 'garbage without any boundary'],
+    [`multipart/form-data; boundary=${'b'.repeat(200)}`, ''],
+  ];
+  const [contentType, payload] = r.pick(variants);
+  return { payload, contentType, kind: 'broken multipart' };
 }
