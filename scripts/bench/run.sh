@@ -5,3 +5,4 @@ DIR=$(cd "$(dirname "$0")" && pwd)
 "$DIR/join-latency" "${1:-12}"
 "$DIR/bookings"
 "$DIR/chat"
+"$DIR/fuzz"

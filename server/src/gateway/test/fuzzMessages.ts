@@ -30,7 +30,7 @@ function id(r: Prng, pool: string[]): string {
 export function validPayload(r: Prng, name: RequestName, p: IdPool): Record<string, unknown> {
   switch (name) {
     case 'join':
-      return { rtpCapabilities: p.rtpCapabilities as Record<string, unknown> };
+      return { rtpCapabilities: p.rtpCapabilities };
     case 'createTransport':
       return { direction: r.pick(['send', 'recv']) };
     case 'connectTransport':
@@ -59,7 +59,11 @@ export function validPayload(r: Prng, name: RequestName, p: IdPool): Record<stri
       return { peerId: id(r, p.peers), source: r.pick(['mic', 'webcam', 'all']) };
     case 'lockRoom':
       return { locked: r.chance(0.5) };
-    default:
+    case 'getRouterRtpCapabilities':
+    case 'leave':
+    case 'startRecording':
+    case 'stopRecording':
+    case 'endSession':
       return {};
   }
 }

@@ -75,6 +75,7 @@ function sample(s: JsonSchema): unknown {
       return [];
     case 'object':
       return {};
+    case undefined:
     default:
       return 'x';
   }
@@ -92,6 +93,7 @@ function wrongType(r: Prng, s: JsonSchema): unknown {
       return r.pick(['yes', 2, {}, []]);
     case 'array':
       return r.pick(['x', 5, { 0: 'a' }]);
+    case undefined:
     default:
       return r.pick(['x', 5, [1]]);
   }
