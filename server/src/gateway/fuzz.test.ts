@@ -323,8 +323,8 @@ describe(`signaling fuzzer on ${kind}`, () => {
     const resumed = await req(host, 'resumeProducer', { producerId });
     expect(resumed.ok).toBe(true);
     await consumeLegit();
-    const hostile = ['removed', 'denied', 'sessionEnded', 'mutedByHost', 'reconnectRequired'];
-    expect([...host.events, ...guest.events].filter((e) => hostile.includes(e.name) || (e.name === 'producerClosed' && (e.payload as { producerId: string }).producerId === producerId))).toEqual([]);
+    const harmful = ['removed', 'denied', 'sessionEnded', 'mutedByHost', 'reconnectRequired'];
+    expect([...host.events, ...guest.events].filter((e) => harmful.includes(e.name) || (e.name === 'producerClosed' && (e.payload as { producerId: string }).producerId === producerId))).toEqual([]);
 
     for (const f of fuzzers) f?.socket.disconnect();
     await waitFor(() => lectern.gateway!.nsp.sockets.size === 2, 10_000);
