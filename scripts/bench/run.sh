@@ -17,3 +17,4 @@ fi
 "$DIR/chat"
 "$DIR/signaling"
 "$DIR/sfu"
+"$DIR/fuzz"

@@ -24,15 +24,15 @@ import {
 import { requestSchemas } from '../protocol/schemas.js';
 import { isErrorCode, type ErrorCode } from '../protocol/errors.js';
 
-import { noticeWaiting } from '../notifications/waitingNotice.js';
-import { accessOf, roomSession, setAccess, updateRoomSettings, type RoomSettings } from '../rooms/roomAccess.js';
+import { roomSession, setAccess, updateRoomSettings, type RoomSettings } from '../rooms/roomAccess.js';
 import { endSession, SESSION_EVENTS_TOPIC } from '../sessions/sessionService.js';
 import { SFU_EVENTS_TOPIC, type SfuClient } from '../sfu/SfuClient.js';
 import { closeStaleIntervals, HEARTBEAT_MS, SWEEP_MS } from './attendance.js';
 import { AttendanceJournal } from './attendanceJournal.js';
-import { applyControl, localSockets, relaySessionEvent, relaySfuEvent, type RelayDeps } from './relay.js';
+import { applyControl, relaySessionEvent, relaySfuEvent, type RelayDeps } from './relay.js';
 import { handlers } from './handlers.js';
-import { authenticateSocket, enter } from './handshake.js';
+import { authenticateSocket } from './handshake.js';
+import { letWaitingIn, lobbyOf, placeWaiting, pushLobby } from './lobby.js';
 import { TokenBucket } from './TokenBucket.js';
 import {
   CONTROL_TOPIC,
@@ -41,7 +41,6 @@ import {
   lobbyKey,
   peerKey,
   roomKey,
-  waitingKey,
   type IceServer,
   type RoomOps,
   type RtcNamespace,
@@ -96,8 +95,8 @@ export class Gateway implements RoomOps {
       nsp: this.nsp,
       sfu: this.sfu,
       leave: (s) => this.leave(s),
-      pushLobby: (id) => this.#pushLobby(id),
-      letWaitingIn: (id) => this.#letWaitingIn(id),
+      pushLobby: (id) => pushLobby(this.nsp, id),
+      letWaitingIn: (id) => letWaitingIn(this.ctx, this.nsp, id, (s) => this.#refreshNow(s)),
       refreshToken: (socket) => this.#refreshNow(socket),
     };
   }
@@ -149,15 +148,20 @@ export class Gateway implements RoomOps {
     void this.control({ type: 'replace', sessionId: d.sessionId, peerId: d.peerId, keepSocketId: socket.id });
 
     const bucket = new TokenBucket(40, 80);
+    // The ack is the last argument when it is a function (not always the second: a client may send
+    // more arguments, or none but the ack); the payload is the first argument unless that is the ack.
     for (const name of Object.keys(requestSchemas) as RequestName[]) {
-      socket.on(name, (payload: unknown, ack: unknown) => {
-        void this.#dispatch(socket, name, payload, ack, bucket, log);
+      socket.on(name, (...args: unknown[]) => {
+        const ack = typeof args.at(-1) === 'function' ? args.at(-1) : undefined;
+        void this.#dispatch(socket, name, args[0] === ack ? undefined : args[0], ack, bucket, log);
       });
     }
-    socket.onAny((event: string, ...args: unknown[]) => {
-      if (event in requestSchemas) return;
+    // Anything else is refused; names are not always strings (Socket.IO lets numbers through), and
+    // inherited keys of the schema map ('toString', 'constructor') are no request either.
+    socket.onAny((event: unknown, ...args: unknown[]) => {
+      if (typeof event === 'string' && Object.hasOwn(requestSchemas, event)) return;
       const ack = args.at(-1);
-      if (typeof ack === 'function') (ack as (a: Ack<never>) => void)({ ok: false, error: { code: 'bad_request', message: `Unknown request ${event.slice(0, 40)}` } });
+      if (typeof ack === 'function') (ack as (a: Ack<never>) => void)({ ok: false, error: { code: 'bad_request', message: `Unknown request ${String(event).slice(0, 40)}` } });
     });
     socket.on('disconnect', (reason) => {
       log.debug({ reason }, 'socket disconnected');
@@ -169,14 +173,7 @@ export class Gateway implements RoomOps {
 
   async #welcome(socket: RtcSocket): Promise<void> {
     const d = socket.data;
-    if (d.state === 'lobby') {
-      await socket.join(lobbyKey(d.sessionId));
-      await this.#pushLobby(d.sessionId);
-    }
-    if (d.state === 'waiting') {
-      await socket.join(waitingKey(d.sessionId));
-      void noticeWaiting(this.ctx, d.sessionId, d.displayName).catch((err: unknown) => this.#log.warn({ err }, 'could not tell the host someone is waiting'));
-    }
+    await placeWaiting(this.ctx, this.nsp, socket, this.#log);
     socket.emit('welcome', { peerId: d.peerId, displayName: d.displayName, role: d.role, state: d.state, session: await this.sessionInfo(d.sessionId) });
     this.#scheduleTokenRefresh(socket);
   }
@@ -257,7 +254,7 @@ export class Gateway implements RoomOps {
     if (d.state === 'lobby') {
       d.state = 'ready'; // nothing more to clean up for a lobby socket
       await socket.leave(lobbyKey(d.sessionId));
-      await this.#pushLobby(d.sessionId);
+      await pushLobby(this.nsp, d.sessionId);
       return;
     }
     if (!d.joined) return;
@@ -294,37 +291,8 @@ export class Gateway implements RoomOps {
     return [...peers.values()];
   }
 
-  async lobbyOf(sessionId: string): Promise<LobbyEntry[]> {
-    const sockets = await this.nsp.in(lobbyKey(sessionId)).fetchSockets();
-    return sockets
-      .filter((s) => s.data.state === 'lobby')
-      .map((s) => ({ peerId: s.data.peerId, displayName: s.data.displayName, since: s.data.lobbySince }));
-  }
-
-  async #pushLobby(sessionId: string): Promise<void> {
-    this.nsp.to(hostsKey(sessionId)).emit('lobbyChanged', { lobby: await this.lobbyOf(sessionId) });
-  }
-
-  /** The session started: this node's sockets waiting for it go to the lobby or into the room. */
-  async #letWaitingIn(sessionId: string): Promise<void> {
-    this.nsp.local.to(roomKey(sessionId)).emit('sessionStarted', { state: 'ready' });
-    const waiting = (await localSockets(this.nsp, waitingKey(sessionId))).filter((s) => s.data.state === 'waiting');
-    if (waiting.length === 0) return;
-    const session = await roomSession(this.ctx, sessionId);
-    let lobby = false;
-    for (const s of waiting) {
-      const state = await enter(this.ctx, session, s.data.role, s.data.peerId, await accessOf(this.ctx, sessionId, s.data.peerId));
-      await s.leave(waitingKey(sessionId));
-      s.data.state = state;
-      if (state === 'lobby') {
-        s.data.lobbySince = this.ctx.clock.now().toISOString();
-        await s.join(lobbyKey(sessionId));
-        lobby = true;
-      }
-      s.emit('sessionStarted', { state });
-      if (state === 'ready') this.#refreshNow(s);
-    }
-    if (lobby) await this.#pushLobby(sessionId);
+  lobbyOf(sessionId: string): Promise<LobbyEntry[]> {
+    return lobbyOf(this.nsp, sessionId);
   }
 
   async hostOf(sessionId: string): Promise<string> {

@@ -48,7 +48,9 @@ export async function receiveUpload(
   opts: { types: Readonly<Record<string, string>>; maxBytes: number; dir: string; id: string },
 ): Promise<StoredUpload> {
   if (!request.isMultipart()) throw new ValidationError('send multipart/form-data with a "file" field');
-  const file = await request.file();
+  const file = await request.file().catch((err: unknown) => {
+    throw malformed(err);
+  });
   if (!file) throw new ValidationError('no file in the upload');
   const fileName = file.filename.replace(/[\\/\p{Cc}]/gu, '').slice(-200) || 'file';
   const ext = /\.([a-z0-9]+)$/i.exec(fileName)?.[1]?.toLowerCase() ?? '';
@@ -59,12 +61,15 @@ export async function receiveUpload(
   }
   await mkdir(opts.dir, { recursive: true });
   const path = join(opts.dir, opts.id);
+  let bodyError: unknown;
+  file.file.once('error', (err) => (bodyError = err));
   try {
     await pipeline(file.file, createWriteStream(path));
   } catch (err) {
     // The client hung up or the stream failed mid-file: keep nothing of it.
     await rm(path, { force: true });
-    throw err;
+    // A request body that breaks off or is not multipart is the client's (400); a disk error stays ours.
+    throw err === bodyError || err === file.file.errored ? malformed(err) : err;
   }
   if (file.file.truncated) {
     await rm(path, { force: true });
@@ -72,6 +77,17 @@ export async function receiveUpload(
   }
   const { size } = await stat(path);
   return { path, fileName, contentType, sizeBytes: size, fields: file.fields };
+}
+
+/**
+ * A multipart body the parser refused (no boundary, cut off before its end): 400. The
+ * plugin's own errors carry their status (413 for a file over the limit) and keep it.
+ */
+function malformed(err: unknown): unknown {
+  if (err instanceof AppError) return err;
+  const status = (err as { statusCode?: unknown }).statusCode;
+  if (typeof status === 'number' && status < 500) return err;
+  return new ValidationError(`malformed multipart body: ${err instanceof Error ? err.message : 'unreadable'}`);
 }
 
 /**
