@@ -42,7 +42,7 @@ const [dir, params, migrations, pglite, drizzle, migrator] = process.argv.slice(
 (async () => {
   const pg = await require(pglite).PGlite.create(dir, { startParams: JSON.parse(params) });
   try {
-    await require(migrator).migrate(require(drizzle).drizzle({ client: pg }), { migrationsFolder: migrations });
+    if (migrations) await require(migrator).migrate(require(drizzle).drizzle({ client: pg }), { migrationsFolder: migrations });
   } finally {
     await pg.close();
   }
@@ -51,11 +51,14 @@ const [dir, params, migrations, pglite, drizzle, migrator] = process.argv.slice(
   process.exit(1);
 });`;
 
-/** Creates and migrates a new PGlite data folder in a child process, so its peak memory goes with it. */
-export async function initPgliteInChild(dataDir: string, startParams: string[], migrationsDir: string): Promise<void> {
+/**
+ * Creates a new PGlite data folder in a child process, so that its peak memory goes with it,
+ * and migrates it there too when `migrationsDir` is given (a whole schema's indexes at once).
+ */
+export async function initPgliteInChild(dataDir: string, startParams: string[], migrationsDir: string | undefined): Promise<void> {
   const req = createRequire(import.meta.url);
   const args = [
-    '-e', CHILD, dataDir, JSON.stringify(startParams), migrationsDir,
+    '-e', CHILD, dataDir, JSON.stringify(startParams), migrationsDir ?? '',
     req.resolve('@electric-sql/pglite'), req.resolve('drizzle-orm/pglite'), req.resolve('drizzle-orm/pglite/migrator'),
   ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
