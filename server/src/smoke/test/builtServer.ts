@@ -31,7 +31,7 @@ export interface StartOptions {
 export async function startBuiltServer(opts: StartOptions): Promise<BuiltServer> {
   // A missing build is a failure, not a skip: npm test and CI build before they test.
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build first (npm run build, or scripts/setup.sh)`);
-  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', PORT: String(opts.port), HOST: '127.0.0.1', ...opts.env };
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', PORT: String(opts.port), HOST: '127.0.0.1', ...opts.env };
   if (process.env.MEDIASOUP_WORKER_BIN && !env.MEDIASOUP_WORKER_BIN) env.MEDIASOUP_WORKER_BIN = process.env.MEDIASOUP_WORKER_BIN;
   const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--enable-source-maps', MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
