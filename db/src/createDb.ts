@@ -9,6 +9,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { lockDataDir } from './dirLock.js';
+import { initPgliteInChild, needsInitdb, pgliteStartParams } from './pgliteMemory.js';
 import * as schema from './schema/index.js';
 
 export type Schema = typeof schema;
@@ -30,6 +31,8 @@ export interface DbConfig {
   migrationsFolder?: string;
   /** An open PGlite to use instead of opening one from `dataDir` (tests that prepare it first); closed with the Db. */
   pglite?: PGlite;
+  /** PGlite's Postgres shared_buffers, e.g. `16MB` (default PGLITE_SHARED_BUFFERS): most of its idle memory. */
+  pgliteSharedBuffers?: string | undefined;
 }
 
 export interface Db {
@@ -56,13 +59,18 @@ function reconnectBackoff(retries: number): number {
 /** Any lock id works as long as every Lectern process uses the same one. */
 const MIGRATION_LOCK_ID = 7_202_611;
 
-/** An embedded database on disk is opened by one process only (dirLock.ts); in memory needs no lock. */
-async function openPglite(dataDir: string): Promise<{ client: PGlite; release: () => void }> {
-  if (dataDir.startsWith('memory://')) return { client: await PGlite.create(dataDir), release: () => undefined };
+/**
+ * An embedded database on disk is opened by one process only (dirLock.ts); in memory needs no lock.
+ * A new folder on disk is created by a child process (pgliteMemory.ts: initdb's memory would stay).
+ */
+async function openPglite(dataDir: string, sharedBuffers: string | undefined, migrate: boolean): Promise<{ client: PGlite; release: () => void }> {
+  const startParams = pgliteStartParams(sharedBuffers);
+  if (dataDir.startsWith('memory://')) return { client: await PGlite.create(dataDir, { startParams }), release: () => undefined };
   mkdirSync(dataDir, { recursive: true });
   const release = lockDataDir(dataDir);
   try {
-    return { client: await PGlite.create(dataDir), release };
+    if (needsInitdb(dataDir)) await initPgliteInChild(dataDir, startParams, migrate ? MIGRATIONS_DIR : undefined);
+    return { client: await PGlite.create(dataDir, { startParams }), release };
   } catch (err) {
     release();
     throw err;
@@ -113,7 +121,7 @@ export async function createDb(config: DbConfig): Promise<Db> {
     };
   }
 
-  const opened = config.pglite ? { client: config.pglite, release: () => undefined } : await openPglite(config.dataDir);
+  const opened = config.pglite ? { client: config.pglite, release: () => undefined } : await openPglite(config.dataDir, config.pgliteSharedBuffers, runMigrations);
   const client = opened.client;
   const db = drizzlePglite({ client, schema }) as unknown as Database;
   if (runMigrations) {

@@ -18,3 +18,4 @@ fi
 "$DIR/signaling"
 "$DIR/sfu"
 "$DIR/fuzz"
+"$DIR/memory"

@@ -2,6 +2,7 @@
 // Config built here.
 import { cpus, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
+import { PG_SIZE_PATTERN, PGLITE_SHARED_BUFFERS } from '@lectern/db';
 import { z } from 'zod';
 import { SECRET_HINT, weakSecretReason, type SecretRule } from './secretStrength.js';
 import { parseTrustProxy, TRUST_PROXY_HINT, type TrustProxy } from './http/trustProxy.js';
@@ -22,6 +23,7 @@ const EnvSchema = z.object({
     emptyToUndefined,
     z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   ),
+  LECTERN_PGLITE_SHARED_BUFFERS: z.string().regex(PG_SIZE_PATTERN, 'a Postgres size such as 16MB (kB, MB or GB)').default(PGLITE_SHARED_BUFFERS),
   REDIS_URL: z.preprocess(emptyToUndefined, z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional()),
   LECTERN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LECTERN_JWT_SECRET: optionalString,
@@ -110,6 +112,8 @@ export interface Config {
   /** Base URL used in links (join links, calendar feeds, emails). */
   readonly publicUrl: string;
   readonly databaseUrl: string | undefined;
+  /** Postgres shared_buffers inside the embedded database (PGlite): most of its resident memory. */
+  readonly pgliteSharedBuffers: string;
   readonly redisUrl: string | undefined;
   readonly logLevel: string;
   /** Which X-Forwarded-For hops to believe: none, a hop count, or the proxies' addresses/CIDRs. */
@@ -280,6 +284,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir,
     publicUrl: (e.LECTERN_PUBLIC_URL ?? `http://${shownHost}:${e.PORT}`).replace(/\/$/, ''),
     databaseUrl: e.DATABASE_URL,
+    pgliteSharedBuffers: e.LECTERN_PGLITE_SHARED_BUFFERS,
     redisUrl: e.REDIS_URL,
     logLevel: e.LECTERN_LOG_LEVEL,
     trustProxy: e.LECTERN_TRUST_PROXY,

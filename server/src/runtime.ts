@@ -61,7 +61,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
   const clock = opts.clock ?? systemClock;
   const secret = resolveJwtSecret(config);
   passwordHashGate.configure(config.auth.hashConcurrency, config.auth.hashQueue);
-  const dbHandle = opts.db ?? (await createDb({ databaseUrl: config.databaseUrl, dataDir: `${config.dataDir}/pglite` }));
+  const dbHandle = opts.db ?? (await createDb({ databaseUrl: config.databaseUrl, dataDir: `${config.dataDir}/pglite`, pgliteSharedBuffers: config.pgliteSharedBuffers }));
   const redis = config.redisUrl ? createRedis(config.redisUrl, logger, 'main', redisOptions(config)) : undefined;
   // `rlw:` (windows as hashes) and not the older `rl:` (plain INCR keys), so nodes of both versions never read each other's keys.
   const counters: CounterStore = redis ? new RedisCounterStore(redis, clock, `${config.cluster.redisPrefix}lectern:rlw:`) : new MemoryCounterStore(clock);

@@ -52,7 +52,7 @@ export async function checkDatabase(config: Config, lecternRunning: boolean): Pr
     if (!existsSync(pgliteDir)) return ok(name, `embedded PGlite at ${pgliteDir} does not exist yet: the first start creates it`);
   }
   const target = config.databaseUrl ? `Postgres at ${where(config.databaseUrl)}` : `PGlite at ${pgliteDir}`;
-  const opening = createDb({ databaseUrl: config.databaseUrl, dataDir: pgliteDir, migrate: false, poolSize: 1 });
+  const opening = createDb({ databaseUrl: config.databaseUrl, dataDir: pgliteDir, migrate: false, poolSize: 1, pgliteSharedBuffers: config.pgliteSharedBuffers });
   try {
     const db = await within(opening, DB_MS, 'open');
     await within(db.ping(), DB_MS, 'ping');
