@@ -61,15 +61,16 @@ const MIGRATION_LOCK_ID = 7_202_611;
 
 /**
  * An embedded database on disk is opened by one process only (dirLock.ts); in memory needs no lock.
- * A new folder on disk is created by a child process (pgliteMemory.ts: initdb's memory would stay).
+ * A new folder on disk is created (and migrated with `migrationsFolder`, when given) by a child
+ * process (pgliteMemory.ts: initdb's memory would stay).
  */
-async function openPglite(dataDir: string, sharedBuffers: string | undefined, migrate: boolean): Promise<{ client: PGlite; release: () => void }> {
+async function openPglite(dataDir: string, sharedBuffers: string | undefined, migrationsFolder: string | undefined): Promise<{ client: PGlite; release: () => void }> {
   const startParams = pgliteStartParams(sharedBuffers);
   if (dataDir.startsWith('memory://')) return { client: await PGlite.create(dataDir, { startParams }), release: () => undefined };
   mkdirSync(dataDir, { recursive: true });
   const release = lockDataDir(dataDir);
   try {
-    if (needsInitdb(dataDir)) await initPgliteInChild(dataDir, startParams, migrate ? MIGRATIONS_DIR : undefined);
+    if (needsInitdb(dataDir)) await initPgliteInChild(dataDir, startParams, migrationsFolder);
     return { client: await PGlite.create(dataDir, { startParams }), release };
   } catch (err) {
     release();
@@ -121,7 +122,7 @@ export async function createDb(config: DbConfig): Promise<Db> {
     };
   }
 
-  const opened = config.pglite ? { client: config.pglite, release: () => undefined } : await openPglite(config.dataDir, config.pgliteSharedBuffers, runMigrations);
+  const opened = config.pglite ? { client: config.pglite, release: () => undefined } : await openPglite(config.dataDir, config.pgliteSharedBuffers, runMigrations ? (config.migrationsFolder ?? MIGRATIONS_DIR) : undefined);
   const client = opened.client;
   const db = drizzlePglite({ client, schema }) as unknown as Database;
   if (runMigrations) {
