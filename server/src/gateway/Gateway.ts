@@ -161,7 +161,12 @@ export class Gateway implements RoomOps {
     socket.onAny((event: unknown, ...args: unknown[]) => {
       if (typeof event === 'string' && Object.hasOwn(requestSchemas, event)) return;
       const ack = args.at(-1);
-      if (typeof ack === 'function') (ack as (a: Ack<never>) => void)({ ok: false, error: { code: 'bad_request', message: `Unknown request ${String(event).slice(0, 40)}` } });
+      if (typeof ack !== 'function') return;
+      // Unknown names spend the same budget as requests: a flood of them is refused, not answered in full.
+      const error = bucket.take()
+        ? { code: 'bad_request' as const, message: `Unknown request ${String(event).slice(0, 40)}` }
+        : { code: 'rate_limited' as const, message: 'Too many requests on this connection' };
+      (ack as (a: Ack<never>) => void)({ ok: false, error });
     });
     socket.on('disconnect', (reason) => {
       log.debug({ reason }, 'socket disconnected');

@@ -70,7 +70,7 @@ describe.each(dbKinds())('gateway on %s', (kind) => {
     expect(c.socket.connected).toBe(true);
   });
 
-  it('gateway rate-limits a flood of requests on one socket', async () => {
+  it('gateway rate-limits a flood of requests, known or unknown, on one socket', async () => {
     const { code } = await liveSession();
     const c = open(await guestToken(code));
     await c.welcome;
@@ -78,6 +78,12 @@ describe.each(dbKinds())('gateway on %s', (kind) => {
     const limited = acks.filter((a) => !a.ok && a.error.code === 'rate_limited').length;
     expect(limited).toBeGreaterThan(50);
     expect(acks.filter((a) => a.ok).length).toBeGreaterThan(50);
+    // Unknown request names spend the same budget.
+    const d = open(await guestToken(code));
+    await d.welcome;
+    const unknown = await Promise.all(Array.from({ length: 200 }, () => req(d, 'noSuchRequest')));
+    expect(unknown.filter((a) => !a.ok && a.error.code === 'rate_limited').length).toBeGreaterThan(50);
+    expect(unknown.filter((a) => !a.ok && a.error.code === 'bad_request').length).toBeGreaterThan(50);
   });
 
   it('gateway refuses a join into a full room with room_full, and lets the next one in once a seat is free', async () => {
