@@ -71,6 +71,11 @@ export class Peer extends TypedEmitter<PeerEvents> {
     return this.#consumers.values();
   }
 
+  /** Transports this peer holds now (a browser needs two: send and receive). */
+  get transportCount(): number {
+    return this.#transports.size;
+  }
+
   /** Takes ownership of a transport; closes it at once if the peer is already closed. */
   addTransport(entry: PeerTransport): void {
     if (this.#closed) {

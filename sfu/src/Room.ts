@@ -30,6 +30,9 @@ const INITIAL_OUTGOING_BITRATE = 1_000_000;
 const ACTIVE_SPEAKER_INTERVAL_MS = 300;
 
 /** One call: a router on one worker, its peers, and an active-speaker observer. */
+/** WebRTC transports one peer may hold at once (send and receive, with room for a rebuild). */
+export const MAX_WEBRTC_TRANSPORTS_PER_PEER = 8;
+
 export class Room extends TypedEmitter<RoomEvents> {
   readonly id: string;
   maxPeers: number;
@@ -140,6 +143,10 @@ export class Room extends TypedEmitter<RoomEvents> {
 
   async createWebRtcTransport(peerId: string, direction: TransportDirection): Promise<CreateWebRtcTransportResponse> {
     const peer = this.peer(peerId);
+    // A browser holds two; more than a few is a client asking for resources it cannot use.
+    if (peer.transportCount >= MAX_WEBRTC_TRANSPORTS_PER_PEER) {
+      throw new SfuError('invalid_request', `Peer ${peerId} already holds ${peer.transportCount} transports`);
+    }
     const transport = await this.#lease.router.createWebRtcTransport({
       webRtcServer: this.#lease.webRtcServer,
       enableUdp: true,

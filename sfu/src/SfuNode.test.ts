@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SfuError } from './SfuError.js';
 import { SfuNode } from './SfuNode.js';
+import { MAX_WEBRTC_TRANSPORTS_PER_PEER } from './Room.js';
 import {
   LISTEN_IP,
   RTC_PORTS,
@@ -151,6 +152,12 @@ describe('SfuNode', () => {
     expect(await codeOf(node.resumeConsumer({ roomId, peerId: 'alice', consumerId: 'nope' }))).toBe('consumer_not_found');
     expect(await codeOf(node.createWebRtcTransport({ roomId, peerId: 'alice', direction: 'sideways' as 'send' }))).toBe('invalid_request');
     expect(await codeOf(node.ensureRoom({ roomId: newRoomId(), maxPeers: 0 }))).toBe('invalid_request');
+    // A peer holds at most MAX_WEBRTC_TRANSPORTS_PER_PEER WebRTC transports at once.
+    await node.addPeer({ roomId, peerId: 'carl' });
+    const made = [];
+    for (let i = 0; i < MAX_WEBRTC_TRANSPORTS_PER_PEER; i++) made.push(await codeOf(node.createWebRtcTransport({ roomId, peerId: 'carl', direction: 'recv' })));
+    expect(made.every((m) => m === 'resolved')).toBe(true);
+    expect(await codeOf(node.createWebRtcTransport({ roomId, peerId: 'carl', direction: 'recv' }))).toBe('invalid_request');
     // A bad rtpParameters object is mediasoup's complaint, still surfaced as an SfuError.
     expect(await codeOf(node.produce({
       roomId, peerId: 'alice', transportId: send['alice']!, kind: 'video', rtpParameters: { codecs: [], encodings: [] }, appData: { source: 'webcam' },
