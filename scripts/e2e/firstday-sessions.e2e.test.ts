@@ -121,6 +121,11 @@ describe('first day: confirmations', () => {
     await people.getByRole('button', { name: 'Remove Gus' }).click();
     await t.page.getByRole('dialog').getByRole('button', { name: 'Remove', exact: true }).click();
     await expect.poll(() => people.getByRole('listitem', { name: 'Gus' }).count(), { timeout: 10_000 }).toBe(0);
+    // Gus came by code: the join code was replaced (the dialog's default), and the new link is shown.
+    const replaced = t.page.getByRole('dialog', { name: 'The join code was replaced' });
+    await replaced.getByRole('button', { name: 'Copy the new link' }).waitFor();
+    await replaced.getByRole('button', { name: 'Done' }).click();
+    await replaced.waitFor({ state: 'detached' });
 
     await t.page.getByRole('button', { name: 'End session' }).click();
     const end = t.page.getByRole('dialog', { name: 'End the session for everyone?' });
