@@ -2,7 +2,8 @@
 // forwarded by one real mediasoup worker (the project's build) to N consumers on PlainTransports,
 // with plain RTP or SRTP (AES_CM_128_HMAC_SHA1_80, AEAD_AES_256_GCM). For each case it
 // prints one JSON line: the worker's CPU (getResourceUsage, user + system) per forwarded
-// packet in µs, forwarded packets/s (the consumers' own counters), the loss seen by the
+// packet in µs, offered and forwarded packets/s (the consumers' own counters; forwarded below
+// offered means the worker could not keep up), the loss seen by the
 // receiving socket in this process, and which worker build ran.
 // Usage: npx tsx scripts/bench/sfu.ts [consumers=50,200,800] [suites=none,AES_CM_128_HMAC_SHA1_80,AEAD_AES_256_GCM] [seconds=10] [pps=100]
 import { execFileSync } from 'node:child_process';
@@ -18,7 +19,6 @@ const COUNTS = (process.argv[2] ?? '50,200,800').split(',').map(Number);
 const SUITES = (process.argv[3] ?? 'none,AES_CM_128_HMAC_SHA1_80,AEAD_AES_256_GCM').split(',') as Suite[];
 const SECONDS = Number(process.argv[4] ?? 10);
 const PPS = Number(process.argv[5] ?? 100);
-const WARMUP_MS = 2000;
 const PACKET_BYTES = 1100;
 const SSRC = 0x1111;
 const PT = 101;
@@ -89,39 +89,34 @@ async function runCase(worker: types.Worker, n: number, suite: Suite, build: Rec
       });
       consumers.push(await t.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities }));
     }
+    // All consumers' counters at once: one by one, 800 round trips to the worker would eat the window.
     const forwarded = async () => {
-      let sum = 0;
-      for (const c of consumers) for (const s of await c.getStats()) if (s.type === 'outbound-rtp') sum += s.packetCount;
-      return sum;
+      const all = await Promise.all(consumers.map((c) => c.getStats()));
+      return all.flat().reduce((sum, s) => sum + (s.type === 'outbound-rtp' ? s.packetCount : 0), 0);
     };
     const cpuMs = async () => {
       const u = await worker.getResourceUsage();
       return u.ru_utime + u.ru_stime;
     };
 
-    // Send at PPS with a fixed schedule (catching up after a late timer), for warm-up + measurement.
+    // The counters and CPU are read before the first packet and after the last was forwarded, so a
+    // worker that cannot keep up shows it (forwarded below offered) instead of hiding its backlog.
+    const f0 = await forwarded();
+    const c0 = await cpuMs();
+    const t0 = performance.now();
     let seq = 0;
-    let sent = 0;
-    const start = performance.now();
-    const stopAt = start + WARMUP_MS + SECONDS * 1000;
-    const sending = (async () => {
-      while (performance.now() < stopAt) {
-        const due = Math.floor(((performance.now() - start) / 1000) * PPS);
-        while (seq < due) {
-          source.send(rtpPacket(seq, seq * (90000 / PPS)), input.tuple.localPort, '127.0.0.1');
-          seq += 1;
-          sent += 1;
-        }
-        await new Promise((r) => setTimeout(r, 5));
-      }
-    })();
-    await new Promise((r) => setTimeout(r, WARMUP_MS));
-    const [f0, c0, r0, s0, t0] = [await forwarded(), await cpuMs(), received, sent, performance.now()];
-    await sending;
-    await new Promise((r) => setTimeout(r, 200)); // the last packets drain
-    const [f1, c1, r1, s1, t1] = [await forwarded(), await cpuMs(), received, sent, performance.now()];
+    const stopAt = t0 + SECONDS * 1000;
+    while (performance.now() < stopAt) {
+      const due = Math.floor(((performance.now() - t0) / 1000) * PPS);
+      for (; seq < due; seq++) source.send(rtpPacket(seq, seq * (90000 / PPS)), input.tuple.localPort, '127.0.0.1');
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const sent = seq;
+    await new Promise((r) => setTimeout(r, 500)); // the last packets drain
+    const f1 = await forwarded();
+    const [c1, t1, r1] = [await cpuMs(), performance.now(), received];
+    const offered = sent * n;
     const fwd = f1 - f0;
-    const expected = (s1 - s0) * n;
     console.log(
       JSON.stringify({
         bench: 'sfu',
@@ -131,9 +126,11 @@ async function runCase(worker: types.Worker, n: number, suite: Suite, build: Rec
         pps: PPS,
         bytes: PACKET_BYTES,
         workerCpuUsPerPacket: fwd > 0 ? +(((c1 - c0) * 1000) / fwd).toFixed(2) : null,
-        forwardedPps: Math.round(fwd / ((t1 - t0) / 1000)),
+        offeredPps: Math.round(offered / SECONDS),
+        forwardedPps: Math.round(fwd / SECONDS),
+        forwardedPct: offered > 0 ? +((fwd / offered) * 100).toFixed(2) : null,
         workerCpuPct: +(((c1 - c0) / (t1 - t0)) * 100).toFixed(1),
-        receiverLossPct: expected > 0 ? +Math.max(0, (1 - (r1 - r0) / expected) * 100).toFixed(2) : null,
+        receiverLossPct: offered > 0 ? +Math.max(0, (1 - r1 / offered) * 100).toFixed(2) : null,
         worker: build,
       }),
     );
