@@ -1,6 +1,7 @@
 // What the chat and call-ring benchmarks start from: two API node processes sharing Postgres
 // and a private Redis, and a course of seeded users (people[0] its teacher, the others its
 // students), each with an access token.
+import { readFileSync } from 'node:fs';
 import { courses, enrolments, users, type UserRole } from '@lectern/db';
 import { createTestDb } from '@lectern/db/testing';
 import { TokenService } from '../../server/src/auth/tokens.js';
@@ -8,6 +9,13 @@ import { startApiChild, type ChildNode } from '../../server/src/chat/test/nodes.
 import { freePort, TestRedis } from '../../server/src/cluster/test/testRedis.js';
 import { systemClock } from '../../server/src/clock.js';
 import { testEnv } from '../../server/src/test/harness.js';
+
+/** CPU seconds (user + system) a process has used so far, from /proc (clock ticks of USER_HZ = 100). */
+export function cpuSeconds(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
 
 /** The p-th percentile (nearest rank) of ascending `sorted`; NaN when empty. */
 export function percentile(sorted: number[], p: number): number {

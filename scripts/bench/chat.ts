@@ -4,9 +4,8 @@
 // over every (message, receiving member) pair, send-to-ack latency, delivery count, and
 // the CPU used by each API node process.
 // Usage: DATABASE_URL=postgres://... npx tsx --conditions=lectern-source scripts/bench/chat.ts [seconds=60] [rate=50] [members=200]
-import { readFileSync } from 'node:fs';
 import { ChatTestClient } from '../../server/src/chat/test/chatClient.js';
-import { percentile, startBenchCourse } from './benchCourse.js';
+import { cpuSeconds, percentile, startBenchCourse } from './benchCourse.js';
 
 const seconds = Number(process.argv[2] ?? 60);
 const rate = Number(process.argv[3] ?? 50);
@@ -14,12 +13,6 @@ const memberCount = Number(process.argv[4] ?? 200);
 const SENDERS = Math.max(10, Math.ceil(rate / 5)); // each under the per-user limit (10/s)
 const WARMUP_S = 5;
 
-const CLK = 100; // USER_HZ
-function cpuSeconds(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK; // utime + stime
-}
 
 async function main(): Promise<void> {
   const bench = await startBenchCourse('bench', memberCount);

@@ -18,7 +18,7 @@ import { freePort } from '../../server/src/cluster/test/testRedis.js';
 import { systemClock } from '../../server/src/clock.js';
 import { RTC_NAMESPACE, type Ack } from '../../server/src/protocol/index.js';
 import { testEnv } from '../../server/src/test/harness.js';
-import { percentile } from './benchCourse.js';
+import { cpuSeconds, percentile } from './benchCourse.js';
 
 const CLIENTS = Number(process.argv[2] ?? 1000);
 const SECONDS = Number(process.argv[3] ?? 60);
@@ -26,12 +26,6 @@ const ROOM_SIZE = Number(process.argv[4] ?? 25);
 const PERIOD_MS = 2000;
 const CONNECT_CONCURRENCY = 25;
 
-const CLK = 100; // USER_HZ
-const cpuSeconds = (pid: number): number => {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK;
-};
 const rssMb = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const fmt = (sorted: number[]) =>
