@@ -17,18 +17,23 @@ describe('room access refusals in chromium', () => {
   const inRoom = (page: Page) =>
     page.waitForFunction(() => (window as { __lectern?: { phase: string } }).__lectern?.phase === 'joined', undefined, { timeout: 20_000 });
 
-  it('denied and removed: the right screen, also after a reload', async () => {
-    const s = await server.api<{ id: string }>('POST', '/api/sessions', { title: 'Access', scheduledAt: new Date().toISOString(), durationMinutes: 30, timezone: 'Europe/Berlin', guestAccess: 'lobby' }, teacher.token);
+  /** A started session with a join code, and its teacher in the room with the People panel open. */
+  async function hostInRoom(title: string, guestAccess: 'lobby' | 'open') {
+    const s = await server.api<{ id: string }>('POST', '/api/sessions', { title, scheduledAt: new Date().toISOString(), durationMinutes: 30, timezone: 'Europe/Berlin', guestAccess }, teacher.token);
     const sid = s.body.id;
     expect((await server.api('POST', `/api/sessions/${sid}/start`, undefined, teacher.token)).status).toBe(200);
     const { body: code } = await server.api<{ code: string }>('POST', `/api/sessions/${sid}/codes`, undefined, teacher.token);
-
     const t = await newPage(browser);
     await signIn(t.page, server.url, teacher.email, teacher.password);
     await t.page.goto(`${server.url}/room/${sid}`);
     await inRoom(t.page);
     const people = t.page.getByRole('complementary', { name: 'People' });
     if (!(await people.isVisible())) await t.page.getByRole('button', { name: /Participants|People/ }).first().click();
+    return { code, t, people };
+  }
+
+  it('denied and removed: the right screen, also after a reload', async () => {
+    const { code, t, people } = await hostInRoom('Access', 'lobby');
 
     // Denied from the lobby.
     const d = await newPage(browser);
@@ -60,17 +65,7 @@ describe('room access refusals in chromium', () => {
   });
 
   it('a removed guest cannot come back under another name: new guests wait in the lobby and the old link is replaced', async () => {
-    const s = await server.api<{ id: string }>('POST', '/api/sessions', { title: 'Open door', scheduledAt: new Date().toISOString(), durationMinutes: 30, timezone: 'Europe/Berlin', guestAccess: 'open' }, teacher.token);
-    const sid = s.body.id;
-    expect((await server.api('POST', `/api/sessions/${sid}/start`, undefined, teacher.token)).status).toBe(200);
-    const { body: code } = await server.api<{ code: string }>('POST', `/api/sessions/${sid}/codes`, undefined, teacher.token);
-
-    const t = await newPage(browser);
-    await signIn(t.page, server.url, teacher.email, teacher.password);
-    await t.page.goto(`${server.url}/room/${sid}`);
-    await inRoom(t.page);
-    const people = t.page.getByRole('complementary', { name: 'People' });
-    if (!(await people.isVisible())) await t.page.getByRole('button', { name: /Participants|People/ }).first().click();
+    const { code, t, people } = await hostInRoom('Open door', 'open');
 
     // Guests enter directly; Mal is removed with "replace the join code" (on by default).
     const m = await newPage(browser);
