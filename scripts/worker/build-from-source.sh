@@ -20,17 +20,47 @@ sed -i 's/(operationType == BIO_CB_RETURN) ? static_cast<long>(ret) : 1;/(operat
 grep -q '(operationType & BIO_CB_RETURN) ? static_cast<long>(ret) : 1;' "$F" \
   || { echo "build-from-source: the DtlsTransport BIO callback fix did not apply to this mediasoup version" >&2; exit 1; }
 
+# io_uring without zero copy. For datagrams of RTP size (<= 1,500 bytes) a zero-copy send costs
+# more than it saves: the kernel pins pages and posts a second completion per packet, and on
+# loopback it copies anyway (Linux's MSG_ZEROCOPY notes put the break-even near 10 KB). With the
+# buffers unregistered the worker queues plain sendto()s, still one submission per fan-out.
+F="$W/src/DepLibUring.cpp"
+REG='err = io_uring_register_buffers(std::addressof(this->ring), this->iovecs, DepLibUring::QueueDepth);'
+NOZC='this->zeroCopyEnabled = false; err = 0; /* lectern: no zero copy for RTP-sized sends */'
+grep -qF "$NOZC" "$F" || sed -i "s|$REG|$NOZC|" "$F"
+grep -qF "$NOZC" "$F" || { echo "build-from-source: the io_uring zero-copy patch did not apply to this mediasoup version" >&2; exit 1; }
+
+# The send-side bandwidth estimator keeps every packet a transport sent in the last 60 s, keyed
+# by its transport-wide sequence number, in a std::map: a red-black tree of some 6,000 nodes per
+# consumer at 100 packets/s, walked on each send (about 13% of the worker's time at 200
+# consumers). absl's B-tree map has the same interface and iterator use here (no iterator is
+# kept across an insert or erase) and packs many entries per cache line.
+F="$W/deps/libwebrtc/libwebrtc/modules/congestion_controller/rtp/send_time_history.h"
+grep -q 'absl::btree_map<int64_t, PacketFeedback> history_;' "$F" \
+  || sed -i -e 's|  std::map<int64_t, PacketFeedback> history_;|  absl::btree_map<int64_t, PacketFeedback> history_;|' \
+            -e 's|#include <map>|#include <map>\n#include "absl/container/btree_map.h"|' "$F"
+grep -q 'absl::btree_map<int64_t, PacketFeedback> history_;' "$F" && grep -q 'absl/container/btree_map.h' "$F" \
+  || { echo "build-from-source: the send-time-history patch did not apply to this mediasoup version" >&2; exit 1; }
+
 BUILD=$(mktemp -d "${TMPDIR:-/tmp}/mediasoup-build.XXXXXX")
 trap 'rm -rf "$BUILD"' EXIT
+# libsrtp2 with OpenSSL and liburing >= 2.5, static, where the system's will not do.
+DEPS=$("$HERE/build-deps.sh" "$BUILD/deps")
+export PKG_CONFIG_PATH="$BUILD/deps/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
 cd "$W"
-# Same options as worker/tasks.py's Release build, plus: no wrap downloads, and no
-# liburing (Debian's 2.3 lacks functions mediasoup uses).
-meson setup --wrap-mode=nodownload --buildtype release -Db_ndebug=true \
-  -Dms_disable_liburing=true "$BUILD"
+# Same options as worker/tasks.py's Release build (-O3), plus: no wrap downloads. io_uring
+# is compiled in on Linux >= 6 (mediasoup's meson.build decides); a kernel or container that
+# refuses io_uring at run time makes the worker fall back to one send per packet.
+meson setup --wrap-mode=nodownload --buildtype release -Db_ndebug=true "$BUILD"
 # Generated FlatBuffers headers are not declared inputs of the C++ targets.
 meson compile -C "$BUILD" flatbuffers-generator
 meson compile -C "$BUILD" -j "$(nproc)" mediasoup-worker
 mkdir -p "$(dirname "$OUT")"
 cp "$BUILD/mediasoup-worker" "$OUT.tmp"
-strip "$OUT.tmp" 2>/dev/null || true
+# Debug info out, symbols kept: `perf report` on a live worker then names its functions.
+strip --strip-debug "$OUT.tmp" 2>/dev/null || true
 mv "$OUT.tmp" "$OUT"
+# What went into it, for benchmarks and bug reports (ensure-worker.sh installs it beside the binary).
+URING=no
+grep -q 'MS_LIBURING_SUPPORTED' "$BUILD/compile_commands.json" 2>/dev/null && URING=yes
+echo "built-from-source $DEPS io_uring=$URING" > "$OUT.info"
