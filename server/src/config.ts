@@ -47,6 +47,7 @@ const EnvSchema = z.object({
   LECTERN_JOIN_RATE_WINDOW_SECONDS: int(1, 3600).default(60),
   LECTERN_SCRYPT_LOG_N: int(14, 20).default(17),
   LECTERN_SFU_WORKERS: int(1, 64).optional(),
+  LECTERN_SFU_IO_URING: z.enum(['on', 'off']).default('on'),
   LECTERN_RTC_LISTEN_IP: z.string().min(1).default('127.0.0.1'),
   LECTERN_RTC_ANNOUNCED_ADDRESS: optionalString,
   LECTERN_RTC_PORT_BASE: int(1024, 65000).default(40000),
@@ -170,6 +171,8 @@ export interface Config {
   };
   readonly sfu: {
     readonly workers: number;
+    /** io_uring sends in the mediasoup workers (falls back by itself where the kernel refuses it). */
+    readonly ioUring: boolean;
     readonly listenIp: string;
     readonly announcedAddress: string | undefined;
     readonly portBase: number;
@@ -330,6 +333,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     calls: { ringTimeoutSeconds: e.LECTERN_RING_TIMEOUT_SECONDS, idleMinutes: e.LECTERN_CALL_IDLE_MINUTES, sweepMs: e.LECTERN_CALL_SWEEP_MS },
     sfu: {
       workers: e.LECTERN_SFU_WORKERS ?? Math.max(1, cpus().length),
+      ioUring: e.LECTERN_SFU_IO_URING === 'on',
       listenIp: e.LECTERN_RTC_LISTEN_IP,
       announcedAddress: e.LECTERN_RTC_ANNOUNCED_ADDRESS,
       portBase: e.LECTERN_RTC_PORT_BASE,

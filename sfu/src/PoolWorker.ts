@@ -10,6 +10,8 @@ export interface PoolWorkerOptions {
   rtcMinPort?: number;
   rtcMaxPort?: number;
   logLevel?: ms.WorkerLogLevel;
+  /** io_uring for sends, where the worker build and the kernel have it. Default true. */
+  ioUring?: boolean;
   logger: Logger;
   /** Called once if the worker process dies unexpectedly (not on close()). */
   onDied: (worker: PoolWorker, error: Error) => void;
@@ -25,6 +27,8 @@ const EXIT_TIMEOUT_MS = 3000;
 export class PoolWorker {
   readonly index: number;
   readonly port: number;
+  /** Whether this worker batches its sends through io_uring (its build and the kernel allow it). */
+  readonly ioUring: boolean;
   readonly #worker: ms.Worker;
   readonly #webRtcServer: ms.WebRtcServer;
   readonly #routers = new Set<ms.Router<RouterAppData>>();
@@ -36,6 +40,7 @@ export class PoolWorker {
       logLevel: options.logLevel ?? 'warn',
       ...(options.rtcMinPort === undefined ? {} : { rtcMinPort: options.rtcMinPort }),
       ...(options.rtcMaxPort === undefined ? {} : { rtcMaxPort: options.rtcMaxPort }),
+      disableLiburing: options.ioUring === false,
       appData: { index: options.index },
     });
     const listen = (protocol: ms.TransportProtocol): ms.TransportListenInfo => ({
@@ -45,18 +50,22 @@ export class PoolWorker {
       ...(options.announcedAddress ? { announcedAddress: options.announcedAddress } : {}),
     });
     let webRtcServer: ms.WebRtcServer;
+    let ioUring: boolean;
     try {
       webRtcServer = await worker.createWebRtcServer({ listenInfos: [listen('udp'), listen('tcp')] });
+      // The dump carries io_uring counters only when the worker set io_uring up.
+      ioUring = (await worker.dump()).liburing !== undefined;
     } catch (error) {
       await closeWorker(worker);
       throw error;
     }
-    return new PoolWorker(options, worker, webRtcServer);
+    return new PoolWorker(options, worker, webRtcServer, ioUring);
   }
 
-  private constructor(options: PoolWorkerOptions, worker: ms.Worker, webRtcServer: ms.WebRtcServer) {
+  private constructor(options: PoolWorkerOptions, worker: ms.Worker, webRtcServer: ms.WebRtcServer, ioUring: boolean) {
     this.index = options.index;
     this.port = options.port;
+    this.ioUring = ioUring;
     this.#worker = worker;
     this.#webRtcServer = webRtcServer;
     const logger = options.logger.child({ workerIndex: this.index, workerPid: worker.pid });
@@ -64,7 +73,7 @@ export class PoolWorker {
       logger.error({ err: error }, 'mediasoup worker died');
       options.onDied(this, error);
     });
-    logger.info({ port: this.port }, 'mediasoup worker started');
+    logger.info({ port: this.port, ioUring }, 'mediasoup worker started');
   }
 
   get pid(): number {

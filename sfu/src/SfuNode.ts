@@ -246,7 +246,7 @@ export class SfuNode extends TypedEmitter<SfuNodeEvents> implements T.SfuApi {
         // A worker that dies mid-call still gets its counts; only its CPU is unknown.
         const usage = await w.resourceUsage().catch(() => null);
         const cpu = usage && { userSeconds: usage.ru_utime / 1000, systemSeconds: usage.ru_stime / 1000 };
-        stats.set(w.index, { index: w.index, pid: w.pid, rooms: w.rooms, peers: 0, producers: 0, consumers: 0, cpu });
+        stats.set(w.index, { index: w.index, pid: w.pid, rooms: w.rooms, peers: 0, producers: 0, consumers: 0, ioUring: w.ioUring, cpu });
       }
       for (const room of this.#rooms.values()) {
         const entry = stats.get(room.workerIndex);

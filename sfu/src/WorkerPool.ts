@@ -19,6 +19,12 @@ export interface WorkerPoolOptions {
   rtcMinPort?: number;
   rtcMaxPort?: number;
   logLevel?: ms.WorkerLogLevel;
+  /**
+   * Batch each forwarded packet's sends to all consumers in one io_uring submission instead of
+   * a system call per packet, where the worker build (Linux >= 6) and the kernel allow it; a
+   * worker the kernel refuses io_uring falls back to plain sends by itself. Default true.
+   */
+  ioUring?: boolean;
   /** How long createRouter waits for a replacement worker when none is alive. Default 10 s. */
   workerWaitMs?: number;
 }
@@ -157,6 +163,7 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
       ...(this.#options.rtcMinPort === undefined ? {} : { rtcMinPort: this.#options.rtcMinPort }),
       ...(this.#options.rtcMaxPort === undefined ? {} : { rtcMaxPort: this.#options.rtcMaxPort }),
       ...(this.#options.logLevel ? { logLevel: this.#options.logLevel } : {}),
+      ...(this.#options.ioUring === undefined ? {} : { ioUring: this.#options.ioUring }),
       logger: this.#options.logger,
       onDied: (worker) => this.#onWorkerDied(worker),
     });

@@ -197,6 +197,8 @@ export interface WorkerStats {
   peers: number;
   producers: number;
   consumers: number;
+  /** Sends batched through io_uring (false: one system call per packet). */
+  ioUring: boolean;
   /** CPU time since the worker started (mediasoup getResourceUsage); null if it did not answer. */
   cpu: { userSeconds: number; systemSeconds: number } | null;
 }

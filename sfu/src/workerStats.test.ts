@@ -1,11 +1,14 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { release } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SfuNode } from './SfuNode.js';
 import { LISTEN_IP, RTC_PORTS, testLogger, testPortBase } from './test/helpers.js';
 
 describe('SfuNode workerStats', () => {
   let node: SfuNode;
+  const portBase = testPortBase();
   beforeAll(async () => {
-    node = await SfuNode.create({ numWorkers: 2, listenIp: LISTEN_IP, portBase: testPortBase(), logger: testLogger(), ...RTC_PORTS });
+    node = await SfuNode.create({ numWorkers: 2, listenIp: LISTEN_IP, portBase, logger: testLogger(), ...RTC_PORTS });
   });
   afterAll(() => node.close());
 
@@ -29,6 +32,23 @@ describe('SfuNode workerStats', () => {
       // A started worker has used some CPU, and far less than a minute of it.
       expect(w.cpu!.userSeconds + w.cpu!.systemSeconds).toBeGreaterThan(0);
       expect(w.cpu!.userSeconds).toBeLessThan(60);
+    }
+  });
+
+  it('SfuNode workers send through io_uring where the kernel allows it, and not when told not to', async () => {
+    // The project's worker build compiles io_uring in on Linux >= 6 (scripts/worker); a kernel
+    // with io_uring disabled (kernel.io_uring_disabled) makes the worker fall back by itself.
+    const sysctl = '/proc/sys/kernel/io_uring_disabled';
+    const kernelAllows = Number(release().split('.')[0]) >= 6 && (!existsSync(sysctl) || readFileSync(sysctl, 'utf8').trim() === '0');
+    const stats = await node.workerStats();
+    if (kernelAllows && process.env.CI) expect(stats.map((w) => w.ioUring)).toEqual([true, true]);
+    else for (const w of stats) expect(typeof w.ioUring).toBe('boolean');
+
+    const off = await SfuNode.create({ numWorkers: 1, ioUring: false, listenIp: LISTEN_IP, portBase: portBase + 5, logger: testLogger(), ...RTC_PORTS });
+    try {
+      expect((await off.workerStats()).map((w) => w.ioUring)).toEqual([false]);
+    } finally {
+      await off.close();
     }
   });
 });

@@ -79,6 +79,16 @@ export function createMetrics(ctx: AppContext, sources: MetricsSources = {}): Le
       },
     });
   }
+  new Gauge({
+    name: 'lectern_sfu_worker_io_uring',
+    help: 'Whether each mediasoup worker sends through io_uring (1) or one system call per packet (0)',
+    labelNames: ['worker'],
+    registers,
+    async collect() {
+      this.reset();
+      for (const w of (await workerStats()) ?? []) this.set({ worker: String(w.index) }, w.ioUring ? 1 : 0);
+    },
+  });
   new Counter({
     name: 'lectern_sfu_worker_cpu_seconds_total',
     help: 'CPU time used by each mediasoup worker process (getResourceUsage), by mode',

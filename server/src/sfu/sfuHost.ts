@@ -22,6 +22,7 @@ export async function startSfuHost(opts: { config: Config; bus: EventBus; logger
   const { config, bus, logger, nodeId } = opts;
   const node = await SfuNode.create({
     numWorkers: config.sfu.workers,
+    ioUring: config.sfu.ioUring,
     listenIp: config.sfu.listenIp,
     announcedAddress: config.sfu.announcedAddress,
     portBase: config.sfu.portBase,
