@@ -9,7 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as mediasoup from 'mediasoup';
@@ -39,11 +39,14 @@ function workerBuild(): Record<string, string> {
     }
   })();
   const lib = (name: string) => /\s(\S*lib(?:srtp2|uring)\S*) => (\S+)/.exec(linked.split('\n').find((l) => l.includes(name)) ?? '')?.[2] ?? 'static or none';
+  // scripts/worker notes beside the binary what went into it (static libraries do not show in ldd).
+  const info = existsSync(`${bin}.info`) ? readFileSync(`${bin}.info`, 'utf8').trim() : 'no build note';
   return {
     mediasoup: (JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')) as { version: string }).version,
     sha256: createHash('sha256').update(readFileSync(bin)).digest('hex').slice(0, 12),
     libsrtp2: lib('libsrtp2'),
     liburing: lib('liburing'),
+    recipe: info,
   };
 }
 
@@ -142,8 +145,14 @@ async function runCase(worker: types.Worker, n: number, suite: Suite, build: Rec
 }
 
 async function main(): Promise<void> {
-  const build = workerBuild();
-  const worker = await mediasoup.createWorker({ logLevel: 'error', rtcMinPort: 40000, rtcMaxPort: 49999 });
+  const worker = await mediasoup.createWorker({
+    logLevel: 'error',
+    rtcMinPort: 40000,
+    rtcMaxPort: 49999,
+    disableLiburing: process.env.LECTERN_SFU_IO_URING === 'off',
+  });
+  // io_uring is on when this build has it and the kernel let the worker set it up.
+  const build = { ...workerBuild(), ioUring: (await worker.dump()).liburing ? 'on' : 'off' };
   try {
     for (const suite of SUITES) for (const n of COUNTS) await runCase(worker, n, suite, build);
   } finally {
