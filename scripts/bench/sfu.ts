@@ -6,6 +6,7 @@
 // offered means the worker could not keep up), the loss seen by the
 // receiving socket in this process, and which worker build ran.
 // Usage: npx tsx scripts/bench/sfu.ts [consumers=50,200,800] [suites=none,AES_CM_128_HMAC_SHA1_80,AEAD_AES_256_GCM] [seconds=10] [pps=100]
+// Then the same over WebRTC to real subscribers (sfuWebrtc.ts) for SFU_WEBRTC_COUNTS (default 10,50; empty skips).
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
@@ -14,14 +15,13 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
+import { PACKET_BYTES, PT, SSRC, rtpPacket } from './sfuRtp.js';
+import { runWebRtcCase } from './sfuWebrtc.js';
 
 const COUNTS = (process.argv[2] ?? '50,200,800').split(',').map(Number);
 const SUITES = (process.argv[3] ?? 'none,AES_CM_128_HMAC_SHA1_80,AEAD_AES_256_GCM').split(',') as Suite[];
 const SECONDS = Number(process.argv[4] ?? 10);
 const PPS = Number(process.argv[5] ?? 100);
-const PACKET_BYTES = 1100;
-const SSRC = 0x1111;
-const PT = 101;
 
 type Suite = 'none' | types.SrtpCryptoSuite;
 const KEY_BYTES: Record<types.SrtpCryptoSuite, number> = { AES_CM_128_HMAC_SHA1_80: 30, AES_CM_128_HMAC_SHA1_32: 30, AEAD_AES_128_GCM: 28, AEAD_AES_256_GCM: 44 };
@@ -48,19 +48,6 @@ function workerBuild(): Record<string, string> {
     liburing: lib('liburing'),
     recipe: info,
   };
-}
-
-/** An RTP packet of PACKET_BYTES whose VP8 payload starts a key frame (so every consumer forwards from the first). */
-function rtpPacket(seq: number, timestamp: number): Buffer {
-  const b = Buffer.alloc(PACKET_BYTES);
-  b[0] = 0x80;
-  b[1] = 0x80 | PT; // marker: one packet per frame
-  b.writeUInt16BE(seq & 0xffff, 2);
-  b.writeUInt32BE(timestamp >>> 0, 4);
-  b.writeUInt32BE(SSRC, 8);
-  // VP8 payload descriptor (S=1, partition 0), then a key-frame header: P=0, start code, 640x360.
-  Buffer.from([0x10, 0x50, 0x01, 0x00, 0x9d, 0x01, 0x2a, 0x80, 0x02, 0x68, 0x01]).copy(b, 12);
-  return b;
 }
 
 async function runCase(worker: types.Worker, n: number, suite: Suite, build: Record<string, string>): Promise<void> {
@@ -155,6 +142,9 @@ async function main(): Promise<void> {
   const build = { ...workerBuild(), ioUring: (await worker.dump()).liburing ? 'on' : 'off' };
   try {
     for (const suite of SUITES) for (const n of COUNTS) await runCase(worker, n, suite, build);
+    // Then N werift subscribers over WebRtcTransports (sfuWebrtc.ts); SFU_WEBRTC_COUNTS= skips them.
+    const webrtc = (process.env.SFU_WEBRTC_COUNTS ?? '10,50').split(',').filter(Boolean).map(Number);
+    for (const n of webrtc) await runWebRtcCase(worker, { consumers: n, seconds: SECONDS, pps: PPS, build });
   } finally {
     worker.close();
   }
