@@ -4,7 +4,8 @@
 // prints one JSON line: the worker's CPU (getResourceUsage, user + system) per forwarded
 // packet in µs, offered and forwarded packets/s (the consumers' own counters; forwarded below
 // offered means the worker could not keep up), the loss seen by the
-// receiving socket in this process, and which worker build ran.
+// receiving socket in this process, and which worker build ran. With AES_CM_128_HMAC_SHA1_80 among
+// the suites it then runs Janus on the same cases (janus.ts) and prints one comparison line per N.
 // Usage: npx tsx scripts/bench/sfu.ts [consumers=50,200,800] [suites=none,AES_CM_128_HMAC_SHA1_80,AEAD_AES_256_GCM] [seconds=10] [pps=100]
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -14,6 +15,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
+import { printJanusComparison } from './janus.js';
 
 const COUNTS = (process.argv[2] ?? '50,200,800').split(',').map(Number);
 const SUITES = (process.argv[3] ?? 'none,AES_CM_128_HMAC_SHA1_80,AEAD_AES_256_GCM').split(',') as Suite[];
@@ -60,7 +62,8 @@ function rtpPacket(seq: number, timestamp: number): Buffer {
   return b;
 }
 
-async function runCase(worker: types.Worker, n: number, suite: Suite, build: Record<string, string>): Promise<void> {
+/** Prints the case's line and returns its worker µs per forwarded packet. */
+async function runCase(worker: types.Worker, n: number, suite: Suite, build: Record<string, string>): Promise<number | null> {
   const router = await worker.createRouter({ mediaCodecs: [{ kind: 'video', mimeType: 'video/VP8', clockRate: 90000 }] });
   const sink: Socket = createSocket({ type: 'udp4', recvBufferSize: 8 * 1024 * 1024 });
   const source: Socket = createSocket('udp4');
@@ -117,6 +120,7 @@ async function runCase(worker: types.Worker, n: number, suite: Suite, build: Rec
     const [c1, t1, r1] = [await cpuMs(), performance.now(), received];
     const offered = sent * n;
     const fwd = f1 - f0;
+    const usPerPacket = fwd > 0 ? +(((c1 - c0) * 1000) / fwd).toFixed(2) : null;
     console.log(
       JSON.stringify({
         bench: 'sfu',
@@ -125,7 +129,7 @@ async function runCase(worker: types.Worker, n: number, suite: Suite, build: Rec
         srtp: suite,
         pps: PPS,
         bytes: PACKET_BYTES,
-        workerCpuUsPerPacket: fwd > 0 ? +(((c1 - c0) * 1000) / fwd).toFixed(2) : null,
+        workerCpuUsPerPacket: usPerPacket,
         offeredPps: Math.round(offered / SECONDS),
         forwardedPps: Math.round(fwd / SECONDS),
         forwardedPct: offered > 0 ? +((fwd / offered) * 100).toFixed(2) : null,
@@ -134,6 +138,7 @@ async function runCase(worker: types.Worker, n: number, suite: Suite, build: Rec
         worker: build,
       }),
     );
+    return usPerPacket;
   } finally {
     router.close();
     sink.close();
@@ -144,11 +149,18 @@ async function runCase(worker: types.Worker, n: number, suite: Suite, build: Rec
 async function main(): Promise<void> {
   const build = workerBuild();
   const worker = await mediasoup.createWorker({ logLevel: 'error', rtcMinPort: 40000, rtcMaxPort: 49999 });
+  const aesCm = new Map<number, number | null>(); // the worker's figure per N, for the Janus comparison
   try {
-    for (const suite of SUITES) for (const n of COUNTS) await runCase(worker, n, suite, build);
+    for (const suite of SUITES) {
+      for (const n of COUNTS) {
+        const usPerPacket = await runCase(worker, n, suite, build);
+        if (suite === 'AES_CM_128_HMAC_SHA1_80') aesCm.set(n, usPerPacket);
+      }
+    }
   } finally {
     worker.close();
   }
+  if (aesCm.size > 0) printJanusComparison(aesCm, SECONDS, PPS);
 }
 
 main().then(
