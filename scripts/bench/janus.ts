@@ -4,7 +4,8 @@
 // config folder (VideoRoom + HTTP transport on 127.0.0.1 only); a werift publisher in this process
 // sends RTP packets of PACKET_BYTES at pps; the targets are one UDP socket here. Janus's CPU is
 // user + system of its process (/proc/<pid>/stat), read before the first packet and after the last
-// was drained, divided by the packets the socket received.
+// was drained, divided by the packets the socket received; forwarded % and loss compare those with
+// N x the packets the publisher sent (Janus's own input counters are on its admin API, left off).
 // Janus (libnice) gathers no ICE candidates on loopback, so a case runs inside
 // scripts/netns-run.sh's private network namespace (ICE on its veth address only; nothing leaves it).
 // Usage (one case, one JSON line): scripts/netns-run.sh npx tsx scripts/bench/janus.ts consumers suite seconds pps
