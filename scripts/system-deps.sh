@@ -3,6 +3,7 @@
 #   scripts/system-deps.sh build    packages to build the mediasoup worker from source
 #   scripts/system-deps.sh runtime  runtime libraries of a self-built worker + ffmpeg
 #   scripts/system-deps.sh test     chromium, ffmpeg, redis-server (private servers the Redis suites start and stop) and python checkers
+#   scripts/system-deps.sh bench    janus, the peer SFU the sfu bench compares the worker with
 # Several groups may be given. Idempotent: already-installed packages are skipped.
 # When not root, prints the exact apt command and exits 1.
 set -euo pipefail
@@ -11,6 +12,7 @@ BUILD_PKGS=(build-essential python3 pkg-config ninja-build libssl-dev libuv1-dev
   libusrsctp-dev libabsl-dev libflatbuffers-dev flatbuffers-compiler)
 RUNTIME_PKGS=(libssl3 libuv1 libsrtp2-1 libusrsctp2 libabsl20220623 ffmpeg)
 TEST_PKGS=(chromium fonts-dejavu-core ffmpeg redis-server python3-dateutil python3-icalendar)
+BENCH_PKGS=(janus)
 
 want=()
 need_meson=0
@@ -19,7 +21,8 @@ for group in "$@"; do
     build) want+=("${BUILD_PKGS[@]}"); need_meson=1 ;;
     runtime) want+=("${RUNTIME_PKGS[@]}") ;;
     test) want+=("${TEST_PKGS[@]}") ;;
-    *) echo "system-deps: unknown group '$group' (build, runtime, test)" >&2; exit 2 ;;
+    bench) want+=("${BENCH_PKGS[@]}") ;;
+    *) echo "system-deps: unknown group '$group' (build, runtime, test, bench)" >&2; exit 2 ;;
   esac
 done
 

@@ -4,7 +4,8 @@
 // prints one JSON line: the worker's CPU (getResourceUsage, user + system) per forwarded
 // packet in µs, offered and forwarded packets/s (the consumers' own counters; forwarded below
 // offered means the worker could not keep up), the loss seen by the
-// receiving socket in this process, and which worker build ran.
+// receiving socket in this process, and which worker build ran. With AES_CM_128_HMAC_SHA1_80 among
+// the suites it then runs Janus on the same cases (janus.ts) and prints one comparison line per N.
 // Usage: npx tsx scripts/bench/sfu.ts [consumers=50,200,800] [suites=none,AES_CM_128_HMAC_SHA1_80,AEAD_AES_256_GCM] [seconds=10] [pps=100]
 // Then the same over WebRTC to real subscribers (sfuWebrtc.ts) for SFU_WEBRTC_COUNTS (default 10,50; empty skips).
 import { execFileSync } from 'node:child_process';
@@ -15,6 +16,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
+import { printJanusComparison } from './janus.js';
 import { PACKET_BYTES, PT, SSRC, rtpPacket } from './sfuRtp.js';
 import { runWebRtcCase } from './sfuWebrtc.js';
 
@@ -50,7 +52,8 @@ function workerBuild(): Record<string, string> {
   };
 }
 
-async function runCase(worker: types.Worker, n: number, suite: Suite, build: Record<string, string>): Promise<void> {
+/** Prints the case's line and returns its worker µs per forwarded packet. */
+async function runCase(worker: types.Worker, n: number, suite: Suite, build: Record<string, string>): Promise<number | null> {
   const router = await worker.createRouter({ mediaCodecs: [{ kind: 'video', mimeType: 'video/VP8', clockRate: 90000 }] });
   const sink: Socket = createSocket({ type: 'udp4', recvBufferSize: 8 * 1024 * 1024 });
   const source: Socket = createSocket('udp4');
@@ -107,6 +110,7 @@ async function runCase(worker: types.Worker, n: number, suite: Suite, build: Rec
     const [c1, t1, r1] = [await cpuMs(), performance.now(), received];
     const offered = sent * n;
     const fwd = f1 - f0;
+    const usPerPacket = fwd > 0 ? +(((c1 - c0) * 1000) / fwd).toFixed(2) : null;
     console.log(
       JSON.stringify({
         bench: 'sfu',
@@ -115,7 +119,7 @@ async function runCase(worker: types.Worker, n: number, suite: Suite, build: Rec
         srtp: suite,
         pps: PPS,
         bytes: PACKET_BYTES,
-        workerCpuUsPerPacket: fwd > 0 ? +(((c1 - c0) * 1000) / fwd).toFixed(2) : null,
+        workerCpuUsPerPacket: usPerPacket,
         offeredPps: Math.round(offered / SECONDS),
         forwardedPps: Math.round(fwd / SECONDS),
         forwardedPct: offered > 0 ? +((fwd / offered) * 100).toFixed(2) : null,
@@ -124,6 +128,7 @@ async function runCase(worker: types.Worker, n: number, suite: Suite, build: Rec
         worker: build,
       }),
     );
+    return usPerPacket;
   } finally {
     router.close();
     sink.close();
@@ -140,14 +145,21 @@ async function main(): Promise<void> {
   });
   // io_uring is on when this build has it and the kernel let the worker set it up.
   const build = { ...workerBuild(), ioUring: (await worker.dump()).liburing ? 'on' : 'off' };
+  const aesCm = new Map<number, number | null>(); // the worker's figure per N, for the Janus comparison
   try {
-    for (const suite of SUITES) for (const n of COUNTS) await runCase(worker, n, suite, build);
+    for (const suite of SUITES) {
+      for (const n of COUNTS) {
+        const usPerPacket = await runCase(worker, n, suite, build);
+        if (suite === 'AES_CM_128_HMAC_SHA1_80') aesCm.set(n, usPerPacket);
+      }
+    }
     // Then N werift subscribers over WebRtcTransports (sfuWebrtc.ts); SFU_WEBRTC_COUNTS= skips them.
     const webrtc = (process.env.SFU_WEBRTC_COUNTS ?? '10,50').split(',').filter(Boolean).map(Number);
     for (const n of webrtc) await runWebRtcCase(worker, { consumers: n, seconds: SECONDS, pps: PPS, build });
   } finally {
     worker.close();
   }
+  if (aesCm.size > 0) printJanusComparison(aesCm, SECONDS, PPS);
 }
 
 main().then(
