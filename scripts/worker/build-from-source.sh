@@ -38,7 +38,7 @@ grep -qF "$NOZC" "$F" || { echo "build-from-source: the io_uring zero-copy patch
 F="$W/deps/libwebrtc/libwebrtc/modules/congestion_controller/rtp/send_time_history.h"
 grep -q 'absl::btree_map<int64_t, PacketFeedback> history_;' "$F" \
   || sed -i -e 's|  std::map<int64_t, PacketFeedback> history_;|  absl::btree_map<int64_t, PacketFeedback> history_;|' \
-            -e 's|#include <map>|#include <map>\n#include "absl/container/btree_map.h"|' "$F"
+            -e 's|#include <map>|#include <map>\n#include "absl/container/btree_map.h"\n#include "modules/rtp_rtcp/include/rtp_rtcp_defines.h"|' "$F"
 grep -q 'absl::btree_map<int64_t, PacketFeedback> history_;' "$F" && grep -q 'absl/container/btree_map.h' "$F" \
   || { echo "build-from-source: the send-time-history patch did not apply to this mediasoup version" >&2; exit 1; }
 
