@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RTCPeerConnection, RTCRtpCodecParameters } from 'werift';
+import { rtpPacket } from './sfuRtp.js'; // werift rewrites its SSRC, payload type and sequence
 
 export type JanusSuite = 'none' | 'AES_CM_128_HMAC_SHA1_80';
 export interface JanusCase {
@@ -27,7 +28,6 @@ export interface JanusCase {
   suite: JanusSuite;
 }
 
-const PACKET_BYTES = 1100;
 const ROOM = 1234;
 
 /** The installed Janus version ("1.1.2"), or null when the binary is missing. */
@@ -37,17 +37,6 @@ export function janusVersion(): string | null {
   } catch {
     return null;
   }
-}
-
-/** An RTP packet of PACKET_BYTES whose VP8 payload starts a key frame (werift rewrites SSRC, PT, seq). */
-function rtpPacket(seq: number, timestamp: number): Buffer {
-  const b = Buffer.alloc(PACKET_BYTES);
-  b[0] = 0x80;
-  b[1] = 0x80 | 96;
-  b.writeUInt16BE(seq & 0xffff, 2);
-  b.writeUInt32BE(timestamp >>> 0, 4);
-  Buffer.from([0x10, 0x50, 0x01, 0x00, 0x9d, 0x01, 0x2a, 0x80, 0x02, 0x68, 0x01]).copy(b, 12);
-  return b;
 }
 
 async function freePort(): Promise<number> {
