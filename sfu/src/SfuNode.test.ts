@@ -188,7 +188,7 @@ describe('SfuNode', () => {
     expect(await node.listProducers({ roomId, excludePeerId: 'bob' })).toHaveLength(2);
   });
 
-  it('SfuNode consume creates consumers paused and resumeConsumer resumes them', async () => {
+  it('SfuNode consume creates consumers paused, resumeConsumer resumes them and pauseConsumer pauses them again', async () => {
     const { roomId, rtpCapabilities, send } = await roomWith(['alice', 'bob']);
     const { id: producerId } = await node.produce({ roomId, peerId: 'alice', transportId: send['alice']!, kind: 'audio', rtpParameters: opusRtpParameters(3001), appData: { source: 'mic' } });
     const transportId = await recvTransport(roomId, 'bob');
@@ -198,6 +198,14 @@ describe('SfuNode', () => {
     expect(await node.listConsumers({ roomId, peerId: 'bob' })).toEqual([
       expect.objectContaining({ consumerId: consumer.id, producerId, paused: true, producerPaused: false }),
     ]);
+    await node.resumeConsumer({ roomId, peerId: 'bob', consumerId: consumer.id });
+    expect((await node.listConsumers({ roomId, peerId: 'bob' }))[0]).toMatchObject({ paused: false });
+    // pauseConsumer pauses it again; a consumer is looked up on its own peer only.
+    await node.pauseConsumer({ roomId, peerId: 'bob', consumerId: consumer.id });
+    expect((await node.listConsumers({ roomId, peerId: 'bob' }))[0]).toMatchObject({ paused: true });
+    await expect(node.resumeConsumer({ roomId, peerId: 'alice', consumerId: consumer.id })).rejects.toMatchObject({ code: 'consumer_not_found' });
+    await expect(node.pauseConsumer({ roomId, peerId: 'alice', consumerId: consumer.id })).rejects.toMatchObject({ code: 'consumer_not_found' });
+    expect((await node.listConsumers({ roomId, peerId: 'bob' }))[0]).toMatchObject({ paused: true });
     await node.resumeConsumer({ roomId, peerId: 'bob', consumerId: consumer.id });
     expect((await node.listConsumers({ roomId, peerId: 'bob' }))[0]).toMatchObject({ paused: false });
     // Consuming needs a recv transport, and never one's own producer.

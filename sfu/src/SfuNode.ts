@@ -180,6 +180,11 @@ export class SfuNode extends TypedEmitter<SfuNodeEvents> implements T.SfuApi {
     });
   }
 
+  /** Stops forwarding to this consumer (e.g. its viewer's tab is hidden); `resumeConsumer` starts again with a key frame. */
+  pauseConsumer(req: T.ConsumerRef): Promise<void> {
+    return this.#call(() => this.#peer(req).consumer(req.consumerId).pause());
+  }
+
   resumeConsumer(req: T.ConsumerRef): Promise<void> {
     return this.#call(() => this.#peer(req).consumer(req.consumerId).resume());
   }

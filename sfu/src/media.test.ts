@@ -107,5 +107,14 @@ describe('SfuNode media', () => {
     await waitFor(() => media() > mutedAt + 5, 5000, 'RTP after unmute');
     expect(resumedEvents.filter((e) => e.roomId === roomId)).toEqual([{ roomId, peerId: 'teacher', producerId, source: 'webcam' }]);
     expect((await node.listConsumers({ roomId, peerId: 'student' }))[0]?.producerPaused).toBe(false);
+
+    // The viewer's tab is hidden: pause the consumer; nothing more reaches it until it resumes.
+    await node.pauseConsumer(ref);
+    await sleep(300);
+    const hiddenAt = media();
+    await sleep(700);
+    expect(media()).toBe(hiddenAt);
+    await node.resumeConsumer(ref);
+    await waitFor(() => media() > hiddenAt + 5, 5000, 'RTP after the consumer resumes');
   });
 });

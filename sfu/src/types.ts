@@ -266,6 +266,7 @@ export interface SfuApi {
   pauseProducer(req: ProducerRef): Promise<void>;
   resumeProducer(req: ProducerRef): Promise<void>;
   consume(req: ConsumeRequest): Promise<ConsumeResponse>;
+  pauseConsumer(req: ConsumerRef): Promise<void>;
   resumeConsumer(req: ConsumerRef): Promise<void>;
   /** Asks the producer's sender for a key frame for this (video) consumer, e.g. after a recorder starts. */
   requestKeyFrame(req: ConsumerRef): Promise<void>;

@@ -34,6 +34,8 @@ export class MediaSession {
   readonly #consumers = new Map<string, types.Consumer>();
   readonly #producing = new Map<MediaSource, Promise<types.Producer>>();
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
+  /** The page is hidden: video consumers stay paused (here and on the SFU) until it shows again. */
+  #videoHidden = false;
   #closed = false;
 
   private constructor(signaling: Signaling, device: Device, cb: MediaSessionCallbacks) {
@@ -232,7 +234,7 @@ export class MediaSession {
     if (producer && !producer.paused) producer.pause();
   }
 
-  /** Asks the server for a consumer of `producerId`, creates it locally and resumes it. */
+  /** Asks the server for a consumer of `producerId`, creates it locally and resumes it (a video one only while the page shows). */
   async consume(producerId: string): Promise<{ consumer: types.Consumer; params: ConsumerParams }> {
     if (!this.#recv) throw new Error('not connected');
     const recv = this.#recv;
@@ -251,8 +253,31 @@ export class MediaSession {
     };
     consumer.on('transportclose', gone);
     consumer.on('trackended', gone);
-    await this.#signaling.request('resumeConsumer', { consumerId: consumer.id });
+    // The server created it paused: a video consumer stays so while the page is hidden.
+    if (consumer.kind === 'video' && this.#videoHidden) consumer.pause();
+    else await this.#signaling.request('resumeConsumer', { consumerId: consumer.id });
     return { consumer, params };
+  }
+
+  /**
+   * The page was hidden (or shown): pauses (or resumes) every video consumer, locally and on
+   * the SFU, which then stops forwarding it; audio plays on. The SFU asks the sender for a
+   * key frame on resume. Never rejects (a failed request is logged).
+   */
+  async setVideoHidden(hidden: boolean): Promise<void> {
+    this.#videoHidden = hidden;
+    const flipping = [...this.#consumers.values()].filter((c) => c.kind === 'video' && c.paused !== hidden);
+    await Promise.all(
+      flipping.map(async (consumer) => {
+        if (hidden) consumer.pause();
+        else consumer.resume();
+        try {
+          await this.#signaling.request(hidden ? 'pauseConsumer' : 'resumeConsumer', { consumerId: consumer.id });
+        } catch (err) {
+          if (!this.#closed) console.warn(`${hidden ? 'pausing' : 'resuming'} a video consumer failed:`, err);
+        }
+      }),
+    );
   }
 
   closeConsumer(consumerId: string): void {

@@ -8,6 +8,7 @@ import { FakeHandler } from 'mediasoup-client/handlers/FakeHandler';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RoomClient } from './RoomClient.js';
 import { ROOM_ERROR_MESSAGES } from './roomErrors.js';
+import type { MediaSource, ProducerInfo } from '@lectern/server/protocol';
 import type { RoomPhase, RoomSnapshot } from './roomTypes.js';
 import { FakeRoomServer, SESSION, TEACHER } from './test/fakeRoomServer.js';
 
@@ -242,5 +243,88 @@ describe('RoomClient', { timeout: 15_000 }, () => {
     expect(h.client.get().phase).toBe('left');
     expect(server.names().at(-1)).toBe('leave');
     expect(h.ended).toBe(0);
+  });
+});
+
+/** `document` as far as the room uses it: its visibility, and how many listeners it has. */
+class FakePage extends EventTarget {
+  visibilityState: 'visible' | 'hidden' = 'visible';
+  listeners = 0;
+  override addEventListener(...args: Parameters<EventTarget['addEventListener']>): void {
+    this.listeners++;
+    super.addEventListener(...args);
+  }
+  override removeEventListener(...args: Parameters<EventTarget['removeEventListener']>): void {
+    this.listeners--;
+    super.removeEventListener(...args);
+  }
+}
+
+describe('RoomClient in a hidden tab', { timeout: 15_000 }, () => {
+  let page: FakePage;
+  const show = (state: 'visible' | 'hidden') => {
+    page.visibilityState = state;
+    page.dispatchEvent(new Event('visibilitychange'));
+  };
+  /** Consumer ids the fake server handed out, by source. */
+  const consumerOf: Partial<Record<MediaSource, string>> = {};
+  const requested = (name: 'pauseConsumer' | 'resumeConsumer') => server.requests.filter((r) => r.name === name).map((r) => (r.payload as { consumerId: string }).consumerId);
+  const producer = (source: MediaSource): ProducerInfo => ({ producerId: `prod-teacher-${source}`, peerId: TEACHER.peerId, kind: source === 'mic' ? 'audio' : 'video', source, paused: false });
+
+  beforeEach(() => {
+    page = new FakePage();
+    vi.stubGlobal('document', page);
+    server.override.join = () => ({
+      ok: true,
+      data: { self: { peerId: 'peer-me', displayName: 'Sam Student', role: 'participant', producers: [] }, session: SESSION, peers: [{ ...TEACHER, producers: [producer('mic'), producer('webcam')] }], lobby: [] },
+    });
+    server.override.consume = ({ producerId }) => {
+      const source = producerId.replace('prod-teacher-', '') as MediaSource;
+      const kind = source === 'mic' ? 'audio' : 'video';
+      const c = fakeParameters.generateConsumerRemoteParameters({ codecMimeType: kind === 'audio' ? 'audio/opus' : 'video/VP8' });
+      consumerOf[source] = c.id;
+      return { ok: true, data: { id: c.id, producerId, peerId: TEACHER.peerId, kind, rtpParameters: c.rtpParameters, type: 'simple', producerPaused: false, source } };
+    };
+  });
+
+  const teacher = (s: RoomSnapshot) => s.peers.find((p) => p.peerId === TEACHER.peerId);
+
+  it('room: hidden pauses the video consumers only, a new one stays paused, visible resumes them all', async () => {
+    const h = open();
+    await until(h, 'joined with the camera', (s) => settledIn(s) && teacher(s)?.camera !== null && server.count('resumeConsumer') === 2);
+    expect(requested('pauseConsumer')).toEqual([]);
+
+    show('hidden');
+    await vi.waitFor(() => expect(requested('pauseConsumer')).toEqual([consumerOf.webcam]));
+    let t = teacher(h.client.get())!;
+    expect(t.camera!.track.enabled).toBe(false);
+    expect(t.audio!.track.enabled).toBe(true);
+
+    // A screen share starts while hidden: consumed, but neither resumed nor playing.
+    server.notify('newProducer', producer('screen'));
+    await until(h, 'the screen consumed', (s) => teacher(s)?.screen !== null);
+    t = teacher(h.client.get())!;
+    expect(t.screen!.track.enabled).toBe(false);
+    expect(requested('resumeConsumer')).not.toContain(consumerOf.screen);
+    expect(requested('pauseConsumer')).toEqual([consumerOf.webcam]);
+
+    show('visible');
+    await vi.waitFor(() => expect(requested('resumeConsumer')).toHaveLength(4));
+    expect(requested('resumeConsumer').slice(2).sort()).toEqual([consumerOf.webcam, consumerOf.screen].sort());
+    t = teacher(h.client.get())!;
+    expect([t.camera!.track.enabled, t.screen!.track.enabled, t.audio!.track.enabled]).toEqual([true, true, true]);
+  });
+
+  it('room: joining in a hidden tab receives audio at once and video only when shown; leave removes the listener', async () => {
+    page.visibilityState = 'hidden';
+    const h = open();
+    await until(h, 'joined with the camera', (s) => settledIn(s) && teacher(s)?.camera !== null);
+    await vi.waitFor(() => expect(requested('resumeConsumer')).toEqual([consumerOf.mic]));
+    expect(requested('pauseConsumer')).toEqual([]); // created paused on the server: nothing to pause
+    show('visible');
+    await vi.waitFor(() => expect(requested('resumeConsumer')).toEqual([consumerOf.mic, consumerOf.webcam]));
+    expect(page.listeners).toBe(1);
+    await h.client.leave();
+    expect(page.listeners).toBe(0);
   });
 });

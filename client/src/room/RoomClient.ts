@@ -149,8 +149,15 @@ export class RoomClient implements Subscribable<RoomSnapshot> {
     if (this.#started) return;
     this.#started = true;
     this.#pub.start(this.#opts.handoff);
+    if (typeof document !== 'undefined') {
+      document.addEventListener('visibilitychange', this.#onVisibility);
+      this.#onVisibility();
+    }
     this.#sig.connect();
   }
+
+  /** A hidden tab receives no video (audio plays on); it comes back when the tab shows. */
+  readonly #onVisibility = (): void => this.#media.setHidden(document.visibilityState === 'hidden');
 
   toggleMic = (): Promise<void> => this.#pub.toggleMic();
   toggleCamera = (): Promise<void> => this.#pub.toggleCamera();
@@ -245,6 +252,7 @@ export class RoomClient implements Subscribable<RoomSnapshot> {
   }
 
   #teardown(phase: RoomPhase, message: string | null = null): void {
+    if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', this.#onVisibility);
     this.#conn.invalidate();
     this.#media.drop();
     this.#pub.stopAll();

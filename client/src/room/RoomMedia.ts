@@ -31,6 +31,8 @@ export class RoomMedia {
   /** Producer ids with a consume request in flight (one consumer per producer). */
   #consuming = new Set<string>();
   readonly #layers = new Map<string, number>();
+  /** The page is hidden: video is not received (see MediaSession.setVideoHidden). */
+  #hidden = false;
 
   readonly #handlerFactory: types.HandlerFactory | undefined;
 
@@ -59,6 +61,14 @@ export class RoomMedia {
   attach(media: MediaSession): void {
     this.drop();
     this.#session = media;
+    void media.setVideoHidden(this.#hidden);
+  }
+
+  /** The page was hidden or shown: video consumers pause or resume, now and after a rebuild. */
+  setHidden(hidden: boolean): void {
+    if (this.#hidden === hidden) return;
+    this.#hidden = hidden;
+    void this.#session?.setVideoHidden(hidden);
   }
 
   get session(): MediaSession | null {

@@ -125,6 +125,13 @@ export const handlers = {
     return res;
   },
 
+  // Both look the consumer up among the caller's own (ids(socket)): another peer's id is not_found.
+  async pauseConsumer(room, socket, { consumerId }) {
+    requireJoined(socket);
+    await room.sfu.call('pauseConsumer', { ...ids(socket), consumerId });
+    return EMPTY;
+  },
+
   async resumeConsumer(room, socket, { consumerId }) {
     requireJoined(socket);
     await room.sfu.call('resumeConsumer', { ...ids(socket), consumerId });

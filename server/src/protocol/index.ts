@@ -92,6 +92,7 @@ export interface ResponseMap {
   pauseProducer: Record<string, never>;
   resumeProducer: Record<string, never>;
   consume: ConsumerParams;
+  pauseConsumer: Record<string, never>;
   resumeConsumer: Record<string, never>;
   setPreferredLayers: Record<string, never>;
   leave: Record<string, never>;

@@ -23,6 +23,7 @@ export const requestSchemas = {
   pauseProducer: z.object({ producerId: Id }).strict(),
   resumeProducer: z.object({ producerId: Id }).strict(),
   consume: z.object({ transportId: Id, producerId: Id }).strict(),
+  pauseConsumer: z.object({ consumerId: Id }).strict(),
   resumeConsumer: z.object({ consumerId: Id }).strict(),
   setPreferredLayers: z
     .object({ consumerId: Id, spatialLayer: z.number().int().min(0).max(2), temporalLayer: z.number().int().min(0).max(2).optional() })

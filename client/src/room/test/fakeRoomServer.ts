@@ -159,6 +159,7 @@ const DEFAULTS = {
     const c = fake.generateConsumerRemoteParameters({ codecMimeType: 'audio/opus' });
     return ok({ id: c.id, producerId, peerId: TEACHER.peerId, kind: 'audio' as const, rtpParameters: c.rtpParameters, type: 'simple', producerPaused: false, source: 'mic' as const });
   },
+  pauseConsumer: () => ok({}),
   resumeConsumer: () => ok({}),
   setPreferredLayers: () => ok({}),
   leave: (_p, socket) => {

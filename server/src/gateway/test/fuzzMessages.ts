@@ -47,6 +47,7 @@ export function validPayload(r: Prng, name: RequestName, p: IdPool): Record<stri
       return { producerId: id(r, p.producers) };
     case 'consume':
       return { transportId: id(r, p.transports), producerId: id(r, p.producers) };
+    case 'pauseConsumer':
     case 'resumeConsumer':
       return { consumerId: id(r, p.consumers) };
     case 'setPreferredLayers':
