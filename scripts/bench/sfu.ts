@@ -24,6 +24,13 @@ const COUNTS = (process.argv[2] ?? '50,200,800').split(',').map(Number);
 const SUITES = (process.argv[3] ?? 'none,AES_CM_128_HMAC_SHA1_80,AEAD_AES_256_GCM').split(',') as Suite[];
 const SECONDS = Number(process.argv[4] ?? 10);
 const PPS = Number(process.argv[5] ?? 100);
+// SFU_CONSUMER_EXTENSIONS=none: consumers without RTP header extensions, as Lectern's recorder
+// makes them. A plain-RTP receiver never sends transport-cc feedback, so with the router's full
+// capabilities (the default, comparable with earlier figures) each consumer's bandwidth
+// estimator keeps a 60 s history that no feedback ever trims.
+const NO_EXTENSIONS = process.env.SFU_CONSUMER_EXTENSIONS === 'none';
+const consumerCaps = (router: types.Router): types.RtpCapabilities =>
+  NO_EXTENSIONS ? { codecs: router.rtpCapabilities.codecs ?? [], headerExtensions: [] } : router.rtpCapabilities;
 
 type Suite = 'none' | types.SrtpCryptoSuite;
 const KEY_BYTES: Record<types.SrtpCryptoSuite, number> = { AES_CM_128_HMAC_SHA1_80: 30, AES_CM_128_HMAC_SHA1_32: 30, AEAD_AES_128_GCM: 28, AEAD_AES_256_GCM: 44 };
@@ -80,7 +87,7 @@ async function runCase(worker: types.Worker, n: number, suite: Suite, build: Rec
         port: sinkPort,
         ...(suite === 'none' ? {} : { srtpParameters: { cryptoSuite: suite, keyBase64: randomBytes(KEY_BYTES[suite]).toString('base64') } }),
       });
-      consumers.push(await t.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities }));
+      consumers.push(await t.consume({ producerId: producer.id, rtpCapabilities: consumerCaps(router) }));
     }
     // All consumers' counters at once: one by one, 800 round trips to the worker would eat the window.
     const forwarded = async () => {
@@ -115,6 +122,7 @@ async function runCase(worker: types.Worker, n: number, suite: Suite, build: Rec
       JSON.stringify({
         bench: 'sfu',
         transport: 'plain',
+        ...(NO_EXTENSIONS ? { headerExtensions: 'none' } : {}),
         consumers: n,
         srtp: suite,
         pps: PPS,
