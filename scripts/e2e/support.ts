@@ -119,9 +119,14 @@ export function suiteDbKind(env: NodeJS.ProcessEnv = process.env): DbKind {
   return 'pglite';
 }
 
-/** The running suite's file, relative to the repository root. */
+/** The running suite's file, relative to the repository root (the script's own name outside vitest: the benchmarks). */
 export function suiteFile(): string {
-  const path = expect.getState().testPath ?? 'unknown suite';
+  let path: string;
+  try {
+    path = expect.getState().testPath ?? 'unknown suite';
+  } catch {
+    path = process.argv[1] ?? 'unknown script'; // expect's state exists only inside a vitest run
+  }
   return path.startsWith(ROOT) ? path.slice(ROOT.length) : path;
 }
 
