@@ -125,6 +125,7 @@ describe.each(dbKinds())('metrics of a whole Lectern on %s', (kind) => {
     const cpu = value(samples, 'lectern_sfu_worker_cpu_seconds_total', { worker: '0' });
     expect(cpu).toBeGreaterThan(0);
     expect(cpu).toBeLessThan(600);
+    expect([0, 1]).toContain(value(samples, 'lectern_sfu_worker_io_uring', { worker: '0' }));
     expect(value(samples, 'lectern_database_up')).toBe(1);
     if (lectern.runtime.redis) expect(value(samples, 'lectern_redis_up')).toBe(1);
     const pending = value(samples, 'lectern_outbox_pending');

@@ -12,6 +12,7 @@ export const LECTERN_METRIC_NAMES = [
   'lectern_sfu_producers',
   'lectern_sfu_consumers',
   'lectern_sfu_worker_cpu_seconds_total',
+  'lectern_sfu_worker_io_uring',
   'lectern_outbox_pending',
   'lectern_outbox_oldest_pending_age_seconds',
   'lectern_reminder_last_scan_age_seconds',
