@@ -3,6 +3,7 @@
 // network namespace), a host and a guest still connect, over TCP to the same WebRtcServer,
 // with media flowing both ways. Also: the microphone's Opus is published with in-band FEC and
 // DTX, as the router asks. The measured connect times are printed.
+import { randomBytes } from 'node:crypto';
 import * as mediasoup from 'mediasoup';
 import type { types as ms } from 'mediasoup';
 import type { Browser } from 'playwright-core';
@@ -32,7 +33,7 @@ describe.skipIf(unavailable !== undefined)('calls on real networks in chromium',
   beforeAll(async () => {
     mediasoup.observer.on('newworker', onWorker);
     ({ server, browser, teacher } = await openBrowserSuite(
-      { LECTERN_RTC_PORT_BASE: String(RTC_PORT), LECTERN_TURN_URLS: TURN_URLS.join(','), LECTERN_TURN_SECRET: 'network-suite-turn-secret-5Qx8' },
+      { LECTERN_RTC_PORT_BASE: String(RTC_PORT), LECTERN_TURN_URLS: TURN_URLS.join(','), LECTERN_TURN_SECRET: randomBytes(24).toString('base64url') },
       'Tina Teacher',
     ));
   });
