@@ -2,7 +2,7 @@
 # Installs the Debian packages Lectern needs on this machine kind (Debian 12 "bookworm").
 #   scripts/system-deps.sh build    packages to build the mediasoup worker from source
 #   scripts/system-deps.sh runtime  runtime libraries of a self-built worker + ffmpeg
-#   scripts/system-deps.sh test     chromium, ffmpeg, redis-server (private servers the Redis suites start and stop) and python checkers
+#   scripts/system-deps.sh test     chromium, ffmpeg, redis-server (private servers the Redis suites start and stop), nftables (the network suite blocks UDP) and python checkers
 #   scripts/system-deps.sh bench    janus, the peer SFU the sfu bench compares the worker with
 # Several groups may be given. Idempotent: already-installed packages are skipped.
 # When not root, prints the exact apt command and exits 1.
@@ -11,7 +11,7 @@ set -euo pipefail
 BUILD_PKGS=(build-essential python3 pkg-config ninja-build libssl-dev libuv1-dev libsrtp2-dev
   libusrsctp-dev libabsl-dev libflatbuffers-dev flatbuffers-compiler)
 RUNTIME_PKGS=(libssl3 libuv1 libsrtp2-1 libusrsctp2 libabsl20220623 ffmpeg)
-TEST_PKGS=(chromium fonts-dejavu-core ffmpeg redis-server python3-dateutil python3-icalendar)
+TEST_PKGS=(chromium fonts-dejavu-core ffmpeg redis-server nftables python3-dateutil python3-icalendar)
 BENCH_PKGS=(janus)
 
 want=()

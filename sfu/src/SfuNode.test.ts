@@ -58,7 +58,8 @@ describe('SfuNode', () => {
     const codecs = rtpCapabilities.codecs ?? [];
     const mimeTypes = codecs.map((c) => c.mimeType);
     expect(mimeTypes).toEqual(expect.arrayContaining(['audio/opus', 'video/VP8', 'video/H264']));
-    expect(codecs.find((c) => c.mimeType === 'audio/opus')).toMatchObject({ clockRate: 48000, channels: 2 });
+    expect(codecs.find((c) => c.mimeType === 'audio/opus')).toMatchObject({ clockRate: 48000, channels: 2, parameters: { useinbandfec: 1, usedtx: 1 } });
+    expect(mimeTypes).not.toContain('audio/red'); // mediasoup 3.19 does not support RED
     expect(codecs.find((c) => c.mimeType === 'video/H264')?.parameters).toMatchObject({
       'packetization-mode': 1,
       'profile-level-id': '42e01f',

@@ -13,8 +13,9 @@ describe('codecs', () => {
     expect(spatialLayerForViewport(Number.NaN, 100)).toBe(0);
   });
 
-  it('MEDIA_CODECS offers opus stereo, VP8 and H264 constrained baseline', () => {
+  it('MEDIA_CODECS offers opus stereo (with in-band FEC and DTX), VP8 and H264 constrained baseline', () => {
     expect(MEDIA_CODECS.map((c) => c.mimeType)).toEqual(['audio/opus', 'video/VP8', 'video/H264']);
+    expect(MEDIA_CODECS[0]?.parameters).toEqual({ useinbandfec: 1, usedtx: 1 });
     expect(MEDIA_CODECS[2]?.parameters).toMatchObject({ 'packetization-mode': 1, 'profile-level-id': '42e01f' });
   });
 });
