@@ -59,13 +59,14 @@ function below(value: number | undefined, t: { fair: number; poor: number }): Qu
 
 /** The level one window's figures say: the worst of what each figure says. */
 export function classify(s: QualitySample): QualityLevel {
-  return [
+  const levels: QualityLevel[] = [
     above(s.lossPercent, THRESHOLDS.lossPercent),
     above(s.rttMs, THRESHOLDS.rttMs),
     below(s.fps, THRESHOLDS.fps),
     above(s.freezeRatio, THRESHOLDS.freezeRatio),
     s.bandwidthLimited ? 'fair' : 'good',
-  ].reduce(worse);
+  ];
+  return levels.reduce(worse);
 }
 
 /**
@@ -101,11 +102,10 @@ export class QualityTracker {
     } else {
       this.#betterLevel = BY_RANK[Math.max(RANK[this.#betterLevel], RANK[reading])] ?? current;
     }
-    if (now - this.#betterSince >= this.#recoverMs) {
-      this.#level = this.#betterLevel;
-      this.#betterSince = null;
-    }
-    return this.#level;
+    if (now - this.#betterSince < this.#recoverMs) return current;
+    this.#level = this.#betterLevel;
+    this.#betterSince = null;
+    return this.#betterLevel;
   }
 
   reset(): void {
