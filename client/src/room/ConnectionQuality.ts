@@ -114,6 +114,9 @@ export class ConnectionQuality {
     const consumers = this.#deps.consumers().filter((rc) => !rc.consumer.closed);
     const live = new Set(consumers.map((rc) => rc.consumer.id));
     for (const id of this.#readings.keys()) if (!live.has(id)) this.#readings.delete(id);
+    // A peer we no longer receive anything from has no level to show.
+    const senders = new Set(consumers.map((rc) => rc.peerId));
+    for (const peerId of this.#peers.keys()) if (!senders.has(peerId)) this.#peers.delete(peerId);
     const perPeer = new Map<string, QualityLevel>();
     const windows: { prev: InboundReading; cur: InboundReading }[] = [];
     await Promise.all(
