@@ -129,5 +129,9 @@ describe('ConnectionQuality', () => {
     expect(t.q.reported('carol')).toBe('fair');
     t.fire('peerLeft', { peerId: 'carol' });
     expect(t.q.reported('carol')).toBeNull();
+    // A new socket starts afresh: the join tells hosts again.
+    t.fire('peerQuality', { peerId: 'dan', level: 'poor' });
+    t.fire('welcome', {});
+    expect(t.q.reported('dan')).toBeNull();
   });
 });

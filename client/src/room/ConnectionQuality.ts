@@ -49,6 +49,12 @@ export class ConnectionQuality {
       this.#reported.set(peerId, level);
       deps.onChange();
     });
+    // A new socket: the join that follows tells hosts again who is not on a good connection.
+    sig.on('welcome', () => {
+      if (this.#reported.size === 0) return;
+      this.#reported.clear();
+      deps.onChange();
+    });
     sig.on('peerLeft', ({ peerId }) => {
       this.#peers.delete(peerId);
       if (this.#reported.delete(peerId)) deps.onChange();
