@@ -142,7 +142,8 @@ export class ConnectionQuality {
         this.#readings.set(id, cur);
         if (!prev) return;
         windows.push({ prev, cur });
-        const level = classify(inboundSample(prev, cur, rc.kind === 'video'));
+        // A shared screen sends frames only when it changes: its frame rate says nothing of the network.
+        const level = classify(inboundSample(prev, cur, rc.kind === 'video' && rc.source === 'webcam'));
         perPeer.set(rc.peerId, worse(perPeer.get(rc.peerId) ?? 'good', level));
       }),
     );

@@ -4,8 +4,8 @@ import { QUALITY_TEXT } from './quality.js';
 const BARS: Record<QualityLevel, number> = { good: 3, fair: 2, poor: 1 };
 
 /** Signal bars for a connection's quality; the level is in words too (aria-label, title), never color alone. */
-export function QualityIndicator({ level, who }: { level: QualityLevel; who?: string | undefined }) {
-  const text = who ? `${QUALITY_TEXT[level]} (${who})` : QUALITY_TEXT[level];
+export function QualityIndicator({ level }: { level: QualityLevel }) {
+  const text = QUALITY_TEXT[level];
   return (
     <span class={`quality quality-${level}`} role="img" aria-label={text} title={text} data-quality={level}>
       {[1, 2, 3].map((n) => (
