@@ -225,6 +225,15 @@ describe('RoomClient', { timeout: 15_000 }, () => {
     expect(server.count('join')).toBe(0);
   });
 
+  it('room: peerQuality (told to hosts) shows on that peer until it changes', async () => {
+    const h = open();
+    await until(h, 'joined', settledIn);
+    server.notify('peerQuality', { peerId: TEACHER.peerId, level: 'poor' });
+    await until(h, 'poor', (s) => s.peers[0]?.reportedQuality === 'poor');
+    server.notify('peerQuality', { peerId: TEACHER.peerId, level: 'good' });
+    await until(h, 'good', (s) => s.peers[0]?.reportedQuality === 'good');
+  });
+
   it('room: sessionEnded ends the room once and closes the socket', async () => {
     const h = open();
     await until(h, 'joined', settledIn);

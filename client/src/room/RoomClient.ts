@@ -8,10 +8,12 @@
 //   hostControls.ts  admit, deny, mute, remove, lock, record, end
 //   SessionState.ts  who we are, and the session's title, lock and recording flags
 //   RoomConnection.ts  handshake, join, rebuild, reconnect
+//   ConnectionQuality.ts  how our own and each peer's connection fares (quality.ts)
 import type { ResponseMap } from '@lectern/server/protocol';
 import type { types } from 'mediasoup-client';
 import type { MediaPrefs } from '../roomPass.js';
 import type { Subscribable } from '../store.js';
+import { ConnectionQuality } from './ConnectionQuality.js';
 import { createHostControls, type HostControls } from './hostControls.js';
 import { Notices } from './notices.js';
 import { Publisher } from './Publisher.js';
@@ -54,6 +56,7 @@ export class RoomClient implements Subscribable<RoomSnapshot> {
   readonly #host: HostControls;
   readonly #roster: RoomRoster;
   readonly #self: SessionState;
+  readonly #quality: ConnectionQuality;
 
   #phase: RoomPhase = 'connecting';
   #reconnecting = false;
@@ -86,6 +89,13 @@ export class RoomClient implements Subscribable<RoomSnapshot> {
       consume: (producer, wanted) => void this.#media.consume(producer, wanted),
       dropConsumers: (match) => this.#media.dropConsumers(match),
       lobbyChanged: (before, after) => this.#notices.lobbyChanged(before, after, this.#self.isHost),
+      onChange: emit,
+    });
+    this.#quality = new ConnectionQuality(this.#sig, {
+      consumers: () => this.#media.consumers(),
+      producers: () => this.#media.producers(),
+      producerPaused: (peerId, producerId) => isProducerPaused(this.#roster.state, peerId, producerId),
+      joined: () => this.#phase === 'joined' && this.#media.ready,
       onChange: emit,
     });
     this.#pub = new Publisher(opts.prefs, {
@@ -149,6 +159,7 @@ export class RoomClient implements Subscribable<RoomSnapshot> {
     if (this.#started) return;
     this.#started = true;
     this.#pub.start(this.#opts.handoff);
+    this.#quality.start();
     if (typeof document !== 'undefined') {
       document.addEventListener('visibilitychange', this.#onVisibility);
       this.#onVisibility();
@@ -243,6 +254,7 @@ export class RoomClient implements Subscribable<RoomSnapshot> {
   #applyJoin(joined: ResponseMap['join']): void {
     this.#self.joined(joined.self, joined.session);
     this.#roster.apply({ type: 'joined', self: joined.self.peerId, peers: joined.peers, lobby: joined.lobby });
+    this.#quality.joined();
   }
 
   #ended(): void {
@@ -255,6 +267,7 @@ export class RoomClient implements Subscribable<RoomSnapshot> {
     if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', this.#onVisibility);
     this.#conn.invalidate();
     this.#media.drop();
+    this.#quality.stop();
     this.#pub.stopAll();
     this.#sig.close();
     this.#roster.apply({ type: 'clear' });
@@ -289,6 +302,7 @@ export class RoomClient implements Subscribable<RoomSnapshot> {
       local: this.#pub.local,
       notices: this.#notices.list,
       message: this.#message,
+      quality: this.#quality,
     });
   }
 }

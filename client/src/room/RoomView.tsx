@@ -7,6 +7,7 @@ import { useStore } from '../store.js';
 import { formatDateTime } from '../time.js';
 import { ControlBar } from './ControlBar.js';
 import { Notices } from './Notices.js';
+import { UnstableBanner } from './QualityIndicator.js';
 import { RemoteAudio } from './RemoteAudio.js';
 import type { RoomClient } from './RoomClient.js';
 import { RoomTopBar } from './RoomTopBar.js';
@@ -167,6 +168,7 @@ export function RoomView({ client, sessionId, onRejoin }: { client: RoomClient; 
           Reconnecting…
         </div>
       )}
+      {snap.phase === 'joined' && <UnstableBanner level={snap.ownQuality} />}
       {snap.isHost && snap.phase === 'joined' && snap.session?.status === 'scheduled' && <StartBanner sessionId={sessionId} />}
       {audioBlocked && (
         <div class="banner">
@@ -231,6 +233,7 @@ export function RoomView({ client, sessionId, onRejoin }: { client: RoomClient; 
                   micOn={snap.local.micOn}
                   speaking={snap.activeSpeaker !== null && snap.activeSpeaker === snap.peerId}
                   role={snap.role ?? undefined}
+                  quality={snap.phase === 'joined' ? snap.ownQuality : null}
                 />
                 {snap.peers.map((p) => (
                   <VideoTile
@@ -245,6 +248,7 @@ export function RoomView({ client, sessionId, onRejoin }: { client: RoomClient; 
                     paused={p.camera?.paused}
                     speaking={snap.activeSpeaker === p.peerId}
                     role={p.role}
+                    quality={p.quality}
                   />
                 ))}
               </section>

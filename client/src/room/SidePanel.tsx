@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ChatPanel } from '../chat/ChatPanel.js';
+import { QUALITY_TEXT } from './quality.js';
 import { RemoveDialog } from './RemoveDialog.js';
 import type { RoomClient } from './RoomClient.js';
 import type { RoomSnapshot } from './roomTypes.js';
@@ -78,6 +79,11 @@ export function SidePanel({ client, snap, onClose, sessionId }: SidePanelProps) 
                 {p.role === 'cohost' && <span class="muted"> (co-host)</span>}
               </span>
               <span class="person-state">{p.micOn ? 'Mic on' : 'Muted'}</span>
+              {host && p.reportedQuality && p.reportedQuality !== 'good' && (
+                <span class={`person-quality quality-${p.reportedQuality}`} data-quality={p.reportedQuality}>
+                  {QUALITY_TEXT[p.reportedQuality]}
+                </span>
+              )}
               {host && (
                 <span class="person-actions">
                   <button type="button" class="btn btn-small btn-secondary" onClick={() => void client.mutePeer(p.peerId)}>

@@ -1,6 +1,8 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { Icon } from '../components/icons.js';
 import { spatialLayerForWidth } from './layers.js';
+import type { QualityLevel } from './quality.js';
+import { QualityIndicator } from './QualityIndicator.js';
 import { useAttachedTrack } from './useAttachedTrack.js';
 import { initials } from '../components/people.js';
 
@@ -18,10 +20,12 @@ interface VideoTileProps {
   /** The producer is paused (camera stopped by host or publisher). */
   paused?: boolean | undefined;
   role?: string | undefined;
+  /** How the connection fares: what we receive from them, or our own for our tile. */
+  quality?: QualityLevel | null | undefined;
 }
 
 /** One participant's camera (or a screen share), name, mute state and speaking highlight. */
-export function VideoTile({ name, peerId, source, track, consumerId, onLayer, micOn, speaking, isSelf, paused, role }: VideoTileProps) {
+export function VideoTile({ name, peerId, source, track, consumerId, onLayer, micOn, speaking, isSelf, paused, role, quality }: VideoTileProps) {
   const video = useRef<HTMLVideoElement>(null);
   useAttachedTrack(video, track);
   const showVideo = Boolean(track) && !paused;
@@ -69,6 +73,7 @@ export function VideoTile({ name, peerId, source, track, consumerId, onLayer, mi
         <span class="tile-name">{label}</span>
         {role && (role === 'host' || role === 'cohost') && <span class="tile-role">{role === 'host' ? 'Host' : 'Co-host'}</span>}
         {speaking && <span class="visually-hidden">(speaking)</span>}
+        {quality && <QualityIndicator level={quality} />}
       </figcaption>
     </figure>
   );

@@ -1,5 +1,5 @@
 // What the room UI renders: an immutable snapshot rebuilt by RoomClient on every change.
-import type { LobbyEntry, MediaSource, RoomRole, SessionInfo } from '@lectern/server/protocol';
+import type { LobbyEntry, MediaSource, QualityLevel, RoomRole, SessionInfo } from '@lectern/server/protocol';
 
 export type RoomPhase =
   | 'connecting' // socket handshake
@@ -31,6 +31,10 @@ export interface PeerView {
   camera: RemoteVideo | null;
   screen: RemoteVideo | null;
   audio: { consumerId: string; track: MediaStreamTrack } | null;
+  /** How what we receive from them fares (loss, RTT, frame rate, freezes); null until measured. */
+  quality: QualityLevel | null;
+  /** What they reported of their own connection; hosts hear of it, others see null. */
+  reportedQuality: QualityLevel | null;
 }
 
 export interface LocalView {
@@ -64,10 +68,12 @@ export interface RoomSnapshot {
   activeSpeaker: string | null;
   local: LocalView;
   notices: Notice[];
+  /** Our own connection (what we send, and our downlink as a whole); null until measured. */
+  ownQuality: QualityLevel | null;
   /** For 'error', 'denied', 'removed': what to tell the user. */
   message: string | null;
 }
 
 export const isHostRole = (role: RoomRole | null): boolean => role === 'host' || role === 'cohost';
 
-export type { LobbyEntry, MediaSource, RoomRole, SessionInfo };
+export type { LobbyEntry, MediaSource, QualityLevel, RoomRole, SessionInfo };

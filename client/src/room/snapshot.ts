@@ -1,5 +1,5 @@
 // Builds the immutable RoomSnapshot the UI renders from the room's parts.
-import type { LobbyEntry, MediaSource, RoomRole, SessionInfo } from '@lectern/server/protocol';
+import type { LobbyEntry, MediaSource, QualityLevel, RoomRole, SessionInfo } from '@lectern/server/protocol';
 import type { LocalMedia } from './LocalMedia.js';
 import type { RemoteConsumer } from './RoomMedia.js';
 import type { RemotePeer } from './roster.js';
@@ -19,9 +19,14 @@ export interface SnapshotInput {
   local: LocalMedia;
   notices: readonly Notice[];
   message: string | null;
+  quality: {
+    peer(peerId: string): QualityLevel | null;
+    reported(peerId: string): QualityLevel | null;
+    readonly own: QualityLevel | null;
+  };
 }
 
-function peerView(peer: RemotePeer, consumers: RemoteConsumer[]): PeerView {
+function peerView(peer: RemotePeer, consumers: RemoteConsumer[], quality: SnapshotInput['quality']): PeerView {
   const video = (source: MediaSource): RemoteVideo | null => {
     const rc = consumers.find((c) => c.source === source && c.kind === 'video');
     if (!rc) return null;
@@ -43,6 +48,8 @@ function peerView(peer: RemotePeer, consumers: RemoteConsumer[]): PeerView {
     camera: video('webcam'),
     screen: video('screen'),
     audio: audio ? { consumerId: audio.consumer.id, track: audio.consumer.track } : null,
+    quality: quality.peer(peer.peerId),
+    reportedQuality: quality.reported(peer.peerId),
   };
 }
 
@@ -62,7 +69,7 @@ export function buildSnapshot(input: SnapshotInput): RoomSnapshot {
     role: input.role,
     isHost: isHostRole(input.role),
     session: input.session,
-    peers: input.peers.map((peer) => peerView(peer, byPeer.get(peer.peerId) ?? [])),
+    peers: input.peers.map((peer) => peerView(peer, byPeer.get(peer.peerId) ?? [], input.quality)),
     lobby: [...input.lobby],
     activeSpeaker: input.activeSpeaker,
     local: {
@@ -74,6 +81,7 @@ export function buildSnapshot(input: SnapshotInput): RoomSnapshot {
       canShareScreen: typeof navigator !== 'undefined' && typeof navigator.mediaDevices?.getDisplayMedia === 'function',
     },
     notices: [...input.notices],
+    ownQuality: input.quality.own,
     message: input.message,
   };
 }

@@ -18,6 +18,7 @@ import {
   type NotificationName,
   type PeerInfo,
   type ProducerInfo,
+  type QualityLevel,
   type RequestName,
   type SessionInfo,
 } from '../protocol/index.js';
@@ -296,6 +297,11 @@ export class Gateway implements RoomOps {
     return [...peers.values()];
   }
 
+  async qualitiesOf(sessionId: string): Promise<{ peerId: string; level: QualityLevel }[]> {
+    const sockets = await this.nsp.in(roomKey(sessionId)).fetchSockets();
+    return sockets.flatMap((s) => (s.data.joined && s.data.quality ? [{ peerId: s.data.peerId, level: s.data.quality }] : []));
+  }
+
   lobbyOf(sessionId: string): Promise<LobbyEntry[]> {
     return lobbyOf(this.nsp, sessionId);
   }
@@ -339,6 +345,10 @@ export class Gateway implements RoomOps {
   emitToPeer<E extends NotificationName>(sessionId: string, peerId: string, event: E, payload: NotificationMap[E]): void {
     // Socket.IO's typed emit cannot follow a generic event name; the signature above keeps callers exact.
     (this.nsp.to(peerKey(sessionId, peerId)).emit as (e: string, p: unknown) => boolean)(event, payload);
+  }
+
+  emitToHosts<E extends NotificationName>(sessionId: string, exceptPeerId: string, event: E, payload: NotificationMap[E]): void {
+    (this.nsp.to(hostsKey(sessionId)).except(peerKey(sessionId, exceptPeerId)).emit as (e: string, p: unknown) => boolean)(event, payload);
   }
 
   control(msg: RoomControl): Promise<void> {

@@ -257,6 +257,47 @@ describe.each(dbKinds())('gateway on %s', (kind) => {
     expect(await paused(bob.peerId, bob.consumerId)).toBe(false);
   });
 
+  it('gateway tells hosts, and only hosts, a guest’s reported connection quality; refuses bad reports', async () => {
+    const { sid, code } = await session({ guestAccess: 'open' });
+    const host = open(await hostToken(sid));
+    await host.welcome;
+    await joinRoom(host);
+    const guest = open(await guestToken(code, 'Wobbly'));
+    const { peerId } = await guest.welcome;
+    expect(await req(guest, 'reportQuality', { level: 'poor' })).toMatchObject({ ok: false, error: { code: 'not_joined' } });
+    await joinRoom(guest);
+    const other = open(await guestToken(code, 'Steady'));
+    await other.welcome;
+    await joinRoom(other);
+
+    const reports = (c: RoomSocket) => c.events.filter((e) => e.name === 'peerQuality').map((e) => e.payload);
+    expect(await req(guest, 'reportQuality', { level: 'poor' })).toEqual({ ok: true, data: {} });
+    await waitFor(() => reports(host).length === 1);
+    expect(reports(host)).toEqual([{ peerId, level: 'poor' }]);
+    // Only changes travel: the same level again is not told twice.
+    expect((await req(guest, 'reportQuality', { level: 'poor' })).ok).toBe(true);
+    expect((await req(guest, 'reportQuality', { level: 'good' })).ok).toBe(true);
+    await waitFor(() => reports(host).length === 2);
+    expect(reports(host)[1]).toEqual({ peerId, level: 'good' });
+
+    for (const bad of [{}, { level: 'terrible' }, { level: 2 }, { level: 'poor', peerId: 'someone-else' }, 'poor', [{ level: 'poor' }]]) {
+      expect(await req(guest, 'reportQuality', bad)).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    }
+    // The host coming back on a new connection (as a late co-host would) hears who is not on a good connection now.
+    expect((await req(guest, 'reportQuality', { level: 'fair' })).ok).toBe(true);
+    await waitFor(() => reports(host).length === 3);
+    const late = open(await hostToken(sid));
+    await late.welcome;
+    await joinRoom(late);
+    await waitFor(() => reports(late).length === 1);
+    expect(reports(late)).toEqual([{ peerId, level: 'fair' }]);
+    // Other guests, and the reporter itself, never hear of it.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(reports(other)).toEqual([]);
+    expect(reports(guest)).toEqual([]);
+    expect(reports(host)).toHaveLength(3);
+  });
+
   it('pauseConsumer before join is refused', async () => {
     const { code } = await session({ guestAccess: 'open' });
     const c = open(await guestToken(code));

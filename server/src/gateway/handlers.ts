@@ -59,6 +59,10 @@ export const handlers = {
       socket.to(roomKey(sessionId)).emit('peerJoined', { peer: self });
     }
     const [peers, session, lobby] = await Promise.all([room.peersOf(sessionId, peerId), room.sessionInfo(sessionId), room.lobbyOf(sessionId)]);
+    // A host joining late hears who already reported a connection that is not good.
+    if (isHostRole(socket.data.role)) {
+      for (const q of await room.qualitiesOf(sessionId)) if (q.peerId !== peerId && q.level !== 'good') socket.emit('peerQuality', q);
+    }
     return { self: room.peerInfo(socket, []), session, peers, lobby: isHostRole(socket.data.role) ? lobby : [] };
   },
 
@@ -141,6 +145,16 @@ export const handlers = {
   async setPreferredLayers(room, socket, { consumerId, spatialLayer, temporalLayer }) {
     requireJoined(socket);
     await room.sfu.call('setPreferredLayers', { ...ids(socket), consumerId, spatialLayer, temporalLayer });
+    return EMPTY;
+  },
+
+  // Sent by the client when its level changes; the hosts hear of changes only (never the other guests).
+  async reportQuality(room, socket, { level }) {
+    requireJoined(socket);
+    const d = socket.data;
+    if (d.quality === level) return EMPTY;
+    d.quality = level;
+    room.emitToHosts(d.sessionId, d.peerId, 'peerQuality', { peerId: d.peerId, level });
     return EMPTY;
   },
 

@@ -10,6 +10,7 @@ import type {
   NotificationName,
   PeerInfo,
   ProducerInfo,
+  QualityLevel,
   ServerToClientEvents,
   SessionInfo,
 } from '../protocol/index.js';
@@ -31,6 +32,8 @@ export interface SocketData {
   rtpCapabilities: unknown;
   /** Set when a newer connection of the same participant took over. */
   replaced: boolean;
+  /** The connection quality this socket last reported (none yet: unknown). */
+  quality?: QualityLevel;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- no inter-server events
@@ -63,6 +66,8 @@ export interface RoomOps {
   peerInfo(socket: { data: SocketData }, producers: ProducerInfo[]): PeerInfo;
   peersOf(sessionId: string, exceptPeerId: string): Promise<PeerInfo[]>;
   lobbyOf(sessionId: string): Promise<LobbyEntry[]>;
+  /** What the joined participants last reported of their connection, on every node. */
+  qualitiesOf(sessionId: string): Promise<{ peerId: string; level: QualityLevel }[]>;
   sessionInfo(sessionId: string): Promise<SessionInfo>;
   /** The participant id of the session's host (their user id). */
   hostOf(sessionId: string): Promise<string>;
@@ -78,4 +83,6 @@ export interface RoomOps {
   leave(socket: RtcSocket): Promise<void>;
   /** Emits to every socket of one participant, on whichever node it is connected. */
   emitToPeer<E extends NotificationName>(sessionId: string, peerId: string, event: E, payload: NotificationMap[E]): void;
+  /** Emits to the session's hosts and co-hosts, on every node, except the sockets of `exceptPeerId`. */
+  emitToHosts<E extends NotificationName>(sessionId: string, exceptPeerId: string, event: E, payload: NotificationMap[E]): void;
 }

@@ -19,6 +19,9 @@ export const MEDIA_SOURCES = ['mic', 'webcam', 'screen'] as const;
 export type MediaSource = (typeof MEDIA_SOURCES)[number];
 export const ROOM_ROLES = ['host', 'cohost', 'participant', 'guest'] as const;
 export type RoomRole = (typeof ROOM_ROLES)[number];
+/** How well a participant's connection carries the call, as their own browser measures it. */
+export const QUALITY_LEVELS = ['good', 'fair', 'poor'] as const;
+export type QualityLevel = (typeof QUALITY_LEVELS)[number];
 
 export type RequestName = keyof typeof requestSchemas;
 export type RequestPayload<N extends RequestName> = input<(typeof requestSchemas)[N]>;
@@ -95,6 +98,7 @@ export interface ResponseMap {
   pauseConsumer: Record<string, never>;
   resumeConsumer: Record<string, never>;
   setPreferredLayers: Record<string, never>;
+  reportQuality: Record<string, never>;
   leave: Record<string, never>;
   admit: Record<string, never>;
   deny: Record<string, never>;
@@ -123,6 +127,8 @@ export interface NotificationMap {
   consumerClosed: { consumerId: string; producerId: string };
   activeSpeaker: { peerId: string | null };
   lobbyChanged: { lobby: LobbyEntry[] };
+  /** To hosts and co-hosts only: a participant's own report of their connection (sent when it changes). */
+  peerQuality: { peerId: string; level: QualityLevel };
   roomLocked: { locked: boolean };
   /** The host muted one of my producers: the UI shows it and the control flips off. */
   mutedByHost: { source: MediaSource };

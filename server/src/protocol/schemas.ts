@@ -2,7 +2,7 @@
 // in ./index.ts are inferred from these, so the client's calls fail to compile when a
 // schema changes.
 import { z } from 'zod';
-import { MEDIA_SOURCES } from './index.js';
+import { MEDIA_SOURCES, QUALITY_LEVELS } from './index.js';
 
 // Media parameters come from mediasoup-client/mediasoup; they are checked for shape
 // and size here and validated in depth by mediasoup itself.
@@ -28,6 +28,8 @@ export const requestSchemas = {
   setPreferredLayers: z
     .object({ consumerId: Id, spatialLayer: z.number().int().min(0).max(2), temporalLayer: z.number().int().min(0).max(2).optional() })
     .strict(),
+  /** This browser's own connection quality, sent when it changes; told to the hosts. */
+  reportQuality: z.object({ level: z.enum(QUALITY_LEVELS) }).strict(),
   leave: z.object({}).strict(),
   // Teacher controls (host, co-host, admin).
   admit: z.object({ peerId: Id }).strict(),

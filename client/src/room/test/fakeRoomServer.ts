@@ -162,6 +162,7 @@ const DEFAULTS = {
   pauseConsumer: () => ok({}),
   resumeConsumer: () => ok({}),
   setPreferredLayers: () => ok({}),
+  reportQuality: () => ok({}),
   leave: (_p, socket) => {
     // The gateway answers and then closes the socket.
     setTimeout(() => socket.disconnect(true), 0);

@@ -60,6 +60,8 @@ export function validPayload(r: Prng, name: RequestName, p: IdPool): Record<stri
       return { peerId: id(r, p.peers), source: r.pick(['mic', 'webcam', 'all']) };
     case 'lockRoom':
       return { locked: r.chance(0.5) };
+    case 'reportQuality':
+      return { level: r.pick(['good', 'fair', 'poor']) };
     case 'getRouterRtpCapabilities':
     case 'leave':
     case 'startRecording':
