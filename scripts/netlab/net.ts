@@ -1,0 +1,93 @@
+// The lab's network conditions, applied with nftables and tc inside the private namespace of
+// scripts/netns-run.sh (never the host's). Browsers and the SFU talk over loopback there, so
+// every packet crosses the `output` hook exactly once: one rule per direction is "each way".
+import { execFileSync } from 'node:child_process';
+
+const TABLE = 'netlab';
+const BURST_TABLE = 'netlab_burst';
+/** htb class (on lo) that the capped subscriber's downstream is steered into. */
+const CAP_CLASS = '1:20';
+
+export type Condition =
+  | { kind: 'none' }
+  | { kind: 'loss'; percent: number }
+  | { kind: 'cap'; kbit: number; subscriberPort: number }
+  | { kind: 'udpBlocked' };
+
+function nft(script: string): void {
+  execFileSync('nft', ['-f', '-'], { input: script, stdio: ['pipe', 'inherit', 'inherit'] });
+}
+
+function tc(...args: string[]): void {
+  execFileSync('tc', args, { stdio: ['ignore', 'inherit', 'inherit'] });
+}
+
+/** Declaring then deleting a table removes it whether or not it existed. */
+function dropTable(name: string): void {
+  nft(`table inet ${name}\ndelete table inet ${name}\n`);
+}
+
+function outputChain(name: string, rules: string[]): string {
+  return `table inet ${name} {\n  chain out {\n    type filter hook output priority 0; policy accept;\n${rules.map((r) => `    ${r}\n`).join('')}  }\n}\n`;
+}
+
+function rulesFor(sfuPort: number, c: Condition): string[] {
+  switch (c.kind) {
+    case 'none':
+      return [];
+    case 'loss': {
+      const drop = `numgen random mod 100 < ${c.percent} drop`;
+      return [`udp sport ${sfuPort} ${drop}`, `udp dport ${sfuPort} ${drop}`];
+    }
+    case 'cap':
+      // Marks the flow SFU -> that subscriber's receive transport; htb on lo shapes the class.
+      return [`udp sport ${sfuPort} udp dport ${c.subscriberPort} meta priority set ${CAP_CLASS}`];
+    case 'udpBlocked':
+      return [`udp sport ${sfuPort} drop`, `udp dport ${sfuPort} drop`];
+  }
+}
+
+/** Replaces whatever condition was in force with `c` on the SFU's media port. */
+export function applyCondition(sfuPort: number, c: Condition): void {
+  clearConditions();
+  if (c.kind === 'cap') {
+    // A shaper, not a policer: packets over the rate wait in a short queue (about 0.5 s at the
+    // cap) the way a slow access link's buffer does, and only then are dropped.
+    tc('qdisc', 'add', 'dev', 'lo', 'root', 'handle', '1:', 'htb', 'default', '10', 'r2q', '1000');
+    tc('class', 'add', 'dev', 'lo', 'parent', '1:', 'classid', '1:10', 'htb', 'rate', '10gbit');
+    tc('class', 'add', 'dev', 'lo', 'parent', '1:', 'classid', CAP_CLASS, 'htb', 'rate', `${c.kbit}kbit`, 'ceil', `${c.kbit}kbit`);
+    tc('qdisc', 'add', 'dev', 'lo', 'parent', CAP_CLASS, 'handle', '20:', 'bfifo', 'limit', String(Math.round((c.kbit * 1000) / 16)));
+  }
+  const rules = rulesFor(sfuPort, c);
+  if (rules.length > 0) nft(outputChain(TABLE, rules));
+}
+
+export function clearConditions(): void {
+  dropTable(TABLE);
+  dropTable(BURST_TABLE);
+  try {
+    execFileSync('tc', ['qdisc', 'del', 'dev', 'lo', 'root'], { stdio: 'ignore' });
+  } catch {
+    // No qdisc of ours on lo.
+  }
+}
+
+/** Drops every packet to and from the SFU's media port (UDP and TCP) on top of the condition, until `endBurst`. */
+export function startBurst(sfuPort: number): void {
+  nft(outputChain(BURST_TABLE, [`meta l4proto { udp, tcp } th sport ${sfuPort} drop`, `meta l4proto { udp, tcp } th dport ${sfuPort} drop`]));
+}
+
+export function endBurst(): void {
+  dropTable(BURST_TABLE);
+}
+
+/** Whether nft and tc can change this namespace (inside scripts/netns-run.sh they can). */
+export function checkTools(): void {
+  for (const [tool, flag] of [['nft', '--version'], ['tc', '-V']] as const) {
+    try {
+      execFileSync(tool, [flag], { stdio: 'ignore' });
+    } catch {
+      throw new Error(`netlab needs '${tool}': run scripts/system-deps.sh lab (as root)`);
+    }
+  }
+}
