@@ -53,9 +53,9 @@ export function applyCondition(sfuPort: number, c: Condition): void {
   if (c.kind === 'cap') {
     // A shaper, not a policer: packets over the rate wait in a short queue (about 0.5 s at the
     // cap) the way a slow access link's buffer does, and only then are dropped.
-    tc('qdisc', 'add', 'dev', 'lo', 'root', 'handle', '1:', 'htb', 'default', '10', 'r2q', '1000');
-    tc('class', 'add', 'dev', 'lo', 'parent', '1:', 'classid', '1:10', 'htb', 'rate', '10gbit');
-    tc('class', 'add', 'dev', 'lo', 'parent', '1:', 'classid', CAP_CLASS, 'htb', 'rate', `${c.kbit}kbit`, 'ceil', `${c.kbit}kbit`);
+    tc('qdisc', 'add', 'dev', 'lo', 'root', 'handle', '1:', 'htb', 'default', '10');
+    tc('class', 'add', 'dev', 'lo', 'parent', '1:', 'classid', '1:10', 'htb', 'rate', '10gbit', 'quantum', '65536');
+    tc('class', 'add', 'dev', 'lo', 'parent', '1:', 'classid', CAP_CLASS, 'htb', 'rate', `${c.kbit}kbit`, 'ceil', `${c.kbit}kbit`, 'quantum', '1514');
     tc('qdisc', 'add', 'dev', 'lo', 'parent', CAP_CLASS, 'handle', '20:', 'bfifo', 'limit', String(Math.round((c.kbit * 1000) / 16)));
   }
   const rules = rulesFor(sfuPort, c);

@@ -135,6 +135,7 @@ function receiverLine(caseName: CaseName, opts: Options, p: Person, a: Sample, b
     firSent: sum(video.map((x) => x.firCount)),
     rtxReceived: sum(video.map((x) => x.rtx)),
     packetsLost: sum(video.map((x) => x.packetsLost)),
+    keyFramesDecoded: sum(video.map((x) => x.keyFramesDecoded)),
     frameHeight: Math.min(...b.video.map((x) => x.frameHeight)),
     spatialLayer: sfu.map((c) => c.spatialLayer),
     preferredSpatial: sfu.map((c) => c.preferredSpatial),
@@ -146,7 +147,7 @@ function receiverLine(caseName: CaseName, opts: Options, p: Person, a: Sample, b
     recoverMs,
     asPublisher: {
       ...watch.upstreamOf(p.peerId),
-      layers: sent.map((x) => ({ rid: x.rid, fps: round(x.framesEncoded / secs), height: x.frameHeight, keyFrames: x.keyFrames, nackIn: x.nackCount, pliIn: x.pliCount, limit: x.limitation })),
+      layers: sent.map((x) => ({ rid: x.rid, fps: round(x.framesEncoded / secs), height: x.frameHeight, keyFrames: x.keyFrames, nackIn: x.nackCount, pliIn: x.pliCount, limit: x.limitation, mode: x.mode, active: x.active })),
     },
   };
 }

@@ -27,12 +27,13 @@ const SAMPLE = `(async () => {
         ssrc: s.ssrc, framesDecoded: s.framesDecoded ?? 0, freezeCount: s.freezeCount ?? 0,
         totalFreezesDuration: s.totalFreezesDuration ?? 0, nackCount: s.nackCount ?? 0, pliCount: s.pliCount ?? 0,
         firCount: s.firCount ?? 0, rtx: s.retransmittedPacketsReceived ?? 0, packetsLost: s.packetsLost ?? 0,
-        packetsReceived: s.packetsReceived ?? 0, frameHeight: s.frameHeight ?? 0 });
+        packetsReceived: s.packetsReceived ?? 0, keyFramesDecoded: s.keyFramesDecoded ?? 0, frameHeight: s.frameHeight ?? 0 });
       if (s.type === 'inbound-rtp' && s.kind === 'audio') out.audio.push({
         ssrc: s.ssrc, concealedSamples: s.concealedSamples ?? 0, totalSamplesReceived: s.totalSamplesReceived ?? 0 });
       if (s.type === 'outbound-rtp' && s.kind === 'video') out.sent.push({
         ssrc: s.ssrc, rid: s.rid ?? '', framesEncoded: s.framesEncoded ?? 0, frameHeight: s.frameHeight ?? 0, nackCount: s.nackCount ?? 0,
-        pliCount: s.pliCount ?? 0, keyFrames: s.keyFramesEncoded ?? 0, limitation: s.qualityLimitationReason ?? '' });
+        pliCount: s.pliCount ?? 0, keyFrames: s.keyFramesEncoded ?? 0, limitation: s.qualityLimitationReason ?? '',
+        mode: s.scalabilityMode ?? '', active: s.active ?? true });
     });
     const pair = pairId ? report.get(pairId) : undefined;
     const local = pair ? report.get(pair.localCandidateId) : undefined;
@@ -52,6 +53,7 @@ export interface VideoIn {
   rtx: number;
   packetsLost: number;
   packetsReceived: number;
+  keyFramesDecoded: number;
   frameHeight: number;
 }
 export interface AudioIn {
@@ -68,6 +70,8 @@ export interface VideoOut {
   pliCount: number;
   keyFrames: number;
   limitation: string;
+  mode: string;
+  active: boolean;
 }
 export interface Sample {
   at: number;
