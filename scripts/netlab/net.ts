@@ -1,6 +1,8 @@
 // The lab's network conditions, applied with nftables and tc inside the private namespace of
 // scripts/netns-run.sh (never the host's). Browsers and the SFU talk over loopback there, so
-// every packet crosses the `output` hook exactly once: one rule per direction is "each way".
+// every packet crosses the `input` hook exactly once: one rule per direction is "each way".
+// Drops happen on input, not output: a packet dropped on output fails the sender's sendto()
+// with EPERM, which no real network does.
 import { execFileSync } from 'node:child_process';
 
 const TABLE = 'netlab';
@@ -27,24 +29,45 @@ function dropTable(name: string): void {
   nft(`table inet ${name}\ndelete table inet ${name}\n`);
 }
 
-function outputChain(name: string, rules: string[]): string {
-  return `table inet ${name} {\n  chain out {\n    type filter hook output priority 0; policy accept;\n${rules.map((r) => `    ${r}\n`).join('')}  }\n}\n`;
+function table(name: string, rules: { input?: string[]; output?: string[] }): string {
+  const chain = (hook: 'input' | 'output', rs: string[] = []) =>
+    rs.length === 0 ? '' : `  chain ${hook} {\n    type filter hook ${hook} priority 0; policy accept;\n${rs.map((r) => `    ${r}\n`).join('')}  }\n`;
+  return `table inet ${name} {\n${chain('input', rules.input)}${chain('output', rules.output)}}\n`;
 }
 
-function rulesFor(sfuPort: number, c: Condition): string[] {
+function rulesFor(sfuPort: number, c: Condition): { input?: string[]; output?: string[] } {
   switch (c.kind) {
     case 'none':
-      return [];
+      return {};
     case 'loss': {
-      const drop = `numgen random mod 100 < ${c.percent} drop`;
-      return [`udp sport ${sfuPort} ${drop}`, `udp dport ${sfuPort} ${drop}`];
+      // The first counter sees every packet of that direction, the second the dropped ones.
+      const drop = `counter numgen random mod 100 < ${c.percent} counter drop`;
+      return { input: [`udp sport ${sfuPort} ${drop}`, `udp dport ${sfuPort} ${drop}`] };
     }
     case 'cap':
-      // Marks the flow SFU -> that subscriber's receive transport; htb on lo shapes the class.
-      return [`udp sport ${sfuPort} udp dport ${c.subscriberPort} meta priority set ${CAP_CLASS}`];
+      // Marks the flow SFU -> that subscriber's receive transport (before the qdisc, so on
+      // output); htb on lo shapes the class.
+      return { output: [`udp sport ${sfuPort} udp dport ${c.subscriberPort} meta priority set ${CAP_CLASS}`] };
     case 'udpBlocked':
-      return [`udp sport ${sfuPort} drop`, `udp dport ${sfuPort} drop`];
+      return { input: [`udp sport ${sfuPort} drop`, `udp dport ${sfuPort} drop`] };
   }
+}
+
+/** Share of packets the loss rules dropped so far, towards the SFU (up) and from it (down). */
+export function measuredLoss(): { up: number; down: number } | null {
+  let text: string;
+  try {
+    text = execFileSync('nft', ['list', 'table', 'inet', TABLE], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  } catch {
+    return null;
+  }
+  const share = (dir: 'dport' | 'sport') => {
+    const m = new RegExp(`udp ${dir} \\d+ counter packets (\\d+) .* counter packets (\\d+)`).exec(text);
+    return m ? Math.round((Number(m[2]) / Math.max(1, Number(m[1]))) * 1000) / 1000 : null;
+  };
+  const up = share('dport');
+  const down = share('sport');
+  return up === null || down === null ? null : { up, down };
 }
 
 /** Replaces whatever condition was in force with `c` on the SFU's media port. */
@@ -59,7 +82,7 @@ export function applyCondition(sfuPort: number, c: Condition): void {
     tc('qdisc', 'add', 'dev', 'lo', 'parent', CAP_CLASS, 'handle', '20:', 'bfifo', 'limit', String(Math.round((c.kbit * 1000) / 16)));
   }
   const rules = rulesFor(sfuPort, c);
-  if (rules.length > 0) nft(outputChain(TABLE, rules));
+  if (rules.input || rules.output) nft(table(TABLE, rules));
 }
 
 export function clearConditions(): void {
@@ -74,7 +97,7 @@ export function clearConditions(): void {
 
 /** Drops every packet to and from the SFU's media port (UDP and TCP) on top of the condition, until `endBurst`. */
 export function startBurst(sfuPort: number): void {
-  nft(outputChain(BURST_TABLE, [`meta l4proto { udp, tcp } th sport ${sfuPort} drop`, `meta l4proto { udp, tcp } th dport ${sfuPort} drop`]));
+  nft(table(BURST_TABLE, { input: [`meta l4proto { udp, tcp } th sport ${sfuPort} drop`, `meta l4proto { udp, tcp } th dport ${sfuPort} drop`] }));
 }
 
 export function endBurst(): void {

@@ -4,7 +4,7 @@
 // Usage (inside scripts/netns-run.sh): netlab.ts [case...] [--seconds=25] [--peers=2]
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { joinByCode, launchBrowser, newPage, signIn, startServer, waitForPeerId, type TestServer, type TestUser } from '../e2e/support.js';
-import { applyCondition, checkTools, clearConditions, endBurst, startBurst, type Condition } from './net.js';
+import { applyCondition, checkTools, clearConditions, endBurst, measuredLoss, startBurst, type Condition } from './net.js';
 import { CAPTURE_PCS, delta, framesBySsrc, sample, type Sample } from './probe.js';
 import { SfuWatch, sum } from './sfuWatch.js';
 
@@ -168,9 +168,10 @@ async function runCase(caseName: CaseName, opts: Options, server: TestServer, br
     const a = await Promise.all(people.map((p) => sample(p.page)));
     await sleep(opts.seconds * 1000);
     const b = await Promise.all(people.map((p) => sample(p.page)));
+    const lossMeasured = measuredLoss(); // what nft dropped, settling included
     const lines = people.map((p, i) => receiverLine(caseName, opts, p, a[i]!, b[i]!, watch, connectMs, null));
     const recover = await burstRecovery(people);
-    lines.forEach((line, i) => console.log(JSON.stringify({ ...line, recoverMs: recover[i] })));
+    lines.forEach((line, i) => console.log(JSON.stringify({ ...line, lossMeasured, recoverMs: recover[i] })));
   } finally {
     clearConditions();
     for (const p of people) await p.context.close();

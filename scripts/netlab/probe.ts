@@ -23,7 +23,8 @@ const SAMPLE = `(async () => {
     report.forEach((s) => {
       if (s.type === 'transport' && s.selectedCandidatePairId) pairId = s.selectedCandidatePairId;
       if (s.type === 'inbound-rtp') receiving = true;
-      if (s.type === 'inbound-rtp' && s.kind === 'video') out.video.push({
+      // mediasoup-client's 'probator' receiver carries only bandwidth probation padding.
+      if (s.type === 'inbound-rtp' && s.kind === 'video' && s.mid !== 'probator') out.video.push({
         ssrc: s.ssrc, framesDecoded: s.framesDecoded ?? 0, freezeCount: s.freezeCount ?? 0,
         totalFreezesDuration: s.totalFreezesDuration ?? 0, nackCount: s.nackCount ?? 0, pliCount: s.pliCount ?? 0,
         firCount: s.firCount ?? 0, rtx: s.retransmittedPacketsReceived ?? 0, packetsLost: s.packetsLost ?? 0,
