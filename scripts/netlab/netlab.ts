@@ -138,6 +138,7 @@ function receiverLine(caseName: CaseName, opts: Options, p: Person, a: Sample, b
     keyFramesDecoded: sum(video.map((x) => x.keyFramesDecoded)),
     frameHeight: Math.min(...b.video.map((x) => x.frameHeight)),
     spatialLayer: sfu.map((c) => c.spatialLayer),
+    temporalLayer: sfu.map((c) => c.temporalLayer),
     preferredSpatial: sfu.map((c) => c.preferredSpatial),
     layerSwitches: sum(sfu.map((c) => c.layerSwitches)),
     sfuScore: sfu.map((c) => ({ now: c.score, min: c.minScore, producer: c.producerScores })),
