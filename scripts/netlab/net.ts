@@ -12,7 +12,7 @@ const CAP_CLASS = '1:20';
 
 export type Condition =
   | { kind: 'none' }
-  | { kind: 'loss'; percent: number }
+  | { kind: 'loss'; percent: number; only?: 'up' | 'down' }
   | { kind: 'cap'; kbit: number; subscriberPort: number }
   | { kind: 'udpBlocked' };
 
@@ -41,8 +41,10 @@ function rulesFor(sfuPort: number, c: Condition): { input?: string[]; output?: s
       return {};
     case 'loss': {
       // The first counter sees every packet of that direction, the second the dropped ones.
-      const drop = `counter numgen random mod 100 < ${c.percent} counter drop`;
-      return { input: [`udp sport ${sfuPort} ${drop}`, `udp dport ${sfuPort} ${drop}`] };
+      const drop = (p: number) => `counter numgen random mod 100 < ${p} counter drop`;
+      const down = c.only === 'up' ? 0 : c.percent;
+      const up = c.only === 'down' ? 0 : c.percent;
+      return { input: [`udp sport ${sfuPort} ${drop(down)}`, `udp dport ${sfuPort} ${drop(up)}`] };
     }
     case 'cap':
       // Marks the flow SFU -> that subscriber's receive transport (before the qdisc, so on

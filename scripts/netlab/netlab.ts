@@ -15,7 +15,7 @@ const BURST_MS = 2000;
 const RECOVER_TIMEOUT_MS = 20_000;
 const SETTLE_MS = 3000;
 
-type CaseName = 'clean' | 'loss2' | 'loss5' | 'loss10' | 'cap300' | 'udpblocked';
+type CaseName = 'clean' | 'loss2' | 'loss5' | 'loss10' | 'cap300' | 'udpblocked' | 'loss5up' | 'loss5down';
 const CASES: Record<CaseName, (subscriberPort: number) => Condition> = {
   clean: () => ({ kind: 'none' }),
   loss2: () => ({ kind: 'loss', percent: 2 }),
@@ -23,7 +23,11 @@ const CASES: Record<CaseName, (subscriberPort: number) => Condition> = {
   loss10: () => ({ kind: 'loss', percent: 10 }),
   cap300: (subscriberPort) => ({ kind: 'cap', kbit: CAP_KBIT, subscriberPort }),
   udpblocked: () => ({ kind: 'udpBlocked' }),
+  // Not in the default run: 5% on one leg only (publishers -> SFU, or SFU -> subscribers).
+  loss5up: () => ({ kind: 'loss', percent: 5, only: 'up' }),
+  loss5down: () => ({ kind: 'loss', percent: 5, only: 'down' }),
 };
+const DEFAULT_CASES: CaseName[] = ['clean', 'loss2', 'loss5', 'loss10', 'cap300', 'udpblocked'];
 
 interface Options {
   cases: CaseName[];
@@ -43,7 +47,7 @@ function parseArgs(argv: string[]): Options {
   }
   if (!(seconds >= 5)) throw new Error('--seconds must be at least 5');
   if (peers !== 2 && peers !== 3) throw new Error('--peers must be 2 or 3');
-  return { cases: cases.length > 0 ? cases : (Object.keys(CASES) as CaseName[]), seconds, peers };
+  return { cases: cases.length > 0 ? cases : DEFAULT_CASES, seconds, peers };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
