@@ -4,6 +4,7 @@
 #   scripts/system-deps.sh runtime  runtime libraries of a self-built worker + ffmpeg
 #   scripts/system-deps.sh test     chromium, ffmpeg, redis-server (private servers the Redis suites start and stop), nftables (the network suite blocks UDP) and python checkers
 #   scripts/system-deps.sh bench    janus, the peer SFU the sfu bench compares the worker with
+#   scripts/system-deps.sh lab      nftables and iproute2 (tc), for the network lab (npm run bench -- netlab)
 # Several groups may be given. Idempotent: already-installed packages are skipped.
 # When not root, prints the exact apt command and exits 1.
 set -euo pipefail
@@ -13,6 +14,7 @@ BUILD_PKGS=(build-essential python3 pkg-config ninja-build libssl-dev libuv1-dev
 RUNTIME_PKGS=(libssl3 libuv1 libsrtp2-1 libusrsctp2 libabsl20220623 ffmpeg)
 TEST_PKGS=(chromium fonts-dejavu-core ffmpeg redis-server nftables python3-dateutil python3-icalendar)
 BENCH_PKGS=(janus)
+LAB_PKGS=(nftables iproute2)
 
 want=()
 need_meson=0
@@ -22,7 +24,8 @@ for group in "$@"; do
     runtime) want+=("${RUNTIME_PKGS[@]}") ;;
     test) want+=("${TEST_PKGS[@]}") ;;
     bench) want+=("${BENCH_PKGS[@]}") ;;
-    *) echo "system-deps: unknown group '$group' (build, runtime, test, bench)" >&2; exit 2 ;;
+    lab) want+=("${LAB_PKGS[@]}") ;;
+    *) echo "system-deps: unknown group '$group' (build, runtime, test, bench, lab)" >&2; exit 2 ;;
   esac
 done
 
