@@ -17,7 +17,7 @@ import { dirname, join } from 'node:path';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import { printJanusComparison } from './janus.js';
-import { PACKET_BYTES, PT, SSRC, rtpPacket } from './sfuRtp.js';
+import { PACKET_BYTES, createFeed, feed, workerCpuMs } from './sfuRtp.js';
 import { runWebRtcCase } from './sfuWebrtc.js';
 
 const COUNTS = (process.argv[2] ?? '50,200,800').split(',').map(Number);
@@ -69,11 +69,7 @@ async function runCase(worker: types.Worker, n: number, suite: Suite, build: Rec
   await new Promise<void>((r) => sink.bind(0, '127.0.0.1', r));
   const sinkPort = sink.address().port;
   try {
-    const input = await router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: true, comedia: true });
-    const producer = await input.produce({
-      kind: 'video',
-      rtpParameters: { codecs: [{ mimeType: 'video/VP8', payloadType: PT, clockRate: 90000 }], encodings: [{ ssrc: SSRC }] },
-    });
+    const { port, producer } = await createFeed(router);
     const consumers: types.Consumer[] = [];
     for (let i = 0; i < n; i++) {
       const t = await router.createPlainTransport({
@@ -94,27 +90,16 @@ async function runCase(worker: types.Worker, n: number, suite: Suite, build: Rec
       const all = await Promise.all(consumers.map((c) => c.getStats()));
       return all.flat().reduce((sum, s) => sum + (s.type === 'outbound-rtp' ? s.packetCount : 0), 0);
     };
-    const cpuMs = async () => {
-      const u = await worker.getResourceUsage();
-      return u.ru_utime + u.ru_stime;
-    };
 
     // The counters and CPU are read before the first packet and after the last was forwarded, so a
     // worker that cannot keep up shows it (forwarded below offered) instead of hiding its backlog.
     const f0 = await forwarded();
-    const c0 = await cpuMs();
+    const c0 = await workerCpuMs(worker);
     const t0 = performance.now();
-    let seq = 0;
-    const stopAt = t0 + SECONDS * 1000;
-    while (performance.now() < stopAt) {
-      const due = Math.floor(((performance.now() - t0) / 1000) * PPS);
-      for (; seq < due; seq++) source.send(rtpPacket(seq, seq * (90000 / PPS)), input.tuple.localPort, '127.0.0.1');
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    const sent = seq;
+    const sent = await feed(source, port, SECONDS, PPS);
     await new Promise((r) => setTimeout(r, 500)); // the last packets drain
     const f1 = await forwarded();
-    const [c1, t1, r1] = [await cpuMs(), performance.now(), received];
+    const [c1, t1, r1] = [await workerCpuMs(worker), performance.now(), received];
     const offered = sent * n;
     const fwd = f1 - f0;
     const usPerPacket = fwd > 0 ? +(((c1 - c0) * 1000) / fwd).toFixed(2) : null;

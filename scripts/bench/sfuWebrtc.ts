@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { types } from 'mediasoup';
 import { answerDtls, consumerOffer } from './sfuSdp.js';
 import type { FromPeers, ToPeers } from './sfuWebrtcPeers.js';
-import { PACKET_BYTES, PT, SSRC, rtpPacket } from './sfuRtp.js';
+import { PACKET_BYTES, createFeed, feed, workerCpuMs } from './sfuRtp.js';
 
 export interface WebRtcCase {
   consumers: number;
@@ -77,11 +77,7 @@ export async function runWebRtcCase(worker: types.Worker, { consumers: n, second
     suites.add(m.srtp);
   });
   try {
-    const input = await router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: true, comedia: true });
-    const producer = await input.produce({
-      kind: 'video',
-      rtpParameters: { codecs: [{ mimeType: 'video/VP8', payloadType: PT, clockRate: 90000 }], encodings: [{ ssrc: SSRC }] },
-    });
+    const { port, producer } = await createFeed(router);
     const transports: types.WebRtcTransport[] = [];
     const consumers: types.Consumer[] = [];
     for (let id = 0; id < n; id++) {
@@ -102,29 +98,18 @@ export async function runWebRtcCase(worker: types.Worker, { consumers: n, second
 
     const outbound = async () => (await Promise.all(consumers.map((c) => c.getStats()))).flat().filter((s) => s.type === 'outbound-rtp');
     const forwarded = async () => (await outbound()).reduce((sum, s) => sum + s.packetCount, 0);
-    const cpuMs = async () => {
-      const u = await worker.getResourceUsage();
-      return u.ru_utime + u.ru_stime;
-    };
     const counts = async () => {
       const reply = nextMessage(peers, 'count');
       tell({ type: 'count' });
       return reply;
     };
 
-    const [f0, c0, r0] = [await forwarded(), await cpuMs(), await counts()];
+    const [f0, c0, r0] = [await forwarded(), await workerCpuMs(worker), await counts()];
     const t0 = performance.now();
-    let seq = 0;
-    const stopAt = t0 + seconds * 1000;
-    while (performance.now() < stopAt) {
-      const due = Math.floor(((performance.now() - t0) / 1000) * pps);
-      for (; seq < due; seq++) source.send(rtpPacket(seq, seq * (90000 / pps)), input.tuple.localPort, '127.0.0.1');
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    const sent = seq;
+    const sent = await feed(source, port, seconds, pps);
     await new Promise((r) => setTimeout(r, 1000)); // the last packets drain, through the subscribers' process too
     const f1 = await forwarded();
-    const [c1, t1, r1] = [await cpuMs(), performance.now(), await counts()];
+    const [c1, t1, r1] = [await workerCpuMs(worker), performance.now(), await counts()];
     const stats = await outbound();
     const offered = sent * n;
     const fwd = f1 - f0;
