@@ -42,6 +42,16 @@ grep -q 'absl::btree_map<int64_t, PacketFeedback> history_;' "$F" \
 grep -q 'absl::btree_map<int64_t, PacketFeedback> history_;' "$F" && grep -q 'absl/container/btree_map.h' "$F" \
   || { echo "build-from-source: the send-time-history patch did not apply to this mediasoup version" >&2; exit 1; }
 
+# Source patches kept as unified diffs (paths relative to the worker dir), each applied once;
+# one that neither applies nor is already in fails the build.
+for P in "$HERE"/patches/*.patch; do
+  if (cd "$W" && git apply --check -p1 "$P" 2>/dev/null); then
+    (cd "$W" && git apply -p1 "$P")
+  elif ! (cd "$W" && git apply --check --reverse -p1 "$P" 2>/dev/null); then
+    echo "build-from-source: $(basename "$P") did not apply to this mediasoup version" >&2; exit 1
+  fi
+done
+
 BUILD=$(mktemp -d "${TMPDIR:-/tmp}/mediasoup-build.XXXXXX")
 trap 'rm -rf "$BUILD"' EXIT
 # libsrtp2 with OpenSSL and liburing >= 2.5, static, where the system's will not do.

@@ -20,7 +20,7 @@ TARGET="$PKG/worker/out/Release/mediasoup-worker"
 HERE=$ROOT/scripts/worker
 OS=$(. /etc/os-release 2>/dev/null; echo "${ID:-linux}${VERSION_ID:+-$VERSION_ID}")
 KEY=$({ echo "$VERSION $PLATFORM $OS uring:$([ "$KERNEL" -ge 6 ] && echo y || echo n)"
-  cat "$HERE/build-from-source.sh" "$HERE/build-deps.sh" "$HERE/make-shims.sh"; } | sha256sum | cut -c1-12)
+  cat "$HERE/build-from-source.sh" "$HERE/build-deps.sh" "$HERE/make-shims.sh" "$HERE"/patches/*.patch; } | sha256sum | cut -c1-12)
 CACHE_DIR="${LECTERN_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/lectern}/mediasoup-worker"
 CACHED="$CACHE_DIR/$VERSION-$PLATFORM-$KEY/mediasoup-worker"
 STAMP="$TARGET.lectern-key" # which recipe made the installed binary
