@@ -152,7 +152,7 @@ function receiverLine(caseName: CaseName, opts: Options, p: Person, a: Sample, b
     recoverMs,
     asPublisher: {
       ...watch.upstreamOf(p.peerId),
-      layers: sent.map((x) => ({ rid: x.rid, fps: round(x.framesEncoded / secs), height: x.frameHeight, keyFrames: x.keyFrames, nackIn: x.nackCount, pliIn: x.pliCount, limit: x.limitation, mode: x.mode, active: x.active })),
+      layers: sent.map((x) => ({ rid: x.rid, fps: round(x.framesEncoded / secs), height: x.frameHeight, keyFrames: x.keyFrames, pkts: x.packetsSent, rtxSent: x.rtxSent, nackIn: x.nackCount, pliIn: x.pliCount, limit: x.limitation, mode: x.mode, active: x.active })),
     },
   };
 }
@@ -171,10 +171,25 @@ async function runCase(caseName: CaseName, opts: Options, server: TestServer, br
     await sleep(SETTLE_MS);
     watch.reset();
     const a = await Promise.all(people.map((p) => sample(p.page)));
-    await sleep(opts.seconds * 1000);
+    if (process.env.NETLAB_TRACE) {
+      const last = new Map<string, { n: number; at: number }>();
+      const until = Date.now() + opts.seconds * 1000;
+      while (Date.now() < until) {
+        for (const p of people) {
+          for (const [ssrc, n] of await framesBySsrc(p.page)) {
+            const k = `${p.name}/${ssrc}`;
+            const prev = last.get(k);
+            if (prev && n === prev.n && Date.now() - prev.at > 250) console.error(Date.now() % 100000, 'STALL', k, Date.now() - prev.at);
+            if (!prev || n !== prev.n) last.set(k, { n, at: Date.now() });
+          }
+        }
+        await sleep(100);
+      }
+    } else await sleep(opts.seconds * 1000);
     const b = await Promise.all(people.map((p) => sample(p.page)));
     const lossMeasured = measuredLoss(); // what nft dropped, settling included
     const lines = people.map((p, i) => receiverLine(caseName, opts, p, a[i]!, b[i]!, watch, connectMs, null));
+    if (process.env.NETLAB_UPSTREAM) for (const p of people) console.error(p.name, 'upstream', JSON.stringify(await watch.producerStatsOf(p.peerId)));
     const recover = await burstRecovery(people);
     lines.forEach((line, i) => console.log(JSON.stringify({ ...line, lossMeasured, recoverMs: recover[i] })));
   } finally {

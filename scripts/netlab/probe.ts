@@ -33,7 +33,7 @@ const SAMPLE = `(async () => {
         ssrc: s.ssrc, concealedSamples: s.concealedSamples ?? 0, totalSamplesReceived: s.totalSamplesReceived ?? 0 });
       if (s.type === 'outbound-rtp' && s.kind === 'video') out.sent.push({
         ssrc: s.ssrc, rid: s.rid ?? '', framesEncoded: s.framesEncoded ?? 0, frameHeight: s.frameHeight ?? 0, nackCount: s.nackCount ?? 0,
-        pliCount: s.pliCount ?? 0, keyFrames: s.keyFramesEncoded ?? 0, limitation: s.qualityLimitationReason ?? '',
+        pliCount: s.pliCount ?? 0, keyFrames: s.keyFramesEncoded ?? 0, rtxSent: s.retransmittedPacketsSent ?? 0, packetsSent: s.packetsSent ?? 0, limitation: s.qualityLimitationReason ?? '',
         mode: s.scalabilityMode ?? '', active: s.active ?? true });
     });
     const pair = pairId ? report.get(pairId) : undefined;
@@ -70,6 +70,8 @@ export interface VideoOut {
   nackCount: number;
   pliCount: number;
   keyFrames: number;
+  rtxSent: number;
+  packetsSent: number;
   limitation: string;
   mode: string;
   active: boolean;

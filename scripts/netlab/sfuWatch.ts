@@ -60,6 +60,7 @@ export class SfuWatch {
     consumer.observer.on('layerschange', () => (rec.layerSwitches += 1));
     consumer.observer.on('score', (s) => (rec.minScore = Math.min(rec.minScore, s.score)));
     consumer.observer.on('trace', (t) => {
+      if (process.env.NETLAB_TRACE && t.type !== 'nack') console.error(Date.now() % 100000, 'C', peerId.slice(0, 4), t.type, t.direction);
       if (t.type === 'pli' && t.direction === 'in') rec.pliIn += 1;
       if (t.type === 'fir' && t.direction === 'in') rec.firIn += 1;
       if (t.type === 'nack' && t.direction === 'in') rec.nackIn += 1;
@@ -73,6 +74,7 @@ export class SfuWatch {
     const rec: ProducerRec = { producer, peerId, pliOut: 0, firOut: 0, keyframePktsIn: 0 };
     this.#producers.push(rec);
     producer.observer.on('trace', (t) => {
+      if (process.env.NETLAB_TRACE && !(t.type === 'keyframe' && rec.keyframePktsIn % 20 !== 0)) console.error(Date.now() % 100000, 'P', peerId.slice(0, 4), t.type, t.direction, JSON.stringify(t.info).slice(0, 80));
       if (t.type === 'pli' && t.direction === 'out') rec.pliOut += 1;
       if (t.type === 'fir' && t.direction === 'out') rec.firOut += 1;
       if (t.type === 'keyframe' && t.direction === 'in') rec.keyframePktsIn += 1;
@@ -105,6 +107,16 @@ export class SfuWatch {
         nackIn: c.nackIn,
         keyframePktsOut: c.keyframePktsOut,
       }));
+  }
+
+  /** The SFU's receive side of `peerId`'s video producers, per encoding (mediasoup's RtpStreamRecv counters, since the start). */
+  async producerStatsOf(peerId: string): Promise<Record<string, unknown>[]> {
+    const mine = this.#producers.filter((p) => p.peerId === peerId && !p.producer.closed);
+    const stats = await Promise.all(mine.map((p) => p.producer.getStats().catch(() => [])));
+    return stats.flat().map((s) => ({
+      rid: s.rid ?? '', pkts: s.packetCount, lost: s.packetsLost, repaired: s.packetsRepaired, retransmitted: s.packetsRetransmitted,
+      nacks: s.nackCount, nackPkts: s.nackPacketCount, pli: s.pliCount, score: s.score, rtxDiscarded: s.rtxPacketsDiscarded ?? 0, rtt: s.roundTripTime ?? 0,
+    }));
   }
 
   /** PLI/FIR the SFU sent to `peerId`'s video producers and the key frames they sent, this window. */
