@@ -30,6 +30,8 @@ export interface PeerOptions {
   notify: Notify;
   countConsumer: (delta: 1 | -1) => void;
   onNewProducer: (producer: ms.Producer<ProducerAppData>) => void;
+  /** Told of each consumer this peer opens (layer demand follows it). */
+  onNewConsumer?: (producer: ms.Producer<ProducerAppData>, consumer: ms.Consumer, transport: PeerTransport) => void;
   onListenerError: (event: string, error: unknown) => void;
 }
 
@@ -43,6 +45,7 @@ export class Peer extends TypedEmitter<PeerEvents> {
   readonly #notify: Notify;
   readonly #countConsumer: (delta: 1 | -1) => void;
   readonly #onNewProducer: (producer: ms.Producer<ProducerAppData>) => void;
+  readonly #onNewConsumer: PeerOptions['onNewConsumer'];
   readonly #transports = new Map<string, PeerTransport>();
   readonly #producers = new Map<string, ms.Producer<ProducerAppData>>();
   readonly #producerBySource = new Map<MediaSource, string>();
@@ -57,6 +60,7 @@ export class Peer extends TypedEmitter<PeerEvents> {
     this.#notify = options.notify;
     this.#countConsumer = options.countConsumer;
     this.#onNewProducer = options.onNewProducer;
+    this.#onNewConsumer = options.onNewConsumer;
   }
 
   get closed(): boolean {
@@ -137,7 +141,8 @@ export class Peer extends TypedEmitter<PeerEvents> {
     producer: ms.Producer<ProducerAppData>;
     rtpCapabilities: ms.RtpCapabilities;
   }): Promise<ms.Consumer<PeerConsumerAppData>> {
-    const { transport } = this.transport(params.transportId, 'recv');
+    const entry = this.transport(params.transportId, 'recv');
+    const { transport } = entry;
     const { producer } = params;
     const consumer = await transport.consume<PeerConsumerAppData>({
       producerId: producer.id,
@@ -164,6 +169,7 @@ export class Peer extends TypedEmitter<PeerEvents> {
         temporalLayer: layers?.temporalLayer ?? null,
       }),
     );
+    this.#onNewConsumer?.(producer, consumer, entry);
     return consumer;
   }
 

@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import { Peer, type ProducerAppData } from './Peer.js';
 import { SfuError } from './SfuError.js';
 import { TypedEmitter } from './TypedEmitter.js';
+import { LayerDemand } from './LayerDemand.js';
+import { LayerGovernor } from './LayerGovernor.js';
 import { MEDIA_CODECS } from './codecs.js';
 import type { RouterLease } from './WorkerPool.js';
 import type {
@@ -22,12 +24,15 @@ export interface RoomOptions {
   notify: Notify;
   /** Gets a router on a worker; the pool decides which. */
   createRouter: (roomId: string, mediaCodecs: readonly ms.RouterRtpCodecCapability[]) => Promise<RouterLease>;
+  /** How long a lower simulcast demand must hold before publishers drop layers (LayerDemand's default if unset). */
+  layerLowerDelayMs?: number;
 }
 
 export type RoomEvents = { closed: [RoomCloseReason] };
 
 const INITIAL_OUTGOING_BITRATE = 1_000_000;
 const ACTIVE_SPEAKER_INTERVAL_MS = 300;
+const GOVERNOR_TICK_MS = 1000;
 
 /** One call: a router on one worker, its peers, and an active-speaker observer. */
 /** WebRTC transports one peer may hold at once (send and receive, with room for a rebuild). */
@@ -43,6 +48,11 @@ export class Room extends TypedEmitter<RoomEvents> {
   readonly #peers = new Map<string, Peer>();
   /** Service peers (recorders) not counted against maxPeers. */
   readonly #uncounted = new Set<string>();
+  /** Which simulcast layers of each producer someone watches. */
+  readonly demand: LayerDemand;
+  /** Frame rate before resolution for simulcast consumers on WebRTC transports. */
+  readonly governor = new LayerGovernor();
+  readonly #governorTimer: NodeJS.Timeout;
   #closed = false;
 
   static async create(options: RoomOptions): Promise<Room> {
@@ -68,6 +78,16 @@ export class Room extends TypedEmitter<RoomEvents> {
     this.#notify = (event, ...args) => {
       if (!this.#closed && !lease.router.closed) options.notify(event, ...args);
     };
+    this.demand = new LayerDemand({
+      roomId: options.roomId,
+      notify: this.#notify,
+      lowerDelayMs: options.layerLowerDelayMs,
+      wantedOf: (consumer) => this.governor.wanted(consumer.id),
+    });
+    this.#governorTimer = setInterval(() => {
+      this.governor.tick().catch((error: unknown) => this.#logger.warn({ err: error }, 'layer governor tick failed'));
+    }, GOVERNOR_TICK_MS);
+    this.#governorTimer.unref();
     lease.router.on('workerclose', () => this.close('worker_died'));
     speakers.on('dominantspeaker', ({ producer }) => {
       const peerId = this.#ownerOf(producer.id)?.id;
@@ -109,6 +129,13 @@ export class Room extends TypedEmitter<RoomEvents> {
       notify: this.#notify,
       countConsumer: this.#lease.countConsumer,
       onNewProducer: (producer) => this.#observeSpeaker(producer),
+      onNewConsumer: (producer, consumer, entry) => {
+        if (consumer.type === 'simulcast' && entry.kind === 'webrtc') {
+          this.governor.track(consumer, (toLayer) => measureStep(entry.transport, producer, consumer, toLayer));
+          consumer.observer.once('close', () => this.governor.forget(consumer.id));
+        }
+        this.demand.track(producer, consumer);
+      },
       onListenerError: (event, error) => this.#logger.error({ err: error, event, peerId }, 'Peer listener threw'),
     });
     this.#peers.set(peerId, peer);
@@ -225,6 +252,8 @@ export class Room extends TypedEmitter<RoomEvents> {
   close(reason: RoomCloseReason = 'closed'): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.demand.close();
+    clearInterval(this.#governorTimer);
     this.#lease.router.close();
     for (const peer of [...this.#peers.values()]) peer.close();
     this.#peers.clear();
@@ -250,4 +279,30 @@ export class Room extends TypedEmitter<RoomEvents> {
   #assertOpen(): void {
     if (this.#closed) throw new SfuError('room_not_found', `Room ${this.id} is closed`);
   }
+}
+
+/**
+ * The bandwidth picture for moving `consumer` up to spatial layer `toLayer`: the transport's
+ * estimate, and what it would send then (its current send rate, with this consumer's stream
+ * swapped for the producer's stream of that layer).
+ */
+async function measureStep(
+  transport: ms.WebRtcTransport,
+  producer: ms.Producer,
+  consumer: ms.Consumer,
+  toLayer: number,
+): Promise<{ availableBps: number; neededBps: number } | null> {
+  if (transport.closed || producer.closed || consumer.closed) return null;
+  const [[t], streams] = await Promise.all([transport.getStats(), producer.getStats()]);
+  const available = t?.availableOutgoingBitrate;
+  if (available === undefined || t === undefined) return null;
+  const encodings = producer.rtpParameters.encodings ?? [];
+  const bitrateOf = (layer: number | undefined) => {
+    const e = layer === undefined ? undefined : encodings[layer];
+    if (!e) return 0;
+    return streams.find((s) => (e.rid !== undefined && s.rid === e.rid) || (e.ssrc !== undefined && s.ssrc === e.ssrc))?.bitrate ?? 0;
+  };
+  const target = bitrateOf(toLayer);
+  if (target === 0) return null; // that layer is not running (yet)
+  return { availableBps: available, neededBps: t.sendBitrate - bitrateOf(consumer.currentLayers?.spatialLayer) + target };
 }

@@ -1,3 +1,4 @@
+import type { types as ms } from 'mediasoup';
 import type { Logger } from 'pino';
 import { Room } from './Room.js';
 import { SfuError, assertUnreachable } from './SfuError.js';
@@ -7,7 +8,10 @@ import { spatialLayerForViewport } from './codecs.js';
 import { direction, layer, requireId, source } from './validate.js';
 import type * as T from './types.js';
 
-export type SfuNodeOptions = WorkerPoolOptions;
+export type SfuNodeOptions = WorkerPoolOptions & {
+  /** How long a lower simulcast demand holds before a publisher is told to drop layers (default 3 s). */
+  layerLowerDelayMs?: number;
+};
 export type SfuNodeEvents = T.SfuEvents & { closed: [] };
 
 /**
@@ -17,18 +21,20 @@ export type SfuNodeEvents = T.SfuEvents & { closed: [] };
 export class SfuNode extends TypedEmitter<SfuNodeEvents> implements T.SfuApi {
   readonly #pool: WorkerPool;
   readonly #logger: Logger;
+  readonly #layerLowerDelayMs: number | undefined;
   readonly #rooms = new Map<string, Room>();
   readonly #pendingRooms = new Map<string, Promise<Room>>();
   #closing: Promise<void> | undefined;
 
   static async create(options: SfuNodeOptions): Promise<SfuNode> {
     const pool = await WorkerPool.create(options);
-    return new SfuNode(pool, options.logger);
+    return new SfuNode(pool, options.logger, options.layerLowerDelayMs);
   }
 
-  private constructor(pool: WorkerPool, logger: Logger) {
+  private constructor(pool: WorkerPool, logger: Logger, layerLowerDelayMs: number | undefined) {
     super((event, error) => logger.error({ err: error, event }, 'SfuNode listener threw'));
     this.#pool = pool;
+    this.#layerLowerDelayMs = layerLowerDelayMs;
     this.#logger = logger.child({ component: 'SfuNode' });
     pool.on('workerDied', (event) => {
       // Rooms normally close themselves when their router goes; make sure none linger.
@@ -198,12 +204,11 @@ export class SfuNode extends TypedEmitter<SfuNodeEvents> implements T.SfuApi {
   }
 
   setPreferredLayers(req: T.SetPreferredLayersRequest): Promise<void> {
-    return this.#call(() => {
+    return this.#call(async () => {
       const layers = { spatialLayer: layer(req.spatialLayer, 'spatialLayer') };
+      const temporalLayer = req.temporalLayer === undefined ? undefined : layer(req.temporalLayer, 'temporalLayer');
       const consumer = this.#peer(req).consumer(req.consumerId);
-      return req.temporalLayer === undefined
-        ? consumer.setPreferredLayers(layers)
-        : consumer.setPreferredLayers({ ...layers, temporalLayer: layer(req.temporalLayer, 'temporalLayer') });
+      await this.#prefer(req.roomId, consumer, layers.spatialLayer, temporalLayer);
     });
   }
 
@@ -212,7 +217,7 @@ export class SfuNode extends TypedEmitter<SfuNodeEvents> implements T.SfuApi {
       const consumer = this.#peer(req).consumer(req.consumerId);
       if (consumer.kind !== 'video') throw new SfuError('invalid_request', 'Only a video consumer has a viewport');
       const spatialLayer = spatialLayerForViewport(req.width, req.height);
-      await consumer.setPreferredLayers({ spatialLayer });
+      await this.#prefer(req.roomId, consumer, spatialLayer);
       return { spatialLayer };
     });
   }
@@ -279,6 +284,14 @@ export class SfuNode extends TypedEmitter<SfuNodeEvents> implements T.SfuApi {
     this.emit('closed');
   }
 
+  /** The viewer's layer for a consumer: through the room's governor (which may hold it lower), then the publishers' demand. */
+  async #prefer(roomId: string, consumer: ms.Consumer, spatialLayer: number, temporalLayer?: number): Promise<void> {
+    const room = this.#rooms.get(roomId);
+    if (room?.governor.wanted(consumer.id) !== undefined) await room.governor.setWanted(consumer.id, spatialLayer, temporalLayer);
+    else await (temporalLayer === undefined ? consumer.setPreferredLayers({ spatialLayer }) : consumer.setPreferredLayers({ spatialLayer, temporalLayer }));
+    room?.demand.changed(consumer.producerId);
+  }
+
   async #createRoom(roomId: string, maxPeers: number): Promise<Room> {
     const room = await Room.create({
       roomId,
@@ -286,6 +299,7 @@ export class SfuNode extends TypedEmitter<SfuNodeEvents> implements T.SfuApi {
       logger: this.#logger,
       notify: this.#forward,
       createRouter: (id, codecs) => this.#pool.createRouter(id, codecs),
+      layerLowerDelayMs: this.#layerLowerDelayMs,
     });
     if (this.closed) {
       room.close();

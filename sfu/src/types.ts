@@ -223,6 +223,10 @@ export interface ConsumerLayersChangedEvent extends ConsumerRef {
   spatialLayer: number | null;
   temporalLayer: number | null;
 }
+/** The publisher (`peerId`) should encode simulcast layers 0..spatialLayer of this producer: nobody watches the rest. */
+export interface ProducerLayersWantedEvent extends ProducerRef {
+  spatialLayer: number;
+}
 export type ActiveSpeakerEvent = PeerRef;
 export interface RoomClosedEvent extends RoomRef {
   reason: RoomCloseReason;
@@ -240,6 +244,7 @@ export type SfuEvents = {
   producerResumed: [ProducerResumedEvent];
   consumerClosed: [ConsumerClosedEvent];
   consumerLayersChanged: [ConsumerLayersChangedEvent];
+  producerLayersWanted: [ProducerLayersWantedEvent];
   activeSpeaker: [ActiveSpeakerEvent];
   roomClosed: [RoomClosedEvent];
   workerDied: [WorkerDiedEvent];

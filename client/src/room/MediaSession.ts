@@ -228,6 +228,14 @@ export class MediaSession {
     await this.#signaling.request('resumeProducer', { producerId: producer.id });
   }
 
+  /** The SFU says nobody watches this simulcast producer's layers above `spatialLayer`: stop encoding them (or start again). */
+  async limitLayers(producerId: string, spatialLayer: number): Promise<void> {
+    const producer = [...this.#producers.values()].find((p) => p.id === producerId);
+    const layers = producer?.rtpParameters.encodings?.length ?? 0;
+    if (!producer || producer.closed || producer.kind !== 'video' || layers < 2) return;
+    await producer.setMaxSpatialLayer(Math.min(spatialLayer, layers - 1));
+  }
+
   /** The host paused our producer on the server: mirror it locally without telling the server. */
   pauseLocally(source: MediaSource): void {
     const producer = this.#producers.get(source);

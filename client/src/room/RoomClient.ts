@@ -246,6 +246,9 @@ export class RoomClient implements Subscribable<RoomSnapshot> {
     sig.on('reconnectRequired', () => conn.onReconnectRequired());
     sig.on('tokenRefreshed', ({ roomToken }) => conn.setToken(roomToken));
     sig.on('mutedByHost', ({ source }) => void this.#pub.mutedByHost(source));
+    sig.on('producerLayers', ({ producerId, spatialLayer }) => {
+      this.#media.session?.limitLayers(producerId, spatialLayer).catch((err: unknown) => console.warn('limitLayers failed:', err));
+    });
     sig.on('notification', (n) => {
       if (n.urgent) this.#notices.show(n.title, 'info');
     });

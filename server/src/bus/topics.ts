@@ -15,6 +15,7 @@ export const SfuEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('producerPaused'), roomId: Id, peerId: Id, producerId: Id, source: Source, nodeId: NodeId }),
   z.object({ type: z.literal('producerResumed'), roomId: Id, peerId: Id, producerId: Id, source: Source, nodeId: NodeId }),
   z.object({ type: z.literal('consumerClosed'), roomId: Id, peerId: Id, consumerId: Id, producerId: Id, nodeId: NodeId }),
+  z.object({ type: z.literal('producerLayersWanted'), roomId: Id, peerId: Id, producerId: Id, spatialLayer: z.number().int().min(0).max(15), nodeId: NodeId }),
   z.object({ type: z.literal('activeSpeaker'), roomId: Id, peerId: Id.nullable(), nodeId: NodeId }),
   z.object({ type: z.literal('roomClosed'), roomId: Id, reason: z.enum(['closed', 'worker_died']), nodeId: NodeId }),
 ]);

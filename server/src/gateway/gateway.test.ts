@@ -298,6 +298,31 @@ describe.each(dbKinds())('gateway on %s', (kind) => {
     expect(reports(host)).toHaveLength(3);
   });
 
+  it('tells a publisher, and only the publisher, which simulcast layers anyone watches', async () => {
+    const { sid, code } = await session({ guestAccess: 'open' });
+    const host = open(await hostToken(sid));
+    await host.welcome;
+    await joinRoom(host);
+    const send = await ok<{ id: string }>(host, 'createTransport', { direction: 'send' });
+    const rtpParameters = {
+      codecs: [{ mimeType: 'video/VP8', payloadType: 101, clockRate: 90000, rtcpFeedback: [{ type: 'nack' }] }],
+      encodings: [{ ssrc: 5101 }, { ssrc: 5102 }, { ssrc: 5103 }],
+    };
+    const { id: producerId } = await ok<{ id: string }>(host, 'produce', { transportId: send.id, kind: 'video', rtpParameters, source: 'webcam' });
+    const told = (c: RoomSocket) => c.events.filter((e) => e.name === 'producerLayers').map((e) => e.payload);
+
+    const alice = await consumer(code, 'Alice', producerId);
+    expect(await req(alice.c, 'setPreferredLayers', { consumerId: alice.consumerId, spatialLayer: 0 })).toEqual({ ok: true, data: {} });
+    await waitFor(() => told(host).length === 1, 10_000); // a fall is told once it held (3 s)
+    expect(told(host)).toEqual([{ producerId, spatialLayer: 0 }]);
+
+    const bob = await consumer(code, 'Bob', producerId); // wants the top layer: told at once
+    await waitFor(() => told(host).length === 2);
+    expect(told(host)).toEqual([{ producerId, spatialLayer: 0 }, { producerId, spatialLayer: 2 }]);
+    expect(told(alice.c)).toEqual([]);
+    expect(told(bob.c)).toEqual([]);
+  });
+
   it('pauseConsumer before join is refused', async () => {
     const { code } = await session({ guestAccess: 'open' });
     const c = open(await guestToken(code));

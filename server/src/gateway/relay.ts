@@ -86,6 +86,10 @@ export function relaySfuEvent(nsp: RtcNamespace, e: SfuEvent): void {
     case 'consumerClosed':
       nsp.local.to(peerKey(e.roomId, e.peerId)).emit('consumerClosed', { consumerId: e.consumerId, producerId: e.producerId });
       return;
+    case 'producerLayersWanted':
+      // Only the publisher: its client stops (or starts again) encoding the layers above.
+      nsp.local.to(peerKey(e.roomId, e.peerId)).emit('producerLayers', { producerId: e.producerId, spatialLayer: e.spatialLayer });
+      return;
     case 'activeSpeaker':
       room.emit('activeSpeaker', { peerId: e.peerId });
       return;

@@ -126,6 +126,8 @@ export interface NotificationMap {
   producerResumed: { peerId: string; producerId: string; source: MediaSource };
   consumerClosed: { consumerId: string; producerId: string };
   activeSpeaker: { peerId: string | null };
+  /** To a publisher: encode simulcast layers 0..spatialLayer of this producer (nobody watches the others). */
+  producerLayers: { producerId: string; spatialLayer: number };
   lobbyChanged: { lobby: LobbyEntry[] };
   /** To hosts and co-hosts only: a participant's own report of their connection (sent when it changes). */
   peerQuality: { peerId: string; level: QualityLevel };

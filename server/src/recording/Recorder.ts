@@ -207,6 +207,7 @@ export class Recorder {
       case 'producerPaused':
       case 'producerResumed':
       case 'consumerClosed':
+      case 'producerLayersWanted':
       case 'activeSpeaker':
         return; // pauses leave gaps that composition fills; the rest does not change what is recorded
       default:

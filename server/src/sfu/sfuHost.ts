@@ -8,7 +8,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { SFU_EVENTS_TOPIC, sfuRpcTopic, type SfuRpcMessage } from './SfuClient.js';
 
-const FORWARDED_EVENTS = ['newProducer', 'producerClosed', 'producerPaused', 'producerResumed', 'consumerClosed', 'activeSpeaker', 'roomClosed'] as const;
+const FORWARDED_EVENTS = ['newProducer', 'producerClosed', 'producerPaused', 'producerResumed', 'consumerClosed', 'producerLayersWanted', 'activeSpeaker', 'roomClosed'] as const;
 
 export interface SfuHost {
   node: SfuNode;

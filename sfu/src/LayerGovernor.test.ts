@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { HOLD_MS, LayerGovernor, STARVED_TICKS, streamLayers, type GovernedConsumer } from './LayerGovernor.js';
+
+/** A simulcast consumer (three L1T3 streams) whose forwarded layers the test sets, as mediasoup's allocation would. */
+function fakeConsumer() {
+  const preferred: number[] = [];
+  const c = {
+    id: 'c1',
+    closed: false,
+    paused: false,
+    currentLayers: { spatialLayer: 2, temporalLayer: 2 } as { spatialLayer: number; temporalLayer?: number } | undefined,
+    rtpParameters: { codecs: [], encodings: [{ ssrc: 1, scalabilityMode: 'L3T3' }] },
+    setPreferredLayers: (l: { spatialLayer: number }) => {
+      preferred.push(l.spatialLayer);
+      return Promise.resolve();
+    },
+  };
+  return { c, consumer: c as unknown as GovernedConsumer, preferred };
+}
+
+describe('LayerGovernor', () => {
+  it('reads spatial and temporal layers from the scalability mode', () => {
+    expect(streamLayers({ rtpParameters: { codecs: [], encodings: [{ scalabilityMode: 'L3T3' }] } })).toEqual({ spatial: 3, temporal: 3 });
+    expect(streamLayers({ rtpParameters: { codecs: [], encodings: [{}] } })).toEqual({ spatial: 1, temporal: 1 });
+  });
+
+  it('steps a starved consumer down one spatial layer, and back up once the estimate covers the larger layer', async () => {
+    let now = 0;
+    const g = new LayerGovernor({ now: () => now });
+    const { c, consumer, preferred } = fakeConsumer();
+    let bw = { availableBps: 300_000, neededBps: 450_000 };
+    const measured: number[] = [];
+    g.track(consumer, (toLayer) => {
+      measured.push(toLayer);
+      return Promise.resolve(bw);
+    });
+    await g.setWanted('c1', 1); // a mid-size tile
+    expect(preferred).toEqual([1]);
+
+    // 300 kbit/s: mediasoup forwards the 360p layer at a third of its frame rate.
+    c.currentLayers = { spatialLayer: 1, temporalLayer: 0 };
+    for (let i = 0; i < STARVED_TICKS - 1; i++) {
+      now += 1000;
+      await g.tick();
+    }
+    expect(preferred).toEqual([1]); // a moment of low frame rate is not starving
+    now += 1000;
+    await g.tick();
+    expect(preferred).toEqual([1, 0]);
+    expect(g.cap('c1')).toBe(0);
+    expect(g.wanted('c1')).toBe(1); // the publisher is still asked for the layer to climb back to
+
+    // Full frame rate on the small layer; the estimate does not cover the larger one.
+    c.currentLayers = { spatialLayer: 0, temporalLayer: 2 };
+    now += HOLD_MS;
+    await g.tick();
+    expect(measured).toEqual([1]);
+    expect(preferred).toEqual([1, 0]);
+
+    // The cap lifts: the estimate climbs past the 360p layer with headroom.
+    bw = { availableBps: 900_000, neededBps: 450_000 };
+    now += 1000;
+    await g.tick();
+    expect(preferred).toEqual([1, 0, 1]);
+    expect(g.cap('c1')).toBeUndefined();
+  });
+
+  it('never caps layer 0, a paused consumer, or a consumer at full frame rate', async () => {
+    let now = 0;
+    const g = new LayerGovernor({ now: () => now });
+    const { c, consumer, preferred } = fakeConsumer();
+    g.track(consumer, () => Promise.resolve(null));
+    c.currentLayers = { spatialLayer: 0, temporalLayer: 0 };
+    await g.setWanted('c1', 0);
+    for (let i = 0; i < 5; i++) {
+      now += 1000;
+      await g.tick();
+    }
+    c.currentLayers = { spatialLayer: 2, temporalLayer: 2 };
+    await g.setWanted('c1', 2);
+    for (let i = 0; i < 5; i++) {
+      now += 1000;
+      await g.tick();
+    }
+    c.paused = true;
+    c.currentLayers = { spatialLayer: 2, temporalLayer: 0 };
+    for (let i = 0; i < 5; i++) {
+      now += 1000;
+      await g.tick();
+    }
+    expect(preferred).toEqual([0, 2]);
+  });
+
+  it('a new wish at or below the cap clears it', async () => {
+    let now = 0;
+    const g = new LayerGovernor({ now: () => now });
+    const { c, consumer, preferred } = fakeConsumer();
+    g.track(consumer, () => Promise.resolve(null));
+    c.currentLayers = { spatialLayer: 2, temporalLayer: 1 };
+    for (let i = 0; i < STARVED_TICKS; i++) {
+      now += 1000;
+      await g.tick();
+    }
+    expect(g.cap('c1')).toBe(1);
+    await g.setWanted('c1', 1); // the tile shrank
+    expect(g.cap('c1')).toBeUndefined();
+    expect(preferred).toEqual([1, 1]);
+  });
+});
