@@ -22,6 +22,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ LECTERN_ROLE: 'db' })).toThrow(/LECTERN_ROLE/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL: must be a postgres/);
+    expect(() => loadConfig({ LECTERN_ROOM_PEERS_PER_ROUTER: '0' })).toThrow(/LECTERN_ROOM_PEERS_PER_ROUTER/);
+    expect(() => loadConfig({ LECTERN_ROOM_PEERS_PER_ROUTER: 'many' })).toThrow(/LECTERN_ROOM_PEERS_PER_ROUTER/);
+  });
+
+  it('loadConfig reads the peers a room puts on one router (default 150)', () => {
+    expect(loadConfig({}).sfu.peersPerRouter).toBe(150);
+    expect(loadConfig({ LECTERN_ROOM_PEERS_PER_ROUTER: '40' }).sfu.peersPerRouter).toBe(40);
   });
 
   it('loadConfig refuses a short or low-entropy signing secret', () => {

@@ -52,6 +52,7 @@ const EnvSchema = z.object({
   LECTERN_RTC_ANNOUNCED_ADDRESS: optionalString,
   LECTERN_RTC_PORT_BASE: int(1024, 65000).default(40000),
   LECTERN_ROOM_MAX_PARTICIPANTS: int(2, 1000).default(50),
+  LECTERN_ROOM_PEERS_PER_ROUTER: int(1, 10_000).default(150),
   LECTERN_CLIENT_DIST: optionalString,
   LECTERN_TRUST_PROXY: z
     .string()
@@ -177,6 +178,8 @@ export interface Config {
     readonly announcedAddress: string | undefined;
     readonly portBase: number;
     readonly maxParticipants: number;
+    /** Peers of a room on one mediasoup router before the room opens a router on another worker. */
+    readonly peersPerRouter: number;
   };
   readonly chat: {
     /** Where chat files are stored (default ${dataDir}/chat); shared by every API node. */
@@ -338,6 +341,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       announcedAddress: e.LECTERN_RTC_ANNOUNCED_ADDRESS,
       portBase: e.LECTERN_RTC_PORT_BASE,
       maxParticipants: e.LECTERN_ROOM_MAX_PARTICIPANTS,
+      peersPerRouter: e.LECTERN_ROOM_PEERS_PER_ROUTER,
     },
     attendance: {
       lateGraceMinutes: e.LECTERN_LATE_GRACE_MINUTES,

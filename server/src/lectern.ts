@@ -101,7 +101,7 @@ export async function startLectern(config: Config, opts: StartOptions = {}): Pro
         sfu,
         notify: (sessionId, recording, recordingId) => gw?.nsp.to(roomKey(sessionId)).emit('recordingChanged', { recording, recordingId }),
       });
-      services = { recorder };
+      services = { recorder, sfu };
       app = await buildApp(ctx, { services, serveClient: opts.serveClient, metrics });
       io = new IoServer(app.server, {
         path: '/socket.io',

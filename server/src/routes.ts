@@ -12,6 +12,7 @@ import { courseRoutes } from './courses/courseRoutes.js';
 import { healthRoutes } from './http/healthRoutes.js';
 import { notificationRoutes } from './notifications/routes.js';
 import type { Recorder } from './recording/Recorder.js';
+import type { SfuClient } from './sfu/SfuClient.js';
 import { recordingRoutes } from './recording/recordingRoutes.js';
 import { codeRoutes } from './rooms/codeRoutes.js';
 import { calendarRoutes } from './scheduling/calendarRoutes.js';
@@ -28,6 +29,8 @@ import { userRoutes } from './users/userRoutes.js';
 /** Long-lived services of an API process that routes call (absent where a role lacks them). */
 export interface ApiServices {
   readonly recorder?: Recorder;
+  /** The SFU nodes, through the bus (admin room layout). */
+  readonly sfu?: SfuClient;
 }
 
 export interface RouteDeps {

@@ -6,8 +6,10 @@ import { TypedEmitter } from './TypedEmitter.js';
 import { LayerDemand } from './LayerDemand.js';
 import { LayerGovernor } from './LayerGovernor.js';
 import { MEDIA_CODECS } from './codecs.js';
+import { RoomRouters, type RoomRouter } from './RoomRouters.js';
 import type { RouterLease } from './WorkerPool.js';
 import type {
+  ConsumerAppData,
   CreatePlainTransportResponse,
   CreateWebRtcTransportResponse,
   Notify,
@@ -26,6 +28,19 @@ export interface RoomOptions {
   createRouter: (roomId: string, mediaCodecs: readonly ms.RouterRtpCodecCapability[]) => Promise<RouterLease>;
   /** How long a lower simulcast demand must hold before publishers drop layers (LayerDemand's default if unset). */
   layerLowerDelayMs?: number;
+  /** Gets a router on the least-loaded worker not in `exclude`; without it the room keeps to one router. */
+  createRouterExcept?: (roomId: string, mediaCodecs: readonly ms.RouterRtpCodecCapability[], exclude: ReadonlySet<number>) => Promise<RouterLease | undefined>;
+  /** Peers on one router before the room opens another on a further worker. Default: no limit. */
+  peersPerRouter?: number;
+}
+
+/** Where one of the room's routers is and what it carries. */
+export interface RoomRouterLayout {
+  workerIndex: number;
+  workerPid: number;
+  peers: number;
+  producers: number;
+  consumers: number;
 }
 
 export type RoomEvents = { closed: [RoomCloseReason] };
@@ -34,18 +49,28 @@ const INITIAL_OUTGOING_BITRATE = 1_000_000;
 const ACTIVE_SPEAKER_INTERVAL_MS = 300;
 const GOVERNOR_TICK_MS = 1000;
 
-/** One call: a router on one worker, its peers, and an active-speaker observer. */
 /** WebRTC transports one peer may hold at once (send and receive, with room for a rebuild). */
 export const MAX_WEBRTC_TRANSPORTS_PER_PEER = 8;
 
+/**
+ * One call: its peers, each on one of the room's routers (a router per worker the room
+ * spans; see RoomRouters), and an active-speaker observer on the first router.
+ *
+ * Worker death: the first router's worker dying closes the room ('worker_died'), as it did
+ * when a room had one router; another router's worker dying closes only the peers placed on
+ * it (their producers' producerClosed and the remote consumers' consumerClosed are told, as
+ * for any producer going away); the room and its other peers go on.
+ */
 export class Room extends TypedEmitter<RoomEvents> {
   readonly id: string;
   maxPeers: number;
   readonly #logger: Logger;
   readonly #notify: Notify;
-  readonly #lease: RouterLease;
+  readonly #routers: RoomRouters;
   readonly #speakers: ms.ActiveSpeakerObserver;
   readonly #peers = new Map<string, Peer>();
+  /** Each peer's router. */
+  readonly #homes = new Map<Peer, RoomRouter>();
   /** Service peers (recorders) not counted against maxPeers. */
   readonly #uncounted = new Set<string>();
   /** Which simulcast layers of each producer someone watches. */
@@ -53,6 +78,8 @@ export class Room extends TypedEmitter<RoomEvents> {
   /** Frame rate before resolution for simulcast consumers on WebRTC transports. */
   readonly governor = new LayerGovernor();
   readonly #governorTimer: NodeJS.Timeout;
+  /** Counted peers being placed (their router may be opening). */
+  #arriving = 0;
   #closed = false;
 
   static async create(options: RoomOptions): Promise<Room> {
@@ -72,9 +99,8 @@ export class Room extends TypedEmitter<RoomEvents> {
     this.id = options.roomId;
     this.maxPeers = options.maxPeers;
     this.#logger = logger;
-    this.#lease = lease;
     this.#speakers = speakers;
-    // Children report through here; nothing is reported once the room (or its router) is going away.
+    // Children report through here; nothing is reported once the room (or its first router) is going away.
     this.#notify = (event, ...args) => {
       if (!this.#closed && !lease.router.closed) options.notify(event, ...args);
     };
@@ -88,7 +114,16 @@ export class Room extends TypedEmitter<RoomEvents> {
       this.governor.tick().catch((error: unknown) => this.#logger.warn({ err: error }, 'layer governor tick failed'));
     }, GOVERNOR_TICK_MS);
     this.#governorTimer.unref();
-    lease.router.on('workerclose', () => this.close('worker_died'));
+    this.#routers = new RoomRouters(
+      {
+        roomId: options.roomId,
+        logger,
+        peersPerRouter: options.peersPerRouter ?? Number.POSITIVE_INFINITY,
+        createRouterExcept: options.createRouterExcept,
+        onWorkerClose: (router, first) => this.#onWorkerClose(router, first),
+      },
+      lease,
+    );
     speakers.on('dominantspeaker', ({ producer }) => {
       const peerId = this.#ownerOf(producer.id)?.id;
       if (peerId !== undefined) this.#notify('activeSpeaker', { roomId: this.id, peerId });
@@ -99,12 +134,19 @@ export class Room extends TypedEmitter<RoomEvents> {
     return this.#closed;
   }
 
+  /** The first router's worker. */
   get workerIndex(): number {
-    return this.#lease.workerIndex;
+    return this.#routers.first.lease.workerIndex;
   }
 
+  /** Every router of the room has the same codecs, so the same capabilities. */
   get rtpCapabilities(): ms.RtpCapabilities {
-    return this.#lease.router.rtpCapabilities;
+    return this.#routers.first.lease.router.rtpCapabilities;
+  }
+
+  /** Producers piped into a router other than their own now. */
+  get pipeCount(): number {
+    return this.#routers.pipeCount;
   }
 
   get peerCount(): number {
@@ -112,22 +154,39 @@ export class Room extends TypedEmitter<RoomEvents> {
   }
 
   canConsume(producerId: string, rtpCapabilities: ms.RtpCapabilities): boolean {
-    return this.#lease.router.canConsume({ producerId, rtpCapabilities });
+    const owner = this.#ownerOf(producerId);
+    const home = owner && this.#homes.get(owner);
+    return home ? home.lease.router.canConsume({ producerId, rtpCapabilities }) : false;
   }
 
-  /** Adds a peer; an existing peer with the same id is closed first (the new connection wins). */
-  addPeer(peerId: string, connectionId?: string, uncounted = false): Peer {
+  /**
+   * Adds a peer on the room's least-loaded router (see RoomRouters.place); an existing peer
+   * with the same id is closed first (the new connection wins).
+   */
+  async addPeer(peerId: string, connectionId?: string, uncounted = false): Promise<Peer> {
     this.#assertOpen();
     this.#peers.get(peerId)?.close();
-    if (!uncounted && this.#peers.size - this.#uncounted.size >= this.maxPeers) {
+    if (!uncounted && this.#peers.size - this.#uncounted.size + this.#arriving >= this.maxPeers) {
       throw new SfuError('room_full', `Room ${this.id} is full (${this.maxPeers} peers)`);
     }
+    if (!uncounted) this.#arriving++;
+    let home: RoomRouter;
+    try {
+      home = await this.#routers.place();
+    } finally {
+      if (!uncounted) this.#arriving--;
+    }
+    if (this.#closed || home.lease.router.closed) {
+      this.#routers.leave(home);
+      throw new SfuError('room_not_found', `Room ${this.id} is closed`);
+    }
+    this.#peers.get(peerId)?.close(); // a concurrent join with the same id: the later one wins
     const peer = new Peer({
       roomId: this.id,
       peerId,
       connectionId,
       notify: this.#notify,
-      countConsumer: this.#lease.countConsumer,
+      countConsumer: home.lease.countConsumer,
       onNewProducer: (producer) => this.#observeSpeaker(producer),
       onNewConsumer: (producer, consumer, entry) => {
         if (consumer.type === 'simulcast' && entry.kind === 'webrtc') {
@@ -139,13 +198,16 @@ export class Room extends TypedEmitter<RoomEvents> {
       onListenerError: (event, error) => this.#logger.error({ err: error, event, peerId }, 'Peer listener threw'),
     });
     this.#peers.set(peerId, peer);
+    this.#homes.set(peer, home);
     if (uncounted) this.#uncounted.add(peerId);
     peer.once('closed', () => {
+      this.#routers.leave(home);
+      this.#homes.delete(peer);
       if (this.#peers.get(peerId) !== peer) return;
       this.#peers.delete(peerId);
       this.#uncounted.delete(peerId);
     });
-    this.#logger.debug({ peerId }, 'peer added');
+    this.#logger.debug({ peerId, workerIndex: home.lease.workerIndex }, 'peer added');
     return peer;
   }
 
@@ -174,8 +236,9 @@ export class Room extends TypedEmitter<RoomEvents> {
     if (peer.transportCount >= MAX_WEBRTC_TRANSPORTS_PER_PEER) {
       throw new SfuError('invalid_request', `Peer ${peerId} already holds ${peer.transportCount} transports`);
     }
-    const transport = await this.#lease.router.createWebRtcTransport({
-      webRtcServer: this.#lease.webRtcServer,
+    const { lease } = this.#home(peer);
+    const transport = await lease.router.createWebRtcTransport({
+      webRtcServer: lease.webRtcServer,
       enableUdp: true,
       enableTcp: true,
       preferUdp: true,
@@ -199,11 +262,12 @@ export class Room extends TypedEmitter<RoomEvents> {
     comedia: boolean,
   ): Promise<CreatePlainTransportResponse> {
     const peer = this.peer(peerId);
-    const transport = await this.#lease.router.createPlainTransport({
+    const { lease } = this.#home(peer);
+    const transport = await lease.router.createPlainTransport({
       listenInfo: {
         protocol: 'udp',
-        ip: this.#lease.listenIp,
-        ...(this.#lease.announcedAddress ? { announcedAddress: this.#lease.announcedAddress } : {}),
+        ip: lease.listenIp,
+        ...(lease.announcedAddress ? { announcedAddress: lease.announcedAddress } : {}),
       },
       rtcpMux: false,
       comedia,
@@ -212,6 +276,32 @@ export class Room extends TypedEmitter<RoomEvents> {
     peer.addTransport({ kind: 'plain', direction, transport });
     const { tuple, rtcpTuple } = transport;
     return { id: transport.id, ip: tuple.localAddress, port: tuple.localPort, rtcpPort: rtcpTuple?.localPort ?? tuple.localPort };
+  }
+
+  /**
+   * A consumer of `producerId` for `peerId`, on the peer's router: a producer on another
+   * router of the room is piped there first (one pipe per producer and router, closed when
+   * its last consumer there closes).
+   */
+  async consume(params: { peerId: string; transportId: string; producerId: string; rtpCapabilities: ms.RtpCapabilities }): Promise<ms.Consumer<ConsumerAppData & ms.AppData>> {
+    const peer = this.peer(params.peerId);
+    const producer = this.findProducer(params.producerId);
+    if (producer.appData.peerId === peer.id) throw new SfuError('cannot_consume', 'A peer cannot consume its own producer');
+    if (!this.canConsume(producer.id, params.rtpCapabilities)) {
+      throw new SfuError('cannot_consume', `Cannot consume producer ${producer.id} with these RTP capabilities`);
+    }
+    const from = this.#home(this.peer(producer.appData.peerId));
+    const release = await this.#routers.pipe(producer.id, from, this.#home(peer));
+    let consumer: ms.Consumer<ConsumerAppData & ms.AppData>;
+    try {
+      consumer = await peer.consume({ transportId: params.transportId, producer, rtpCapabilities: params.rtpCapabilities });
+    } catch (error) {
+      release();
+      throw error;
+    }
+    if (consumer.closed) release();
+    else consumer.observer.once('close', release);
+    return consumer;
   }
 
   /** Finds a producer anywhere in the room. */
@@ -248,13 +338,29 @@ export class Room extends TypedEmitter<RoomEvents> {
     return { roomId: this.id, workerIndex: this.workerIndex, peers: this.#peers.size, producers, consumers };
   }
 
+  /** The room's routers, the first one first, with what each carries. */
+  layout(): RoomRouterLayout[] {
+    const entries = new Map<RoomRouter, RoomRouterLayout>();
+    for (const r of this.#routers.all()) {
+      entries.set(r, { workerIndex: r.lease.workerIndex, workerPid: r.lease.workerPid, peers: 0, producers: 0, consumers: 0 });
+    }
+    for (const [peer, home] of this.#homes) {
+      const entry = entries.get(home);
+      if (!entry) continue;
+      entry.peers++;
+      entry.producers += [...peer.producers()].length;
+      entry.consumers += [...peer.consumers()].length;
+    }
+    return [...entries.values()];
+  }
+
   /** Closes every peer and the router. Idempotent; emits `closed` once. */
   close(reason: RoomCloseReason = 'closed'): void {
     if (this.#closed) return;
     this.#closed = true;
     this.demand.close();
     clearInterval(this.#governorTimer);
-    this.#lease.router.close();
+    this.#routers.close();
     for (const peer of [...this.#peers.values()]) peer.close();
     this.#peers.clear();
     this.#logger.info({ reason }, 'room closed');
@@ -269,11 +375,34 @@ export class Room extends TypedEmitter<RoomEvents> {
     return undefined;
   }
 
+  /** Audio of every router reaches the observer on the first one (piped there for as long as it lives). */
   #observeSpeaker(producer: ms.Producer<ProducerAppData>): void {
     if (producer.kind !== 'audio') return;
-    this.#speakers.addProducer({ producerId: producer.id }).catch((error: unknown) => {
-      if (!producer.closed) this.#logger.warn({ err: error, producerId: producer.id }, 'active speaker observer refused producer');
-    });
+    const owner = this.#peers.get(producer.appData.peerId);
+    const home = owner && this.#homes.get(owner);
+    if (!home) return;
+    this.#routers
+      .pipe(producer.id, home, this.#routers.first)
+      .then(() => this.#speakers.addProducer({ producerId: producer.id }))
+      .catch((error: unknown) => {
+        if (!producer.closed && !this.#closed) this.#logger.warn({ err: error, producerId: producer.id }, 'active speaker observer refused producer');
+      });
+  }
+
+  #home(peer: Peer): RoomRouter {
+    const home = this.#homes.get(peer);
+    if (!home) throw new SfuError('peer_not_found', `Peer ${peer.id} left`);
+    return home;
+  }
+
+  #onWorkerClose(router: RoomRouter, first: boolean): void {
+    if (first) {
+      this.close('worker_died');
+      return;
+    }
+    const lost = [...this.#homes].filter(([, home]) => home === router).map(([peer]) => peer);
+    this.#logger.warn({ workerIndex: router.lease.workerIndex, peers: lost.length }, 'worker of one of the room routers died; closing its peers');
+    for (const peer of lost) peer.close();
   }
 
   #assertOpen(): void {

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { Room } from './Room.js';
 import { SfuError, assertUnreachable } from './SfuError.js';
 import { TypedEmitter } from './TypedEmitter.js';
-import { WorkerPool, type WorkerPoolOptions } from './WorkerPool.js';
+import { DEFAULT_PEERS_PER_ROUTER, WorkerPool, type WorkerPoolOptions } from './WorkerPool.js';
 import { spatialLayerForViewport } from './codecs.js';
 import { direction, layer, requireId, source } from './validate.js';
 import type * as T from './types.js';
@@ -22,23 +22,33 @@ export class SfuNode extends TypedEmitter<SfuNodeEvents> implements T.SfuApi {
   readonly #pool: WorkerPool;
   readonly #logger: Logger;
   readonly #layerLowerDelayMs: number | undefined;
+  readonly #peersPerRouter: number;
   readonly #rooms = new Map<string, Room>();
   readonly #pendingRooms = new Map<string, Promise<Room>>();
   #closing: Promise<void> | undefined;
 
   static async create(options: SfuNodeOptions): Promise<SfuNode> {
+    const peersPerRouter = options.peersPerRouter ?? DEFAULT_PEERS_PER_ROUTER;
+    if (!Number.isInteger(peersPerRouter) || peersPerRouter < 1) {
+      throw new SfuError('invalid_request', `peersPerRouter must be a positive integer, got ${peersPerRouter}`);
+    }
     const pool = await WorkerPool.create(options);
-    return new SfuNode(pool, options.logger, options.layerLowerDelayMs);
+    return new SfuNode(pool, options.logger, peersPerRouter, options.layerLowerDelayMs);
   }
 
-  private constructor(pool: WorkerPool, logger: Logger, layerLowerDelayMs: number | undefined) {
+  private constructor(pool: WorkerPool, logger: Logger, peersPerRouter: number, layerLowerDelayMs: number | undefined) {
     super((event, error) => logger.error({ err: error, event }, 'SfuNode listener threw'));
     this.#pool = pool;
     this.#layerLowerDelayMs = layerLowerDelayMs;
     this.#logger = logger.child({ component: 'SfuNode' });
+    this.#peersPerRouter = peersPerRouter;
     pool.on('workerDied', (event) => {
-      // Rooms normally close themselves when their router goes; make sure none linger.
-      for (const roomId of event.roomIds) this.#rooms.get(roomId)?.close('worker_died');
+      // Rooms normally close themselves when their first router goes; make sure none linger.
+      // A room whose other router was on this worker lost only that router's peers and goes on.
+      for (const roomId of event.roomIds) {
+        const room = this.#rooms.get(roomId);
+        if (room?.workerIndex === event.workerIndex) room.close('worker_died');
+      }
       this.emit('workerDied', event);
     });
   }
@@ -81,8 +91,8 @@ export class SfuNode extends TypedEmitter<SfuNodeEvents> implements T.SfuApi {
   }
 
   addPeer(req: T.AddPeerRequest): Promise<void> {
-    return this.#call(() => {
-      this.#room(req.roomId).addPeer(requireId(req.peerId, 'peerId'), req.connectionId, req.uncounted === true);
+    return this.#call(async () => {
+      await this.#room(req.roomId).addPeer(requireId(req.peerId, 'peerId'), req.connectionId, req.uncounted === true);
     });
   }
 
@@ -164,16 +174,12 @@ export class SfuNode extends TypedEmitter<SfuNodeEvents> implements T.SfuApi {
 
   consume(req: T.ConsumeRequest): Promise<T.ConsumeResponse> {
     return this.#call(async () => {
-      const room = this.#room(req.roomId);
-      const peer = room.peer(req.peerId);
-      const producer = room.findProducer(req.producerId);
-      if (producer.appData.peerId === peer.id) {
-        throw new SfuError('cannot_consume', 'A peer cannot consume its own producer');
-      }
-      if (!room.canConsume(producer.id, req.rtpCapabilities)) {
-        throw new SfuError('cannot_consume', `Cannot consume producer ${producer.id} with these RTP capabilities`);
-      }
-      const consumer = await peer.consume({ transportId: req.transportId, producer, rtpCapabilities: req.rtpCapabilities });
+      const consumer = await this.#room(req.roomId).consume({
+        peerId: req.peerId,
+        transportId: req.transportId,
+        producerId: req.producerId,
+        rtpCapabilities: req.rtpCapabilities,
+      });
       return {
         id: consumer.id,
         producerId: consumer.producerId,
@@ -238,6 +244,13 @@ export class SfuNode extends TypedEmitter<SfuNodeEvents> implements T.SfuApi {
     return this.#call(() => this.#room(req.roomId).stats());
   }
 
+  /** The room's routers (the first one first): the worker process each is on and its peers. */
+  roomLayout(req: T.RoomRef): Promise<T.RoomLayout> {
+    return this.#call(() => ({
+      routers: this.#room(req.roomId).layout().map(({ workerPid, peers }) => ({ workerPid, peers })),
+    }));
+  }
+
   load(): Promise<T.NodeLoad> {
     return this.#call(() => {
       let peers = 0;
@@ -259,12 +272,13 @@ export class SfuNode extends TypedEmitter<SfuNodeEvents> implements T.SfuApi {
         stats.set(w.index, { index: w.index, pid: w.pid, rooms: w.rooms, peers: 0, producers: 0, consumers: 0, ioUring: w.ioUring, cpu });
       }
       for (const room of this.#rooms.values()) {
-        const entry = stats.get(room.workerIndex);
-        if (!entry) continue;
-        const s = room.stats();
-        entry.peers += s.peers;
-        entry.producers += s.producers;
-        entry.consumers += s.consumers;
+        for (const r of room.layout()) {
+          const entry = stats.get(r.workerIndex);
+          if (!entry) continue;
+          entry.peers += r.peers;
+          entry.producers += r.producers;
+          entry.consumers += r.consumers;
+        }
       }
       return [...stats.values()];
     });
@@ -300,6 +314,8 @@ export class SfuNode extends TypedEmitter<SfuNodeEvents> implements T.SfuApi {
       notify: this.#forward,
       createRouter: (id, codecs) => this.#pool.createRouter(id, codecs),
       layerLowerDelayMs: this.#layerLowerDelayMs,
+      createRouterExcept: (id, codecs, exclude) => this.#pool.createRouterExcept(id, codecs, exclude),
+      peersPerRouter: this.#peersPerRouter,
     });
     if (this.closed) {
       room.close();

@@ -27,7 +27,20 @@ export interface WorkerPoolOptions {
   ioUring?: boolean;
   /** How long createRouter waits for a replacement worker when none is alive. Default 10 s. */
   workerWaitMs?: number;
+  /**
+   * Peers a room places on one router before it opens a router on another worker (a room spans
+   * workers once it outgrows this). Default DEFAULT_PEERS_PER_ROUTER.
+   */
+  peersPerRouter?: number;
 }
+
+/**
+ * 150 peers on one router: a lecture's few producers (teacher's mic, camera and screen plus a
+ * speaking student) give each viewer about 3-4 consumers, so 150 viewers is some 500 consumers,
+ * about what one mediasoup worker (one core) forwards comfortably. A call of up to 150 people
+ * never pays for a pipe; past that, every further 150 gets its own core.
+ */
+export const DEFAULT_PEERS_PER_ROUTER = 150;
 
 export interface WorkerReplacedEvent {
   workerIndex: number;
@@ -43,6 +56,7 @@ export type WorkerPoolEvents = {
 /** What a room gets from the pool: its router, where to listen, and a consumer counter. */
 export interface RouterLease {
   workerIndex: number;
+  workerPid: number;
   router: ms.Router;
   webRtcServer: ms.WebRtcServer;
   listenIp: string;
@@ -107,16 +121,7 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
 
   /** The live worker with the fewest consumers (then fewest rooms, then lowest index). */
   leastLoaded(): PoolWorker {
-    let best: PoolWorker | undefined;
-    for (const worker of this.workers()) {
-      if (
-        !best ||
-        worker.consumers < best.consumers ||
-        (worker.consumers === best.consumers && worker.rooms < best.rooms)
-      ) {
-        best = worker;
-      }
-    }
+    const best = this.#leastLoaded(new Set());
     if (!best) throw new SfuError('no_worker', 'No live mediasoup worker');
     return best;
   }
@@ -125,16 +130,49 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
   async createRouter(roomId: string, mediaCodecs: readonly ms.RouterRtpCodecCapability[]): Promise<RouterLease> {
     if (this.closed) throw new SfuError('closed', 'WorkerPool is closed');
     if (this.workers().length === 0) await this.#waitForWorker();
-    const worker = this.leastLoaded();
+    return this.#lease(this.leastLoaded(), roomId, mediaCodecs);
+  }
+
+  /**
+   * Creates a router for `roomId` on the least-loaded live worker whose index is not in
+   * `exclude` (the workers a room already uses); undefined, at once, if there is none.
+   */
+  async createRouterExcept(
+    roomId: string,
+    mediaCodecs: readonly ms.RouterRtpCodecCapability[],
+    exclude: ReadonlySet<number>,
+  ): Promise<RouterLease | undefined> {
+    if (this.closed) throw new SfuError('closed', 'WorkerPool is closed');
+    const worker = this.#leastLoaded(exclude);
+    return worker && this.#lease(worker, roomId, mediaCodecs);
+  }
+
+  async #lease(worker: PoolWorker, roomId: string, mediaCodecs: readonly ms.RouterRtpCodecCapability[]): Promise<RouterLease> {
     const router = await worker.createRouter(roomId, mediaCodecs);
     return {
       workerIndex: worker.index,
+      workerPid: worker.pid,
       router,
       webRtcServer: worker.webRtcServer,
       listenIp: this.#options.listenIp,
       announcedAddress: this.#options.announcedAddress,
       countConsumer: (delta) => worker.countConsumer(delta),
     };
+  }
+
+  #leastLoaded(exclude: ReadonlySet<number>): PoolWorker | undefined {
+    let best: PoolWorker | undefined;
+    for (const worker of this.workers()) {
+      if (exclude.has(worker.index)) continue;
+      if (
+        !best ||
+        worker.consumers < best.consumers ||
+        (worker.consumers === best.consumers && worker.rooms < best.rooms)
+      ) {
+        best = worker;
+      }
+    }
+    return best;
   }
 
   /** Closes every worker and resolves once all worker processes have exited. Idempotent. */

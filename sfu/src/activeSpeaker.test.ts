@@ -1,26 +1,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SfuNode } from './SfuNode.js';
-import { LISTEN_IP, RTC_PORTS, nextEvent, testLogger, testPortBase } from './test/helpers.js';
-
-const AUDIO_LEVEL_EXT_ID = 1;
-const OPUS_PT = 100;
-
-/** An Opus RTP packet carrying the ssrc-audio-level header extension (RFC 6464). */
-function audioPacket(ssrc: number, seq: number, level: number): Buffer {
-  const packet = Buffer.alloc(12 + 8 + 3);
-  packet[0] = 0x90; // V=2, X=1
-  packet[1] = OPUS_PT;
-  packet.writeUInt16BE(seq & 0xffff, 2);
-  packet.writeUInt32BE((seq * 960) >>> 0, 4);
-  packet.writeUInt32BE(ssrc, 8);
-  packet.writeUInt16BE(0xbede, 12); // one-byte header extensions
-  packet.writeUInt16BE(1, 14); // one 32-bit word
-  packet[16] = (AUDIO_LEVEL_EXT_ID << 4) | 0; // id, length - 1
-  packet[17] = 0x80 | level; // voice activity + level in -dBov (0 is loudest)
-  packet.set([0xfc, 0xff, 0xfe], 20); // a tiny Opus frame
-  return packet;
-}
+import { AUDIO_LEVEL_EXT_ID, LISTEN_IP, OPUS_PT, RTC_PORTS, audioPacket, nextEvent, testLogger, testPortBase } from './test/helpers.js';
 
 describe('SfuNode active speaker', () => {
   let node: SfuNode;

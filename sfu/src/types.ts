@@ -178,6 +178,17 @@ export interface RoomStats {
   consumers: number;
 }
 
+/** Where a room's media runs on its node: one entry per router, the first router first. */
+export interface RoomRouterInfo {
+  /** The mediasoup worker process the router is on. */
+  workerPid: number;
+  /** The room's peers placed on this router. */
+  peers: number;
+}
+export interface RoomLayout {
+  routers: RoomRouterInfo[];
+}
+
 export interface WorkerLoad {
   index: number;
   pid: number;
@@ -281,6 +292,8 @@ export interface SfuApi {
   listConsumers(req: PeerRef): Promise<ConsumerInfo[]>;
   getProducerStats(req: ProducerRef): Promise<ProducerStatsResponse>;
   getStats(req: RoomRef): Promise<RoomStats>;
+  /** The room's routers and their peers; room_not_found when the room is not on this node. */
+  roomLayout(req: RoomRef): Promise<RoomLayout>;
   load(): Promise<NodeLoad>;
   workerStats(): Promise<WorkerStats[]>;
 }

@@ -1,5 +1,6 @@
-// Admin pages: the course list with owners and head counts, archiving, and bulk enrolment
-// by email (pasted or from a CSV) with a preview that names every row's problem.
+// Admin pages: the course list with owners and head counts, archiving, bulk enrolment
+// by email (pasted or from a CSV) with a preview that names every row's problem, and where
+// a live session's media runs (SFU nodes, their routers and peers).
 import { z } from 'zod';
 
 export const CourseSummary = z.object({
@@ -46,3 +47,20 @@ export const BulkEnrolResult = z.object({
   errors: z.number().int(),
 });
 export type BulkEnrolResult = z.infer<typeof BulkEnrolResult>;
+
+export const SessionIdParams = z.object({ sessionId: z.uuid() });
+
+export const RoomRouterLayout = z.object({
+  /** The mediasoup worker process the router is on. */
+  workerPid: z.number().int(),
+  /** The room's peers placed on this router. */
+  peers: z.number().int(),
+});
+export const RoomNodeLayout = z.object({
+  nodeId: z.string(),
+  /** The room's routers on this node, its first router (active speaker) first. */
+  routers: z.array(RoomRouterLayout),
+});
+/** Empty `nodes`: the session exists but its room is not live on any SFU node now. */
+export const RoomLayout = z.object({ nodes: z.array(RoomNodeLayout) });
+export type RoomLayout = z.infer<typeof RoomLayout>;

@@ -2,10 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { IdParams } from '../http/contract.js';
 import type { RouteDeps } from '../routes.js';
-import { ArchiveBody, BulkEnrolBody, BulkEnrolResult, CourseList, CourseListQuery, CourseSummary } from './contract.js';
-import { bulkEnrol, listCourses, setArchived } from './service.js';
+import { ArchiveBody, BulkEnrolBody, BulkEnrolResult, CourseList, CourseListQuery, CourseSummary, RoomLayout, SessionIdParams } from './contract.js';
+import { bulkEnrol, listCourses, roomLayout, setArchived } from './service.js';
 
-export async function adminRoutes(app: FastifyInstance, { ctx }: RouteDeps): Promise<void> {
+export async function adminRoutes(app: FastifyInstance, { ctx, services }: RouteDeps): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const admin = app.requireRole('admin');
 
@@ -34,5 +34,19 @@ export async function adminRoutes(app: FastifyInstance, { ctx }: RouteDeps): Pro
       onRequest: admin,
     },
     async (request) => bulkEnrol(ctx.db, request.params.id, request.body.emails, request.body.dryRun),
+  );
+
+  r.get(
+    '/api/admin/rooms/:sessionId',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: "Where a session's room runs: each SFU node with its routers (one per mediasoup worker) and their peers; empty nodes when the room is not live (admin)",
+        params: SessionIdParams,
+        response: { 200: RoomLayout },
+      },
+      onRequest: admin,
+    },
+    async (request) => roomLayout(ctx.db, services.sfu, request.params.sessionId),
   );
 }

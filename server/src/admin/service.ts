@@ -1,9 +1,10 @@
 // Admin course views and bulk enrolment. Rows are checked one by one (format, account,
 // role, duplicates); only the good ones are enrolled, in one statement.
 import { and, asc, count, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
-import { courses, enrolments, users, type Database } from '@lectern/db';
-import { NotFoundError } from '../errors.js';
-import type { BulkEnrolResult, BulkEnrolRow, CourseSummary } from './contract.js';
+import { courses, enrolments, sessions, users, type Database } from '@lectern/db';
+import { AppError, NotFoundError } from '../errors.js';
+import type { SfuClient } from '../sfu/SfuClient.js';
+import type { BulkEnrolResult, BulkEnrolRow, CourseSummary, RoomLayout } from './contract.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -84,4 +85,25 @@ export async function bulkEnrol(db: Database, courseId: string, rawEmails: reado
     n = inserted.length;
   }
   return { rows, enrolled: n, errors: rows.filter((r) => r.status === 'error').length };
+}
+
+/**
+ * Where a session's room runs. The room id is the session id (as the gateway names it); a
+ * room lives on the one node placement gives it. Only a live session is asked about, so
+ * looking does not place a room; a live session whose room is gone (nobody joined yet, or
+ * its node died) answers empty `nodes`.
+ */
+export async function roomLayout(db: Database, sfu: Pick<SfuClient, 'call' | 'placement'> | undefined, sessionId: string): Promise<RoomLayout> {
+  const [session] = await db.select({ status: sessions.status }).from(sessions).where(eq(sessions.id, sessionId));
+  if (!session) throw new NotFoundError('Session not found');
+  if (!sfu) throw new AppError('not_available', 'No SFU is reachable from this server', 501);
+  if (session.status !== 'live') return { nodes: [] };
+  try {
+    const nodeId = await sfu.placement(sessionId);
+    const { routers } = await sfu.call('roomLayout', { roomId: sessionId });
+    return { nodes: [{ nodeId, routers }] };
+  } catch (err) {
+    if ((err as { code?: unknown }).code === 'room_not_found') return { nodes: [] };
+    throw err;
+  }
 }

@@ -26,6 +26,7 @@ export async function startSfuHost(opts: { config: Config; bus: EventBus; logger
     listenIp: config.sfu.listenIp,
     announcedAddress: config.sfu.announcedAddress,
     portBase: config.sfu.portBase,
+    peersPerRouter: config.sfu.peersPerRouter,
     logger: logger.child({ component: 'sfu', nodeId }),
   });
   let closed = false;

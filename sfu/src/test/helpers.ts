@@ -138,3 +138,31 @@ export async function udpCounter(): Promise<{ port: number; count: (ssrc: number
     close: () => socket.close(),
   };
 }
+
+export const AUDIO_LEVEL_EXT_ID = 1;
+export const OPUS_PT = 100;
+
+/** An Opus RTP packet carrying the ssrc-audio-level header extension (RFC 6464). */
+export function audioPacket(ssrc: number, seq: number, level: number): Buffer {
+  const packet = Buffer.alloc(12 + 8 + 3);
+  packet[0] = 0x90; // V=2, X=1
+  packet[1] = OPUS_PT;
+  packet.writeUInt16BE(seq & 0xffff, 2);
+  packet.writeUInt32BE((seq * 960) >>> 0, 4);
+  packet.writeUInt32BE(ssrc, 8);
+  packet.writeUInt16BE(0xbede, 12); // one-byte header extensions
+  packet.writeUInt16BE(1, 14); // one 32-bit word
+  packet[16] = (AUDIO_LEVEL_EXT_ID << 4) | 0; // id, length - 1
+  packet[17] = 0x80 | level; // voice activity + level in -dBov (0 is loudest)
+  packet.set([0xfc, 0xff, 0xfe], 20); // a tiny Opus frame
+  return packet;
+}
+
+/** Opus with the audio-level extension the active-speaker observer reads. */
+export function opusWithLevelRtpParameters(ssrc: number) {
+  return {
+    codecs: [{ mimeType: 'audio/opus', payloadType: OPUS_PT, clockRate: 48000, channels: 2 }],
+    headerExtensions: [{ uri: 'urn:ietf:params:rtp-hdrext:ssrc-audio-level' as const, id: AUDIO_LEVEL_EXT_ID }],
+    encodings: [{ ssrc }],
+  };
+}
