@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HOLD_MS, LayerGovernor, STARVED_TICKS, streamLayers, type GovernedConsumer } from './LayerGovernor.js';
+import { HOLD_MS, LayerGovernor, MAX_HOLD_MS, STARVED_TICKS, streamLayers, type GovernedConsumer } from './LayerGovernor.js';
 
 /** A simulcast consumer (three L1T3 streams) whose forwarded layers the test sets, as mediasoup's allocation would. */
 function fakeConsumer() {
@@ -105,5 +105,41 @@ describe('LayerGovernor', () => {
     await g.setWanted('c1', 1); // the tile shrank
     expect(g.cap('c1')).toBeUndefined();
     expect(preferred).toEqual([1, 1]);
+  });
+
+  it('a step up that starves again soon doubles the next hold (up to its ceiling): no flapping under a lasting cap', async () => {
+    let now = 0;
+    const g = new LayerGovernor({ now: () => now });
+    const { c, consumer, preferred } = fakeConsumer();
+    const rich = { availableBps: 900_000, neededBps: 450_000 }; // an estimate that looks rich but is not
+    g.track(consumer, () => Promise.resolve(rich));
+    await g.setWanted('c1', 1);
+    const starve = async () => {
+      c.currentLayers = { spatialLayer: 1, temporalLayer: 0 };
+      for (let i = 0; i < STARVED_TICKS; i++) {
+        now += 1000;
+        await g.tick();
+      }
+      c.currentLayers = { spatialLayer: 0, temporalLayer: 2 };
+    };
+    /** Ticks each second until the governor steps up; returns how long it held. */
+    const heldFor = async () => {
+      const from = now;
+      const n = preferred.length;
+      while (preferred.length === n) {
+        now += 1000;
+        await g.tick();
+      }
+      return now - from;
+    };
+    await starve();
+    expect(await heldFor()).toBe(HOLD_MS);
+    await starve(); // failed at once
+    expect(await heldFor()).toBe(HOLD_MS * 2);
+    await starve();
+    expect(await heldFor()).toBe(MAX_HOLD_MS);
+    await starve();
+    expect(await heldFor()).toBe(MAX_HOLD_MS);
+    expect(preferred.filter((l) => l === 0)).toHaveLength(4);
   });
 });

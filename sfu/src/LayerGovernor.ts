@@ -4,6 +4,9 @@ import type { types as ms } from 'mediasoup';
 export const STARVED_TICKS = 3;
 /** After a step down, how long before the bandwidth estimate is read for a step back up. */
 export const HOLD_MS = 3000;
+/** A step up that starves again within this long counts as failed: the next hold doubles, up to MAX_HOLD_MS. */
+export const FAILED_CLIMB_MS = 10_000;
+export const MAX_HOLD_MS = 8000;
 /** Headroom the estimate must show over what the step up would send. */
 export const CLIMB_HEADROOM = 1.15;
 
@@ -20,6 +23,9 @@ interface Entry {
   cap: number | undefined;
   starved: number;
   cappedAt: number;
+  climbedAt: number;
+  /** Step ups that starved again soon after (reset by one that held). */
+  failedClimbs: number;
   busy: boolean;
 }
 
@@ -45,7 +51,7 @@ export class LayerGovernor {
 
   track(consumer: GovernedConsumer, measure: Entry['measure']): void {
     const top = streamLayers(consumer).spatial - 1;
-    this.#entries.set(consumer.id, { consumer, measure, wanted: top, cap: undefined, starved: 0, cappedAt: 0, busy: false });
+    this.#entries.set(consumer.id, { consumer, measure, wanted: top, cap: undefined, starved: 0, cappedAt: 0, climbedAt: Number.NEGATIVE_INFINITY, failedClimbs: 0, busy: false });
   }
 
   forget(consumerId: string): void {
@@ -88,18 +94,22 @@ export class LayerGovernor {
     entry.starved = starving ? entry.starved + 1 : 0;
     entry.busy = true;
     try {
+      const now = this.#now();
       if (entry.starved >= STARVED_TICKS) {
         entry.starved = 0;
+        entry.failedClimbs = now - entry.climbedAt < FAILED_CLIMB_MS ? entry.failedClimbs + 1 : 0;
         entry.cap = layers!.spatialLayer - 1;
-        entry.cappedAt = this.#now();
+        entry.cappedAt = now;
         await this.#apply(entry);
         return;
       }
-      if (entry.cap === undefined || this.#now() - entry.cappedAt < HOLD_MS) return;
+      const hold = Math.min(MAX_HOLD_MS, HOLD_MS * 2 ** entry.failedClimbs);
+      if (entry.cap === undefined || now - entry.cappedAt < hold) return;
       const m = await entry.measure(entry.cap + 1);
       if (!m || m.availableBps < m.neededBps * CLIMB_HEADROOM || consumer.closed) return;
       entry.cap = entry.cap + 1 >= entry.wanted ? undefined : entry.cap + 1;
       entry.cappedAt = this.#now();
+      entry.climbedAt = entry.cappedAt;
       await this.#apply(entry);
     } finally {
       entry.busy = false;
