@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HOLD_MS, LayerGovernor, MAX_HOLD_MS, STARVED_TICKS, streamLayers, type GovernedConsumer } from './LayerGovernor.js';
+import { CLIMB_TICKS, HOLD_MS, LayerGovernor, MAX_HOLD_MS, STARVED_TICKS, streamLayers, type GovernedConsumer } from './LayerGovernor.js';
 
 /** A simulcast consumer (three L1T3 streams) whose forwarded layers the test sets, as mediasoup's allocation would. */
 function fakeConsumer() {
@@ -59,6 +59,11 @@ describe('LayerGovernor', () => {
 
     // The cap lifts: the estimate climbs past the 360p layer with headroom.
     bw = { availableBps: 900_000, neededBps: 450_000 };
+    for (let i = 0; i < CLIMB_TICKS - 1; i++) {
+      now += 1000;
+      await g.tick();
+    }
+    expect(preferred).toEqual([1, 0]); // one good reading is not enough
     now += 1000;
     await g.tick();
     expect(preferred).toEqual([1, 0, 1]);
@@ -132,14 +137,15 @@ describe('LayerGovernor', () => {
       }
       return now - from;
     };
+    const extra = (CLIMB_TICKS - 1) * 1000; // the readings after the hold
     await starve();
-    expect(await heldFor()).toBe(HOLD_MS);
+    expect(await heldFor()).toBe(HOLD_MS + extra);
     await starve(); // failed at once
-    expect(await heldFor()).toBe(HOLD_MS * 2);
+    expect(await heldFor()).toBe(HOLD_MS * 2 + extra);
     await starve();
-    expect(await heldFor()).toBe(MAX_HOLD_MS);
+    expect(await heldFor()).toBe(MAX_HOLD_MS + extra);
     await starve();
-    expect(await heldFor()).toBe(MAX_HOLD_MS);
+    expect(await heldFor()).toBe(MAX_HOLD_MS + extra);
     expect(preferred.filter((l) => l === 0)).toHaveLength(4);
   });
 });

@@ -9,6 +9,8 @@ export const FAILED_CLIMB_MS = 10_000;
 export const MAX_HOLD_MS = 8000;
 /** Headroom the estimate must show over what the step up would send. */
 export const CLIMB_HEADROOM = 1.15;
+/** Consecutive ticks the estimate must show that headroom (a probe's burst alone is not enough). */
+export const CLIMB_TICKS = 2;
 
 /** What the governor needs of a consumer (mediasoup's Consumer has it all). */
 export type GovernedConsumer = Pick<ms.Consumer, 'id' | 'closed' | 'paused' | 'currentLayers' | 'rtpParameters' | 'setPreferredLayers'>;
@@ -26,6 +28,8 @@ interface Entry {
   climbedAt: number;
   /** Step ups that starved again soon after (reset by one that held). */
   failedClimbs: number;
+  /** Consecutive ticks the estimate covered the step up. */
+  covered: number;
   busy: boolean;
 }
 
@@ -37,7 +41,8 @@ interface Entry {
  * full frame rate for STARVED_TICKS seconds, the governor caps its preferred layer one below
  * (full frame rate of a smaller picture). While capped, it reads the transport's bandwidth
  * estimate each tick (mediasoup keeps probing towards the producer's highest running stream)
- * and lifts the cap one layer once the estimate covers the larger layer with headroom.
+ * and lifts the cap one layer once the estimate covers the larger layer with headroom on
+ * CLIMB_TICKS ticks in a row; a step up that starves again soon doubles the next hold.
  * `wanted` (the tile's layer) is what the publisher is asked to encode, so the layer to climb
  * back to keeps running.
  */
@@ -51,7 +56,7 @@ export class LayerGovernor {
 
   track(consumer: GovernedConsumer, measure: Entry['measure']): void {
     const top = streamLayers(consumer).spatial - 1;
-    this.#entries.set(consumer.id, { consumer, measure, wanted: top, cap: undefined, starved: 0, cappedAt: 0, climbedAt: Number.NEGATIVE_INFINITY, failedClimbs: 0, busy: false });
+    this.#entries.set(consumer.id, { consumer, measure, wanted: top, cap: undefined, starved: 0, cappedAt: 0, climbedAt: Number.NEGATIVE_INFINITY, failedClimbs: 0, covered: 0, busy: false });
   }
 
   forget(consumerId: string): void {
@@ -104,9 +109,11 @@ export class LayerGovernor {
         return;
       }
       const hold = Math.min(MAX_HOLD_MS, HOLD_MS * 2 ** entry.failedClimbs);
-      if (entry.cap === undefined || now - entry.cappedAt < hold) return;
+      if (entry.cap === undefined || now - entry.cappedAt < hold) return void (entry.covered = 0);
       const m = await entry.measure(entry.cap + 1);
-      if (!m || m.availableBps < m.neededBps * CLIMB_HEADROOM || consumer.closed) return;
+      entry.covered = m && m.availableBps >= m.neededBps * CLIMB_HEADROOM ? entry.covered + 1 : 0;
+      if (entry.covered < CLIMB_TICKS || consumer.closed) return;
+      entry.covered = 0;
       entry.cap = entry.cap + 1 >= entry.wanted ? undefined : entry.cap + 1;
       entry.cappedAt = this.#now();
       entry.climbedAt = entry.cappedAt;
