@@ -54,7 +54,7 @@ describe('LayerGovernor', () => {
     c.currentLayers = { spatialLayer: 0, temporalLayer: 2 };
     now += HOLD_MS;
     await g.tick();
-    expect(measured).toEqual([1]);
+    expect(measured).toEqual([1, 1]); // before the step down (could 360p run at full rate?), then for the step up
     expect(preferred).toEqual([1, 0]);
 
     // The cap lifts: the estimate climbs past the 360p layer with headroom.
@@ -116,8 +116,10 @@ describe('LayerGovernor', () => {
     let now = 0;
     const g = new LayerGovernor({ now: () => now });
     const { c, consumer, preferred } = fakeConsumer();
-    const rich = { availableBps: 900_000, neededBps: 450_000 }; // an estimate that looks rich but is not
-    g.track(consumer, () => Promise.resolve(rich));
+    // An estimate that swings: rich while the small layer runs (a probe), poor once the large one starves.
+    const rich = { availableBps: 900_000, neededBps: 450_000 };
+    const poor = { availableBps: 300_000, neededBps: 450_000 };
+    g.track(consumer, () => Promise.resolve(c.currentLayers?.temporalLayer === 0 ? poor : rich));
     await g.setWanted('c1', 1);
     const starve = async () => {
       c.currentLayers = { spatialLayer: 1, temporalLayer: 0 };
@@ -147,5 +149,24 @@ describe('LayerGovernor', () => {
     await starve();
     expect(await heldFor()).toBe(MAX_HOLD_MS + extra);
     expect(preferred.filter((l) => l === 0)).toHaveLength(4);
+  });
+
+  it('does not step down when the estimate would carry the layer at full frame rate (the publisher sends fewer frames)', async () => {
+    let now = 0;
+    const g = new LayerGovernor({ now: () => now });
+    const { c, consumer, preferred } = fakeConsumer();
+    const asked: number[] = [];
+    g.track(consumer, (toLayer) => {
+      asked.push(toLayer);
+      return Promise.resolve({ availableBps: 2_000_000, neededBps: 600_000 });
+    });
+    c.currentLayers = { spatialLayer: 2, temporalLayer: 1 };
+    for (let i = 0; i < STARVED_TICKS * 3; i++) {
+      now += 1000;
+      await g.tick();
+    }
+    expect(preferred).toEqual([]);
+    expect(g.cap('c1')).toBeUndefined();
+    expect(asked).toEqual([2, 2, 2]); // it looked each time the layer had starved long enough
   });
 });
