@@ -3,10 +3,10 @@
 // long freeze, and publishers stop encoding the simulcast layer nobody watches (issue 18).
 // The bounds are generous for a busy CI machine; the measured figures are printed, and
 // `npm run bench -- netlab loss5` measures the same thing at length.
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyCondition, clearConditions, measuredLoss } from '../netlab/net.js';
-import { CAPTURE_PCS, delta, framesBySsrc, sample } from '../netlab/probe.js';
+import { CAPTURE_PCS, delta, longestStalls, sample } from '../netlab/probe.js';
 import { nftUnavailable } from './netfilter.js';
 import { closeBrowserSuite, joinByCode, newPage, openBrowserSuite, signIn, suiteFile, waitForPeerId, type TestServer, type TestUser } from './support.js';
 
@@ -23,26 +23,6 @@ const MAX_STALL_MS = 2500;
 const unavailable = nftUnavailable();
 if (unavailable && process.env.CI === 'true') throw new Error(`${suiteFile()} cannot apply loss in CI: ${unavailable}`);
 if (unavailable) console.warn(`[e2e] loss.e2e.test.ts SKIPPED: ${unavailable}`);
-
-/** Polls every remote video's frame count; returns the longest time any of them stood still. */
-async function longestStall(pages: Page[], ms: number): Promise<number> {
-  const last = new Map<string, { n: number; at: number }>();
-  let worst = 0;
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    for (const [i, page] of pages.entries()) {
-      for (const [ssrc, n] of await framesBySsrc(page)) {
-        const key = `${i}/${ssrc}`;
-        const prev = last.get(key);
-        const now = Date.now();
-        if (!prev || n !== prev.n) last.set(key, { n, at: now });
-        else worst = Math.max(worst, now - prev.at);
-      }
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return worst;
-}
 
 describe.skipIf(unavailable !== undefined)('a call under packet loss in chromium', () => {
   let server: TestServer, browser: Browser, teacher: TestUser;
@@ -78,7 +58,7 @@ describe.skipIf(unavailable !== undefined)('a call under packet loss in chromium
     try {
       await new Promise((r) => setTimeout(r, 3000)); // settle (and the layer demand's 3 s)
       const before = await Promise.all(pages.map(sample));
-      const stallMs = await longestStall(pages, MEASURE_MS);
+      const stallMs = Math.max(...(await longestStalls(pages, MEASURE_MS)));
       const after = await Promise.all(pages.map(sample));
       const loss = measuredLoss();
       const lines = pages.map((_, i) => {

@@ -5,7 +5,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { joinByCode, launchBrowser, newPage, signIn, startServer, waitForPeerId, type TestServer, type TestUser } from '../e2e/support.js';
 import { applyCondition, checkTools, clearConditions, endBurst, measuredLoss, startBurst, type Condition } from './net.js';
-import { CAPTURE_PCS, delta, framesBySsrc, sample, type Sample } from './probe.js';
+import { CAPTURE_PCS, delta, framesBySsrc, longestStalls, sample, type Sample } from './probe.js';
 import { SfuWatch, sum } from './sfuWatch.js';
 
 /** The SFU's WebRtcServer port (UDP and TCP; one worker). Private to the namespace. */
@@ -14,6 +14,7 @@ const CAP_KBIT = 300;
 const BURST_MS = 2000;
 const RECOVER_TIMEOUT_MS = 20_000;
 const SETTLE_MS = 3000;
+const CLIMB_TIMEOUT_MS = 20_000;
 
 type CaseName = 'clean' | 'loss2' | 'loss5' | 'loss10' | 'cap300' | 'udpblocked' | 'loss5up' | 'loss5down';
 const CASES: Record<CaseName, (subscriberPort: number) => Condition> = {
@@ -114,6 +115,21 @@ async function burstRecovery(people: Person[]): Promise<(number | null)[]> {
   );
 }
 
+/**
+ * Lifts every condition; ms until each of `p`'s video consumers forwards again the spatial
+ * layer it was asked for before the cap (`wanted`, by SSRC; null: not within 20 s).
+ */
+async function climbBack(p: Person, watch: SfuWatch, wanted: Map<number, number | null>): Promise<number | null> {
+  clearConditions();
+  const liftedAt = Date.now();
+  while (Date.now() - liftedAt < CLIMB_TIMEOUT_MS) {
+    const cs = watch.consumersOf(p.peerId);
+    if (cs.length > 0 && cs.every((c) => c.spatialLayer !== null && c.spatialLayer >= (wanted.get(c.ssrc) ?? 0))) return Date.now() - liftedAt;
+    await sleep(100);
+  }
+  return null;
+}
+
 function receiverLine(caseName: CaseName, opts: Options, p: Person, a: Sample, b: Sample, watch: SfuWatch, connectMs: number, recoverMs: number | null): Record<string, unknown> {
   const secs = (b.at - a.at) / 1000;
   const video = delta(a.video, b.video);
@@ -161,37 +177,28 @@ async function runCase(caseName: CaseName, opts: Options, server: TestServer, br
   const blocked = caseName === 'udpblocked';
   if (blocked) applyCondition(SFU_PORT, CASES.udpblocked(0)); // before anyone joins: ICE must find TCP
   const { people, connectMs } = await openCall(server, browser, teacher, opts.peers);
+  let wantedBefore = new Map<number, number | null>();
   try {
     if (!blocked) {
       // The capped subscriber is the last to join: its receive transport's local port.
       const last = await sample(people.at(-1)!.page);
       const port = last.pairs.find((x) => x.receiving)?.port ?? 0;
+      wantedBefore = new Map(watch.consumersOf(people.at(-1)!.peerId).map((c) => [c.ssrc, c.preferredSpatial]));
       applyCondition(SFU_PORT, CASES[caseName](port));
     }
     await sleep(SETTLE_MS);
     watch.reset();
     const a = await Promise.all(people.map((p) => sample(p.page)));
-    if (process.env.NETLAB_TRACE) {
-      const last = new Map<string, { n: number; at: number }>();
-      const until = Date.now() + opts.seconds * 1000;
-      while (Date.now() < until) {
-        for (const p of people) {
-          for (const [ssrc, n] of await framesBySsrc(p.page)) {
-            const k = `${p.name}/${ssrc}`;
-            const prev = last.get(k);
-            if (prev && n === prev.n && Date.now() - prev.at > 250) console.error(Date.now() % 100000, 'STALL', k, Date.now() - prev.at);
-            if (!prev || n !== prev.n) last.set(k, { n, at: Date.now() });
-          }
-        }
-        await sleep(100);
-      }
-    } else await sleep(opts.seconds * 1000);
+    const trace = process.env.NETLAB_TRACE ? (i: number, ssrc: number, ms: number) => console.error(Date.now() % 100000, 'STALL', people[i]!.name, ssrc, ms) : undefined;
+    const stalls = await longestStalls(people.map((p) => p.page), opts.seconds * 1000, trace);
     const b = await Promise.all(people.map((p) => sample(p.page)));
     const lossMeasured = measuredLoss(); // what nft dropped, settling included
-    const lines = people.map((p, i) => receiverLine(caseName, opts, p, a[i]!, b[i]!, watch, connectMs, null));
+    const lines = people.map((p, i) => ({ ...receiverLine(caseName, opts, p, a[i]!, b[i]!, watch, connectMs, null), longestStallMs: stalls[i] }));
+    // The cap lifts: how long until the capped receiver is back on the layer it asks for.
+    const climb = caseName === 'cap300' ? await climbBack(people.at(-1)!, watch, wantedBefore) : undefined;
     if (process.env.NETLAB_UPSTREAM) for (const p of people) console.error(p.name, 'upstream', JSON.stringify(await watch.producerStatsOf(p.peerId)));
     const recover = await burstRecovery(people);
-    lines.forEach((line, i) => console.log(JSON.stringify({ ...line, lossMeasured, recoverMs: recover[i] })));
+    lines.forEach((line, i) => console.log(JSON.stringify({ ...line, lossMeasured, recoverMs: recover[i], ...(climb !== undefined && i === lines.length - 1 ? { climbBackMs: climb } : {}) })));
   } finally {
     clearConditions();
     for (const p of people) await p.context.close();

@@ -103,3 +103,31 @@ export function delta<T extends { ssrc: number }>(a: T[], b: T[]): T[] {
     return d as T;
   });
 }
+
+/**
+ * Polls every remote video's decoded-frame count on each page (about every 100 ms) for `ms`;
+ * returns, per page, the longest time any of its remote videos stood still. `onStall` hears
+ * each still stretch past 250 ms as it grows (the lab's NETLAB_TRACE).
+ */
+export async function longestStalls(pages: Page[], ms: number, onStall?: (page: number, ssrc: number, ms: number) => void): Promise<number[]> {
+  const last = new Map<string, { n: number; at: number }>();
+  const worst = pages.map(() => 0);
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    for (const [i, page] of pages.entries()) {
+      for (const [ssrc, n] of await framesBySsrc(page)) {
+        const key = `${i}/${ssrc}`;
+        const prev = last.get(key);
+        const now = Date.now();
+        if (!prev || n !== prev.n) {
+          last.set(key, { n, at: now });
+          continue;
+        }
+        worst[i] = Math.max(worst[i]!, now - prev.at);
+        if (now - prev.at > 250) onStall?.(i, ssrc, now - prev.at);
+      }
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return worst;
+}

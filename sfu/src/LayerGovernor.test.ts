@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HOLD_MS, LayerGovernor, STARVED_TICKS, streamLayers, type GovernedConsumer } from './LayerGovernor.js';
+import { CLIMB_TICKS, HOLD_MS, LayerGovernor, MAX_HOLD_MS, STARVED_TICKS, streamLayers, type GovernedConsumer } from './LayerGovernor.js';
 
 /** A simulcast consumer (three L1T3 streams) whose forwarded layers the test sets, as mediasoup's allocation would. */
 function fakeConsumer() {
@@ -54,11 +54,16 @@ describe('LayerGovernor', () => {
     c.currentLayers = { spatialLayer: 0, temporalLayer: 2 };
     now += HOLD_MS;
     await g.tick();
-    expect(measured).toEqual([1]);
+    expect(measured).toEqual([1, 1]); // before the step down (could 360p run at full rate?), then for the step up
     expect(preferred).toEqual([1, 0]);
 
     // The cap lifts: the estimate climbs past the 360p layer with headroom.
     bw = { availableBps: 900_000, neededBps: 450_000 };
+    for (let i = 0; i < CLIMB_TICKS - 1; i++) {
+      now += 1000;
+      await g.tick();
+    }
+    expect(preferred).toEqual([1, 0]); // one good reading is not enough
     now += 1000;
     await g.tick();
     expect(preferred).toEqual([1, 0, 1]);
@@ -105,5 +110,63 @@ describe('LayerGovernor', () => {
     await g.setWanted('c1', 1); // the tile shrank
     expect(g.cap('c1')).toBeUndefined();
     expect(preferred).toEqual([1, 1]);
+  });
+
+  it('a step up that starves again soon doubles the next hold (up to its ceiling): no flapping under a lasting cap', async () => {
+    let now = 0;
+    const g = new LayerGovernor({ now: () => now });
+    const { c, consumer, preferred } = fakeConsumer();
+    // An estimate that swings: rich while the small layer runs (a probe), poor once the large one starves.
+    const rich = { availableBps: 900_000, neededBps: 450_000 };
+    const poor = { availableBps: 300_000, neededBps: 450_000 };
+    g.track(consumer, () => Promise.resolve(c.currentLayers?.temporalLayer === 0 ? poor : rich));
+    await g.setWanted('c1', 1);
+    const starve = async () => {
+      c.currentLayers = { spatialLayer: 1, temporalLayer: 0 };
+      for (let i = 0; i < STARVED_TICKS; i++) {
+        now += 1000;
+        await g.tick();
+      }
+      c.currentLayers = { spatialLayer: 0, temporalLayer: 2 };
+    };
+    /** Ticks each second until the governor steps up; returns how long it held. */
+    const heldFor = async () => {
+      const from = now;
+      const n = preferred.length;
+      while (preferred.length === n) {
+        now += 1000;
+        await g.tick();
+      }
+      return now - from;
+    };
+    const extra = (CLIMB_TICKS - 1) * 1000; // the readings after the hold
+    await starve();
+    expect(await heldFor()).toBe(HOLD_MS + extra);
+    await starve(); // failed at once
+    expect(await heldFor()).toBe(HOLD_MS * 2 + extra);
+    await starve();
+    expect(await heldFor()).toBe(MAX_HOLD_MS + extra);
+    await starve();
+    expect(await heldFor()).toBe(MAX_HOLD_MS + extra);
+    expect(preferred.filter((l) => l === 0)).toHaveLength(4);
+  });
+
+  it('does not step down when the estimate would carry the layer at full frame rate (the publisher sends fewer frames)', async () => {
+    let now = 0;
+    const g = new LayerGovernor({ now: () => now });
+    const { c, consumer, preferred } = fakeConsumer();
+    const asked: number[] = [];
+    g.track(consumer, (toLayer) => {
+      asked.push(toLayer);
+      return Promise.resolve({ availableBps: 2_000_000, neededBps: 600_000 });
+    });
+    c.currentLayers = { spatialLayer: 2, temporalLayer: 1 };
+    for (let i = 0; i < STARVED_TICKS * 3; i++) {
+      now += 1000;
+      await g.tick();
+    }
+    expect(preferred).toEqual([]);
+    expect(g.cap('c1')).toBeUndefined();
+    expect(asked).toEqual([2, 2, 2]); // it looked each time the layer had starved long enough
   });
 });

@@ -4,15 +4,20 @@ import type { types as ms } from 'mediasoup';
 export const STARVED_TICKS = 3;
 /** After a step down, how long before the bandwidth estimate is read for a step back up. */
 export const HOLD_MS = 3000;
+/** A step up that starves again within this long counts as failed: the next hold doubles, up to MAX_HOLD_MS. */
+export const FAILED_CLIMB_MS = 10_000;
+export const MAX_HOLD_MS = 8000;
 /** Headroom the estimate must show over what the step up would send. */
 export const CLIMB_HEADROOM = 1.15;
+/** Consecutive ticks the estimate must show that headroom (a probe's burst alone is not enough). */
+export const CLIMB_TICKS = 2;
 
 /** What the governor needs of a consumer (mediasoup's Consumer has it all). */
 export type GovernedConsumer = Pick<ms.Consumer, 'id' | 'closed' | 'paused' | 'currentLayers' | 'rtpParameters' | 'setPreferredLayers'>;
 
 interface Entry {
   consumer: GovernedConsumer;
-  /** Reads the bandwidth picture for a step up from `cap` to `cap + 1`; null when unknown. */
+  /** The bandwidth picture for this consumer on spatial layer `toLayer` at full frame rate; null when unknown. */
   measure: (toLayer: number) => Promise<{ availableBps: number; neededBps: number } | null>;
   /** What the viewer asked for (its tile's layer). */
   wanted: number;
@@ -20,6 +25,11 @@ interface Entry {
   cap: number | undefined;
   starved: number;
   cappedAt: number;
+  climbedAt: number;
+  /** Step ups that starved again soon after (reset by one that held). */
+  failedClimbs: number;
+  /** Consecutive ticks the estimate covered the step up. */
+  covered: number;
   busy: boolean;
 }
 
@@ -29,9 +39,11 @@ interface Entry {
  * highest that fits, so a 300 kbit/s receiver watching a mid-size tile gets the 360p layer at
  * a third of its frame rate. When a consumer sits on a spatial layer above 0 at less than the
  * full frame rate for STARVED_TICKS seconds, the governor caps its preferred layer one below
- * (full frame rate of a smaller picture). While capped, it reads the transport's bandwidth
+ * (full frame rate of a smaller picture), unless the transport's estimate would carry the
+ * layer at full frame rate (then the publisher, not the link, is short). While capped, it reads the transport's bandwidth
  * estimate each tick (mediasoup keeps probing towards the producer's highest running stream)
- * and lifts the cap one layer once the estimate covers the larger layer with headroom.
+ * and lifts the cap one layer once the estimate covers the larger layer with headroom on
+ * CLIMB_TICKS ticks in a row; a step up that starves again soon doubles the next hold.
  * `wanted` (the tile's layer) is what the publisher is asked to encode, so the layer to climb
  * back to keeps running.
  */
@@ -45,7 +57,7 @@ export class LayerGovernor {
 
   track(consumer: GovernedConsumer, measure: Entry['measure']): void {
     const top = streamLayers(consumer).spatial - 1;
-    this.#entries.set(consumer.id, { consumer, measure, wanted: top, cap: undefined, starved: 0, cappedAt: 0, busy: false });
+    this.#entries.set(consumer.id, { consumer, measure, wanted: top, cap: undefined, starved: 0, cappedAt: 0, climbedAt: Number.NEGATIVE_INFINITY, failedClimbs: 0, covered: 0, busy: false });
   }
 
   forget(consumerId: string): void {
@@ -88,18 +100,29 @@ export class LayerGovernor {
     entry.starved = starving ? entry.starved + 1 : 0;
     entry.busy = true;
     try {
+      const now = this.#now();
       if (entry.starved >= STARVED_TICKS) {
         entry.starved = 0;
+        // Starved by the link, or by something else (a publisher's encoder short of CPU sends
+        // fewer frames whatever the link)? Step down only if the estimate cannot carry this
+        // layer at its full frame rate.
+        const full = await entry.measure(layers!.spatialLayer);
+        if (full && full.availableBps >= full.neededBps) return;
+        entry.failedClimbs = now - entry.climbedAt < FAILED_CLIMB_MS ? entry.failedClimbs + 1 : 0;
         entry.cap = layers!.spatialLayer - 1;
-        entry.cappedAt = this.#now();
+        entry.cappedAt = now;
         await this.#apply(entry);
         return;
       }
-      if (entry.cap === undefined || this.#now() - entry.cappedAt < HOLD_MS) return;
+      const hold = Math.min(MAX_HOLD_MS, HOLD_MS * 2 ** entry.failedClimbs);
+      if (entry.cap === undefined || now - entry.cappedAt < hold) return void (entry.covered = 0);
       const m = await entry.measure(entry.cap + 1);
-      if (!m || m.availableBps < m.neededBps * CLIMB_HEADROOM || consumer.closed) return;
+      entry.covered = m && m.availableBps >= m.neededBps * CLIMB_HEADROOM ? entry.covered + 1 : 0;
+      if (entry.covered < CLIMB_TICKS || consumer.closed) return;
+      entry.covered = 0;
       entry.cap = entry.cap + 1 >= entry.wanted ? undefined : entry.cap + 1;
       entry.cappedAt = this.#now();
+      entry.climbedAt = entry.cappedAt;
       await this.#apply(entry);
     } finally {
       entry.busy = false;

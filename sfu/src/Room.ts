@@ -411,9 +411,9 @@ export class Room extends TypedEmitter<RoomEvents> {
 }
 
 /**
- * The bandwidth picture for moving `consumer` up to spatial layer `toLayer`: the transport's
- * estimate, and what it would send then (its current send rate, with this consumer's stream
- * swapped for the producer's stream of that layer).
+ * The bandwidth picture for `consumer` on spatial layer `toLayer` at its full frame rate: the
+ * transport's estimate, and what the transport would send then (its current send rate, with
+ * what this consumer sends now swapped for the producer's whole stream of that layer).
  */
 async function measureStep(
   transport: ms.WebRtcTransport,
@@ -422,7 +422,7 @@ async function measureStep(
   toLayer: number,
 ): Promise<{ availableBps: number; neededBps: number } | null> {
   if (transport.closed || producer.closed || consumer.closed) return null;
-  const [[t], streams] = await Promise.all([transport.getStats(), producer.getStats()]);
+  const [[t], streams, own] = await Promise.all([transport.getStats(), producer.getStats(), consumer.getStats()]);
   const available = t?.availableOutgoingBitrate;
   if (available === undefined || t === undefined) return null;
   const encodings = producer.rtpParameters.encodings ?? [];
@@ -433,5 +433,6 @@ async function measureStep(
   };
   const target = bitrateOf(toLayer);
   if (target === 0) return null; // that layer is not running (yet)
-  return { availableBps: available, neededBps: t.sendBitrate - bitrateOf(consumer.currentLayers?.spatialLayer) + target };
+  const sending = own.find((x) => x.type === 'outbound-rtp')?.bitrate ?? bitrateOf(consumer.currentLayers?.spatialLayer);
+  return { availableBps: available, neededBps: Math.max(0, t.sendBitrate - sending) + target };
 }
