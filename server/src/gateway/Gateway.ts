@@ -20,6 +20,7 @@ import {
   type ProducerInfo,
   type QualityLevel,
   type RequestName,
+  type RoomRole,
   type SessionInfo,
 } from '../protocol/index.js';
 import { requestSchemas } from '../protocol/schemas.js';
@@ -34,7 +35,9 @@ import { applyControl, relaySessionEvent, relaySfuEvent, type RelayDeps } from '
 import { handlers } from './handlers.js';
 import { authenticateSocket } from './handshake.js';
 import { letWaitingIn, lobbyOf, placeWaiting, pushLobby } from './lobby.js';
+import { RosterBatcher } from './RosterBatcher.js';
 import { TokenBucket } from './TokenBucket.js';
+import { headCount, peerInfoOf, Promotions, roleInRoom, rosterPage } from './webinarRoom.js';
 import {
   CONTROL_TOPIC,
   hostsKey,
@@ -69,6 +72,8 @@ export interface GatewayOptions {
   recording?: (action: 'start' | 'stop', sessionId: string, userId: string | null) => Promise<{ recordingId: string }>;
   /** Whether the session is being recorded now (reported in welcome/join). */
   isRecording?: (sessionId: string) => Promise<boolean>;
+  /** Webinar rooms: the least spacing of two roster batches to the viewers, ms (default 1000). */
+  rosterBatchMs?: number;
 }
 
 export class Gateway implements RoomOps {
@@ -83,6 +88,9 @@ export class Gateway implements RoomOps {
   /** Per local socket: send it a fresh room token now (see #scheduleTokenRefresh). */
   readonly #refreshers = new Map<string, () => void>();
   #closed = false;
+  /** Webinar rooms: who may publish besides the hosts, and the viewers' batched roster changes. */
+  readonly #promotions = new Promotions();
+  readonly #roster: RosterBatcher;
   /** Attendance writes: never fail a call; kept and retried while the database is away. */
   readonly #attendance: AttendanceJournal;
   private constructor(opts: GatewayOptions) {
@@ -99,7 +107,13 @@ export class Gateway implements RoomOps {
       pushLobby: (id) => pushLobby(this.nsp, id),
       letWaitingIn: (id) => letWaitingIn(this.ctx, this.nsp, id, (s) => this.#refreshNow(s)),
       refreshToken: (socket) => this.#refreshNow(socket),
+      setPromoted: (sessionId, peerId, promoted) => this.#promotions.set(sessionId, peerId, promoted),
+      forgetRoom: (sessionId) => this.#promotions.forget(sessionId),
     };
+    this.#roster = new RosterBatcher(async (sessionId, added, removed) => {
+      const total = await headCount(this.nsp, sessionId);
+      this.nsp.to(roomKey(sessionId)).except(hostsKey(sessionId)).emit('rosterChanged', { added, removed, total });
+    }, opts.rosterBatchMs);
   }
 
   get clock(): Clock {
@@ -269,7 +283,38 @@ export class Gateway implements RoomOps {
     const others = (await this.nsp.in(peerKey(d.sessionId, d.peerId)).fetchSockets()).filter((s) => s.id !== socket.id);
     if (d.replaced || others.length > 0) return;
     await this.sfu.call('removePeer', { roomId: d.sessionId, peerId: d.peerId, connectionId: socket.id }).catch(() => undefined);
-    this.nsp.to(roomKey(d.sessionId)).except(socket.id).emit('peerLeft', { peerId: d.peerId });
+    if (d.webinar) {
+      this.nsp.to(hostsKey(d.sessionId)).except(socket.id).emit('peerLeft', { peerId: d.peerId });
+      this.#roster.removed(d.sessionId, d.peerId);
+    } else {
+      this.nsp.to(roomKey(d.sessionId)).except(socket.id).emit('peerLeft', { peerId: d.peerId });
+    }
+  }
+
+  announceJoin(socket: RtcSocket, peer: PeerInfo): void {
+    const sid = socket.data.sessionId;
+    if (!socket.data.webinar) {
+      socket.to(roomKey(sid)).emit('peerJoined', { peer });
+      return;
+    }
+    socket.to(hostsKey(sid)).emit('peerJoined', { peer });
+    this.#roster.added(sid, peer);
+  }
+
+  async isWebinar(sessionId: string): Promise<boolean> {
+    return (await roomSession(this.ctx, sessionId)).webinarMode;
+  }
+
+  isPromoted(sessionId: string, peerId: string): boolean {
+    return this.#promotions.has(sessionId, peerId);
+  }
+
+  roleInRoom(sessionId: string, peerId: string): Promise<RoomRole | null> {
+    return roleInRoom(this.nsp, sessionId, peerId);
+  }
+
+  rosterPage(sessionId: string, exceptPeerId: string, offset: number, limit: number): Promise<{ peers: PeerInfo[]; total: number }> {
+    return rosterPage(this.nsp, sessionId, exceptPeerId, offset, limit);
   }
 
   // ---------------------------------------------------------------- helpers for handlers
@@ -280,7 +325,7 @@ export class Gateway implements RoomOps {
   }
 
   peerInfo(socket: { data: RtcSocket['data'] }, producers: ProducerInfo[]): PeerInfo {
-    return { peerId: socket.data.peerId, displayName: socket.data.displayName, role: socket.data.role, producers };
+    return peerInfoOf(socket.data, producers);
   }
 
   async peersOf(sessionId: string, exceptPeerId: string): Promise<PeerInfo[]> {
@@ -313,7 +358,7 @@ export class Gateway implements RoomOps {
   async sessionInfo(sessionId: string): Promise<SessionInfo> {
     const s = await roomSession(this.ctx, sessionId);
     const recording = (await this.#opts.isRecording?.(sessionId)) ?? false;
-    return { id: s.id, title: s.title, status: s.status, locked: s.locked, recording, scheduledAt: s.scheduledAt.toISOString() };
+    return { id: s.id, title: s.title, status: s.status, locked: s.locked, recording, scheduledAt: s.scheduledAt.toISOString(), webinarMode: s.webinarMode };
   }
 
   iceServers(peerId: string): IceServer[] {
@@ -351,6 +396,10 @@ export class Gateway implements RoomOps {
     (this.nsp.to(hostsKey(sessionId)).except(peerKey(sessionId, exceptPeerId)).emit as (e: string, p: unknown) => boolean)(event, payload);
   }
 
+  emitToRoom<E extends NotificationName>(sessionId: string, exceptPeerId: string, event: E, payload: NotificationMap[E]): void {
+    (this.nsp.to(roomKey(sessionId)).except(peerKey(sessionId, exceptPeerId)).emit as (e: string, p: unknown) => boolean)(event, payload);
+  }
+
   control(msg: RoomControl): Promise<void> {
     return this.ctx.bus.publish(CONTROL_TOPIC, msg);
   }
@@ -365,6 +414,7 @@ export class Gateway implements RoomOps {
     if (this.#closed) return;
     this.#closed = true;
     for (const t of this.#timers) clearInterval(t);
+    this.#roster.close();
     for (const u of this.#unsubscribe) await u();
     for (const s of this.nsp.sockets.values()) {
       if (s.data.joined) await this.#attendance.leave(s.id);
