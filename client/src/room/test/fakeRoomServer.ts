@@ -33,7 +33,7 @@ type Handlers = { [N in RequestName]: Handler<N> };
 const ok = <T>(data: T): Ack<T> => ({ ok: true, data });
 const isRequestName = (name: string): name is RequestName => Object.hasOwn(requestSchemas, name);
 
-export const SESSION: SessionInfo = { id: '3f1c2b7e-8a4d-4c2e-9b1f-6d5e4a3b2c1d', title: 'Algebra II', status: 'live', locked: false, recording: false, scheduledAt: '2026-11-30T09:00:00.000Z' };
+export const SESSION: SessionInfo = { id: '3f1c2b7e-8a4d-4c2e-9b1f-6d5e4a3b2c1d', title: 'Algebra II', status: 'live', locked: false, recording: false, scheduledAt: '2026-11-30T09:00:00.000Z', webinarMode: false };
 export const TEACHER: PeerInfo = {
   peerId: 'peer-teacher',
   displayName: 'Ada Teacher',
@@ -147,7 +147,7 @@ const transport = () => {
 
 const DEFAULTS = {
   getRouterRtpCapabilities: () => ok({ rtpCapabilities: fake.generateRouterRtpCapabilities() }),
-  join: () => ok({ self: { peerId: 'peer-me', displayName: 'Sam Student', role: 'participant', producers: [] }, session: SESSION, peers: [TEACHER], lobby: [] }),
+  join: () => ok({ self: { peerId: 'peer-me', displayName: 'Sam Student', role: 'participant', producers: [] }, session: SESSION, peers: [TEACHER], lobby: [], rosterTotal: 1 }),
   createTransport: transport,
   connectTransport: () => ok({}),
   restartIce: () => ok({ iceParameters: fake.generateTransportRemoteParameters().iceParameters }),
@@ -172,6 +172,9 @@ const DEFAULTS = {
   deny: () => ok({}),
   mutePeer: () => ok({}),
   removePeer: () => ok({}),
+  promote: () => ok({}),
+  demote: () => ok({}),
+  roster: ({ offset }) => ok({ peers: [TEACHER].slice(offset), total: 1, offset }),
   lockRoom: () => ok({}),
   startRecording: () => ok({ recordingId: randomUUID() }),
   stopRecording: () => ok({}),
