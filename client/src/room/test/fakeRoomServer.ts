@@ -50,6 +50,8 @@ export class FakeRoomServer {
   readonly tokens = new Set<string>(['token-1']);
   /** Where `welcome` puts the next socket. */
   welcomeState: EntryState = 'ready';
+  /** The session `welcome` describes. */
+  session: SessionInfo = SESSION;
   /** Per-test replacements for the answers. */
   readonly override: Partial<Handlers> = {};
   readonly #io: Server;
@@ -117,7 +119,7 @@ export class FakeRoomServer {
 
   #connected(socket: Socket): void {
     socket.onAny((name: string, payload: unknown, ack: unknown) => void this.#request(socket, name, payload, ack));
-    socket.emit('welcome', { peerId: 'peer-me', displayName: 'Sam Student', role: 'participant', state: this.welcomeState, session: SESSION } satisfies NotificationMap['welcome']);
+    socket.emit('welcome', { peerId: 'peer-me', displayName: 'Sam Student', role: 'participant', state: this.welcomeState, session: this.session } satisfies NotificationMap['welcome']);
   }
 
   async #request(socket: Socket, name: string, payload: unknown, ack: unknown): Promise<void> {
