@@ -152,7 +152,7 @@ export class Publisher {
     this.local.stopAll();
     this.#deps.onChange();
     const media = this.#deps.currentMedia();
-    await Promise.all(MEDIA_SOURCES.map((s) => media?.closeProducer(s).catch(() => undefined)));
+    if (media) await Promise.all(MEDIA_SOURCES.map((s) => media.closeProducer(s).catch(() => undefined)));
   }
 
   async #exclusive(source: MediaSource, fn: () => Promise<void>): Promise<void> {
