@@ -35,9 +35,8 @@ import { applyControl, relaySessionEvent, relaySfuEvent, type RelayDeps } from '
 import { handlers } from './handlers.js';
 import { authenticateSocket } from './handshake.js';
 import { letWaitingIn, lobbyOf, placeWaiting, pushLobby } from './lobby.js';
-import { RosterBatcher } from './RosterBatcher.js';
 import { TokenBucket } from './TokenBucket.js';
-import { headCount, peerInfoOf, Promotions, roleInRoom, rosterPage } from './webinarRoom.js';
+import { peerInfoOf, Promotions, roleInRoom, RosterAnnouncer, rosterPage } from './webinarRoom.js';
 import {
   CONTROL_TOPIC,
   hostsKey,
@@ -90,7 +89,7 @@ export class Gateway implements RoomOps {
   #closed = false;
   /** Webinar rooms: who may publish besides the hosts, and the viewers' batched roster changes. */
   readonly #promotions = new Promotions();
-  readonly #roster: RosterBatcher;
+  readonly #roster: RosterAnnouncer;
   /** Attendance writes: never fail a call; kept and retried while the database is away. */
   readonly #attendance: AttendanceJournal;
   private constructor(opts: GatewayOptions) {
@@ -110,10 +109,7 @@ export class Gateway implements RoomOps {
       setPromoted: (sessionId, peerId, promoted) => this.#promotions.set(sessionId, peerId, promoted),
       forgetRoom: (sessionId) => this.#promotions.forget(sessionId),
     };
-    this.#roster = new RosterBatcher(async (sessionId, added, removed) => {
-      const total = await headCount(this.nsp, sessionId);
-      this.nsp.to(roomKey(sessionId)).except(hostsKey(sessionId)).emit('rosterChanged', { added, removed, total });
-    }, opts.rosterBatchMs);
+    this.#roster = new RosterAnnouncer(this.nsp, opts.rosterBatchMs);
   }
 
   get clock(): Clock {
@@ -283,39 +279,16 @@ export class Gateway implements RoomOps {
     const others = (await this.nsp.in(peerKey(d.sessionId, d.peerId)).fetchSockets()).filter((s) => s.id !== socket.id);
     if (d.replaced || others.length > 0) return;
     await this.sfu.call('removePeer', { roomId: d.sessionId, peerId: d.peerId, connectionId: socket.id }).catch(() => undefined);
-    if (d.webinar) {
-      this.nsp.to(hostsKey(d.sessionId)).except(socket.id).emit('peerLeft', { peerId: d.peerId });
-      this.#roster.removed(d.sessionId, d.peerId);
-    } else {
-      this.nsp.to(roomKey(d.sessionId)).except(socket.id).emit('peerLeft', { peerId: d.peerId });
-    }
+    this.#roster.left(socket);
   }
 
-  announceJoin(socket: RtcSocket, peer: PeerInfo): void {
-    const sid = socket.data.sessionId;
-    if (!socket.data.webinar) {
-      socket.to(roomKey(sid)).emit('peerJoined', { peer });
-      return;
-    }
-    socket.to(hostsKey(sid)).emit('peerJoined', { peer });
-    this.#roster.added(sid, peer);
-  }
-
-  async isWebinar(sessionId: string): Promise<boolean> {
-    return (await roomSession(this.ctx, sessionId)).webinarMode;
-  }
-
-  isPromoted(sessionId: string, peerId: string): boolean {
-    return this.#promotions.has(sessionId, peerId);
-  }
-
-  roleInRoom(sessionId: string, peerId: string): Promise<RoomRole | null> {
-    return roleInRoom(this.nsp, sessionId, peerId);
-  }
-
-  rosterPage(sessionId: string, exceptPeerId: string, offset: number, limit: number): Promise<{ peers: PeerInfo[]; total: number }> {
-    return rosterPage(this.nsp, sessionId, exceptPeerId, offset, limit);
-  }
+  // Webinar rooms (webinarRoom.ts): the roster's announcements and pages, who was promoted.
+  announceJoin = (socket: RtcSocket, peer: PeerInfo): void => this.#roster.joined(socket, peer);
+  isWebinar = async (sessionId: string): Promise<boolean> => (await roomSession(this.ctx, sessionId)).webinarMode;
+  isPromoted = (sessionId: string, peerId: string): boolean => this.#promotions.has(sessionId, peerId);
+  roleInRoom = (sessionId: string, peerId: string): Promise<RoomRole | null> => roleInRoom(this.nsp, sessionId, peerId);
+  rosterPage = (sessionId: string, exceptPeerId: string, offset: number, limit: number): Promise<{ peers: PeerInfo[]; total: number }> =>
+    rosterPage(this.nsp, sessionId, exceptPeerId, offset, limit);
 
   // ---------------------------------------------------------------- helpers for handlers
 

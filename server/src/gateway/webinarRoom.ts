@@ -1,7 +1,8 @@
 // The gateway's view of a large room's people, read from the sockets of every node: one
 // participant's role, a page of the roster, the head count, and who was promoted.
 import type { PeerInfo, RoomRole } from '../protocol/index.js';
-import { peerKey, roomKey, type RtcNamespace, type SocketData } from './types.js';
+import { RosterBatcher } from './RosterBatcher.js';
+import { hostsKey, peerKey, roomKey, type RtcNamespace, type RtcSocket, type SocketData } from './types.js';
 import { rosterOrder } from './webinarHandlers.js';
 
 type Peerish = { data: SocketData };
@@ -55,5 +56,46 @@ export class Promotions {
 
   forget(sessionId: string): void {
     this.#rooms.delete(sessionId);
+  }
+}
+
+/**
+ * Arrivals and departures told to a room: at once to everyone in an ordinary session; in a
+ * webinar at once to the hosts and in batches (RosterBatcher) to the viewers.
+ */
+export class RosterAnnouncer {
+  readonly #nsp: RtcNamespace;
+  readonly #batcher: RosterBatcher;
+
+  constructor(nsp: RtcNamespace, batchMs?: number) {
+    this.#nsp = nsp;
+    this.#batcher = new RosterBatcher(async (sessionId, added, removed) => {
+      const total = await headCount(nsp, sessionId);
+      nsp.to(roomKey(sessionId)).except(hostsKey(sessionId)).emit('rosterChanged', { added, removed, total });
+    }, batchMs);
+  }
+
+  joined(socket: RtcSocket, peer: PeerInfo): void {
+    const sid = socket.data.sessionId;
+    if (!socket.data.webinar) {
+      socket.to(roomKey(sid)).emit('peerJoined', { peer });
+      return;
+    }
+    socket.to(hostsKey(sid)).emit('peerJoined', { peer });
+    this.#batcher.added(sid, peer);
+  }
+
+  left(socket: RtcSocket): void {
+    const d = socket.data;
+    if (!d.webinar) {
+      this.#nsp.to(roomKey(d.sessionId)).except(socket.id).emit('peerLeft', { peerId: d.peerId });
+      return;
+    }
+    this.#nsp.to(hostsKey(d.sessionId)).except(socket.id).emit('peerLeft', { peerId: d.peerId });
+    this.#batcher.removed(d.sessionId, d.peerId);
+  }
+
+  close(): void {
+    this.#batcher.close();
   }
 }
