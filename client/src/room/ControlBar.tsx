@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { EndSessionDialog } from '../components/EndSessionDialog.js';
 import { Icon } from '../components/icons.js';
 import { MoreMenu, type MenuItem } from './MoreMenu.js';
+import { publishControls } from './publishControls.js';
 import type { RoomClient } from './RoomClient.js';
 import type { RoomSnapshot } from './roomTypes.js';
 
@@ -12,15 +13,19 @@ interface ControlBarProps {
   onTogglePanel: () => void;
 }
 
-/** Microphone, Camera, Share screen, Participants, Leave, and End session for hosts; on a phone the last two of those go into More. */
+/**
+ * Microphone, Camera, Share screen, Participants, Leave, and End session for hosts; on a phone the last two of those go into More.
+ * A webinar viewer (not promoted) gets no Microphone, Camera or Share screen, and a "Viewer" badge instead.
+ */
 export function ControlBar({ client, snap, panelOpen, onTogglePanel }: ControlBarProps) {
   const { local } = snap;
   const joined = snap.phase === 'joined';
   const waiting = snap.lobby.length;
   const [confirmEnd, setConfirmEnd] = useState(false);
+  const show = publishControls(snap);
   // On a phone the roomy controls (class ctl-roomy) are hidden and offered here instead.
   const more: MenuItem[] = [
-    ...(local.canShareScreen
+    ...(show.screen
       ? [{ label: local.screenOn ? 'Stop sharing' : 'Share screen', onSelect: () => void client.toggleScreen(), disabled: !joined && !local.screenOn }]
       : []),
     ...(snap.isHost ? [{ label: 'End session for everyone', onSelect: () => setConfirmEnd(true), danger: true }] : []),
@@ -28,15 +33,24 @@ export function ControlBar({ client, snap, panelOpen, onTogglePanel }: ControlBa
   return (
     <div class="control-bar" role="toolbar" aria-label="Call controls">
       <div class="control-group">
-        <button type="button" class="ctl ctl-av" aria-pressed={local.micOn} onClick={() => void client.toggleMic()}>
-          <Icon name={local.micOn ? 'mic' : 'micOff'} />
-          <span class="ctl-label">Microphone</span>
-        </button>
-        <button type="button" class="ctl ctl-av" aria-pressed={local.cameraOn} onClick={() => void client.toggleCamera()}>
-          <Icon name={local.cameraOn ? 'camera' : 'cameraOff'} />
-          <span class="ctl-label">Camera</span>
-        </button>
-        {local.canShareScreen && (
+        {show.viewerBadge && (
+          <span class="ctl-viewer" role="status" title="In this webinar only presenters speak and show video; the host can promote you.">
+            Viewer
+          </span>
+        )}
+        {show.mic && (
+          <button type="button" class="ctl ctl-av" aria-pressed={local.micOn} onClick={() => void client.toggleMic()}>
+            <Icon name={local.micOn ? 'mic' : 'micOff'} />
+            <span class="ctl-label">Microphone</span>
+          </button>
+        )}
+        {show.camera && (
+          <button type="button" class="ctl ctl-av" aria-pressed={local.cameraOn} onClick={() => void client.toggleCamera()}>
+            <Icon name={local.cameraOn ? 'camera' : 'cameraOff'} />
+            <span class="ctl-label">Camera</span>
+          </button>
+        )}
+        {show.screen && (
           <button type="button" class={`ctl ctl-roomy${local.screenOn ? ' ctl-on' : ''}`} onClick={() => void client.toggleScreen()} disabled={!joined && !local.screenOn}>
             <Icon name="screen" />
             <span class="ctl-label">{local.screenOn ? 'Stop sharing' : 'Share screen'}</span>
@@ -49,7 +63,7 @@ export function ControlBar({ client, snap, panelOpen, onTogglePanel }: ControlBa
             <span class="ctl-badge">{waiting} waiting</span>
           ) : (
             <span class="ctl-count" aria-hidden="true">
-              {snap.peers.length + 1}
+              {snap.peopleCount}
             </span>
           )}
         </button>

@@ -14,6 +14,8 @@ export interface PublisherDeps {
   currentMedia(): MediaSession | null;
   /** The room is over for this page: ignore the controls. */
   closed(): boolean;
+  /** False for a webinar viewer: nothing is sent until a host promotes them. */
+  canPublish(): boolean;
   notice(text: string, tone: Notice['tone']): void;
   onChange(): void;
 }
@@ -52,6 +54,7 @@ export class Publisher {
   async toggleMic(): Promise<void> {
     const { local } = this;
     await this.#exclusive('mic', async () => {
+      if (!this.#deps.canPublish()) return;
       const media = this.#deps.readyMedia();
       if (local.isOn('mic')) {
         local.micOn = false;
@@ -86,6 +89,7 @@ export class Publisher {
   /** Camera or screen: off stops the track and closes its producer; on opens it and produces it. */
   async #toggleVideo(source: 'webcam' | 'screen', open: () => Promise<MediaStreamTrack>): Promise<void> {
     await this.#exclusive(source, async () => {
+      if (!this.#deps.canPublish()) return;
       if (this.local.isOn(source)) {
         this.local.stop(source);
         this.#deps.onChange();
@@ -100,6 +104,7 @@ export class Publisher {
 
   /** Publishes every source that is on into a fresh media session (after a join or rebuild). */
   async publishAll(media: MediaSession): Promise<void> {
+    if (!this.#deps.canPublish()) return;
     await Promise.all(
       MEDIA_SOURCES.map(async (source) => {
         const track = this.local.track(source);
@@ -140,6 +145,14 @@ export class Publisher {
 
   stopAll(): void {
     this.local.stopAll();
+  }
+
+  /** A host made us a viewer again: the server closed our producers; stop the tracks and forget them. */
+  async demoted(): Promise<void> {
+    this.local.stopAll();
+    this.#deps.onChange();
+    const media = this.#deps.currentMedia();
+    if (media) await Promise.all(MEDIA_SOURCES.map((s) => media.closeProducer(s).catch(() => undefined)));
   }
 
   async #exclusive(source: MediaSource, fn: () => Promise<void>): Promise<void> {

@@ -285,7 +285,7 @@ describe('RoomClient in a hidden tab', { timeout: 15_000 }, () => {
     vi.stubGlobal('document', page);
     server.override.join = () => ({
       ok: true,
-      data: { self: { peerId: 'peer-me', displayName: 'Sam Student', role: 'participant', producers: [] }, session: SESSION, peers: [{ ...TEACHER, producers: [producer('mic'), producer('webcam')] }], lobby: [] },
+      data: { self: { peerId: 'peer-me', displayName: 'Sam Student', role: 'participant', producers: [] }, session: SESSION, peers: [{ ...TEACHER, producers: [producer('mic'), producer('webcam')] }], lobby: [], rosterTotal: 1 },
     });
     server.override.consume = ({ producerId }) => {
       const source = producerId.replace('prod-teacher-', '') as MediaSource;

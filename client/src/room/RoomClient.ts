@@ -102,6 +102,7 @@ export class RoomClient implements Subscribable<RoomSnapshot> {
       readyMedia: () => (this.#phase === 'joined' && this.#media.ready ? this.#media.session : null),
       currentMedia: () => this.#media.session,
       closed: () => TERMINAL.has(this.#phase),
+      canPublish: () => this.#self.canPublish,
       notice,
       onChange: emit,
     });
@@ -200,6 +201,13 @@ export class RoomClient implements Subscribable<RoomSnapshot> {
   setLocked = (locked: boolean): Promise<void> => this.#host.setLocked(locked);
   setRecording = (on: boolean): Promise<void> => this.#host.setRecording(on);
   endSession = (): Promise<void> => this.#host.endSession();
+  promote = (peerId: string): Promise<void> => this.#host.promote(peerId);
+  demote = (peerId: string): Promise<void> => this.#host.demote(peerId);
+
+  /** One page of the people in the room (everyone but us): the People panel of a webinar. */
+  async rosterPage(offset: number, limit: number): Promise<ResponseMap['roster']> {
+    return this.#sig.request('roster', { offset, limit });
+  }
 
   /** Asks the server for the simulcast layer that fits the rendered size (deduplicated). */
   setPreferredLayers(consumerId: string, spatialLayer: number): void {
@@ -234,6 +242,18 @@ export class RoomClient implements Subscribable<RoomSnapshot> {
       this.#self.welcome(w);
       if (this.#self.over) this.#ended();
       else conn.onWelcome(w.state);
+      this.#silenceViewer();
+    });
+    sig.on('peerPromoted', ({ peerId, promoted }) => {
+      if (peerId !== this.#roster.state.self || this.#self.promoted === promoted) return;
+      this.#self.promoted = promoted;
+      if (promoted) {
+        this.#notices.show('The host made you a presenter: you can turn on your microphone, camera and screen share.', 'info');
+      } else {
+        this.#notices.show('The host made you a viewer again.', 'info');
+        void this.#pub.demoted();
+      }
+      this.#emit();
     });
     sig.on('admitted', () => void conn.enter());
     sig.on('sessionStarted', ({ state }) => {
@@ -256,8 +276,19 @@ export class RoomClient implements Subscribable<RoomSnapshot> {
 
   #applyJoin(joined: ResponseMap['join']): void {
     this.#self.joined(joined.self, joined.session);
-    this.#roster.apply({ type: 'joined', self: joined.self.peerId, peers: joined.peers, lobby: joined.lobby });
+    this.#roster.apply({ type: 'joined', self: joined.self.peerId, peers: joined.peers, lobby: joined.lobby, total: joined.rosterTotal });
     this.#quality.joined();
+    this.#silenceViewer();
+  }
+
+  /** A webinar viewer sends nothing: the camera and microphone the page opened are closed. */
+  #silenceViewer(): void {
+    if (this.#self.canPublish) return;
+    void this.#pub.ready().then(() => {
+      if (this.#self.canPublish) return;
+      this.#pub.stopAll();
+      this.#emit();
+    });
   }
 
   #ended(): void {
@@ -298,6 +329,8 @@ export class RoomClient implements Subscribable<RoomSnapshot> {
       displayName: this.#self.displayName,
       role: this.#self.role,
       session: this.#self.session,
+      canPublish: this.#self.canPublish,
+      rosterTotal: this.#roster.state.total,
       peers: [...this.#roster.state.peers.values()],
       consumers: this.#media.consumers(),
       lobby: this.#roster.state.lobby,

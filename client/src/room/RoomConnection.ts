@@ -21,6 +21,7 @@ const ROOM_END: { readonly [C in RoomErrorCode]: 'ended' | 'removed' | 'denied' 
   denied: 'denied',
   room_locked: 'error',
   room_full: 'error',
+  not_presenter: null,
   forbidden: 'error',
   unauthorized: null,
   in_lobby: null,

@@ -35,6 +35,14 @@ export class RoomRoster {
     });
     sig.on('producerPaused', ({ peerId, producerId }) => this.apply({ type: 'producerPaused', peerId, producerId, paused: true }, true));
     sig.on('producerResumed', ({ peerId, producerId }) => this.apply({ type: 'producerPaused', peerId, producerId, paused: false }, true));
+    sig.on('rosterChanged', ({ added, removed, total }) => {
+      if (removed.length > 0) {
+        const gone = new Set(removed);
+        deps.dropConsumers((rc) => gone.has(rc.peerId));
+      }
+      this.apply({ type: 'rosterChanged', added, removed, total }, true);
+    });
+    sig.on('peerPromoted', ({ peerId, promoted }) => this.apply({ type: 'promoted', peerId, promoted }));
     sig.on('activeSpeaker', ({ peerId }) => this.apply({ type: 'activeSpeaker', peerId }));
     sig.on('lobbyChanged', ({ lobby }) => {
       const before = this.#state.lobby;

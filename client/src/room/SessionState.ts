@@ -15,6 +15,8 @@ export class SessionState {
   displayName = '';
   role: RoomRole | null = null;
   session: SessionInfo | null = null;
+  /** Webinar: the hosts let us publish. */
+  promoted = false;
 
   constructor(sig: Signaling, deps: SessionStateDeps) {
     this.#deps = deps;
@@ -29,6 +31,11 @@ export class SessionState {
 
   get isHost(): boolean {
     return isHostRole(this.role);
+  }
+
+  /** Everyone publishes, except in a webinar, where only hosts and presenters do. */
+  get canPublish(): boolean {
+    return !this.session?.webinarMode || this.isHost || this.promoted;
   }
 
   /** The session is over on the server (a late socket may still be welcomed). */
@@ -48,6 +55,7 @@ export class SessionState {
     this.displayName = self.displayName;
     this.role = self.role;
     this.session = session;
+    this.promoted = self.promoted === true;
     this.#deps.onChange();
   }
 

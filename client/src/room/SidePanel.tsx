@@ -4,6 +4,7 @@ import { QUALITY_TEXT } from './quality.js';
 import { RemoveDialog } from './RemoveDialog.js';
 import type { RoomClient } from './RoomClient.js';
 import type { RoomSnapshot } from './roomTypes.js';
+import { WebinarPeople } from './WebinarPeople.js';
 
 interface SidePanelProps {
   client: RoomClient;
@@ -56,7 +57,7 @@ export function SidePanel({ client, snap, onClose, sessionId }: SidePanelProps) 
       <section aria-labelledby="people-heading" class="panel-section">
         <div class="panel-row">
           <h3 id="people-heading">
-            In the room <span class="count">{snap.peers.length + 1}</span>
+            In the room <span class="count">{snap.peopleCount}</span>
           </h3>
           {host && snap.peers.length > 0 && (
             <button type="button" class="btn btn-small btn-secondary" onClick={() => void client.muteAll()}>
@@ -64,39 +65,50 @@ export function SidePanel({ client, snap, onClose, sessionId }: SidePanelProps) 
             </button>
           )}
         </div>
-        <ul class="people">
-          <li class="person">
-            <span class="person-name">
-              {snap.displayName || 'You'} <span class="muted">(you)</span>
-            </span>
-            <span class="person-state">{snap.local.micOn ? 'Mic on' : 'Muted'}</span>
-          </li>
-          {snap.peers.map((p) => (
-            <li key={p.peerId} class="person" aria-label={p.displayName}>
+        {snap.webinar ? (
+          <>
+            <p class="person">
               <span class="person-name">
-                {p.displayName}
-                {p.role === 'host' && <span class="muted"> (host)</span>}
-                {p.role === 'cohost' && <span class="muted"> (co-host)</span>}
+                {snap.displayName || 'You'} <span class="muted">(you{snap.canPublish ? '' : ', viewer'})</span>
               </span>
-              <span class="person-state">{p.micOn ? 'Mic on' : 'Muted'}</span>
-              {host && p.reportedQuality && p.reportedQuality !== 'good' && (
-                <span class={`person-quality quality-${p.reportedQuality}`} data-quality={p.reportedQuality}>
-                  {QUALITY_TEXT[p.reportedQuality]}
-                </span>
-              )}
-              {host && (
-                <span class="person-actions">
-                  <button type="button" class="btn btn-small btn-secondary" onClick={() => void client.mutePeer(p.peerId)}>
-                    Mute
-                  </button>
-                  <button type="button" class="btn btn-small btn-danger-outline" aria-haspopup="dialog" onClick={() => setRemoving({ id: p.peerId, name: p.displayName })}>
-                    Remove<span class="visually-hidden"> {p.displayName}</span>
-                  </button>
-                </span>
-              )}
+            </p>
+            <WebinarPeople client={client} snap={snap} />
+          </>
+        ) : (
+          <ul class="people">
+            <li class="person">
+              <span class="person-name">
+                {snap.displayName || 'You'} <span class="muted">(you)</span>
+              </span>
+              <span class="person-state">{snap.local.micOn ? 'Mic on' : 'Muted'}</span>
             </li>
-          ))}
-        </ul>
+            {snap.peers.map((p) => (
+              <li key={p.peerId} class="person" aria-label={p.displayName}>
+                <span class="person-name">
+                  {p.displayName}
+                  {p.role === 'host' && <span class="muted"> (host)</span>}
+                  {p.role === 'cohost' && <span class="muted"> (co-host)</span>}
+                </span>
+                <span class="person-state">{p.micOn ? 'Mic on' : 'Muted'}</span>
+                {host && p.reportedQuality && p.reportedQuality !== 'good' && (
+                  <span class={`person-quality quality-${p.reportedQuality}`} data-quality={p.reportedQuality}>
+                    {QUALITY_TEXT[p.reportedQuality]}
+                  </span>
+                )}
+                {host && (
+                  <span class="person-actions">
+                    <button type="button" class="btn btn-small btn-secondary" onClick={() => void client.mutePeer(p.peerId)}>
+                      Mute
+                    </button>
+                    <button type="button" class="btn btn-small btn-danger-outline" aria-haspopup="dialog" onClick={() => setRemoving({ id: p.peerId, name: p.displayName })}>
+                      Remove<span class="visually-hidden"> {p.displayName}</span>
+                    </button>
+                  </span>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
       </section>
       {removing && <RemoveDialog peer={removing} sessionId={sessionId} remove={client.removePeer} onDone={() => setRemoving(null)} />}
       {sessionId && <ChatPanel sessionId={sessionId} />}

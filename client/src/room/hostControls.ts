@@ -24,6 +24,9 @@ export interface HostControls {
   setLocked(locked: boolean): Promise<void>;
   setRecording(on: boolean): Promise<void>;
   endSession(): Promise<void>;
+  /** Webinar: let a viewer publish, or take it back (their producers close). */
+  promote(peerId: string): Promise<void>;
+  demote(peerId: string): Promise<void>;
 }
 
 /** The sentence after "Could not …:" for a failed request. */
@@ -50,6 +53,8 @@ export function createHostControls(deps: HostControlDeps): HostControls {
     mutePeer: (peerId) => act('mute', () => request('mutePeer', { peerId, source: 'mic' })),
     muteAll: () => act('mute everyone', () => request('mutePeer', { source: 'mic' })),
     removePeer: (peerId) => act('remove', () => request('removePeer', { peerId })),
+    promote: (peerId) => act('promote', () => request('promote', { peerId })),
+    demote: (peerId) => act('demote', () => request('demote', { peerId })),
     setLocked: (locked) =>
       act(locked ? 'lock the room' : 'unlock the room', async () => {
         await request('lockRoom', { locked });

@@ -19,6 +19,7 @@ export const ROOM_ERROR_MESSAGES: { readonly [C in RoomErrorCode]: string } = {
   denied: 'The host did not let you in.',
   room_full: 'This room is full.',
   room_locked: 'This room is locked. Ask the host to unlock it.',
+  not_presenter: 'In this webinar only presenters can share a microphone, camera or screen. Ask the host to promote you.',
   session_ended: 'This session has ended.',
   sfu_error: 'The media server had a problem. Try again.',
   not_available: 'That is not available on this server.',

@@ -25,6 +25,8 @@ export interface PeerView {
   peerId: string;
   displayName: string;
   role: RoomRole;
+  /** Webinar: a viewer the hosts let publish. */
+  promoted: boolean;
   isSelf: boolean;
   /** A microphone producer exists and is not paused. */
   micOn: boolean;
@@ -62,7 +64,13 @@ export interface RoomSnapshot {
   role: RoomRole | null;
   isHost: boolean;
   session: SessionInfo | null;
-  /** Everyone else in the room, in join order. */
+  /** The session is a webinar: only hosts and presenters publish. */
+  webinar: boolean;
+  /** We may send microphone, camera and screen (false: a webinar viewer). */
+  canPublish: boolean;
+  /** Everyone in the room, us included (in a webinar `peers` is the stage only). */
+  peopleCount: number;
+  /** Everyone else in the room, in join order (a webinar viewer: the stage only). */
   peers: PeerView[];
   lobby: LobbyEntry[];
   activeSpeaker: string | null;

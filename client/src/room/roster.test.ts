@@ -16,7 +16,7 @@ const run = (...events: RosterEvent[]): RosterState => events.reduce(reduceRoste
 
 describe('roster reducer', () => {
   it('takes the join answer as the whole room, without ourselves', () => {
-    const s = run({ type: 'joined', self: 'me', peers: [peer('me'), peer('ada', [producer('ada', 'p1')])], lobby: [lobbyEntry('bao')] });
+    const s = run({ type: 'joined', self: 'me', peers: [peer('me'), peer('ada', [producer('ada', 'p1')])], lobby: [lobbyEntry('bao')], total: 1 });
     expect(s.self).toBe('me');
     expect([...s.peers.keys()]).toEqual(['ada']);
     expect(s.lobby.map((e) => e.peerId)).toEqual(['bao']);

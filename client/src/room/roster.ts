@@ -9,6 +9,8 @@ export interface RemotePeer {
   readonly displayName: string;
   readonly role: RoomRole;
   readonly producers: ReadonlyMap<string, ProducerInfo>;
+  /** Webinar: a viewer the hosts let publish. */
+  readonly promoted: boolean;
 }
 
 export interface RosterState {
@@ -18,12 +20,17 @@ export interface RosterState {
   readonly peers: ReadonlyMap<string, RemotePeer>;
   readonly lobby: readonly LobbyEntry[];
   readonly activeSpeaker: string | null;
+  /** Everyone else in the room, as the server last counted (a webinar viewer's `peers` holds the stage only). */
+  readonly total: number;
 }
 
 export type RosterEvent =
   | { type: 'self'; peerId: string }
   /** The `join` answer: the room as it is now replaces what we knew. */
-  | { type: 'joined'; self: string; peers: readonly PeerInfo[]; lobby: readonly LobbyEntry[] }
+  | { type: 'joined'; self: string; peers: readonly PeerInfo[]; lobby: readonly LobbyEntry[]; total: number }
+  /** Webinar, to viewers: a batch of arrivals and departures; only the stage becomes peers. */
+  | { type: 'rosterChanged'; added: readonly PeerInfo[]; removed: readonly string[]; total: number }
+  | { type: 'promoted'; peerId: string; promoted: boolean }
   | { type: 'peerJoined'; peer: PeerInfo }
   | { type: 'peerLeft'; peerId: string }
   | { type: 'newProducer'; producer: ProducerInfo }
@@ -34,7 +41,10 @@ export type RosterEvent =
   /** Out of the room (left, ended, removed): forget everyone but keep our own id. */
   | { type: 'clear' };
 
-export const EMPTY_ROSTER: RosterState = { self: null, peers: new Map(), lobby: [], activeSpeaker: null };
+export const EMPTY_ROSTER: RosterState = { self: null, peers: new Map(), lobby: [], activeSpeaker: null, total: 0 };
+
+/** Who a webinar viewer sees as a tile: hosts, presenters and anyone publishing. */
+export const onStage = (p: PeerInfo): boolean => p.role === 'host' || p.role === 'cohost' || p.promoted === true || p.producers.length > 0;
 
 function toPeer(info: PeerInfo): RemotePeer {
   return {
@@ -42,6 +52,7 @@ function toPeer(info: PeerInfo): RemotePeer {
     displayName: info.displayName,
     role: info.role,
     producers: new Map(info.producers.map((p) => [p.producerId, p])),
+    promoted: info.promoted === true,
   };
 }
 
@@ -64,7 +75,24 @@ export function reduceRoster(state: RosterState, event: RosterEvent): RosterStat
     case 'joined': {
       const peers = new Map<string, RemotePeer>();
       for (const p of event.peers) if (p.peerId !== event.self) peers.set(p.peerId, toPeer(p));
-      return { ...state, self: event.self, peers, lobby: [...event.lobby] };
+      return { ...state, self: event.self, peers, lobby: [...event.lobby], total: event.total };
+    }
+    case 'rosterChanged': {
+      const peers = new Map(state.peers);
+      for (const id of event.removed) peers.delete(id);
+      for (const p of event.added) {
+        if (p.peerId === state.self || !onStage(p)) continue;
+        const existing = peers.get(p.peerId);
+        peers.set(p.peerId, existing ? { ...toPeer(p), producers: existing.producers } : toPeer(p));
+      }
+      const total = Math.max(0, event.total - 1);
+      const speaker = state.activeSpeaker !== null && event.removed.includes(state.activeSpeaker) ? null : state.activeSpeaker;
+      return { ...state, peers, total, activeSpeaker: speaker };
+    }
+    case 'promoted': {
+      const peer = state.peers.get(event.peerId);
+      if (!peer || peer.promoted === event.promoted) return state;
+      return { ...state, peers: withPeer(state.peers, { ...peer, promoted: event.promoted }) };
     }
     case 'peerJoined': {
       if (event.peer.peerId === state.self) return state;

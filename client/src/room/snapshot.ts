@@ -12,6 +12,9 @@ export interface SnapshotInput {
   displayName: string;
   role: RoomRole | null;
   session: SessionInfo | null;
+  canPublish: boolean;
+  /** Everyone else, as the server counted (webinar) — otherwise the peers are everyone. */
+  rosterTotal: number;
   peers: RemotePeer[];
   consumers: RemoteConsumer[];
   lobby: readonly LobbyEntry[];
@@ -43,6 +46,7 @@ function peerView(peer: RemotePeer, consumers: RemoteConsumer[], quality: Snapsh
     peerId: peer.peerId,
     displayName: peer.displayName,
     role: peer.role,
+    promoted: peer.promoted,
     isSelf: false,
     micOn: Boolean(micProducer && !micProducer.paused),
     camera: video('webcam'),
@@ -69,6 +73,9 @@ export function buildSnapshot(input: SnapshotInput): RoomSnapshot {
     role: input.role,
     isHost: isHostRole(input.role),
     session: input.session,
+    webinar: input.session?.webinarMode === true,
+    canPublish: input.canPublish,
+    peopleCount: 1 + (input.session?.webinarMode ? Math.max(input.rosterTotal, input.peers.length) : input.peers.length),
     peers: input.peers.map((peer) => peerView(peer, byPeer.get(peer.peerId) ?? [], input.quality)),
     lobby: [...input.lobby],
     activeSpeaker: input.activeSpeaker,

@@ -46,6 +46,8 @@ export const sessions = pgTable(
     /** iCalendar SEQUENCE: bumped on every change that invitees should see. */
     sequence: integer('sequence').notNull().default(0),
     locked: boolean('locked').notNull().default(false),
+    /** Webinar mode: only hosts and the people they promote may publish; viewers get the roster in batches. */
+    webinarMode: boolean('webinar_mode').notNull().default(false),
     startedAt: tstz('started_at'),
     endedAt: tstz('ended_at'),
     /** Room tokens issued before this instant are refused (set when the session ends). */

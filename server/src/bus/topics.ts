@@ -35,6 +35,7 @@ export const RoomControl = z.discriminatedUnion('type', [
   z.object({ type: z.literal('deny'), sessionId: z.uuid(), peerId: Id }),
   z.object({ type: z.literal('remove'), sessionId: z.uuid(), peerId: Id }),
   z.object({ type: z.literal('replace'), sessionId: z.uuid(), peerId: Id, keepSocketId: Id }),
+  z.object({ type: z.literal('promote'), sessionId: z.uuid(), peerId: Id, promoted: z.boolean() }),
 ]);
 export type RoomControl = z.infer<typeof RoomControl>;
 

@@ -20,6 +20,7 @@ import {
   type ProducerInfo,
   type QualityLevel,
   type RequestName,
+  type RoomRole,
   type SessionInfo,
 } from '../protocol/index.js';
 import { requestSchemas } from '../protocol/schemas.js';
@@ -35,6 +36,7 @@ import { handlers } from './handlers.js';
 import { authenticateSocket } from './handshake.js';
 import { letWaitingIn, lobbyOf, placeWaiting, pushLobby } from './lobby.js';
 import { TokenBucket } from './TokenBucket.js';
+import { peerInfoOf, Promotions, roleInRoom, RosterAnnouncer, rosterPage } from './webinarRoom.js';
 import {
   CONTROL_TOPIC,
   hostsKey,
@@ -69,6 +71,8 @@ export interface GatewayOptions {
   recording?: (action: 'start' | 'stop', sessionId: string, userId: string | null) => Promise<{ recordingId: string }>;
   /** Whether the session is being recorded now (reported in welcome/join). */
   isRecording?: (sessionId: string) => Promise<boolean>;
+  /** Webinar rooms: the least spacing of two roster batches to the viewers, ms (default 1000). */
+  rosterBatchMs?: number;
 }
 
 export class Gateway implements RoomOps {
@@ -83,6 +87,9 @@ export class Gateway implements RoomOps {
   /** Per local socket: send it a fresh room token now (see #scheduleTokenRefresh). */
   readonly #refreshers = new Map<string, () => void>();
   #closed = false;
+  /** Webinar rooms: who may publish besides the hosts, and the viewers' batched roster changes. */
+  readonly #promotions = new Promotions();
+  readonly #roster: RosterAnnouncer;
   /** Attendance writes: never fail a call; kept and retried while the database is away. */
   readonly #attendance: AttendanceJournal;
   private constructor(opts: GatewayOptions) {
@@ -99,7 +106,10 @@ export class Gateway implements RoomOps {
       pushLobby: (id) => pushLobby(this.nsp, id),
       letWaitingIn: (id) => letWaitingIn(this.ctx, this.nsp, id, (s) => this.#refreshNow(s)),
       refreshToken: (socket) => this.#refreshNow(socket),
+      setPromoted: (sessionId, peerId, promoted) => this.#promotions.set(sessionId, peerId, promoted),
+      forgetRoom: (sessionId) => this.#promotions.forget(sessionId),
     };
+    this.#roster = new RosterAnnouncer(this.nsp, opts.rosterBatchMs);
   }
 
   get clock(): Clock {
@@ -269,8 +279,16 @@ export class Gateway implements RoomOps {
     const others = (await this.nsp.in(peerKey(d.sessionId, d.peerId)).fetchSockets()).filter((s) => s.id !== socket.id);
     if (d.replaced || others.length > 0) return;
     await this.sfu.call('removePeer', { roomId: d.sessionId, peerId: d.peerId, connectionId: socket.id }).catch(() => undefined);
-    this.nsp.to(roomKey(d.sessionId)).except(socket.id).emit('peerLeft', { peerId: d.peerId });
+    this.#roster.left(socket);
   }
+
+  // Webinar rooms (webinarRoom.ts): the roster's announcements and pages, who was promoted.
+  announceJoin = (socket: RtcSocket, peer: PeerInfo): void => this.#roster.joined(socket, peer);
+  isWebinar = async (sessionId: string): Promise<boolean> => (await roomSession(this.ctx, sessionId)).webinarMode;
+  isPromoted = (sessionId: string, peerId: string): boolean => this.#promotions.has(sessionId, peerId);
+  roleInRoom = (sessionId: string, peerId: string): Promise<RoomRole | null> => roleInRoom(this.nsp, sessionId, peerId);
+  rosterPage = (sessionId: string, exceptPeerId: string, offset: number, limit: number): Promise<{ peers: PeerInfo[]; total: number }> =>
+    rosterPage(this.nsp, sessionId, exceptPeerId, offset, limit);
 
   // ---------------------------------------------------------------- helpers for handlers
 
@@ -280,7 +298,7 @@ export class Gateway implements RoomOps {
   }
 
   peerInfo(socket: { data: RtcSocket['data'] }, producers: ProducerInfo[]): PeerInfo {
-    return { peerId: socket.data.peerId, displayName: socket.data.displayName, role: socket.data.role, producers };
+    return peerInfoOf(socket.data, producers);
   }
 
   async peersOf(sessionId: string, exceptPeerId: string): Promise<PeerInfo[]> {
@@ -313,7 +331,7 @@ export class Gateway implements RoomOps {
   async sessionInfo(sessionId: string): Promise<SessionInfo> {
     const s = await roomSession(this.ctx, sessionId);
     const recording = (await this.#opts.isRecording?.(sessionId)) ?? false;
-    return { id: s.id, title: s.title, status: s.status, locked: s.locked, recording, scheduledAt: s.scheduledAt.toISOString() };
+    return { id: s.id, title: s.title, status: s.status, locked: s.locked, recording, scheduledAt: s.scheduledAt.toISOString(), webinarMode: s.webinarMode };
   }
 
   iceServers(peerId: string): IceServer[] {
@@ -351,6 +369,10 @@ export class Gateway implements RoomOps {
     (this.nsp.to(hostsKey(sessionId)).except(peerKey(sessionId, exceptPeerId)).emit as (e: string, p: unknown) => boolean)(event, payload);
   }
 
+  emitToRoom<E extends NotificationName>(sessionId: string, exceptPeerId: string, event: E, payload: NotificationMap[E]): void {
+    (this.nsp.to(roomKey(sessionId)).except(peerKey(sessionId, exceptPeerId)).emit as (e: string, p: unknown) => boolean)(event, payload);
+  }
+
   control(msg: RoomControl): Promise<void> {
     return this.ctx.bus.publish(CONTROL_TOPIC, msg);
   }
@@ -365,6 +387,7 @@ export class Gateway implements RoomOps {
     if (this.#closed) return;
     this.#closed = true;
     for (const t of this.#timers) clearInterval(t);
+    this.#roster.close();
     for (const u of this.#unsubscribe) await u();
     for (const s of this.nsp.sockets.values()) {
       if (s.data.joined) await this.#attendance.leave(s.id);

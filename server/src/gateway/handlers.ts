@@ -2,34 +2,17 @@
 // missing handler is a compile error.
 import type { DtlsParameters, RtpCapabilities, RtpParameters } from '@lectern/sfu';
 import { isCodeGuest } from '../auth/tokens.js';
-import { AppError, ForbiddenError } from '../errors.js';
-import type { ConsumerParams, ParsedRequest, RequestName, ResponseMap } from '../protocol/index.js';
-import { ERROR_HTTP_STATUS, type ErrorCode } from '../protocol/errors.js';
+import { ForbiddenError } from '../errors.js';
+import type { ConsumerParams, ParsedRequest, PeerInfo, RequestName, ResponseMap } from '../protocol/index.js';
+import { requireHost, requireJoined, requirePublisher, requireReady, RoomError } from './guards.js';
 import { isHostRole, roomKey, type RoomOps, type RtcSocket } from './types.js';
+import { webinarHandlers } from './webinarHandlers.js';
+
+export { RoomError } from './guards.js';
 
 export type Handler<N extends RequestName> = (room: RoomOps, socket: RtcSocket, payload: ParsedRequest<N>) => Promise<ResponseMap[N]>;
 
 const EMPTY = {} as Record<string, never>;
-
-/** A refusal in the room: its code is one of the protocol's, its HTTP status follows it. */
-export class RoomError extends AppError {
-  constructor(code: ErrorCode, message: string) {
-    super(code, message, ERROR_HTTP_STATUS[code]);
-  }
-}
-
-function requireReady(socket: RtcSocket): void {
-  if (socket.data.state === 'waiting') throw new RoomError('in_lobby', 'Waiting for the host to start the session');
-  if (socket.data.state !== 'ready') throw new RoomError('in_lobby', 'Waiting in the lobby');
-}
-function requireJoined(socket: RtcSocket): void {
-  requireReady(socket);
-  if (!socket.data.joined) throw new RoomError('not_joined', 'Join the room first');
-}
-function requireHost(socket: RtcSocket): void {
-  requireJoined(socket);
-  if (!isHostRole(socket.data.role)) throw new ForbiddenError('Only the host can do this');
-}
 
 /** Removing or denying the session's host is refused to everyone (a co-host included). */
 async function requireNotHost(room: RoomOps, socket: RtcSocket, peerId: string): Promise<void> {
@@ -37,6 +20,9 @@ async function requireNotHost(room: RoomOps, socket: RtcSocket, peerId: string):
 }
 
 const ids = (s: RtcSocket) => ({ roomId: s.data.sessionId, peerId: s.data.peerId });
+
+/** Who a webinar viewer sees as tiles: hosts, presenters and anyone publishing. */
+const onStage = (p: PeerInfo) => isHostRole(p.role) || p.promoted === true || p.producers.length > 0;
 
 export const handlers = {
   async getRouterRtpCapabilities(room, socket) {
@@ -53,17 +39,22 @@ export const handlers = {
     const wasJoined = socket.data.joined;
     socket.data.joined = true;
     await socket.join(roomKey(sessionId));
+    const session = await room.sessionInfo(sessionId);
+    socket.data.webinar = session.webinarMode;
     if (!wasJoined) {
+      if (session.webinarMode && !isHostRole(socket.data.role)) socket.data.promoted = room.isPromoted(sessionId, peerId);
       await room.recordJoin(socket);
-      const self = room.peerInfo(socket, []);
-      socket.to(roomKey(sessionId)).emit('peerJoined', { peer: self });
+      room.announceJoin(socket, room.peerInfo(socket, []));
     }
-    const [peers, session, lobby] = await Promise.all([room.peersOf(sessionId, peerId), room.sessionInfo(sessionId), room.lobbyOf(sessionId)]);
+    const [all, lobby] = await Promise.all([room.peersOf(sessionId, peerId), room.lobbyOf(sessionId)]);
+    const host = isHostRole(socket.data.role);
+    // A webinar viewer gets the stage only; the People panel pages through the rest (roster).
+    const peers = session.webinarMode && !host ? all.filter(onStage) : all;
     // A host joining late hears who already reported a connection that is not good.
-    if (isHostRole(socket.data.role)) {
+    if (host) {
       for (const q of await room.qualitiesOf(sessionId)) if (q.peerId !== peerId && q.level !== 'good') socket.emit('peerQuality', q);
     }
-    return { self: room.peerInfo(socket, []), session, peers, lobby: isHostRole(socket.data.role) ? lobby : [] };
+    return { self: room.peerInfo(socket, []), session, peers, lobby: host ? lobby : [], rosterTotal: all.length };
   },
 
   async createTransport(room, socket, { direction }) {
@@ -88,6 +79,7 @@ export const handlers = {
     requireJoined(socket);
     if (source === 'mic' && kind !== 'audio') throw new RoomError('bad_request', 'mic must be audio');
     if (source !== 'mic' && kind !== 'video') throw new RoomError('bad_request', `${source} must be video`);
+    await requirePublisher(room, socket);
     return room.sfu.call('produce', { ...ids(socket), transportId, kind, rtpParameters: rtpParameters as unknown as RtpParameters, appData: { source } });
   },
 
@@ -232,4 +224,6 @@ export const handlers = {
     await room.endSession(socket.data.sessionId);
     return EMPTY;
   },
+
+  ...webinarHandlers,
 } satisfies { [N in RequestName]: Handler<N> };

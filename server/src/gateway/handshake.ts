@@ -2,7 +2,7 @@
 // after the session's token cutoff, for a participant who was not removed or denied.
 // Before the session starts only its hosts get in; everyone else waits for the start.
 import { ForbiddenError, UnauthorizedError } from '../errors.js';
-import { RoomError } from './handlers.js';
+import { RoomError } from './guards.js';
 import { getSessionRow, type SessionRow } from '../sessions/sessionAccess.js';
 import type { AppContext } from '../context.js';
 import { accessOf, setAccess } from '../rooms/roomAccess.js';

@@ -13,6 +13,10 @@ export interface RelayDeps {
   letWaitingIn(sessionId: string): Promise<void>;
   /** Sends this node's socket a fresh room token now (it was just let in). */
   refreshToken(socket: RtcSocket): void;
+  /** Webinar: records a promotion or demotion in this node's copy of the room's set. */
+  setPromoted(sessionId: string, peerId: string, promoted: boolean): void;
+  /** The session is over: drop what this node kept of its room. */
+  forgetRoom(sessionId: string): void;
 }
 
 /** This node's own sockets in a Socket.IO room (every node acts on its own). */
@@ -49,6 +53,14 @@ export async function applyControl(r: RelayDeps, msg: RoomControl): Promise<void
         s.disconnect(true);
       }
       if (sockets.length > 0) await r.pushLobby(msg.sessionId);
+      return;
+    case 'promote':
+      r.setPromoted(msg.sessionId, msg.peerId, msg.promoted);
+      // The participant hears of it only once this node lets them publish (or not).
+      for (const s of sockets) {
+        s.data.promoted = msg.promoted;
+        s.emit('peerPromoted', { peerId: msg.peerId, promoted: msg.promoted });
+      }
       return;
     case 'remove':
       for (const s of sockets) {
@@ -109,6 +121,7 @@ export async function relaySessionEvent(r: RelayDeps, e: SessionEvent): Promise<
     await r.letWaitingIn(e.sessionId);
     return;
   }
+  r.forgetRoom(e.sessionId);
   const sockets = (await Promise.all([roomKey, lobbyKey, waitingKey].map((key) => localSockets(r.nsp, key(e.sessionId))))).flat();
   for (const s of sockets) {
     s.emit('sessionEnded', { reason: 'ended_by_host' });

@@ -11,6 +11,7 @@ import type {
   PeerInfo,
   ProducerInfo,
   QualityLevel,
+  RoomRole,
   ServerToClientEvents,
   SessionInfo,
 } from '../protocol/index.js';
@@ -34,6 +35,10 @@ export interface SocketData {
   replaced: boolean;
   /** The connection quality this socket last reported (none yet: unknown). */
   quality?: QualityLevel;
+  /** The session is a webinar (read when joining). */
+  webinar?: boolean;
+  /** Webinar: a host let this participant publish. */
+  promoted?: boolean;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- no inter-server events
@@ -85,4 +90,16 @@ export interface RoomOps {
   emitToPeer<E extends NotificationName>(sessionId: string, peerId: string, event: E, payload: NotificationMap[E]): void;
   /** Emits to the session's hosts and co-hosts, on every node, except the sockets of `exceptPeerId`. */
   emitToHosts<E extends NotificationName>(sessionId: string, exceptPeerId: string, event: E, payload: NotificationMap[E]): void;
+  /** Emits to everyone joined in the room, on every node, except the sockets of `exceptPeerId`. */
+  emitToRoom<E extends NotificationName>(sessionId: string, exceptPeerId: string, event: E, payload: NotificationMap[E]): void;
+  /** Tells the room someone joined: at once, or in a webinar at once to the hosts and batched to the viewers. */
+  announceJoin(socket: RtcSocket, peer: PeerInfo): void;
+  /** Whether the session is a webinar now. */
+  isWebinar(sessionId: string): Promise<boolean>;
+  /** Webinar: whether a host promoted this participant (every node keeps the room's set). */
+  isPromoted(sessionId: string, peerId: string): boolean;
+  /** The participant's role when they are joined in the room (on any node), else null. */
+  roleInRoom(sessionId: string, peerId: string): Promise<RoomRole | null>;
+  /** One page of the joined participants but `exceptPeerId`: hosts, then presenters, then by name. */
+  rosterPage(sessionId: string, exceptPeerId: string, offset: number, limit: number): Promise<{ peers: PeerInfo[]; total: number }>;
 }

@@ -22,6 +22,8 @@ export type RoomRole = (typeof ROOM_ROLES)[number];
 /** How well a participant's connection carries the call, as their own browser measures it. */
 export const QUALITY_LEVELS = ['good', 'fair', 'poor'] as const;
 export type QualityLevel = (typeof QUALITY_LEVELS)[number];
+/** The largest page the `roster` request answers. */
+export const ROSTER_PAGE_MAX = 100;
 
 export type RequestName = keyof typeof requestSchemas;
 export type RequestPayload<N extends RequestName> = input<(typeof requestSchemas)[N]>;
@@ -32,6 +34,8 @@ export interface PeerInfo {
   displayName: string;
   role: RoomRole;
   producers: ProducerInfo[];
+  /** Webinar: a viewer the hosts let publish (absent: not promoted). */
+  promoted?: boolean;
 }
 
 export interface ProducerInfo {
@@ -50,6 +54,8 @@ export interface SessionInfo {
   recording: boolean;
   /** When the session is planned to start (ISO). */
   scheduledAt: string;
+  /** Webinar mode: only hosts and promoted viewers publish; viewers get the roster in batches. */
+  webinarMode: boolean;
 }
 
 /**
@@ -86,7 +92,8 @@ export interface LobbyEntry {
 /** Response data for each request. */
 export interface ResponseMap {
   getRouterRtpCapabilities: { rtpCapabilities: unknown };
-  join: { self: PeerInfo; session: SessionInfo; peers: PeerInfo[]; lobby: LobbyEntry[] };
+  /** In a webinar a viewer's `peers` lists the stage only (hosts, presenters, anyone publishing); `rosterTotal` counts everyone else in the room. */
+  join: { self: PeerInfo; session: SessionInfo; peers: PeerInfo[]; lobby: LobbyEntry[]; rosterTotal: number };
   createTransport: TransportParams;
   connectTransport: Record<string, never>;
   restartIce: { iceParameters: unknown };
@@ -100,11 +107,14 @@ export interface ResponseMap {
   setPreferredLayers: Record<string, never>;
   reportQuality: Record<string, never>;
   leave: Record<string, never>;
+  roster: { peers: PeerInfo[]; total: number; offset: number };
   admit: Record<string, never>;
   deny: Record<string, never>;
   mutePeer: Record<string, never>;
   removePeer: Record<string, never>;
   lockRoom: Record<string, never>;
+  promote: Record<string, never>;
+  demote: Record<string, never>;
   startRecording: { recordingId: string };
   stopRecording: Record<string, never>;
   endSession: Record<string, never>;
@@ -120,6 +130,13 @@ export interface NotificationMap {
   denied: { reason: string };
   peerJoined: { peer: PeerInfo };
   peerLeft: { peerId: string };
+  /**
+   * Webinar, to viewers instead of peerJoined/peerLeft: who came and went since the last batch
+   * (at most one a second per room and API node); `total` counts everyone in the room.
+   */
+  rosterChanged: { added: PeerInfo[]; removed: string[]; total: number };
+  /** Webinar: a host promoted (may publish) or demoted (producers closed) a participant. */
+  peerPromoted: { peerId: string; promoted: boolean };
   newProducer: ProducerInfo;
   producerClosed: { peerId: string; producerId: string };
   producerPaused: { peerId: string; producerId: string; source: MediaSource; byHost: boolean };

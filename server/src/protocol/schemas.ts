@@ -2,7 +2,7 @@
 // in ./index.ts are inferred from these, so the client's calls fail to compile when a
 // schema changes.
 import { z } from 'zod';
-import { MEDIA_SOURCES, QUALITY_LEVELS } from './index.js';
+import { MEDIA_SOURCES, QUALITY_LEVELS, ROSTER_PAGE_MAX } from './index.js';
 
 // Media parameters come from mediasoup-client/mediasoup; they are checked for shape
 // and size here and validated in depth by mediasoup itself.
@@ -31,12 +31,17 @@ export const requestSchemas = {
   /** This browser's own connection quality, sent when it changes; told to the hosts. */
   reportQuality: z.object({ level: z.enum(QUALITY_LEVELS) }).strict(),
   leave: z.object({}).strict(),
+  /** One page of the people in the room (everyone but the caller), hosts and presenters first. */
+  roster: z.object({ offset: z.number().int().min(0).max(100_000).default(0), limit: z.number().int().min(1).max(ROSTER_PAGE_MAX).default(50) }).strict(),
   // Teacher controls (host, co-host, admin).
   admit: z.object({ peerId: Id }).strict(),
   deny: z.object({ peerId: Id }).strict(),
   mutePeer: z.object({ peerId: Id.optional(), source: z.enum(['mic', 'webcam', 'all']).default('mic') }).strict(),
   removePeer: z.object({ peerId: Id }).strict(),
   lockRoom: z.object({ locked: z.boolean() }).strict(),
+  /** Webinar: lets a viewer publish (promote) or takes that back and closes their producers (demote). */
+  promote: z.object({ peerId: Id }).strict(),
+  demote: z.object({ peerId: Id }).strict(),
   startRecording: z.object({}).strict(),
   stopRecording: z.object({}).strict(),
   endSession: z.object({}).strict(),

@@ -22,6 +22,7 @@ export const PatchSessionBody = z
     durationMinutes: z.number().int().min(5).max(24 * 60),
     guestAccess: GuestAccess,
     participantLimit: z.number().int().min(2).max(1000).nullable(),
+    webinarMode: z.boolean(),
     courseId: z.uuid().nullable(),
     meetingUrl: HttpUrl.nullable(),
     priceCents: z.number().int().min(0).max(10_000_000),

@@ -15,6 +15,7 @@ const AUDITED = [
   'mode',
   'guestAccess',
   'participantLimit',
+  'webinarMode',
   'meetingUrl',
   'priceCents',
   'currency',

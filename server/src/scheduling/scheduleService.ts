@@ -31,6 +31,7 @@ export interface CreateInput {
   timezone: string;
   guestAccess: SessionRow['guestAccess'];
   participantLimit?: number | undefined;
+  webinarMode?: boolean | undefined;
   courseId?: string | undefined;
   meetingUrl?: string | undefined;
   priceCents: number;
@@ -187,7 +188,7 @@ export async function cancelSessions(deps: SessionDeps, who: AccessClaims, targe
   return cancelled;
 }
 
-export type Patch = Partial<Pick<Insert, 'title' | 'description' | 'type' | 'mode' | 'durationMinutes' | 'guestAccess' | 'participantLimit' | 'courseId' | 'meetingUrl' | 'priceCents' | 'currency' | 'timezone'>> & {
+export type Patch = Partial<Pick<Insert, 'title' | 'description' | 'type' | 'mode' | 'durationMinutes' | 'guestAccess' | 'participantLimit' | 'webinarMode' | 'courseId' | 'meetingUrl' | 'priceCents' | 'currency' | 'timezone'>> & {
   /** New start of the target; the other occurrences of the scope move by as many days, to the same time of day. */
   scheduledAt?: Date | undefined;
   /** New wall time 'HH:MM' for each occurrence on its own local date (a reschedule). */

@@ -31,6 +31,7 @@ export function toSessionDto(s: SessionRow, extras: SessionDtoExtras = {}): Sess
     materials: s.materials,
     sequence: s.sequence,
     locked: s.locked,
+    webinarMode: s.webinarMode,
     startedAt: s.startedAt?.toISOString() ?? null,
     endedAt: s.endedAt?.toISOString() ?? null,
     cancelReason: s.cancelReason,

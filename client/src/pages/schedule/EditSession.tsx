@@ -12,6 +12,7 @@ import { titleAndStart } from '../../components/forms.js';
 import { schedule, type FullSession, type Invitee, type Scope } from './scheduleApi.js';
 import { AboutFields } from './AboutFields.js';
 import { StudentPicker } from './StudentPicker.js';
+import { WebinarField } from './WebinarField.js';
 
 const SCOPES: [Scope, string][] = [
   ['one', 'This session only'],
@@ -26,6 +27,7 @@ export function EditSession({ session, invitees, onSaved, onClose }: { session: 
   const [when, setWhen] = useState(() => wallTimeNow(session.timezone, 1, Date.parse(session.scheduledAt)));
   const [timezone, setTimezone] = useState(session.timezone);
   const [duration, setDuration] = useState(session.durationMinutes);
+  const [webinarMode, setWebinarMode] = useState(session.webinarMode);
   const [chosen, setChosen] = useState<string[]>(() => invitees.map((i) => i.id));
   const [scope, setScope] = useState<Scope>('one');
   const [reason, setReason] = useState('');
@@ -47,6 +49,7 @@ export function EditSession({ session, invitees, onSaved, onClose }: { session: 
     if (checked.title !== session.title) patch.title = checked.title;
     if (description !== session.description) patch.description = description;
     if (duration !== session.durationMinutes) patch.durationMinutes = duration;
+    if (webinarMode !== session.webinarMode) patch.webinarMode = webinarMode;
     if (Date.parse(start) !== Date.parse(session.scheduledAt) || timezone !== session.timezone) Object.assign(patch, { scheduledAt: start, timezone });
     const edits = Object.keys(patch).length > 0;
     if (!edits && !added.length && !removed.length) return setError('Nothing has changed yet.');
@@ -72,6 +75,7 @@ export function EditSession({ session, invitees, onSaved, onClose }: { session: 
         <WhenFields idPrefix="e" when={when} onWhen={setWhen} duration={duration} onDuration={setDuration} timezone={timezone} />
         <SelectField id="e-tz" label="Time zone" value={timezone} onValue={setTimezone} options={zoneOptions(timeZones(), true)} />
       </div>
+      <WebinarField id="e-webinar" checked={webinarMode} onChange={setWebinarMode} />
       {session.seriesId && (
         <fieldset class="field">
           <legend>Apply the changes to</legend>

@@ -15,6 +15,7 @@ import { RecurrenceFields } from './RecurrenceFields.js';
 import { schedule, type Course, type CreateBody, type SessionMode, type SessionType } from './scheduleApi.js';
 import { AboutFields } from './AboutFields.js';
 import { StudentPicker } from './StudentPicker.js';
+import { WebinarField } from './WebinarField.js';
 import './schedule.css';
 
 const TYPES: [SessionType, string][] = [
@@ -43,6 +44,7 @@ export function ScheduleSessionPage() {
   const [duration, setDuration] = useState(60);
   const [timezone, setTimezone] = useState(zone);
   const [guestAccess, setGuestAccess] = useState<'lobby' | 'open'>('lobby');
+  const [webinarMode, setWebinarMode] = useState(false);
   const [courseId, setCourseId] = useState('');
   const [limit, setLimit] = useState('');
   const [meetingUrl, setMeetingUrl] = useState('');
@@ -82,6 +84,7 @@ export function ScheduleSessionPage() {
         durationMinutes: duration,
         timezone,
         guestAccess,
+        webinarMode,
         invitees,
       };
       const recurrence = buildRRule(rec);
@@ -147,6 +150,7 @@ export function ScheduleSessionPage() {
             Open — guests with a code enter directly
           </label>
         </fieldset>
+        <WebinarField id="f-webinar" checked={webinarMode} onChange={setWebinarMode} />
         <StudentPicker selected={invitees} onChange={setInvitees} />
         {error && <Alert tone="error">{error}</Alert>}
         <div>

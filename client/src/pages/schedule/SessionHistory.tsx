@@ -21,6 +21,7 @@ const FIELD: Record<string, string> = {
   mode: 'Mode',
   guestAccess: 'Guest access',
   participantLimit: 'Participant limit',
+  webinarMode: 'Webinar mode',
   meetingUrl: 'Meeting link',
   priceCents: 'Price',
   currency: 'Currency',

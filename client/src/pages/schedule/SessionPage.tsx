@@ -117,6 +117,8 @@ export function SessionPage({ params }: { params: Params }) {
                 )}
                 <dt>Guest access</dt>
                 <dd>{session.guestAccess === 'open' ? 'Open' : 'Lobby'}</dd>
+                <dt>Webinar mode</dt>
+                <dd>{session.webinarMode ? 'On: only hosts and presenters speak and show video' : 'Off'}</dd>
                 {session.participantLimit !== null && (
                   <>
                     <dt>Participant limit</dt>

@@ -33,7 +33,7 @@ type Handlers = { [N in RequestName]: Handler<N> };
 const ok = <T>(data: T): Ack<T> => ({ ok: true, data });
 const isRequestName = (name: string): name is RequestName => Object.hasOwn(requestSchemas, name);
 
-export const SESSION: SessionInfo = { id: '3f1c2b7e-8a4d-4c2e-9b1f-6d5e4a3b2c1d', title: 'Algebra II', status: 'live', locked: false, recording: false, scheduledAt: '2026-11-30T09:00:00.000Z' };
+export const SESSION: SessionInfo = { id: '3f1c2b7e-8a4d-4c2e-9b1f-6d5e4a3b2c1d', title: 'Algebra II', status: 'live', locked: false, recording: false, scheduledAt: '2026-11-30T09:00:00.000Z', webinarMode: false };
 export const TEACHER: PeerInfo = {
   peerId: 'peer-teacher',
   displayName: 'Ada Teacher',
@@ -50,6 +50,8 @@ export class FakeRoomServer {
   readonly tokens = new Set<string>(['token-1']);
   /** Where `welcome` puts the next socket. */
   welcomeState: EntryState = 'ready';
+  /** The session `welcome` describes. */
+  session: SessionInfo = SESSION;
   /** Per-test replacements for the answers. */
   readonly override: Partial<Handlers> = {};
   readonly #io: Server;
@@ -117,7 +119,7 @@ export class FakeRoomServer {
 
   #connected(socket: Socket): void {
     socket.onAny((name: string, payload: unknown, ack: unknown) => void this.#request(socket, name, payload, ack));
-    socket.emit('welcome', { peerId: 'peer-me', displayName: 'Sam Student', role: 'participant', state: this.welcomeState, session: SESSION } satisfies NotificationMap['welcome']);
+    socket.emit('welcome', { peerId: 'peer-me', displayName: 'Sam Student', role: 'participant', state: this.welcomeState, session: this.session } satisfies NotificationMap['welcome']);
   }
 
   async #request(socket: Socket, name: string, payload: unknown, ack: unknown): Promise<void> {
@@ -147,7 +149,7 @@ const transport = () => {
 
 const DEFAULTS = {
   getRouterRtpCapabilities: () => ok({ rtpCapabilities: fake.generateRouterRtpCapabilities() }),
-  join: () => ok({ self: { peerId: 'peer-me', displayName: 'Sam Student', role: 'participant', producers: [] }, session: SESSION, peers: [TEACHER], lobby: [] }),
+  join: () => ok({ self: { peerId: 'peer-me', displayName: 'Sam Student', role: 'participant', producers: [] }, session: SESSION, peers: [TEACHER], lobby: [], rosterTotal: 1 }),
   createTransport: transport,
   connectTransport: () => ok({}),
   restartIce: () => ok({ iceParameters: fake.generateTransportRemoteParameters().iceParameters }),
@@ -172,6 +174,9 @@ const DEFAULTS = {
   deny: () => ok({}),
   mutePeer: () => ok({}),
   removePeer: () => ok({}),
+  promote: () => ok({}),
+  demote: () => ok({}),
+  roster: ({ offset }) => ok({ peers: [TEACHER].slice(offset), total: 1, offset }),
   lockRoom: () => ok({}),
   startRecording: () => ok({ recordingId: randomUUID() }),
   stopRecording: () => ok({}),

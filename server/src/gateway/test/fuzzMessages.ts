@@ -55,7 +55,11 @@ export function validPayload(r: Prng, name: RequestName, p: IdPool): Record<stri
     case 'admit':
     case 'deny':
     case 'removePeer':
+    case 'promote':
+    case 'demote':
       return { peerId: id(r, p.peers) };
+    case 'roster':
+      return { offset: r.int(200), limit: 1 + r.int(100) };
     case 'mutePeer':
       return { peerId: id(r, p.peers), source: r.pick(['mic', 'webcam', 'all']) };
     case 'lockRoom':

@@ -48,8 +48,8 @@ export function roomSockets(lectern: () => Lectern, hostAuth: () => Headers) {
     },
 
     /** A session of the host's, its join code; started unless `start` is false. */
-    session: async (opts: { guestAccess?: 'lobby' | 'open'; start?: boolean; participantLimit?: number | undefined } = {}): Promise<{ sid: string; code: string }> => {
-      const body = { title: 'Gateway test', scheduledAt: new Date().toISOString(), durationMinutes: 30, timezone: 'UTC', guestAccess: opts.guestAccess ?? 'open', participantLimit: opts.participantLimit };
+    session: async (opts: { guestAccess?: 'lobby' | 'open'; start?: boolean; participantLimit?: number | undefined; webinarMode?: boolean } = {}): Promise<{ sid: string; code: string }> => {
+      const body = { title: 'Gateway test', scheduledAt: new Date().toISOString(), durationMinutes: 30, timezone: 'UTC', guestAccess: opts.guestAccess ?? 'open', participantLimit: opts.participantLimit, webinarMode: opts.webinarMode };
       const s = await api<{ id: string }>('POST', '/api/sessions', body);
       if (opts.start ?? true) await api('POST', `/api/sessions/${s.body.id}/start`);
       const c = await api<{ code: string }>('POST', `/api/sessions/${s.body.id}/codes`);

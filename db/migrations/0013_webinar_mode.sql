@@ -1,0 +1,1 @@
+ALTER TABLE "sessions" ADD COLUMN "webinar_mode" boolean DEFAULT false NOT NULL;
