@@ -2,7 +2,7 @@
 // publisher (camera in three VP8 simulcast layers, Opus mic, VP8 screen share) fed over a
 // PlainTransport, and N subscribers, each a peer of the room placed by the room on its routers
 // (peersPerRouter per router, then a router on the next worker), each with an SRTP PlainTransport
-// consuming camera (most at spatial layer 0, a thumbnail; every tenth at layer 2), mic and screen.
+// consuming camera (most at spatial layer 0, a thumbnail; one in ten at layer 2), mic and screen.
 // Their packets land on a few shared UDP sinks in this process and are counted per SSRC
 // (largeRoomPeers.ts). After S seconds of steady state it prints one JSON line per worker
 // (pid, the room's routers and subscribers there, forwarded packets/s from mediasoup's consumer
@@ -10,15 +10,16 @@
 // publisher sent) and a summary line; then 5 late joiners come in one by one and the summary
 // gives how long from each one's first consume request to its first camera packet at the sink.
 // Usage: npm run bench -- large-room [N=600] [--workers=2] [--seconds=20] [--per-router=150]
-//          [--srtp=AEAD_AES_256_GCM|AES_CM_128_HMAC_SHA1_80|none] [--rate=1] [--sinks=8]
+//          [--srtp=AEAD_AES_256_GCM|AES_CM_128_HMAC_SHA1_80|none] [--rate=1] [--sinks=8] [--sink-threads=2]
 import { createSocket } from 'node:dgram';
 import { loadavg } from 'node:os';
 import { pino } from 'pino';
 import { DEFAULT_PEERS_PER_ROUTER, SfuNode } from '@lectern/sfu';
-import { Sinks, publish, publisherStreams, subscribe, subscriberCaps, watchNode, type Placement, type Subscriber, type Suite } from './largeRoomPeers.js';
+import { publish, publisherStreams, subscribe, subscriberCaps, watchNode, type Placement, type Subscriber, type Suite } from './largeRoomPeers.js';
+import { Sinks } from './largeRoomSinks.js';
 import { feedStreams } from './sfuRtp.js';
 
-const OPTIONS = ['workers', 'seconds', 'per-router', 'srtp', 'rate', 'sinks'] as const;
+const OPTIONS = ['workers', 'seconds', 'per-router', 'srtp', 'rate', 'sinks', 'sink-threads'] as const;
 function parseArgs(argv: string[]): { n: number; opt: Partial<Record<(typeof OPTIONS)[number], string>> } {
   let n = 600;
   const opt: Partial<Record<(typeof OPTIONS)[number], string>> = {};
@@ -41,7 +42,10 @@ const PER_ROUTER = Number(opt['per-router'] ?? DEFAULT_PEERS_PER_ROUTER);
 const SRTP = (opt.srtp ?? 'AEAD_AES_256_GCM') as Suite;
 const RATE = Number(opt.rate ?? 1);
 const SINKS = Number(opt.sinks ?? 8);
-const HIGH_EVERY = 10; // every tenth subscriber asks for the camera's top layer (a speaker view)
+const SINK_THREADS = Number(opt['sink-threads'] ?? 2);
+// One subscriber in ten asks for the camera's top layer (a speaker view): subscribers 8 and 9 of
+// every 20, as a pair, so that routers taking newcomers in turn get as many of them each.
+const highLayer = (j: number) => Math.floor(j / 2) % 10 === 4;
 const LATE = 5;
 const BATCH = 20; // subscribers joining at once while the room fills
 
@@ -81,7 +85,7 @@ async function main(): Promise<void> {
   });
   const roomId = 'large-room';
   const source = createSocket('udp4');
-  const sinks = await Sinks.open(SINKS);
+  const sinks = await Sinks.open(SINKS, SINK_THREADS);
   let feeding = true;
   let fed: Promise<void> = Promise.resolve();
   try {
@@ -97,17 +101,21 @@ async function main(): Promise<void> {
     const subs: Subscriber[] = [];
     for (let i = 0; i < N; i += BATCH) {
       const batch = Array.from({ length: Math.min(BATCH, N - i) }, (_, k) => i + k);
-      subs.push(...(await Promise.all(batch.map((j) => subscribe(node, roomId, `sub-${j}`, j % HIGH_EVERY === HIGH_EVERY - 1 ? 2 : 0, sinks, j, caps, published)))));
+      subs.push(...(await Promise.all(batch.map((j) => subscribe(node, roomId, `sub-${j}`, highLayer(j) ? 2 : 0, sinks, j, caps, published)))));
     }
     const setupSeconds = +((performance.now() - setupAt) / 1000).toFixed(1);
     await sleep(2000); // every consumer on its layer, the sinks' queues steady
 
-    const received = (s: Subscriber) => [s.ssrcs.camera, s.ssrcs.mic, s.ssrcs.screen].reduce((sum, x) => sum + (sinks.bySsrc.get(x)?.count ?? 0), 0);
-    // Sent and received are read together, synchronously; mediasoup's counters and CPU just after.
+    const received = (s: Subscriber) => [s.ssrcs.camera, s.ssrcs.mic, s.ssrcs.screen].reduce((sum, x) => sum + sinks.count(x), 0);
+    // What was sent is read first, what the sinks got 100 ms later, at both ends of the window: the
+    // packets on their way at the first read count in both, so only packets lost (or later than
+    // 100 ms: a worker's backlog) make received fall short. mediasoup's counters and CPU just after.
     const snapshot = async () => {
-      const at = performance.now();
-      const snap = { at, sent: [...sent], got: subs.map(received), bench: process.cpuUsage() };
-      return { ...snap, cpu: await cpuMsByPid(node), fwd: await forwardedByPid(placement) };
+      const [at, sentThen, bench] = [performance.now(), [...sent], process.cpuUsage()];
+      await sleep(100);
+      const snap = { at, sent: sentThen, got: subs.map(received), bench };
+      const ingest = (await Promise.all(Object.values(published).map((producerId) => node.getProducerStats({ roomId, peerId: 'publisher', producerId })))).flatMap((p) => p.streams);
+      return { ...snap, ingest: ingest.reduce((sum, st) => sum + st.packetCount, 0), cpu: await cpuMsByPid(node), fwd: await forwardedByPid(placement) };
     };
     const s0 = await snapshot();
     await sleep(SECONDS * 1000);
@@ -155,11 +163,11 @@ async function main(): Promise<void> {
     for (let k = 0; k < LATE; k++) {
       const joinAt = performance.now();
       const s = await subscribe(node, roomId, `late-${k}`, 0, sinks, N + k, caps, published);
-      const entry = sinks.bySsrc.get(s.ssrcs.camera)!;
       const deadline = performance.now() + 5000;
-      while (entry.count === 0 && performance.now() < deadline) await sleep(1);
-      if (entry.count === 0) throw new Error(`late joiner ${s.peerId} got no camera packet in 5 s`);
-      late.push({ consume: entry.first - s.consumeAt, join: entry.first - joinAt, pid: placement.workerOf.get(s.peerId) ?? 0 });
+      let first = sinks.first(s.ssrcs.camera);
+      for (; first === null && performance.now() < deadline; first = sinks.first(s.ssrcs.camera)) await sleep(1);
+      if (first === null) throw new Error(`late joiner ${s.peerId} got no camera packet in 5 s`);
+      late.push({ consume: first - s.consumeAt, join: first - joinAt, pid: placement.workerOf.get(s.peerId) ?? 0 });
     }
 
     console.log(
@@ -172,6 +180,8 @@ async function main(): Promise<void> {
         seconds: +window.toFixed(1),
         subscribers: N,
         routers: layout.routers.map((r) => ({ workerPid: r.workerPid, peers: r.peers })),
+        // What the publisher's producers took in, against what it sent: loss before the fan-out.
+        ingestPct: +(((s1.ingest - s0.ingest) / d.reduce((a, b) => a + b, 0)) * 100).toFixed(2),
         publisherPps: Object.fromEntries(['cam0', 'cam1', 'cam2', 'mic', 'screen'].map((name, i) => [name, Math.round(d[i]! / window)])),
         offeredPps: Math.round(totalExpected / window),
         forwardedPps: Math.round(totalFwd / window),
@@ -192,7 +202,7 @@ async function main(): Promise<void> {
     feeding = false;
     await fed;
     await node.close();
-    sinks.close();
+    await sinks.close();
     source.close();
   }
 }

@@ -1,7 +1,7 @@
 // The peers of the large-room bench (largeRoom.ts), all driven through a real SfuNode: one
 // publisher (camera in three simulcast layers, mic, screen) fed over a PlainTransport, and
 // synthetic subscribers, each a peer of the room with one receiving PlainTransport whose packets
-// land on one of a few shared UDP sinks that count them by SSRC.
+// land on one of a few shared UDP sinks that count them by SSRC (largeRoomSinks.ts).
 //
 // SfuNode's plain transports carry plain RTP (its API has no SRTP option: the recorder is local).
 // A browser's media is encrypted, and SRTP is a good part of a worker's cost per packet, so the
@@ -10,10 +10,10 @@
 // node's workers make (mediasoup's observer) and the connect of what it returns. The node's own
 // code is untouched; `--srtp=none` leaves the transports as they are.
 import { randomBytes } from 'node:crypto';
-import { createSocket, type Socket } from 'node:dgram';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import type { RtpCapabilities, SfuNode } from '@lectern/sfu';
+import type { Sinks } from './largeRoomSinks.js';
 import type { RtpStream } from './sfuRtp.js';
 
 export type Suite = 'none' | 'AEAD_AES_256_GCM' | 'AES_CM_128_HMAC_SHA1_80';
@@ -53,44 +53,6 @@ export function watchNode(suite: Suite): Placement {
     });
   });
   return placement;
-}
-
-/** Per-SSRC packet counters behind a few shared UDP sockets (RTCP goes to one more, and is dropped). */
-export class Sinks {
-  readonly #sockets: Socket[] = [];
-  readonly #rtcp: Socket = createSocket('udp4');
-  /** One entry per consumer SSRC: packets received and when the first came (performance.now()). */
-  readonly bySsrc = new Map<number, { count: number; first: number }>();
-
-  static async open(count: number): Promise<Sinks> {
-    const sinks = new Sinks();
-    const bind = (s: Socket) => new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
-    for (let i = 0; i < count; i++) {
-      const s = createSocket({ type: 'udp4', recvBufferSize: 8 * 1024 * 1024 });
-      s.on('message', (b) => {
-        if (b.length < 12) return;
-        const entry = sinks.bySsrc.get(b.readUInt32BE(8));
-        if (!entry) return;
-        if (entry.count++ === 0) entry.first = performance.now();
-      });
-      await bind(s);
-      sinks.#sockets.push(s);
-    }
-    await bind(sinks.#rtcp);
-    return sinks;
-  }
-
-  port(i: number): number {
-    return this.#sockets[i % this.#sockets.length]!.address().port;
-  }
-
-  get rtcpPort(): number {
-    return this.#rtcp.address().port;
-  }
-
-  close(): void {
-    for (const s of [...this.#sockets, this.#rtcp]) s.close();
-  }
 }
 
 /** The publisher's streams: the camera's three layers, the mic and the screen (rates per second at --rate=1). */
@@ -169,7 +131,7 @@ export async function subscribe(
     const ssrc = c.rtpParameters.encodings?.[0]?.ssrc;
     if (ssrc === undefined) throw new Error(`consumer ${c.id} has no SSRC`);
     ssrcs[source] = ssrc;
-    sinks.bySsrc.set(ssrc, { count: 0, first: 0 });
+    sinks.watch(ssrc);
     if (source === 'camera') await node.setPreferredLayers({ roomId, peerId, consumerId: c.id, spatialLayer: layer });
     await node.resumeConsumer({ roomId, peerId, consumerId: c.id });
   }
