@@ -11,13 +11,11 @@
 // gives how long from each one's first consume request to its first camera packet at the sink.
 // Usage: npm run bench -- large-room [N=600] [--workers=2] [--seconds=20] [--per-router=150]
 //          [--srtp=AEAD_AES_256_GCM|AES_CM_128_HMAC_SHA1_80|none] [--rate=1] [--sinks=8] [--sink-threads=2]
-import { createSocket } from 'node:dgram';
 import { loadavg } from 'node:os';
 import { pino } from 'pino';
 import { DEFAULT_PEERS_PER_ROUTER, SfuNode } from '@lectern/sfu';
 import { publish, publisherStreams, subscribe, subscriberCaps, watchNode, type Placement, type Subscriber, type Suite } from './largeRoomPeers.js';
-import { Sinks } from './largeRoomSinks.js';
-import { feedStreams } from './sfuRtp.js';
+import { Feed, Sinks } from './largeRoomThreads.js';
 
 const OPTIONS = ['workers', 'seconds', 'per-router', 'srtp', 'rate', 'sinks', 'sink-threads'] as const;
 function parseArgs(argv: string[]): { n: number; opt: Partial<Record<(typeof OPTIONS)[number], string>> } {
@@ -84,23 +82,22 @@ async function main(): Promise<void> {
     logger,
   });
   const roomId = 'large-room';
-  const source = createSocket('udp4');
   const sinks = await Sinks.open(SINKS, SINK_THREADS);
-  let feeding = true;
-  let fed: Promise<void> = Promise.resolve();
+  let feed: Feed | undefined;
   try {
     const { rtpCapabilities } = await node.ensureRoom({ roomId, maxPeers: N + LATE + 1 });
     const caps = subscriberCaps(rtpCapabilities);
     const streams = publisherStreams(RATE);
     const published = await publish(node, roomId, streams);
     const all = [...streams.camera, streams.mic, streams.screen]; // sent[] indices: camera layers 0-2, mic 3, screen 4
-    const sent: number[] = [];
-    fed = feedStreams(source, all, sent, () => feeding);
+    feed = new Feed(all);
+    const sent = feed;
 
     const setupAt = performance.now();
     const subs: Subscriber[] = [];
     for (let i = 0; i < N; i += BATCH) {
       const batch = Array.from({ length: Math.min(BATCH, N - i) }, (_, k) => i + k);
+      if (i % 100 === 0) console.error(`large-room: ${i}/${N} subscribers in, ${((performance.now() - setupAt) / 1000).toFixed(1)} s`);
       subs.push(...(await Promise.all(batch.map((j) => subscribe(node, roomId, `sub-${j}`, highLayer(j) ? 2 : 0, sinks, j, caps, published)))));
     }
     const setupSeconds = +((performance.now() - setupAt) / 1000).toFixed(1);
@@ -111,16 +108,23 @@ async function main(): Promise<void> {
     // packets on their way at the first read count in both, so only packets lost (or later than
     // 100 ms: a worker's backlog) make received fall short. mediasoup's counters and CPU just after.
     const snapshot = async () => {
-      const [at, sentThen, bench] = [performance.now(), [...sent], process.cpuUsage()];
+      const [at, sentThen, bench] = [performance.now(), sent.sent(), process.cpuUsage()];
       await sleep(100);
       const snap = { at, sent: sentThen, got: subs.map(received), bench };
+      const t = performance.now();
       const ingest = (await Promise.all(Object.values(published).map((producerId) => node.getProducerStats({ roomId, peerId: 'publisher', producerId })))).flatMap((p) => p.streams);
-      return { ...snap, ingest: ingest.reduce((sum, st) => sum + st.packetCount, 0), cpu: await cpuMsByPid(node), fwd: await forwardedByPid(placement) };
+      const cpu = await cpuMsByPid(node);
+      const t2 = performance.now();
+      const fwd = await forwardedByPid(placement);
+      // Each reading takes a while (1,800 consumers' stats): its rate is over its own interval, from mid-read to mid-read.
+      return { ...snap, ingest: ingest.reduce((sum, st) => sum + st.packetCount, 0), cpu, cpuAt: (t + t2) / 2, fwd, fwdAt: (t2 + performance.now()) / 2 };
     };
+    console.error(`large-room: ${N} subscribers in ${setupSeconds} s; measuring ${SECONDS} s`);
     const s0 = await snapshot();
     await sleep(SECONDS * 1000);
     const s1 = await snapshot();
     const window = (s1.at - s0.at) / 1000;
+    const [fwdWindow, cpuWindow] = [(s1.fwdAt - s0.fwdAt) / 1000, (s1.cpuAt - s0.cpuAt) / 1000];
     const d = s1.sent.map((x, i) => x - (s0.sent[i] ?? 0));
     const expected = (s: Subscriber) => (d[s.layer] ?? 0) + d[3]! + d[4]!;
     const layout = await node.roomLayout({ roomId });
@@ -149,8 +153,8 @@ async function main(): Promise<void> {
           peers: layout.routers.filter((r) => r.workerPid === pid).reduce((a, r) => a + r.peers, 0),
           subscribers: mine.length,
           offeredPps: Math.round(sumWant / window),
-          forwardedPps: Math.round(fwd / window),
-          workerCpuPct: +(((cpu1 - (s0.cpu.get(pid) ?? 0)) / (window * 1000)) * 100).toFixed(1),
+          forwardedPps: Math.round(fwd / fwdWindow),
+          workerCpuPct: +(((cpu1 - (s0.cpu.get(pid) ?? 0)) / (cpuWindow * 1000)) * 100).toFixed(1),
           receiverLossPct: pct(sumGot, sumWant),
           worstSubscriberLossPct: got.length ? Math.max(...got.map((g) => pct(g.got, g.want) ?? 0)) : null,
         }),
@@ -158,6 +162,7 @@ async function main(): Promise<void> {
     }
     const benchCpuMs = (s1.bench.user + s1.bench.system - s0.bench.user - s0.bench.system) / 1000;
 
+    console.error('large-room: late joiners');
     // Late joiners, one at a time into the full room: first consume request -> first camera packet at the sink.
     const late: { consume: number; join: number; pid: number }[] = [];
     for (let k = 0; k < LATE; k++) {
@@ -184,7 +189,7 @@ async function main(): Promise<void> {
         ingestPct: +(((s1.ingest - s0.ingest) / d.reduce((a, b) => a + b, 0)) * 100).toFixed(2),
         publisherPps: Object.fromEntries(['cam0', 'cam1', 'cam2', 'mic', 'screen'].map((name, i) => [name, Math.round(d[i]! / window)])),
         offeredPps: Math.round(totalExpected / window),
-        forwardedPps: Math.round(totalFwd / window),
+        forwardedPps: Math.round(totalFwd / fwdWindow),
         receiverLossPct: pct(totalGot, totalExpected),
         subscribersOffLayer: offLayer,
         setupSeconds,
@@ -199,11 +204,9 @@ async function main(): Promise<void> {
       }),
     );
   } finally {
-    feeding = false;
-    await fed;
+    await feed?.stop();
     await node.close();
     await sinks.close();
-    source.close();
   }
 }
 

@@ -1,7 +1,7 @@
 // The peers of the large-room bench (largeRoom.ts), all driven through a real SfuNode: one
 // publisher (camera in three simulcast layers, mic, screen) fed over a PlainTransport, and
 // synthetic subscribers, each a peer of the room with one receiving PlainTransport whose packets
-// land on one of a few shared UDP sinks that count them by SSRC (largeRoomSinks.ts).
+// land on one of a few shared UDP sinks that count them by SSRC (largeRoomThreads.ts).
 //
 // SfuNode's plain transports carry plain RTP (its API has no SRTP option: the recorder is local).
 // A browser's media is encrypted, and SRTP is a good part of a worker's cost per packet, so the
@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import type { RtpCapabilities, SfuNode } from '@lectern/sfu';
-import type { Sinks } from './largeRoomSinks.js';
+import type { Sinks } from './largeRoomThreads.js';
 import type { RtpStream } from './sfuRtp.js';
 
 export type Suite = 'none' | 'AEAD_AES_256_GCM' | 'AES_CM_128_HMAC_SHA1_80';

@@ -1,14 +1,18 @@
-// The receiving end of the large-room bench: a few UDP sockets shared by many subscribers,
-// counting packets by SSRC. They run in worker threads so that tens of thousands of packets a
-// second do not starve the main thread, which feeds the publisher and talks to the SfuNode (its
-// late timers would make bursts and stretch the measured window). Counters live in shared
-// memory: slot i holds one consumer SSRC's packet count and the epoch time (ms) of its first.
+// The large-room bench's worker threads, so that the main thread's work (talking to the SfuNode,
+// reading 1,800 consumers' stats in a snapshot) neither delays the publisher's packets (a late
+// timer sends a burst that overflows the worker's socket) nor the counting of tens of thousands
+// of packets a second:
+// - the feed: sends the publisher's streams at their rates (sfuRtp.ts), its counters in shared memory;
+// - the sinks: a few UDP sockets shared by many subscribers, counting packets by SSRC (slot i
+//   of shared memory holds one consumer SSRC's packet count and the epoch time, ms, of its first).
 import { createSocket, type Socket } from 'node:dgram';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { feedStreams, type RtpStream } from './sfuRtp.js';
 
 const SLOTS = 1 << 16;
 type ToThread = { type: 'ssrc'; ssrc: number; slot: number };
 interface ThreadData {
+  role: 'sinks';
   sockets: number;
   counts: SharedArrayBuffer;
   firsts: SharedArrayBuffer;
@@ -33,7 +37,7 @@ export class Sinks {
     const sinks = new Sinks();
     for (let t = 0; t < threads; t++) {
       const count = Math.ceil(sockets / threads);
-      const data: ThreadData = { sockets: count, counts: sinks.#counts.buffer as SharedArrayBuffer, firsts: sinks.#firsts.buffer as SharedArrayBuffer };
+      const data: ThreadData = { role: 'sinks', sockets: count, counts: sinks.#counts.buffer as SharedArrayBuffer, firsts: sinks.#firsts.buffer as SharedArrayBuffer };
       const thread = new Worker(THREAD_MAIN, { eval: true, workerData: data });
       const ports = await new Promise<number[]>((resolve, reject) => {
         thread.once('message', resolve);
@@ -116,4 +120,47 @@ async function runThread({ sockets, counts: countsBuffer, firsts: firstsBuffer }
   parentPort!.postMessage(ports);
 }
 
-if (!isMainThread && parentPort) void runThread(workerData as ThreadData);
+/** The publisher's packets, sent from a thread of their own; `sent[i]` counts stream i's. */
+export class Feed {
+  readonly #sent: Int32Array;
+  readonly #stop = new Int32Array(new SharedArrayBuffer(4));
+  readonly #thread: Worker;
+
+  constructor(streams: RtpStream[]) {
+    this.#sent = new Int32Array(new SharedArrayBuffer(streams.length * 4));
+    const data: FeedData = { role: 'feed', streams, sent: this.#sent.buffer as SharedArrayBuffer, stop: this.#stop.buffer as SharedArrayBuffer };
+    this.#thread = new Worker(THREAD_MAIN, { eval: true, workerData: data });
+  }
+
+  /** Packets sent so far, per stream. */
+  sent(): number[] {
+    return [...this.#sent];
+  }
+
+  async stop(): Promise<void> {
+    Atomics.store(this.#stop, 0, 1);
+    await new Promise((r) => this.#thread.once('exit', r));
+  }
+}
+
+interface FeedData {
+  role: 'feed';
+  streams: RtpStream[];
+  sent: SharedArrayBuffer;
+  stop: SharedArrayBuffer;
+}
+
+async function runFeed({ streams, sent: sentBuffer, stop: stopBuffer }: FeedData): Promise<void> {
+  const [shared, stop, sent] = [new Int32Array(sentBuffer), new Int32Array(stopBuffer), [] as number[]];
+  const source = createSocket('udp4');
+  await feedStreams(source, streams, sent, () => {
+    sent.forEach((n, i) => Atomics.store(shared, i, n));
+    return Atomics.load(stop, 0) === 0;
+  });
+  source.close();
+}
+
+if (!isMainThread && parentPort) {
+  const data = workerData as ThreadData | FeedData;
+  void (data.role === 'feed' ? runFeed(data) : runThread(data));
+}
