@@ -112,7 +112,7 @@ async function main(): Promise<void> {
       await sleep(100);
       const snap = { at, sent: sentThen, got: subs.map(received), bench };
       const t = performance.now();
-      const ingest = (await Promise.all(Object.values(published).map((producerId) => node.getProducerStats({ roomId, peerId: 'publisher', producerId })))).flatMap((p) => p.streams);
+      const ingest = (await Promise.all([published.camera, published.mic, published.screen].map((producerId) => node.getProducerStats({ roomId, peerId: 'publisher', producerId })))).flatMap((p) => p.streams);
       const cpu = await cpuMsByPid(node);
       const t2 = performance.now();
       const fwd = await forwardedByPid(placement);

@@ -37,7 +37,7 @@ export class Sinks {
     const sinks = new Sinks();
     for (let t = 0; t < threads; t++) {
       const count = Math.ceil(sockets / threads);
-      const data: ThreadData = { role: 'sinks', sockets: count, counts: sinks.#counts.buffer as SharedArrayBuffer, firsts: sinks.#firsts.buffer as SharedArrayBuffer };
+      const data: ThreadData = { role: 'sinks', sockets: count, counts: sinks.#counts.buffer, firsts: sinks.#firsts.buffer };
       const thread = new Worker(THREAD_MAIN, { eval: true, workerData: data });
       const ports = await new Promise<number[]>((resolve, reject) => {
         thread.once('message', resolve);
@@ -128,7 +128,7 @@ export class Feed {
 
   constructor(streams: RtpStream[]) {
     this.#sent = new Int32Array(new SharedArrayBuffer(streams.length * 4));
-    const data: FeedData = { role: 'feed', streams, sent: this.#sent.buffer as SharedArrayBuffer, stop: this.#stop.buffer as SharedArrayBuffer };
+    const data: FeedData = { role: 'feed', streams, sent: this.#sent.buffer as SharedArrayBuffer, stop: this.#stop.buffer };
     this.#thread = new Worker(THREAD_MAIN, { eval: true, workerData: data });
   }
 
