@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm run bench`: every benchmark, printing numbers. `npm run bench -- NAME [ARGS...]`
-# runs one of them (a file beside this script: join-latency, bookings, chat, signaling, ...).
+# runs one of them (a file beside this script: join-latency, bookings, chat, signaling, large-room, ...).
 set -euo pipefail
 DIR=$(cd "$(dirname "$0")" && pwd)
 if [[ $# -gt 0 && ! "$1" =~ ^[0-9]+$ ]]; then
@@ -17,5 +17,6 @@ fi
 "$DIR/chat"
 "$DIR/signaling"
 "$DIR/sfu"
+"$DIR/large-room"
 "$DIR/fuzz"
 "$DIR/memory"
