@@ -4,6 +4,7 @@ import { Peer, type ProducerAppData } from './Peer.js';
 import { SfuError } from './SfuError.js';
 import { TypedEmitter } from './TypedEmitter.js';
 import { MEDIA_CODECS } from './codecs.js';
+import { NodePipes } from './NodePipes.js';
 import { RoomRouters, type RoomRouter } from './RoomRouters.js';
 import type { RouterLease } from './WorkerPool.js';
 import type {
@@ -11,6 +12,7 @@ import type {
   CreatePlainTransportResponse,
   CreateWebRtcTransportResponse,
   Notify,
+  PipedProducerOutResponse,
   ProducerInfo,
   RoomCloseReason,
   RoomStats,
@@ -68,6 +70,8 @@ export class Room extends TypedEmitter<RoomEvents> {
   readonly #homes = new Map<Peer, RoomRouter>();
   /** Service peers (recorders) not counted against maxPeers. */
   readonly #uncounted = new Set<string>();
+  /** Links to the same room on other SFU nodes. */
+  readonly #nodePipes: NodePipes;
   /** Counted peers being placed (their router may be opening). */
   #arriving = 0;
   #closed = false;
@@ -104,6 +108,11 @@ export class Room extends TypedEmitter<RoomEvents> {
       },
       lease,
     );
+    this.#nodePipes = new NodePipes({
+      router: () => this.#routers.first.lease.router,
+      listen: () => ({ ip: this.#routers.first.lease.listenIp, announcedAddress: this.#routers.first.lease.announcedAddress }),
+      logger,
+    });
     speakers.on('dominantspeaker', ({ producer }) => {
       const peerId = this.#ownerOf(producer.id)?.id;
       if (peerId !== undefined) this.#notify('activeSpeaker', { roomId: this.id, peerId });
@@ -133,7 +142,13 @@ export class Room extends TypedEmitter<RoomEvents> {
     return this.#peers.size;
   }
 
+  /** The room's pipes to other SFU nodes. */
+  get nodePipes(): NodePipes {
+    return this.#nodePipes;
+  }
+
   canConsume(producerId: string, rtpCapabilities: ms.RtpCapabilities): boolean {
+    if (this.#nodePipes.has(producerId)) return this.#routers.first.lease.router.canConsume({ producerId, rtpCapabilities });
     const owner = this.#ownerOf(producerId);
     const home = owner && this.#homes.get(owner);
     return home ? home.lease.router.canConsume({ producerId, rtpCapabilities }) : false;
@@ -258,12 +273,14 @@ export class Room extends TypedEmitter<RoomEvents> {
    */
   async consume(params: { peerId: string; transportId: string; producerId: string; rtpCapabilities: ms.RtpCapabilities }): Promise<ms.Consumer<ConsumerAppData & ms.AppData>> {
     const peer = this.peer(params.peerId);
-    const producer = this.findProducer(params.producerId);
+    // A producer piped in from another node lives on the first router.
+    const piped = await this.#nodePipes.piped(params.producerId);
+    const producer = piped ?? this.findProducer(params.producerId);
     if (producer.appData.peerId === peer.id) throw new SfuError('cannot_consume', 'A peer cannot consume its own producer');
     if (!this.canConsume(producer.id, params.rtpCapabilities)) {
       throw new SfuError('cannot_consume', `Cannot consume producer ${producer.id} with these RTP capabilities`);
     }
-    const from = this.#home(this.peer(producer.appData.peerId));
+    const from = piped ? this.#routers.first : this.#home(this.peer(producer.appData.peerId));
     const release = await this.#routers.pipe(producer.id, from, this.#home(peer));
     let consumer: ms.Consumer<ConsumerAppData & ms.AppData>;
     try {
@@ -275,6 +292,13 @@ export class Room extends TypedEmitter<RoomEvents> {
     if (consumer.closed) release();
     else consumer.observer.once('close', release);
     return consumer;
+  }
+
+  /** Sends a local producer to another node's room (through the first router). */
+  async pipeProducerOut(remoteNodeId: string, producerId: string): Promise<PipedProducerOutResponse> {
+    const producer = this.findProducer(producerId);
+    const from = this.#home(this.peer(producer.appData.peerId));
+    return this.#nodePipes.pipeOut(remoteNodeId, producer, () => this.#routers.pipe(producer.id, from, this.#routers.first));
   }
 
   /** Finds a producer anywhere in the room. */
@@ -331,6 +355,7 @@ export class Room extends TypedEmitter<RoomEvents> {
   close(reason: RoomCloseReason = 'closed'): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#nodePipes.close();
     this.#routers.close();
     for (const peer of [...this.#peers.values()]) peer.close();
     this.#peers.clear();
