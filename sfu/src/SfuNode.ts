@@ -285,6 +285,11 @@ export class SfuNode extends TypedEmitter<SfuNodeEvents> implements T.SfuApi {
     });
   }
 
+  /** The room's peers on this node (none when the room is not here). Not part of SfuApi. */
+  peerIds(roomId: string): string[] {
+    return [...(this.#rooms.get(roomId)?.peers() ?? [])].map((p) => p.id);
+  }
+
   load(): Promise<T.NodeLoad> {
     return this.#call(() => {
       let peers = 0;

@@ -208,6 +208,7 @@ export class Recorder {
       case 'producerResumed':
       case 'consumerClosed':
       case 'activeSpeaker':
+      case 'peersLost':
         return; // pauses leave gaps that composition fills; the rest does not change what is recorded
       default:
         return assertUnreachable(e);
