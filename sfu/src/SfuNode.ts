@@ -241,9 +241,10 @@ export class SfuNode extends TypedEmitter<SfuNodeEvents> implements T.SfuApi {
 
   /** The room's routers (the first one first): the worker process each is on and its peers. */
   roomLayout(req: T.RoomRef): Promise<T.RoomLayout> {
-    return this.#call(() => ({
-      routers: this.#room(req.roomId).layout().map(({ workerPid, peers }) => ({ workerPid, peers })),
-    }));
+    return this.#call(() => {
+      const room = this.#room(req.roomId);
+      return { routers: room.layout().map(({ workerPid, peers }) => ({ workerPid, peers })), pipes: room.nodePipes.remoteNodes() };
+    });
   }
 
   createPipe(req: T.PipeRef): Promise<T.PipeEndpoint> {

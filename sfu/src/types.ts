@@ -188,6 +188,8 @@ export interface RoomRouterInfo {
 }
 export interface RoomLayout {
   routers: RoomRouterInfo[];
+  /** Other SFU nodes this room is linked to by a pipe (a room spanning nodes). */
+  pipes: string[];
 }
 
 export interface WorkerLoad {

@@ -156,13 +156,30 @@ describe('a room spanning SFU nodes', () => {
     expect(count(guest.events, 'newProducer')).toBe(1);
     expect(count(host.events, 'newProducer')).toBe(0);
 
+    // The two nodes are linked by one pipe pair.
+    const homeNode = home === 'sfu-a' ? sfuA : sfuB!;
+    const guestNode = other === 'sfu-b' ? sfuB! : sfuA;
+    expect((await homeNode.sfuHost!.node.roomLayout({ roomId })).pipes).toEqual([other]);
+    expect((await guestNode.sfuHost!.node.roomLayout({ roomId })).pipes).toEqual([home]);
+
+    // A host mute reaches the piped copy: the guest's consumer on the other node is told, the guest's socket once.
+    await sfu.call('pauseProducer', { roomId, peerId: hostPeer, producerId });
+    await expect.poll(async () => (await sfu.call('listConsumers', { roomId, peerId: guestPeer }))[0]?.producerPaused).toBe(true);
+    const pausedAt = received.get(outSsrc) ?? 0;
+    await new Promise((r) => setTimeout(r, 400));
+    expect((received.get(outSsrc) ?? 0) - pausedAt).toBeLessThan(5);
+    await sfu.call('resumeProducer', { roomId, peerId: hostPeer, producerId });
+    await expect.poll(async () => (await sfu.call('listConsumers', { roomId, peerId: guestPeer }))[0]?.producerPaused).toBe(false);
+    await expect.poll(() => received.get(outSsrc) ?? 0, { timeout: 5000 }).toBeGreaterThan(pausedAt + 10);
+    expect(count(guest.events, 'producerPaused')).toBe(1);
+    expect(count(guest.events, 'producerResumed')).toBe(1);
+
     // The host closes it: the guest is told once, and its consumer on the other node closes.
     await sfu.call('closeProducer', { roomId, peerId: hostPeer, producerId });
     await expect.poll(() => count(guest.events, 'consumerClosed')).toBe(1);
     expect(count(guest.events, 'producerClosed')).toBe(1);
 
     // The guest's node dies: only the guest is told to reconnect; the host stays.
-    const guestNode = other === 'sfu-b' ? sfuB! : sfuA;
     await guestNode.close();
     if (guestNode === sfuB) sfuB = undefined;
     else sfuA = sfuB!; // keep closing the survivor in afterAll
@@ -170,6 +187,8 @@ describe('a room spanning SFU nodes', () => {
     await new Promise((r) => setTimeout(r, 1500)); // a few sweeps of the watcher
     expect(count(guest.events, 'reconnectRequired')).toBe(1);
     expect(count(host.events, 'reconnectRequired')).toBe(0);
+    // The surviving node closed its pipe towards the dead one.
+    await expect.poll(async () => (await homeNode.sfuHost!.node.roomLayout({ roomId })).pipes).toEqual([]);
     // The guest joins again and is placed on the surviving node, with the host.
     await join(guest.socket);
     expect(await probe.hgetall(`lectern:room:${roomId}:peers`)).toEqual({ [hostPeer]: home, [guestPeer]: home });
