@@ -23,13 +23,20 @@ export class NodePipes {
   readonly #router: () => ms.Router;
   readonly #listen: () => { ip: string; announcedAddress: string | undefined };
   readonly #logger: Logger;
+  readonly #onPipedIn: (producer: ms.Producer<ProducerAppData>) => void;
   readonly #pipes = new Map<string, Promise<NodePipe>>();
   /** Piped-in producers, by id, with the remote node they came from. */
   readonly #in = new Map<string, { remoteNodeId: string; producer: Promise<ms.Producer<ProducerAppData>> }>();
   #closed = false;
 
-  constructor(options: { router: () => ms.Router; listen: () => { ip: string; announcedAddress: string | undefined }; logger: Logger }) {
+  constructor(options: {
+    router: () => ms.Router;
+    listen: () => { ip: string; announcedAddress: string | undefined };
+    logger: Logger;
+    onPipedIn: (producer: ms.Producer<ProducerAppData>) => void;
+  }) {
     this.#router = options.router;
+    this.#onPipedIn = options.onPipedIn;
     this.#listen = options.listen;
     this.#logger = options.logger;
   }
@@ -101,6 +108,7 @@ export class NodePipes {
         if (this.#in.get(p.producerId) === entry) this.#in.delete(p.producerId);
       });
       if (this.#closed) made.close();
+      else this.#onPipedIn(made);
     } catch (error) {
       if (this.#in.get(p.producerId) === entry) this.#in.delete(p.producerId);
       throw error;

@@ -61,6 +61,8 @@ export const MAX_WEBRTC_TRANSPORTS_PER_PEER = 8;
 export class Room extends TypedEmitter<RoomEvents> {
   readonly id: string;
   maxPeers: number;
+  /** Tells activeSpeaker (false on a node that is not the home of a room spanning nodes). */
+  observeSpeakers = true;
   readonly #logger: Logger;
   readonly #notify: Notify;
   readonly #routers: RoomRouters;
@@ -112,10 +114,14 @@ export class Room extends TypedEmitter<RoomEvents> {
       router: () => this.#routers.first.lease.router,
       listen: () => ({ ip: this.#routers.first.lease.listenIp, announcedAddress: this.#routers.first.lease.announcedAddress }),
       logger,
+      // Audio piped in from another node is heard by this node's observer too.
+      onPipedIn: (producer) => {
+        if (producer.kind === 'audio') void this.#speakers.addProducer({ producerId: producer.id }).catch(() => undefined);
+      },
     });
     speakers.on('dominantspeaker', ({ producer }) => {
-      const peerId = this.#ownerOf(producer.id)?.id;
-      if (peerId !== undefined) this.#notify('activeSpeaker', { roomId: this.id, peerId });
+      const peerId = this.#ownerOf(producer.id)?.id ?? (producer.appData as Partial<ProducerAppData>).peerId;
+      if (peerId !== undefined && this.observeSpeakers) this.#notify('activeSpeaker', { roomId: this.id, peerId });
     });
   }
 

@@ -73,6 +73,7 @@ export class SfuNode extends TypedEmitter<SfuNodeEvents> implements T.SfuApi {
         }
         room = await pending;
       }
+      if (req.observeSpeakers !== undefined) room.observeSpeakers = req.observeSpeakers === true;
       return { rtpCapabilities: room.rtpCapabilities };
     });
   }

@@ -1,7 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SfuNode } from './SfuNode.js';
-import { LISTEN_IP, RTC_PORTS, collect, nextEvent, startFfmpegVp8, stopProcess, testLogger, testPortBase, udpCounter, vp8RtpParameters, waitFor } from './test/helpers.js';
+import { AUDIO_LEVEL_EXT_ID, LISTEN_IP, OPUS_PT, RTC_PORTS, audioPacket, collect, nextEvent, startFfmpegVp8, stopProcess, testLogger, testPortBase, udpCounter, vp8RtpParameters, waitFor } from './test/helpers.js';
 
 /** Two SFU nodes in one process, the same room on both, linked by an SRTP PipeTransport pair. */
 describe('SfuNode pipes between nodes', () => {
@@ -102,5 +103,46 @@ describe('SfuNode pipes between nodes', () => {
     await closed;
     await expect(b.consume({ roomId, peerId: 'viewer', transportId: out.id, producerId, rtpCapabilities })).rejects.toMatchObject({ code: 'producer_not_found' });
     await b.closePipe({ roomId, remoteNodeId: 'a' }); // idempotent
+  });
+
+  it('SfuNode observes a spanning room’s speakers on its home node only, audio of the other node piped there', async () => {
+    const roomId = 'speakers-across';
+    await a.ensureRoom({ roomId, maxPeers: 10 }); // the home node
+    await b.ensureRoom({ roomId, maxPeers: 10, observeSpeakers: false });
+    const endA = await a.createPipe({ roomId, remoteNodeId: 'b' });
+    const endB = await b.createPipe({ roomId, remoteNodeId: 'a' });
+    await a.connectPipe({ roomId, remoteNodeId: 'b', ...endB });
+    await b.connectPipe({ roomId, remoteNodeId: 'a', ...endA });
+    const mics: Record<string, { ip: string; port: number; ssrc: number }> = {};
+    for (const [node, peerId, ssrc] of [[a, 'quiet', 1001], [b, 'talker', 2002]] as const) {
+      await node.addPeer({ roomId, peerId });
+      const plain = await node.createPlainTransport({ roomId, peerId, direction: 'send' });
+      const { id } = await node.produce({
+        roomId, peerId, transportId: plain.id, kind: 'audio', appData: { source: 'mic' },
+        rtpParameters: {
+          codecs: [{ mimeType: 'audio/opus', payloadType: OPUS_PT, clockRate: 48000, channels: 2 }],
+          headerExtensions: [{ uri: 'urn:ietf:params:rtp-hdrext:ssrc-audio-level', id: AUDIO_LEVEL_EXT_ID }],
+          encodings: [{ ssrc }],
+        },
+      });
+      mics[peerId] = { ip: plain.ip, port: plain.port, ssrc };
+      if (node === b) await a.pipeProducerIn({ roomId, remoteNodeId: 'b', producerId: id, ...(await b.pipeProducerOut({ roomId, remoteNodeId: 'a', producerId: id })) });
+    }
+    const onB = collect(b, 'activeSpeaker');
+    const talker = nextEvent(a, 'activeSpeaker', (e) => e.roomId === roomId && e.peerId === 'talker', 8000);
+    const socket = createSocket('udp4');
+    let seq = 0;
+    const timer = setInterval(() => {
+      seq++;
+      socket.send(audioPacket(mics['quiet']!.ssrc, seq, 127), mics['quiet']!.port, mics['quiet']!.ip);
+      socket.send(audioPacket(mics['talker']!.ssrc, seq, 5 + (seq % 25)), mics['talker']!.port, mics['talker']!.ip);
+    }, 20);
+    try {
+      expect(await talker).toEqual([{ roomId, peerId: 'talker' }]);
+      expect(onB.filter((e) => e.roomId === roomId)).toEqual([]);
+    } finally {
+      clearInterval(timer);
+      socket.close();
+    }
   });
 });

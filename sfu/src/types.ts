@@ -37,6 +37,11 @@ export interface ConsumerRef extends PeerRef {
 
 export interface EnsureRoomRequest extends RoomRef {
   maxPeers: number;
+  /**
+   * Whether this node's room tells `activeSpeaker` (default true). A room spanning nodes
+   * observes on its home node only (audio of the others piped there); the others say false.
+   */
+  observeSpeakers?: boolean;
 }
 export interface EnsureRoomResponse {
   rtpCapabilities: RtpCapabilities;
