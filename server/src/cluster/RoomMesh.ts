@@ -33,7 +33,9 @@ export class RoomMesh implements SfuMesh {
   onEvent(e: SfuEvent): void {
     switch (e.type) {
       case 'newProducer':
-        if (e.nodeId !== undefined) this.#room(e.roomId).set(e.producerId, e.nodeId);
+        if (e.nodeId === undefined) return;
+        this.#room(e.roomId).set(e.producerId, e.nodeId);
+        if (e.kind === 'audio') void this.#toHome(e.roomId, e.producerId, e.nodeId);
         return;
       case 'producerClosed':
         if (this.#producers.get(e.roomId)?.get(e.producerId) === e.nodeId) this.#producers.get(e.roomId)?.delete(e.producerId);
@@ -84,6 +86,16 @@ export class RoomMesh implements SfuMesh {
         if (attempt > 0 || (err as { code?: unknown }).code !== 'invalid_request') throw err;
         this.#pairs.delete(pairKey(roomId, from, to));
       }
+    }
+  }
+
+  /** Audio of a node other than the room's home is piped there: the home node's observer tells who speaks. */
+  async #toHome(roomId: string, producerId: string, nodeId: string): Promise<void> {
+    try {
+      const home = await this.#routing.home(roomId);
+      if (home !== nodeId) await this.link(roomId, producerId, nodeId, home);
+    } catch (err) {
+      this.#log.debug({ err: (err as Error).message, roomId, producerId }, 'could not pipe audio to the room’s home node');
     }
   }
 

@@ -15,14 +15,23 @@ import { createUser } from '../users/userService.js';
 import { TestRedis } from './test/testRedis.js';
 
 const OPUS_PT = 100;
-const opusPacket = (ssrc: number, seq: number): Buffer => {
-  const p = Buffer.alloc(15);
-  p[0] = 0x80;
+const LEVEL_EXT_ID = 1;
+/** An Opus RTP packet; with `level` (0 loudest .. 127 silence) it carries the ssrc-audio-level extension. */
+const opusPacket = (ssrc: number, seq: number, level?: number): Buffer => {
+  const ext = level === undefined ? 0 : 8;
+  const p = Buffer.alloc(12 + ext + 3);
+  p[0] = level === undefined ? 0x80 : 0x90;
   p[1] = OPUS_PT;
   p.writeUInt16BE(seq & 0xffff, 2);
   p.writeUInt32BE((seq * 960) >>> 0, 4);
   p.writeUInt32BE(ssrc, 8);
-  p.set([0xfc, 0xff, 0xfe], 12); // a tiny Opus frame
+  if (level !== undefined) {
+    p.writeUInt16BE(0xbede, 12);
+    p.writeUInt16BE(1, 14);
+    p[16] = LEVEL_EXT_ID << 4;
+    p[17] = 0x80 | level;
+  }
+  p.set([0xfc, 0xff, 0xfe], 12 + ext); // a tiny Opus frame
   return p;
 };
 
@@ -178,6 +187,30 @@ describe('a room spanning SFU nodes', () => {
     await sfu.call('closeProducer', { roomId, peerId: hostPeer, producerId });
     await expect.poll(() => count(guest.events, 'consumerClosed')).toBe(1);
     expect(count(guest.events, 'producerClosed')).toBe(1);
+
+    // The guest speaks on its node: the room's home node tells who speaks, everyone hears it once.
+    const talk = await sfu.call('createPlainTransport', { roomId, peerId: guestPeer, direction: 'send', comedia: true });
+    await sfu.call('produce', {
+      roomId,
+      peerId: guestPeer,
+      transportId: talk.id,
+      kind: 'audio',
+      rtpParameters: {
+        codecs: [{ mimeType: 'audio/opus', payloadType: OPUS_PT, clockRate: 48000, channels: 2 }],
+        headerExtensions: [{ uri: 'urn:ietf:params:rtp-hdrext:ssrc-audio-level', id: LEVEL_EXT_ID }],
+        encodings: [{ ssrc: 11223344 }],
+      },
+      appData: { source: 'mic' },
+    });
+    let talkSeq = 0;
+    timers.push(setInterval(() => sender.send(opusPacket(11223344, talkSeq++, 5 + (talkSeq % 25)), talk.port, talk.ip), 20));
+    const speakers = (events: { name: string; payload: unknown }[]) => events.filter((e) => e.name === 'activeSpeaker').map((e) => (e.payload as { peerId: string }).peerId);
+    await expect.poll(() => speakers(host.events), { timeout: 8000 }).toContain(guestPeer);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(speakers(guest.events)).toEqual(speakers(host.events));
+    // (The host's earlier mic, alone on the home node then, was its first pick.) No two nodes take turns.
+    expect(speakers(host.events).at(-1)).toBe(guestPeer);
+    expect(speakers(host.events).every((p, i, all) => i === 0 || p !== all[i - 1])).toBe(true);
 
     // The guest's node dies: only the guest is told to reconnect; the host stays.
     await guestNode.close();

@@ -69,10 +69,11 @@ export class SfuClient {
     switch (method) {
       case 'ensureRoom':
         this.#maxPeers.set(roomId, (params as SfuParams<'ensureRoom'>).maxPeers);
-        return this.callNode(await r.home(roomId), method, params);
+        // The home node's room tells who speaks (the room's other nodes pipe their audio there).
+        return this.callNode(await r.home(roomId), 'ensureRoom', { ...(params as SfuParams<'ensureRoom'>), observeSpeakers: true }) as Promise<SfuResult<M>>;
       case 'addPeer': {
         const [node, home] = await Promise.all([r.placePeer(roomId, peerId ?? ''), r.home(roomId)]);
-        if (node !== home) await this.callNode(node, 'ensureRoom', { roomId, maxPeers: this.#maxPeers.get(roomId) ?? FALLBACK_MAX_PEERS });
+        if (node !== home) await this.callNode(node, 'ensureRoom', { roomId, maxPeers: this.#maxPeers.get(roomId) ?? FALLBACK_MAX_PEERS, observeSpeakers: false });
         return this.callNode(node, method, params);
       }
       case 'removePeer': {
