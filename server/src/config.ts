@@ -89,6 +89,7 @@ const EnvSchema = z.object({
   LECTERN_REDIS_PREFIX: z.preprocess(emptyToUndefined, z.string().regex(/^[A-Za-z0-9._:-]{0,64}$/).optional()),
   LECTERN_SFU_ANNOUNCE_INTERVAL_MS: int(100, 60_000).default(2000),
   LECTERN_SFU_NODE_TTL_MS: int(300, 600_000).optional(),
+  LECTERN_NODE_ROOM_PEERS: int(1, 100_000).optional(),
   LECTERN_DRAIN_TIMEOUT_SECONDS: int(0, 86_400).default(3600),
   LECTERN_REDIS_TLS_CA_FILE: optionalString,
   LECTERN_TURN_URLS: optionalString,
@@ -223,6 +224,11 @@ export interface Config {
     readonly announceIntervalMs: number;
     /** An SFU node silent for this long counts as gone (default 3 announce intervals). */
     readonly nodeTtlMs: number;
+    /**
+     * A room's peers on its home SFU node before newcomers go to another node. Default: the
+     * node's workers x LECTERN_ROOM_PEERS_PER_ROUTER (as announced by that node).
+     */
+    readonly nodeRoomPeers: number | undefined;
     /** How long a draining node waits for its rooms/sockets to empty before exiting. */
     readonly drainTimeoutSeconds: number;
   };
@@ -366,6 +372,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       redisTlsCaFile: e.LECTERN_REDIS_TLS_CA_FILE,
       announceIntervalMs: e.LECTERN_SFU_ANNOUNCE_INTERVAL_MS,
       nodeTtlMs: e.LECTERN_SFU_NODE_TTL_MS ?? e.LECTERN_SFU_ANNOUNCE_INTERVAL_MS * 3,
+      nodeRoomPeers: e.LECTERN_NODE_ROOM_PEERS,
       drainTimeoutSeconds: e.LECTERN_DRAIN_TIMEOUT_SECONDS,
     },
     metricsToken: e.LECTERN_METRICS_TOKEN,

@@ -94,7 +94,8 @@ export async function startLectern(config: Config, opts: StartOptions = {}): Pro
     if (config.role === 'all' || config.role === 'api') {
       const cluster = await startApiCluster(config, runtime.redis, ctx.bus, ctx.logger);
       closers.push(() => cluster.close());
-      const sfu = new SfuClient(ctx.bus, cluster.placement);
+      const sfu = new SfuClient(ctx.bus, cluster.routing);
+      await cluster.attach(sfu);
       let gw: Gateway | undefined;
       const recorder = await Recorder.create({
         ctx,

@@ -9,6 +9,8 @@ interface Entry {
   readonly producer: ms.Producer<ProducerAppData>;
   readonly top: number;
   readonly consumers: Set<ms.Consumer>;
+  /** Pipes carrying the producer to other SFU nodes: their viewers' wishes are not known here, so every layer runs. */
+  pins: number;
   /** What the publisher was last told to send (it starts with every layer). */
   told: number;
   lowerTimer: NodeJS.Timeout | undefined;
@@ -39,18 +41,7 @@ export class LayerDemand {
   /** A new consumer of `producer`; only simulcast producers are followed. */
   track(producer: ms.Producer<ProducerAppData>, consumer: ms.Consumer): void {
     if (consumer.type !== 'simulcast' || producer.closed) return;
-    let entry = this.#entries.get(producer.id);
-    if (!entry) {
-      const top = producer.rtpParameters.encodings!.length - 1;
-      const created: Entry = { producer, top, consumers: new Set(), told: top, lowerTimer: undefined };
-      entry = created;
-      this.#entries.set(producer.id, created);
-      producer.observer.once('close', () => {
-        clearTimeout(created.lowerTimer);
-        this.#entries.delete(producer.id);
-      });
-    }
-    const tracked = entry;
+    const tracked = this.#entry(producer);
     tracked.consumers.add(consumer);
     const changed = () => this.changed(producer.id);
     consumer.observer.on('pause', changed);
@@ -60,6 +51,34 @@ export class LayerDemand {
       changed();
     });
     changed();
+  }
+
+  /** `producer` is piped to another SFU node: every layer runs until the returned release. */
+  pin(producer: ms.Producer<ProducerAppData>): () => void {
+    if (producer.kind !== 'video' || (producer.rtpParameters.encodings?.length ?? 0) < 2 || producer.closed) return () => undefined;
+    const entry = this.#entry(producer);
+    entry.pins += 1;
+    this.changed(producer.id);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      entry.pins -= 1;
+      this.changed(producer.id);
+    };
+  }
+
+  #entry(producer: ms.Producer<ProducerAppData>): Entry {
+    const existing = this.#entries.get(producer.id);
+    if (existing) return existing;
+    const top = producer.rtpParameters.encodings!.length - 1;
+    const created: Entry = { producer, top, consumers: new Set(), pins: 0, told: top, lowerTimer: undefined };
+    this.#entries.set(producer.id, created);
+    producer.observer.once('close', () => {
+      clearTimeout(created.lowerTimer);
+      this.#entries.delete(producer.id);
+    });
+    return created;
   }
 
   /** Something that moves demand changed for `producerId` (a consumer's preferred layers). */
@@ -87,6 +106,7 @@ export class LayerDemand {
   wanted(producerId: string): number | undefined {
     const entry = this.#entries.get(producerId);
     if (!entry) return undefined;
+    if (entry.pins > 0) return entry.top;
     let wanted = 0;
     for (const c of entry.consumers) {
       if (c.closed || c.paused) continue;

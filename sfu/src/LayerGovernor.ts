@@ -83,6 +83,13 @@ export class LayerGovernor {
     await this.#apply(entry, temporalLayer);
   }
 
+  /** Ticks every `intervalMs` (1 s) until the returned stop; a failed tick is reported, not thrown. */
+  start(onError: (error: unknown) => void, intervalMs = 1000): () => void {
+    const timer = setInterval(() => void this.tick().catch(onError), intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
   /** One look at every governed consumer (the room calls it each second). */
   async tick(): Promise<void> {
     await Promise.all([...this.#entries.values()].map((e) => this.#look(e)));

@@ -6,18 +6,13 @@ import { TypedEmitter } from './TypedEmitter.js';
 import { LayerDemand } from './LayerDemand.js';
 import { LayerGovernor } from './LayerGovernor.js';
 import { MEDIA_CODECS } from './codecs.js';
-import { RoomRouters, type RoomRouter } from './RoomRouters.js';
+import { NodePipes } from './NodePipes.js';
+import { RoomRouters, type RoomRouter, type RoomRouterLayout } from './RoomRouters.js';
+import { measureStep } from './layerMeasure.js';
+import { createPlainTransport, createWebRtcTransport } from './roomTransports.js';
 import type { RouterLease } from './WorkerPool.js';
-import type {
-  ConsumerAppData,
-  CreatePlainTransportResponse,
-  CreateWebRtcTransportResponse,
-  Notify,
-  ProducerInfo,
-  RoomCloseReason,
-  RoomStats,
-  TransportDirection,
-} from './types.js';
+import type { ConsumerAppData, CreatePlainTransportResponse, CreateWebRtcTransportResponse, Notify } from './types.js';
+import type { PipedProducerOutResponse, ProducerInfo, RoomCloseReason, RoomStats, TransportDirection } from './types.js';
 
 export interface RoomOptions {
   roomId: string;
@@ -34,23 +29,12 @@ export interface RoomOptions {
   peersPerRouter?: number;
 }
 
-/** Where one of the room's routers is and what it carries. */
-export interface RoomRouterLayout {
-  workerIndex: number;
-  workerPid: number;
-  peers: number;
-  producers: number;
-  consumers: number;
-}
-
 export type RoomEvents = { closed: [RoomCloseReason] };
 
-const INITIAL_OUTGOING_BITRATE = 1_000_000;
 const ACTIVE_SPEAKER_INTERVAL_MS = 300;
-const GOVERNOR_TICK_MS = 1000;
 
-/** WebRTC transports one peer may hold at once (send and receive, with room for a rebuild). */
-export const MAX_WEBRTC_TRANSPORTS_PER_PEER = 8;
+export { MAX_WEBRTC_TRANSPORTS_PER_PEER } from './roomTransports.js';
+export type { RoomRouterLayout } from './RoomRouters.js';
 
 /**
  * One call: its peers, each on one of the room's routers (a router per worker the room
@@ -64,6 +48,8 @@ export const MAX_WEBRTC_TRANSPORTS_PER_PEER = 8;
 export class Room extends TypedEmitter<RoomEvents> {
   readonly id: string;
   maxPeers: number;
+  /** Tells activeSpeaker (false on a node that is not the home of a room spanning nodes). */
+  observeSpeakers = true;
   readonly #logger: Logger;
   readonly #notify: Notify;
   readonly #routers: RoomRouters;
@@ -77,7 +63,9 @@ export class Room extends TypedEmitter<RoomEvents> {
   readonly demand: LayerDemand;
   /** Frame rate before resolution for simulcast consumers on WebRTC transports. */
   readonly governor = new LayerGovernor();
-  readonly #governorTimer: NodeJS.Timeout;
+  readonly #stopGovernor: () => void;
+  /** Links to the same room on other SFU nodes. */
+  readonly #nodePipes: NodePipes;
   /** Counted peers being placed (their router may be opening). */
   #arriving = 0;
   #closed = false;
@@ -110,10 +98,7 @@ export class Room extends TypedEmitter<RoomEvents> {
       lowerDelayMs: options.layerLowerDelayMs,
       wantedOf: (consumer) => this.governor.wanted(consumer.id),
     });
-    this.#governorTimer = setInterval(() => {
-      this.governor.tick().catch((error: unknown) => this.#logger.warn({ err: error }, 'layer governor tick failed'));
-    }, GOVERNOR_TICK_MS);
-    this.#governorTimer.unref();
+    this.#stopGovernor = this.governor.start((error) => this.#logger.warn({ err: error }, 'layer governor tick failed'));
     this.#routers = new RoomRouters(
       {
         roomId: options.roomId,
@@ -124,9 +109,18 @@ export class Room extends TypedEmitter<RoomEvents> {
       },
       lease,
     );
+    this.#nodePipes = new NodePipes({
+      router: () => this.#routers.first.lease.router,
+      listen: () => ({ ip: this.#routers.first.lease.listenIp, announcedAddress: this.#routers.first.lease.announcedAddress }),
+      logger,
+      // Audio piped in from another node is heard by this node's observer too.
+      onPipedIn: (producer) => {
+        if (producer.kind === 'audio') void this.#speakers.addProducer({ producerId: producer.id }).catch(() => undefined);
+      },
+    });
     speakers.on('dominantspeaker', ({ producer }) => {
-      const peerId = this.#ownerOf(producer.id)?.id;
-      if (peerId !== undefined) this.#notify('activeSpeaker', { roomId: this.id, peerId });
+      const peerId = this.#ownerOf(producer.id)?.id ?? (producer.appData as Partial<ProducerAppData>).peerId;
+      if (peerId !== undefined && this.observeSpeakers) this.#notify('activeSpeaker', { roomId: this.id, peerId });
     });
   }
 
@@ -153,7 +147,13 @@ export class Room extends TypedEmitter<RoomEvents> {
     return this.#peers.size;
   }
 
+  /** The room's pipes to other SFU nodes. */
+  get nodePipes(): NodePipes {
+    return this.#nodePipes;
+  }
+
   canConsume(producerId: string, rtpCapabilities: ms.RtpCapabilities): boolean {
+    if (this.#nodePipes.has(producerId)) return this.#routers.first.lease.router.canConsume({ producerId, rtpCapabilities });
     const owner = this.#ownerOf(producerId);
     const home = owner && this.#homes.get(owner);
     return home ? home.lease.router.canConsume({ producerId, rtpCapabilities }) : false;
@@ -193,7 +193,8 @@ export class Room extends TypedEmitter<RoomEvents> {
           this.governor.track(consumer, (toLayer) => measureStep(entry.transport, producer, consumer, toLayer));
           consumer.observer.once('close', () => this.governor.forget(consumer.id));
         }
-        this.demand.track(producer, consumer);
+        // A producer piped in from another node is its own node's to demand layers of.
+        if (!this.#nodePipes.has(producer.id)) this.demand.track(producer, consumer);
       },
       onListenerError: (event, error) => this.#logger.error({ err: error, event, peerId }, 'Peer listener threw'),
     });
@@ -232,50 +233,13 @@ export class Room extends TypedEmitter<RoomEvents> {
 
   async createWebRtcTransport(peerId: string, direction: TransportDirection): Promise<CreateWebRtcTransportResponse> {
     const peer = this.peer(peerId);
-    // A browser holds two; more than a few is a client asking for resources it cannot use.
-    if (peer.transportCount >= MAX_WEBRTC_TRANSPORTS_PER_PEER) {
-      throw new SfuError('invalid_request', `Peer ${peerId} already holds ${peer.transportCount} transports`);
-    }
-    const { lease } = this.#home(peer);
-    const transport = await lease.router.createWebRtcTransport({
-      webRtcServer: lease.webRtcServer,
-      enableUdp: true,
-      enableTcp: true,
-      preferUdp: true,
-      initialAvailableOutgoingBitrate: INITIAL_OUTGOING_BITRATE,
-      appData: { peerId, direction },
-    });
-    peer.addTransport({ kind: 'webrtc', direction, transport });
-    return {
-      id: transport.id,
-      iceParameters: transport.iceParameters,
-      iceCandidates: transport.iceCandidates,
-      dtlsParameters: transport.dtlsParameters,
-      ...(transport.sctpParameters ? { sctpParameters: transport.sctpParameters } : {}),
-    };
+    return createWebRtcTransport(this.#home(peer).lease, peer, direction);
   }
 
   /** A plain RTP transport for media ingest (send) or output to a local process (recv, e.g. recording). */
-  async createPlainTransport(
-    peerId: string,
-    direction: TransportDirection,
-    comedia: boolean,
-  ): Promise<CreatePlainTransportResponse> {
+  async createPlainTransport(peerId: string, direction: TransportDirection, comedia: boolean): Promise<CreatePlainTransportResponse> {
     const peer = this.peer(peerId);
-    const { lease } = this.#home(peer);
-    const transport = await lease.router.createPlainTransport({
-      listenInfo: {
-        protocol: 'udp',
-        ip: lease.listenIp,
-        ...(lease.announcedAddress ? { announcedAddress: lease.announcedAddress } : {}),
-      },
-      rtcpMux: false,
-      comedia,
-      appData: { peerId, direction },
-    });
-    peer.addTransport({ kind: 'plain', direction, transport });
-    const { tuple, rtcpTuple } = transport;
-    return { id: transport.id, ip: tuple.localAddress, port: tuple.localPort, rtcpPort: rtcpTuple?.localPort ?? tuple.localPort };
+    return createPlainTransport(this.#home(peer).lease, peer, direction, comedia);
   }
 
   /**
@@ -285,12 +249,14 @@ export class Room extends TypedEmitter<RoomEvents> {
    */
   async consume(params: { peerId: string; transportId: string; producerId: string; rtpCapabilities: ms.RtpCapabilities }): Promise<ms.Consumer<ConsumerAppData & ms.AppData>> {
     const peer = this.peer(params.peerId);
-    const producer = this.findProducer(params.producerId);
+    // A producer piped in from another node lives on the first router.
+    const piped = await this.#nodePipes.piped(params.producerId);
+    const producer = piped ?? this.findProducer(params.producerId);
     if (producer.appData.peerId === peer.id) throw new SfuError('cannot_consume', 'A peer cannot consume its own producer');
     if (!this.canConsume(producer.id, params.rtpCapabilities)) {
       throw new SfuError('cannot_consume', `Cannot consume producer ${producer.id} with these RTP capabilities`);
     }
-    const from = this.#home(this.peer(producer.appData.peerId));
+    const from = piped ? this.#routers.first : this.#home(this.peer(producer.appData.peerId));
     const release = await this.#routers.pipe(producer.id, from, this.#home(peer));
     let consumer: ms.Consumer<ConsumerAppData & ms.AppData>;
     try {
@@ -302,6 +268,20 @@ export class Room extends TypedEmitter<RoomEvents> {
     if (consumer.closed) release();
     else consumer.observer.once('close', release);
     return consumer;
+  }
+
+  /** Sends a local producer to another node's room (through the first router). */
+  async pipeProducerOut(remoteNodeId: string, producerId: string): Promise<PipedProducerOutResponse> {
+    const producer = this.findProducer(producerId);
+    const from = this.#home(this.peer(producer.appData.peerId));
+    return this.#nodePipes.pipeOut(remoteNodeId, producer, async () => {
+      const release = await this.#routers.pipe(producer.id, from, this.#routers.first);
+      const unpin = this.demand.pin(producer); // viewers over there want layers this node cannot see
+      return () => {
+        unpin();
+        release();
+      };
+    });
   }
 
   /** Finds a producer anywhere in the room. */
@@ -359,7 +339,8 @@ export class Room extends TypedEmitter<RoomEvents> {
     if (this.#closed) return;
     this.#closed = true;
     this.demand.close();
-    clearInterval(this.#governorTimer);
+    this.#stopGovernor();
+    this.#nodePipes.close();
     this.#routers.close();
     for (const peer of [...this.#peers.values()]) peer.close();
     this.#peers.clear();
@@ -408,31 +389,4 @@ export class Room extends TypedEmitter<RoomEvents> {
   #assertOpen(): void {
     if (this.#closed) throw new SfuError('room_not_found', `Room ${this.id} is closed`);
   }
-}
-
-/**
- * The bandwidth picture for `consumer` on spatial layer `toLayer` at its full frame rate: the
- * transport's estimate, and what the transport would send then (its current send rate, with
- * what this consumer sends now swapped for the producer's whole stream of that layer).
- */
-async function measureStep(
-  transport: ms.WebRtcTransport,
-  producer: ms.Producer,
-  consumer: ms.Consumer,
-  toLayer: number,
-): Promise<{ availableBps: number; neededBps: number } | null> {
-  if (transport.closed || producer.closed || consumer.closed) return null;
-  const [[t], streams, own] = await Promise.all([transport.getStats(), producer.getStats(), consumer.getStats()]);
-  const available = t?.availableOutgoingBitrate;
-  if (available === undefined || t === undefined) return null;
-  const encodings = producer.rtpParameters.encodings ?? [];
-  const bitrateOf = (layer: number | undefined) => {
-    const e = layer === undefined ? undefined : encodings[layer];
-    if (!e) return 0;
-    return streams.find((s) => (e.rid !== undefined && s.rid === e.rid) || (e.ssrc !== undefined && s.ssrc === e.ssrc))?.bitrate ?? 0;
-  };
-  const target = bitrateOf(toLayer);
-  if (target === 0) return null; // that layer is not running (yet)
-  const sending = own.find((x) => x.type === 'outbound-rtp')?.bitrate ?? bitrateOf(consumer.currentLayers?.spatialLayer);
-  return { availableBps: available, neededBps: Math.max(0, t.sendBitrate - sending) + target };
 }

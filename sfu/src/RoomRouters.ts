@@ -184,3 +184,12 @@ export class RoomRouters {
     if (this.#pipes.get(key) === pipe) this.#pipes.delete(key);
   }
 }
+
+/** Where one of the room's routers is and what it carries. */
+export interface RoomRouterLayout {
+  workerIndex: number;
+  workerPid: number;
+  peers: number;
+  producers: number;
+  consumers: number;
+}

@@ -79,6 +79,7 @@ export class SfuNode extends TypedEmitter<SfuNodeEvents> implements T.SfuApi {
         }
         room = await pending;
       }
+      if (req.observeSpeakers !== undefined) room.observeSpeakers = req.observeSpeakers === true;
       return { rtpCapabilities: room.rtpCapabilities };
     });
   }
@@ -246,9 +247,54 @@ export class SfuNode extends TypedEmitter<SfuNodeEvents> implements T.SfuApi {
 
   /** The room's routers (the first one first): the worker process each is on and its peers. */
   roomLayout(req: T.RoomRef): Promise<T.RoomLayout> {
-    return this.#call(() => ({
-      routers: this.#room(req.roomId).layout().map(({ workerPid, peers }) => ({ workerPid, peers })),
-    }));
+    return this.#call(() => {
+      const room = this.#room(req.roomId);
+      return { routers: room.layout().map(({ workerPid, peers }) => ({ workerPid, peers })), pipes: room.nodePipes.remoteNodes() };
+    });
+  }
+
+  createPipe(req: T.PipeRef): Promise<T.PipeEndpoint> {
+    return this.#call(() => this.#room(req.roomId).nodePipes.create(requireId(req.remoteNodeId, 'remoteNodeId')));
+  }
+
+  connectPipe(req: T.ConnectPipeRequest): Promise<void> {
+    return this.#call(() =>
+      this.#room(req.roomId).nodePipes.connect(requireId(req.remoteNodeId, 'remoteNodeId'), { ip: req.ip, port: req.port, srtpParameters: req.srtpParameters }),
+    );
+  }
+
+  pipeProducerOut(req: T.PipeProducerOutRequest): Promise<T.PipedProducerOutResponse> {
+    return this.#call(() => this.#room(req.roomId).pipeProducerOut(requireId(req.remoteNodeId, 'remoteNodeId'), req.producerId));
+  }
+
+  pipeProducerIn(req: T.PipeProducerInRequest): Promise<void> {
+    return this.#call(() =>
+      this.#room(req.roomId).nodePipes.pipeIn(requireId(req.remoteNodeId, 'remoteNodeId'), {
+        producerId: requireId(req.producerId, 'producerId'),
+        kind: req.kind,
+        rtpParameters: req.rtpParameters,
+        paused: req.paused === true,
+        appData: { peerId: requireId(req.appData?.peerId, 'appData.peerId'), source: source(req.appData?.source) },
+      }),
+    );
+  }
+
+  updatePipedProducer(req: T.UpdatePipedProducerRequest): Promise<void> {
+    return this.#call(async () => {
+      if (req.action !== 'pause' && req.action !== 'resume' && req.action !== 'close') throw new SfuError('invalid_request', 'action must be pause, resume or close');
+      await this.#rooms.get(req.roomId)?.nodePipes.update(req.producerId, req.action);
+    });
+  }
+
+  closePipe(req: T.PipeRef): Promise<void> {
+    return this.#call(async () => {
+      await this.#rooms.get(req.roomId)?.nodePipes.closeRemote(req.remoteNodeId);
+    });
+  }
+
+  /** The room's peers on this node (none when the room is not here). Not part of SfuApi. */
+  peerIds(roomId: string): string[] {
+    return [...(this.#rooms.get(roomId)?.peers() ?? [])].map((p) => p.id);
   }
 
   load(): Promise<T.NodeLoad> {

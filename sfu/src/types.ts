@@ -12,6 +12,7 @@ export type IceParameters = ms.IceParameters;
 export type IceCandidate = ms.IceCandidate;
 export type SctpParameters = ms.SctpParameters;
 export type ConsumerType = ms.ConsumerType;
+export type SrtpParameters = ms.SrtpParameters;
 
 /** What a producer carries. Camera is published with three simulcast layers. */
 export type MediaSource = 'mic' | 'webcam' | 'screen';
@@ -36,6 +37,11 @@ export interface ConsumerRef extends PeerRef {
 
 export interface EnsureRoomRequest extends RoomRef {
   maxPeers: number;
+  /**
+   * Whether this node's room tells `activeSpeaker` (default true). A room spanning nodes
+   * observes on its home node only (audio of the others piped there); the others say false.
+   */
+  observeSpeakers?: boolean;
 }
 export interface EnsureRoomResponse {
   rtpCapabilities: RtpCapabilities;
@@ -187,6 +193,8 @@ export interface RoomRouterInfo {
 }
 export interface RoomLayout {
   routers: RoomRouterInfo[];
+  /** Other SFU nodes this room is linked to by a pipe (a room spanning nodes). */
+  pipes: string[];
 }
 
 export interface WorkerLoad {
@@ -212,6 +220,34 @@ export interface WorkerStats {
   ioUring: boolean;
   /** CPU time since the worker started (mediasoup getResourceUsage); null if it did not answer. */
   cpu: { userSeconds: number; systemSeconds: number } | null;
+}
+
+// ---- node-to-node pipes (a room spanning SFU nodes) ----
+
+export interface PipeRef extends RoomRef {
+  /** The other SFU node hosting the same room. */
+  remoteNodeId: string;
+}
+export interface PipeEndpoint {
+  ip: string;
+  port: number;
+  srtpParameters: SrtpParameters;
+}
+export type ConnectPipeRequest = PipeRef & PipeEndpoint;
+export interface PipeProducerOutRequest extends PipeRef {
+  producerId: string;
+}
+export interface PipedProducerOutResponse {
+  kind: MediaKind;
+  rtpParameters: RtpParameters;
+  paused: boolean;
+  appData: ConsumerAppData;
+}
+export type PipeProducerInRequest = PipeProducerOutRequest & PipedProducerOutResponse;
+export interface UpdatePipedProducerRequest extends RoomRef {
+  producerId: string;
+  /** What the producer's origin did. */
+  action: 'pause' | 'resume' | 'close';
 }
 
 // ---- events ----
@@ -294,6 +330,18 @@ export interface SfuApi {
   getStats(req: RoomRef): Promise<RoomStats>;
   /** The room's routers and their peers; room_not_found when the room is not on this node. */
   roomLayout(req: RoomRef): Promise<RoomLayout>;
+  /** The room's SRTP PipeTransport towards another node (created once; the room must exist here). */
+  createPipe(req: PipeRef): Promise<PipeEndpoint>;
+  /** Connects that pipe to the other node's end (once; later calls are no-ops). */
+  connectPipe(req: ConnectPipeRequest): Promise<void>;
+  /** Sends a local producer down the pipe (once per node pair); the answer is for `pipeProducerIn` there. */
+  pipeProducerOut(req: PipeProducerOutRequest): Promise<PipedProducerOutResponse>;
+  /** Makes a producer of the other node consumable here under the same id (once). */
+  pipeProducerIn(req: PipeProducerInRequest): Promise<void>;
+  /** A piped-in producer's origin paused, resumed or closed it (no-op when not piped here). */
+  updatePipedProducer(req: UpdatePipedProducerRequest): Promise<void>;
+  /** Closes the pipe towards a node (it died) and what came through it; no-op without one. */
+  closePipe(req: PipeRef): Promise<void>;
   load(): Promise<NodeLoad>;
   workerStats(): Promise<WorkerStats[]>;
 }

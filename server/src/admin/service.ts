@@ -89,21 +89,26 @@ export async function bulkEnrol(db: Database, courseId: string, rawEmails: reado
 
 /**
  * Where a session's room runs. The room id is the session id (as the gateway names it); a
- * room lives on the one node placement gives it. Only a live session is asked about, so
+ * room lives on its home node and on every node a participant of it was placed on. Only a live session is asked about, so
  * looking does not place a room; a live session whose room is gone (nobody joined yet, or
  * its node died) answers empty `nodes`.
  */
-export async function roomLayout(db: Database, sfu: Pick<SfuClient, 'call' | 'placement'> | undefined, sessionId: string): Promise<RoomLayout> {
+export async function roomLayout(db: Database, sfu: Pick<SfuClient, 'callNode' | 'routing'> | undefined, sessionId: string): Promise<RoomLayout> {
   const [session] = await db.select({ status: sessions.status }).from(sessions).where(eq(sessions.id, sessionId));
   if (!session) throw new NotFoundError('Session not found');
   if (!sfu) throw new AppError('not_available', 'No SFU is reachable from this server', 501);
   if (session.status !== 'live') return { nodes: [] };
-  try {
-    const nodeId = await sfu.placement(sessionId);
-    const { routers } = await sfu.call('roomLayout', { roomId: sessionId });
-    return { nodes: [{ nodeId, routers }] };
-  } catch (err) {
-    if ((err as { code?: unknown }).code === 'room_not_found') return { nodes: [] };
-    throw err;
-  }
+  const nodeIds = await sfu.routing.roomNodes(sessionId);
+  const nodes = await Promise.all(
+    nodeIds.map(async (nodeId) => {
+      try {
+        const { routers } = await sfu.callNode(nodeId, 'roomLayout', { roomId: sessionId });
+        return [{ nodeId, routers }];
+      } catch (err) {
+        if ((err as { code?: unknown }).code === 'room_not_found') return [];
+        throw err;
+      }
+    }),
+  );
+  return { nodes: nodes.flat() };
 }

@@ -18,6 +18,8 @@ export const SfuEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('producerLayersWanted'), roomId: Id, peerId: Id, producerId: Id, spatialLayer: z.number().int().min(0).max(15), nodeId: NodeId }),
   z.object({ type: z.literal('activeSpeaker'), roomId: Id, peerId: Id.nullable(), nodeId: NodeId }),
   z.object({ type: z.literal('roomClosed'), roomId: Id, reason: z.enum(['closed', 'worker_died']), nodeId: NodeId }),
+  /** A node of a room that spans nodes died (`nodeId`): only these participants, placed on it, lost their media. */
+  z.object({ type: z.literal('peersLost'), roomId: Id, peerIds: z.array(Id).max(100_000), nodeId: Id }),
 ]);
 export type SfuEvent = z.infer<typeof SfuEvent>;
 

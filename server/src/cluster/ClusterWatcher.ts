@@ -1,12 +1,23 @@
 // API-node side of the registry: notices SFU nodes that fell silent and tells the
-// gateways (through the normal SFU event topic) that their rooms are gone, so clients
-// reconnect and their rooms are placed again on a live node.
+// gateways (through the normal SFU event topic) what they lost, so clients reconnect and
+// are placed again on a live node: a room only on the dead node is closed for everyone;
+// a room spanning other live nodes loses only the participants placed on the dead one.
 import type { Unsubscribe } from '../bus/Bus.js';
 import type { EventBus } from '../bus/EventBus.js';
 import type { Logger } from '../logger.js';
 import { SFU_EVENTS_TOPIC } from '../sfu/SfuClient.js';
+import type { PeerPlacement } from './PeerPlacement.js';
 import type { RoomPlacement } from './RoomPlacement.js';
-import type { SfuRegistry } from './SfuRegistry.js';
+import type { DeadNode, SfuRegistry } from './SfuRegistry.js';
+
+interface WatcherOptions {
+  registry: SfuRegistry;
+  placement: RoomPlacement;
+  peers?: PeerPlacement;
+  bus: EventBus;
+  logger: Logger;
+  intervalMs: number;
+}
 
 export class ClusterWatcher {
   readonly #registry: SfuRegistry;
@@ -18,7 +29,7 @@ export class ClusterWatcher {
   #running = false;
   #closed = false;
 
-  private constructor(opts: { registry: SfuRegistry; placement: RoomPlacement; bus: EventBus; logger: Logger; intervalMs: number }) {
+  private constructor(opts: WatcherOptions) {
     this.#registry = opts.registry;
     this.#placement = opts.placement;
     this.#bus = opts.bus;
@@ -26,31 +37,48 @@ export class ClusterWatcher {
     this.#timer = setInterval(() => void this.sweep(), opts.intervalMs);
   }
 
-  static async create(opts: { registry: SfuRegistry; placement: RoomPlacement; bus: EventBus; logger: Logger; intervalMs: number }): Promise<ClusterWatcher> {
+  static async create(opts: WatcherOptions): Promise<ClusterWatcher> {
     const w = new ClusterWatcher(opts);
     w.#unsubscribe = await opts.bus.subscribe(SFU_EVENTS_TOPIC, (e) => {
-      if (e.type === 'roomClosed') w.#placement.forget(e.roomId);
+      if (e.type === 'roomClosed') {
+        w.#placement.forget(e.roomId);
+        opts.peers?.forgetRoom(e.roomId);
+      }
+      if (e.type === 'peersLost') {
+        opts.peers?.forgetRoom(e.roomId, e.nodeId);
+        // Told once: a node that said so itself while shutting down is not reaped for them again.
+        for (const peerId of e.peerIds) void opts.registry.unplacePeer(e.roomId, peerId, e.nodeId).catch(() => undefined);
+      }
     });
     return w;
   }
 
-  /** One pass: reap dead nodes (exactly one API node wins each) and announce their rooms closed. */
+  /** One pass: reap dead nodes (exactly one API node wins each) and announce what they carried as lost. */
   async sweep(): Promise<void> {
     if (this.#running || this.#closed) return;
     this.#running = true;
     try {
       const dead = await this.#registry.reapDead();
-      for (const { nodeId, rooms } of dead) {
-        this.#log.warn({ nodeId, rooms: rooms.length }, 'SFU node is gone; its rooms will be placed again');
+      for (const node of dead) {
+        this.#log.warn({ nodeId: node.nodeId, rooms: node.rooms.length }, 'SFU node is gone; its rooms and participants will be placed again');
         this.#placement.invalidate();
-        for (const roomId of rooms) {
-          await this.#bus.publish(SFU_EVENTS_TOPIC, { type: 'roomClosed', roomId, reason: 'worker_died', nodeId });
-        }
+        await this.#announce(node);
       }
     } catch (err) {
       this.#log.debug({ err: (err as Error).message }, 'cluster sweep failed (Redis away?)');
     } finally {
       this.#running = false;
+    }
+  }
+
+  async #announce({ nodeId, rooms, peers }: DeadNode): Promise<void> {
+    const live = await this.#placement.liveNodes();
+    const lostPeers = new Map(peers.map((p) => [p.roomId, p.peerIds]));
+    for (const roomId of new Set([...rooms, ...lostPeers.keys()])) {
+      const others = new Set(Object.values(await this.#registry.peersOf(roomId)));
+      const spans = live.some((n) => n.nodeId !== nodeId && (others.has(n.nodeId) || n.rooms.includes(roomId)));
+      if (spans) await this.#bus.publish(SFU_EVENTS_TOPIC, { type: 'peersLost', roomId, peerIds: lostPeers.get(roomId) ?? [], nodeId });
+      else await this.#bus.publish(SFU_EVENTS_TOPIC, { type: 'roomClosed', roomId, reason: 'worker_died', nodeId });
     }
   }
 

@@ -15,6 +15,13 @@ export interface NodeAnnouncement {
   at: string;
 }
 
+/** A node found dead: the rooms it was home to, and its participants room by room. */
+export interface DeadNode {
+  nodeId: string;
+  rooms: string[];
+  peers: { roomId: string; peerIds: string[] }[];
+}
+
 /** Lower is less loaded: consumers per worker, then rooms per worker, then peers. */
 export function loadScore(load: NodeLoad): [number, number, number] {
   const workers = Math.max(1, load.workers.length);
@@ -41,6 +48,9 @@ if (cur == false and ARGV[1] == '') or cur == ARGV[1] then redis.call('SET', KEY
 if cur == false then return false end
 return cur`;
 
+// KEYS[1] hash, ARGV[1] field, ARGV[2] expected value: HDEL only if it still holds that value.
+const COMPARE_AND_HDEL = `if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) else return 0 end`;
+
 /** A placement lives at most this long without being re-claimed by its node. */
 export const PLACEMENT_TTL_SECONDS = 24 * 3600;
 
@@ -54,6 +64,10 @@ export class SfuRegistry {
   nodeKey = (nodeId: string) => `${this.prefix}lectern:sfu:node:${nodeId}`;
   nodeRoomsKey = (nodeId: string) => `${this.prefix}lectern:sfu:node-rooms:${nodeId}`;
   placementKey = (roomId: string) => `${this.prefix}lectern:room:${roomId}:node`;
+  /** Hash peerId -> nodeId: where each participant of a room has its media. */
+  peersKey = (roomId: string) => `${this.prefix}lectern:room:${roomId}:peers`;
+  /** Set of "roomId\npeerId" placed on a node (what to re-place when it dies). */
+  nodePeersKey = (nodeId: string) => `${this.prefix}lectern:sfu:node-peers:${nodeId}`;
   /** False while the Redis connection is down (commands would wait in the offline queue). */
   get available(): boolean {
     return this.redis.status === 'ready';
@@ -107,6 +121,34 @@ export class SfuRegistry {
     return res;
   }
 
+  /** Each participant's node in a room (peerId -> nodeId). */
+  async peersOf(roomId: string): Promise<Record<string, string>> {
+    return this.redis.hgetall(this.peersKey(roomId));
+  }
+
+  async peerNode(roomId: string, peerId: string): Promise<string | null> {
+    return this.redis.hget(this.peersKey(roomId), peerId);
+  }
+
+  async placePeer(roomId: string, peerId: string, nodeId: string, previous: string | null): Promise<void> {
+    const m = this.redis.multi();
+    if (previous !== null && previous !== nodeId) m.srem(this.nodePeersKey(previous), `${roomId}\n${peerId}`);
+    m.hset(this.peersKey(roomId), peerId, nodeId);
+    m.expire(this.peersKey(roomId), PLACEMENT_TTL_SECONDS);
+    m.sadd(this.nodePeersKey(nodeId), `${roomId}\n${peerId}`);
+    await m.exec();
+  }
+
+  /** Forgets a participant's node if it still is `nodeId`. */
+  async unplacePeer(roomId: string, peerId: string, nodeId: string): Promise<void> {
+    await this.redis.eval(COMPARE_AND_HDEL, 1, this.peersKey(roomId), peerId, nodeId);
+    await this.redis.srem(this.nodePeersKey(nodeId), `${roomId}\n${peerId}`);
+  }
+
+  async forgetRoomPeers(roomId: string): Promise<void> {
+    await this.redis.del(this.peersKey(roomId));
+  }
+
   /** Forgets the room's placement if it still names `nodeId`. */
   async release(roomId: string, nodeId: string): Promise<void> {
     await this.redis.eval(COMPARE_AND_DELETE, 1, this.placementKey(roomId), nodeId);
@@ -117,11 +159,11 @@ export class SfuRegistry {
    * Nodes that were announced and have fallen silent. Exactly one caller (across all API
    * nodes) gets each dead node — the one whose SREM removed it — with the rooms placed on it.
    */
-  async reapDead(): Promise<{ nodeId: string; rooms: string[] }[]> {
+  async reapDead(): Promise<DeadNode[]> {
     const ids = await this.redis.smembers(this.nodesKey);
     if (ids.length === 0) return [];
     const alive = await this.redis.mget(...ids.map(this.nodeKey));
-    const out: { nodeId: string; rooms: string[] }[] = [];
+    const out: DeadNode[] = [];
     for (const [i, nodeId] of ids.entries()) {
       if (alive[i] !== null) continue;
       const removed = await this.redis.srem(this.nodesKey, nodeId);
@@ -133,7 +175,16 @@ export class SfuRegistry {
         if (deleted === 1) orphaned.push(roomId);
       }
       await this.redis.del(this.nodeRoomsKey(nodeId));
-      out.push({ nodeId, rooms: orphaned });
+      // Its participants: each room's entries that still name it.
+      const peers = new Map<string, string[]>();
+      for (const entry of await this.redis.smembers(this.nodePeersKey(nodeId))) {
+        const [roomId, peerId] = entry.split('\n');
+        if (roomId === undefined || peerId === undefined) continue;
+        const deleted = (await this.redis.eval(COMPARE_AND_HDEL, 1, this.peersKey(roomId), peerId, nodeId)) as number;
+        if (deleted === 1) peers.set(roomId, [...(peers.get(roomId) ?? []), peerId]);
+      }
+      await this.redis.del(this.nodePeersKey(nodeId));
+      out.push({ nodeId, rooms: orphaned, peers: [...peers].map(([roomId, peerIds]) => ({ roomId, peerIds })) });
     }
     return out;
   }

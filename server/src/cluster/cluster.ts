@@ -10,7 +10,10 @@ import type { Logger } from '../logger.js';
 import { closeRedis } from '../infra/closeRedis.js';
 import { createRedis, redisOptions, SUBSCRIBER_OPTIONS } from '../runtime.js';
 import type { SfuHost } from '../sfu/sfuHost.js';
+import { singleNode, type SfuClient, type SfuRouting } from '../sfu/SfuClient.js';
 import { ClusterWatcher } from './ClusterWatcher.js';
+import { PeerPlacement } from './PeerPlacement.js';
+import { RoomMesh } from './RoomMesh.js';
 import { RoomPlacement } from './RoomPlacement.js';
 import { SfuAnnouncer } from './SfuAnnouncer.js';
 import { SfuRegistry } from './SfuRegistry.js';
@@ -32,19 +35,34 @@ export async function startSfuAnnouncer(config: Config, redis: Redis, host: SfuH
 }
 
 export interface ApiCluster {
-  placement: (roomId: string) => Promise<string>;
+  /** Where rooms and their participants are. */
+  routing: SfuRouting;
+  /** Links the nodes of a room that spans nodes (none for one node). */
+  attach(sfu: SfuClient): Promise<void>;
   close(): Promise<void>;
 }
 
 /** Shared placement + dead-node watcher; without Redis every room is on the in-process SFU. */
 export async function startApiCluster(config: Config, redis: Redis | undefined, bus: EventBus, logger: Logger): Promise<ApiCluster> {
-  if (!redis) return { placement: () => Promise.resolve(LOCAL_NODE), close: () => Promise.resolve() };
+  if (!redis) return { routing: singleNode(LOCAL_NODE), attach: () => Promise.resolve(), close: () => Promise.resolve() };
   const registry = createRegistry(config, redis);
   const placement = new RoomPlacement({ registry, logger });
+  const peers = new PeerPlacement({ registry, rooms: placement, logger, nodeRoomPeers: config.cluster.nodeRoomPeers, peersPerRouter: config.sfu.peersPerRouter });
   // Sweeping twice per announce interval keeps the gap between "gone" and "rooms re-placed" short.
   const sweepMs = Math.max(250, Math.floor(config.cluster.announceIntervalMs / 2));
-  const watcher = await ClusterWatcher.create({ registry, placement, bus, logger, intervalMs: sweepMs });
-  return { placement: (roomId) => placement.nodeFor(roomId), close: () => watcher.close() };
+  const watcher = await ClusterWatcher.create({ registry, placement, peers, bus, logger, intervalMs: sweepMs });
+  let mesh: RoomMesh | undefined;
+  return {
+    routing: peers,
+    attach: async (sfu) => {
+      mesh = await RoomMesh.create({ call: sfu.callNode, routing: peers, bus, logger });
+      sfu.mesh = mesh;
+    },
+    close: async () => {
+      await mesh?.close();
+      await watcher.close();
+    },
+  };
 }
 
 /** Socket.IO rooms and fetchSockets() across every API node. Returns a closer for its connections. */

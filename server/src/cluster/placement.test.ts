@@ -8,6 +8,7 @@ import { createLogger } from '../logger.js';
 import { createRedis } from '../runtime.js';
 import { SFU_EVENTS_TOPIC } from '../sfu/SfuClient.js';
 import { ClusterWatcher } from './ClusterWatcher.js';
+import { PeerPlacement } from './PeerPlacement.js';
 import { NoSfuNodeError, RoomPlacement } from './RoomPlacement.js';
 import { SfuRegistry, type NodeAnnouncement } from './SfuRegistry.js';
 import { TestRedis } from './test/testRedis.js';
@@ -64,6 +65,26 @@ describe('cluster placement on the shared Redis', () => {
     expect(await p.nodeFor(existing)).toBe('busy');
   });
 
+  it('PeerPlacement keeps a room on its home node up to the threshold, then uses the least-loaded other node', async () => {
+    const reg = new SfuRegistry(redis, `${prefix}peers:`, 10_000);
+    await reg.announce(node('h', load(0, 0, 0)));
+    await reg.announce(node('x', load(9, 3, 9)));
+    await reg.announce(node('y', load(1, 1, 1)));
+    await reg.announce(node('z', load(0, 0, 0), { draining: true }));
+    const rooms = new RoomPlacement({ registry: reg, logger, liveCacheMs: 0 });
+    const peers = new PeerPlacement({ registry: reg, rooms, logger, nodeRoomPeers: 2, peersPerRouter: 150 });
+    const room = `room-${randomUUID()}`;
+    await reg.place(room, null, 'h');
+    expect(await peers.placePeer(room, 'p1')).toBe('h');
+    expect(await peers.placePeer(room, 'p2')).toBe('h');
+    expect(await peers.placePeer(room, 'p3')).toBe('y'); // h is full, z drains, y is less loaded than x
+    expect(await peers.placePeer(room, 'p1')).toBe('h'); // a placed participant stays
+    expect(await peers.roomNodes(room)).toEqual(['h', 'y']);
+    await peers.forgetPeer(room, 'p2', 'h');
+    expect(await peers.placePeer(room, 'p4')).toBe('h');
+    expect(await reg.peersOf(room)).toEqual({ p1: 'h', p3: 'y', p4: 'h' });
+  });
+
   it('RoomPlacement refuses clearly when no SFU node is alive', async () => {
     const lonely = new SfuRegistry(redis, `${prefix}empty:`, 600);
     const p = new RoomPlacement({ registry: lonely, logger, liveCacheMs: 0 });
@@ -110,6 +131,34 @@ describe('cluster failover on a private Redis', () => {
     } finally {
       await w1.close();
       await w2.close();
+      await bus.close();
+    }
+  });
+
+  it('ClusterWatcher tells only a dead node’s participants of a room that goes on elsewhere', async () => {
+    const registry = new SfuRegistry(redis, 'p:', 300);
+    const bus = new MemoryBus();
+    const events: unknown[] = [];
+    await bus.subscribe(SFU_EVENTS_TOPIC, (m) => events.push(m));
+    await registry.announce(node('a', load(0)));
+    await registry.announce(node('b', load(0), { rooms: ['span'] }));
+    await registry.place('span', null, 'a');
+    await registry.placePeer('span', 'p1', 'a', null);
+    await registry.placePeer('span', 'p2', 'b', null);
+    const placement = new RoomPlacement({ registry, logger, liveCacheMs: 0 });
+    const w = await ClusterWatcher.create({ registry, placement, bus: new EventBus(bus), logger, intervalMs: 60_000 });
+    try {
+      for (let i = 0; i < 8; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        await registry.announce(node('b', load(0), { rooms: ['span'] }));
+      }
+      await w.sweep();
+      await new Promise((r) => setTimeout(r, 10));
+      expect(events).toEqual([{ type: 'peersLost', roomId: 'span', peerIds: ['p1'], nodeId: 'a' }]);
+      expect(await registry.peersOf('span')).toEqual({ p2: 'b' });
+      expect(await placement.nodeFor('span')).toBe('b'); // the room's new home is the node that carries it
+    } finally {
+      await w.close();
       await bus.close();
     }
   });

@@ -108,6 +108,10 @@ export function relaySfuEvent(nsp: RtcNamespace, e: SfuEvent): void {
     case 'roomClosed':
       if (e.reason === 'worker_died') room.emit('reconnectRequired', { reason: 'media server restarted' });
       return;
+    case 'peersLost':
+      // Only the participants whose media was on the dead node: the others keep theirs.
+      for (const peerId of e.peerIds) nsp.local.to(peerKey(e.roomId, peerId)).emit('reconnectRequired', { reason: 'media server restarted' });
+      return;
   }
 }
 

@@ -209,6 +209,7 @@ export class Recorder {
       case 'consumerClosed':
       case 'producerLayersWanted':
       case 'activeSpeaker':
+      case 'peersLost':
         return; // pauses leave gaps that composition fills; the rest does not change what is recorded
       default:
         return assertUnreachable(e);

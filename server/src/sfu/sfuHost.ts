@@ -32,16 +32,36 @@ export async function startSfuHost(opts: { config: Config; bus: EventBus; logger
   let closed = false;
   for (const name of FORWARDED_EVENTS) {
     node.on(name, (payload: object) => {
-      // Rooms still open when the node shuts down (drain time-out) are gone for good: tell the
-      // gateways so their clients reconnect, and the rooms are placed on another node.
-      const extra = name === 'roomClosed' && closed ? { reason: 'worker_died' } : {};
       // The node's event payloads match the topic's schema by construction (SfuNode's typed events).
-      void bus.publish(SFU_EVENTS_TOPIC, { type: name, nodeId, ...payload, ...extra } as SfuEvent);
+      void bus.publish(SFU_EVENTS_TOPIC, { type: name, nodeId, ...payload } as SfuEvent);
     });
   }
   const rooms = new Set<string>();
   node.on('roomClosed', ({ roomId }) => rooms.delete(roomId));
-  const methods = new Set<string>(Object.getOwnPropertyNames(Object.getPrototypeOf(node)).filter((m) => m !== 'constructor' && m !== 'close'));
+  // A room spanning nodes: what the origin of a producer piped here does, and a node of the
+  // room dying or closing its room, reach this node through the shared events topic.
+  const unlisten = await bus.subscribe(SFU_EVENTS_TOPIC, (e) => {
+    if (e.nodeId === undefined || e.nodeId === nodeId || !rooms.has(e.roomId) || closed) return;
+    const { roomId } = e;
+    const done = (p: Promise<void>) => void p.catch((err: unknown) => logger.debug({ err: (err as Error).message, roomId }, 'could not follow another node'));
+    switch (e.type) {
+      case 'producerClosed':
+        return done(node.updatePipedProducer({ roomId, producerId: e.producerId, action: 'close' }));
+      case 'producerPaused':
+        return done(node.updatePipedProducer({ roomId, producerId: e.producerId, action: 'pause' }));
+      case 'producerResumed':
+        return done(node.updatePipedProducer({ roomId, producerId: e.producerId, action: 'resume' }));
+      case 'peersLost':
+      case 'roomClosed':
+        return done(node.closePipe({ roomId, remoteNodeId: e.nodeId }));
+      case 'newProducer':
+      case 'consumerClosed':
+      case 'activeSpeaker':
+        return;
+    }
+  });
+  const LOCAL_ONLY = new Set(['constructor', 'close', 'peerIds']);
+  const methods = new Set<string>(Object.getOwnPropertyNames(Object.getPrototypeOf(node)).filter((m) => !LOCAL_ONLY.has(m)));
   const unserve: Unsubscribe = await bus.serve(sfuRpcTopic(nodeId), async (message) => {
     const { method, params } = message as SfuRpcMessage;
     if (typeof method !== 'string' || !methods.has(method)) throw Object.assign(new Error(`unknown SFU method ${String(method)}`), { code: 'bad_request' });
@@ -57,7 +77,15 @@ export async function startSfuHost(opts: { config: Config; bus: EventBus; logger
     close: async () => {
       if (closed) return;
       closed = true;
+      await unlisten();
       await unserve();
+      // Participants still here when the node shuts down (drain time-out) lost their media for
+      // good: the gateways tell them (only them: a room may go on on other nodes) to reconnect,
+      // and they are placed on another node. Then the rooms close here.
+      for (const roomId of rooms) {
+        const peerIds = node.peerIds(roomId);
+        if (peerIds.length > 0) await bus.publish(SFU_EVENTS_TOPIC, { type: 'peersLost', roomId, peerIds, nodeId }).catch(() => undefined);
+      }
       await node.close();
     },
   };
