@@ -47,6 +47,7 @@ export class RoomMesh implements SfuMesh {
       case 'producerPaused':
       case 'producerResumed':
       case 'consumerClosed':
+      case 'producerLayersWanted':
       case 'activeSpeaker':
         return;
     }

@@ -56,6 +56,7 @@ export async function startSfuHost(opts: { config: Config; bus: EventBus; logger
         return done(node.closePipe({ roomId, remoteNodeId: e.nodeId }));
       case 'newProducer':
       case 'consumerClosed':
+      case 'producerLayersWanted':
       case 'activeSpeaker':
         return;
     }
