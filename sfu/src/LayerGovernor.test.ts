@@ -140,15 +140,13 @@ describe('LayerGovernor', () => {
       return now - from;
     };
     const extra = (CLIMB_TICKS - 1) * 1000; // the readings after the hold
-    await starve();
-    expect(await heldFor()).toBe(HOLD_MS + extra);
-    await starve(); // failed at once
-    expect(await heldFor()).toBe(HOLD_MS * 2 + extra);
-    await starve();
-    expect(await heldFor()).toBe(MAX_HOLD_MS + extra);
-    await starve();
-    expect(await heldFor()).toBe(MAX_HOLD_MS + extra);
-    expect(preferred.filter((l) => l === 0)).toHaveLength(4);
+    const held: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      await starve(); // each step up fails at once
+      held.push((await heldFor()) - extra);
+    }
+    expect(held).toEqual([HOLD_MS, HOLD_MS * 2, HOLD_MS * 4, HOLD_MS * 8, MAX_HOLD_MS, MAX_HOLD_MS]);
+    expect(preferred.filter((l) => l === 0)).toHaveLength(6);
   });
 
   it('does not step down when the estimate would carry the layer at full frame rate (the publisher sends fewer frames)', async () => {
@@ -168,5 +166,38 @@ describe('LayerGovernor', () => {
     expect(preferred).toEqual([]);
     expect(g.cap('c1')).toBeUndefined();
     expect(asked).toEqual([2, 2, 2]); // it looked each time the layer had starved long enough
+  });
+
+  it('after a failed step up, the estimate must show more headroom', async () => {
+    let now = 0;
+    const g = new LayerGovernor({ now: () => now });
+    const { c, consumer, preferred } = fakeConsumer();
+    let bw = { availableBps: 300_000, neededBps: 450_000 };
+    g.track(consumer, () => Promise.resolve(c.currentLayers?.temporalLayer === 0 ? { availableBps: 300_000, neededBps: 450_000 } : bw));
+    await g.setWanted('c1', 1);
+    const starve = async () => {
+      c.currentLayers = { spatialLayer: 1, temporalLayer: 0 };
+      for (let i = 0; i < STARVED_TICKS; i++) {
+        now += 1000;
+        await g.tick();
+      }
+      c.currentLayers = { spatialLayer: 0, temporalLayer: 2 };
+    };
+    const tickFor = async (ms: number) => {
+      for (let t = 0; t < ms; t += 1000) {
+        now += 1000;
+        await g.tick();
+      }
+    };
+    await starve();
+    bw = { availableBps: 540_000, neededBps: 450_000 }; // 1.2x: enough the first time
+    await tickFor(HOLD_MS + 1000 * CLIMB_TICKS);
+    expect(preferred).toEqual([1, 0, 1]);
+    await starve(); // it failed
+    await tickFor(60_000);
+    expect(preferred).toEqual([1, 0, 1, 0]); // 1.2x is not enough now
+    bw = { availableBps: 700_000, neededBps: 450_000 }; // 1.56x
+    await tickFor(1000 * CLIMB_TICKS);
+    expect(preferred).toEqual([1, 0, 1, 0, 1]);
   });
 });

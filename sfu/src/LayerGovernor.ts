@@ -4,9 +4,14 @@ import type { types as ms } from 'mediasoup';
 export const STARVED_TICKS = 3;
 /** After a step down, how long before the bandwidth estimate is read for a step back up. */
 export const HOLD_MS = 3000;
-/** A step up that starves again within this long counts as failed: the next hold doubles, up to MAX_HOLD_MS. */
+/**
+ * A step up that starves again within this long counts as failed: the next hold doubles, up to
+ * MAX_HOLD_MS, and the estimate must then show FAILED_CLIMB_HEADROOM (on a link that is really
+ * narrow, a probing estimate reads high, and each failed step up costs a key frame it cannot carry).
+ */
 export const FAILED_CLIMB_MS = 10_000;
-export const MAX_HOLD_MS = 8000;
+export const MAX_HOLD_MS = 30_000;
+export const FAILED_CLIMB_HEADROOM = 1.5;
 /** Headroom the estimate must show over what the step up would send. */
 export const CLIMB_HEADROOM = 1.15;
 /** Consecutive ticks the estimate must show that headroom (a probe's burst alone is not enough). */
@@ -124,7 +129,8 @@ export class LayerGovernor {
       const hold = Math.min(MAX_HOLD_MS, HOLD_MS * 2 ** entry.failedClimbs);
       if (entry.cap === undefined || now - entry.cappedAt < hold) return void (entry.covered = 0);
       const m = await entry.measure(entry.cap + 1);
-      entry.covered = m && m.availableBps >= m.neededBps * CLIMB_HEADROOM ? entry.covered + 1 : 0;
+      const headroom = entry.failedClimbs > 0 ? FAILED_CLIMB_HEADROOM : CLIMB_HEADROOM;
+      entry.covered = m && m.availableBps >= m.neededBps * headroom ? entry.covered + 1 : 0;
       if (entry.covered < CLIMB_TICKS || consumer.closed) return;
       entry.covered = 0;
       entry.cap = entry.cap + 1 >= entry.wanted ? undefined : entry.cap + 1;
