@@ -284,6 +284,13 @@ export class Room extends TypedEmitter<RoomEvents> {
     });
   }
 
+  /** The viewer's layer for a consumer: through the governor (which may hold it lower), then the publishers' demand. */
+  async prefer(consumer: ms.Consumer, spatialLayer: number, temporalLayer?: number): Promise<void> {
+    if (this.governor.wanted(consumer.id) !== undefined) await this.governor.setWanted(consumer.id, spatialLayer, temporalLayer);
+    else await consumer.setPreferredLayers(temporalLayer === undefined ? { spatialLayer } : { spatialLayer, temporalLayer });
+    this.demand.changed(consumer.producerId);
+  }
+
   /** Finds a producer anywhere in the room. */
   findProducer(producerId: string): ms.Producer<ProducerAppData> {
     const owner = this.#ownerOf(producerId);

@@ -1,4 +1,3 @@
-import type { types as ms } from 'mediasoup';
 import type { Logger } from 'pino';
 import { Room } from './Room.js';
 import { SfuError, assertUnreachable } from './SfuError.js';
@@ -215,7 +214,7 @@ export class SfuNode extends TypedEmitter<SfuNodeEvents> implements T.SfuApi {
       const layers = { spatialLayer: layer(req.spatialLayer, 'spatialLayer') };
       const temporalLayer = req.temporalLayer === undefined ? undefined : layer(req.temporalLayer, 'temporalLayer');
       const consumer = this.#peer(req).consumer(req.consumerId);
-      await this.#prefer(req.roomId, consumer, layers.spatialLayer, temporalLayer);
+      await this.#room(req.roomId).prefer(consumer, layers.spatialLayer, temporalLayer);
     });
   }
 
@@ -224,7 +223,7 @@ export class SfuNode extends TypedEmitter<SfuNodeEvents> implements T.SfuApi {
       const consumer = this.#peer(req).consumer(req.consumerId);
       if (consumer.kind !== 'video') throw new SfuError('invalid_request', 'Only a video consumer has a viewport');
       const spatialLayer = spatialLayerForViewport(req.width, req.height);
-      await this.#prefer(req.roomId, consumer, spatialLayer);
+      await this.#room(req.roomId).prefer(consumer, spatialLayer);
       return { spatialLayer };
     });
   }
@@ -342,14 +341,6 @@ export class SfuNode extends TypedEmitter<SfuNodeEvents> implements T.SfuApi {
     await this.#pool.close();
     this.#logger.info('sfu node closed');
     this.emit('closed');
-  }
-
-  /** The viewer's layer for a consumer: through the room's governor (which may hold it lower), then the publishers' demand. */
-  async #prefer(roomId: string, consumer: ms.Consumer, spatialLayer: number, temporalLayer?: number): Promise<void> {
-    const room = this.#rooms.get(roomId);
-    if (room?.governor.wanted(consumer.id) !== undefined) await room.governor.setWanted(consumer.id, spatialLayer, temporalLayer);
-    else await (temporalLayer === undefined ? consumer.setPreferredLayers({ spatialLayer }) : consumer.setPreferredLayers({ spatialLayer, temporalLayer }));
-    room?.demand.changed(consumer.producerId);
   }
 
   async #createRoom(roomId: string, maxPeers: number): Promise<Room> {
