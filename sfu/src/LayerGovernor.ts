@@ -44,8 +44,10 @@ interface Entry {
  * highest that fits, so a 300 kbit/s receiver watching a mid-size tile gets the 360p layer at
  * a third of its frame rate. When a consumer sits on a spatial layer above 0 at less than the
  * full frame rate for STARVED_TICKS seconds, the governor caps its preferred layer one below
- * (full frame rate of a smaller picture), unless the transport's estimate would carry the
- * layer at full frame rate (then the publisher, not the link, is short). While capped, it reads the transport's bandwidth
+ * (full frame rate of a smaller picture). (Asking the estimate first, to tell a narrow link
+ * from a publisher that sends fewer frames, kept a 300 kbit/s receiver on the large layer: on
+ * a queued link the estimate reads high. A publisher short of CPU may thus cost its viewers a
+ * layer of resolution, not frame rate.) While capped, it reads the transport's bandwidth
  * estimate each tick (mediasoup keeps probing towards the producer's highest running stream)
  * and lifts the cap one layer once the estimate covers the larger layer with headroom on
  * CLIMB_TICKS ticks in a row; a step up that starves again soon doubles the next hold.
@@ -115,11 +117,6 @@ export class LayerGovernor {
       const now = this.#now();
       if (entry.starved >= STARVED_TICKS) {
         entry.starved = 0;
-        // Starved by the link, or by something else (a publisher's encoder short of CPU sends
-        // fewer frames whatever the link)? Step down only if the estimate cannot carry this
-        // layer at its full frame rate.
-        const full = await entry.measure(layers!.spatialLayer);
-        if (full && full.availableBps >= full.neededBps) return;
         entry.failedClimbs = now - entry.climbedAt < FAILED_CLIMB_MS ? entry.failedClimbs + 1 : 0;
         entry.cap = layers!.spatialLayer - 1;
         entry.cappedAt = now;
