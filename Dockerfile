@@ -14,7 +14,7 @@ RUN printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm-bac
       > /etc/apt/sources.list.d/bookworm-backports.sources \
  && apt-get update -qq \
  && apt-get install -y -qq --no-install-recommends \
-      build-essential python3 pkg-config ninja-build curl ca-certificates \
+      build-essential python3 pkg-config ninja-build git curl ca-certificates \
       libssl-dev libuv1-dev libsrtp2-dev libusrsctp-dev libabsl-dev libflatbuffers-dev flatbuffers-compiler \
  && apt-get install -y -qq --no-install-recommends -t bookworm-backports meson \
  && rm -rf /var/lib/apt/lists/*

@@ -9,7 +9,7 @@
 # When not root, prints the exact apt command and exits 1.
 set -euo pipefail
 
-BUILD_PKGS=(build-essential python3 pkg-config ninja-build libssl-dev libuv1-dev libsrtp2-dev
+BUILD_PKGS=(build-essential python3 pkg-config ninja-build git libssl-dev libuv1-dev libsrtp2-dev
   libusrsctp-dev libabsl-dev libflatbuffers-dev flatbuffers-compiler)
 RUNTIME_PKGS=(libssl3 libuv1 libsrtp2-1 libusrsctp2 libabsl20220623 ffmpeg)
 TEST_PKGS=(chromium fonts-dejavu-core ffmpeg redis-server nftables python3-dateutil python3-icalendar)
