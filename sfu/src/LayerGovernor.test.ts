@@ -18,6 +18,27 @@ function fakeConsumer() {
   return { c, consumer: c as unknown as GovernedConsumer, preferred };
 }
 
+/** A governor on a controlled clock with one fake consumer, ticked a second at a time. */
+function harness() {
+  const clock = { now: 0 };
+  const g = new LayerGovernor({ now: () => clock.now });
+  const fake = fakeConsumer();
+  /** Advances the clock `ms`, a tick each second. */
+  const tickFor = async (ms: number) => {
+    for (let t = 0; t < ms; t += 1000) {
+      clock.now += 1000;
+      await g.tick();
+    }
+  };
+  /** The 360p layer at a third of its frame rate long enough to be starved; then 180p at full rate. */
+  const starve = async () => {
+    fake.c.currentLayers = { spatialLayer: 1, temporalLayer: 0 };
+    await tickFor(STARVED_TICKS * 1000);
+    fake.c.currentLayers = { spatialLayer: 0, temporalLayer: 2 };
+  };
+  return { ...fake, g, clock, tickFor, starve };
+}
+
 describe('LayerGovernor', () => {
   it('reads spatial and temporal layers from the scalability mode', () => {
     expect(streamLayers({ rtpParameters: { codecs: [], encodings: [{ scalabilityMode: 'L3T3' }] } })).toEqual({ spatial: 3, temporal: 3 });
@@ -113,31 +134,18 @@ describe('LayerGovernor', () => {
   });
 
   it('a step up that starves again soon doubles the next hold (up to its ceiling): no flapping under a lasting cap', async () => {
-    let now = 0;
-    const g = new LayerGovernor({ now: () => now });
-    const { c, consumer, preferred } = fakeConsumer();
+    const { c, consumer, preferred, g, clock, tickFor, starve } = harness();
     // An estimate that swings: rich while the small layer runs (a probe), poor once the large one starves.
     const rich = { availableBps: 900_000, neededBps: 450_000 };
     const poor = { availableBps: 300_000, neededBps: 450_000 };
     g.track(consumer, () => Promise.resolve(c.currentLayers?.temporalLayer === 0 ? poor : rich));
     await g.setWanted('c1', 1);
-    const starve = async () => {
-      c.currentLayers = { spatialLayer: 1, temporalLayer: 0 };
-      for (let i = 0; i < STARVED_TICKS; i++) {
-        now += 1000;
-        await g.tick();
-      }
-      c.currentLayers = { spatialLayer: 0, temporalLayer: 2 };
-    };
     /** Ticks each second until the governor steps up; returns how long it held. */
     const heldFor = async () => {
-      const from = now;
+      const from = clock.now;
       const n = preferred.length;
-      while (preferred.length === n) {
-        now += 1000;
-        await g.tick();
-      }
-      return now - from;
+      while (preferred.length === n) await tickFor(1000);
+      return clock.now - from;
     };
     const extra = (CLIMB_TICKS - 1) * 1000; // the readings after the hold
     const held: number[] = [];
@@ -150,26 +158,10 @@ describe('LayerGovernor', () => {
   });
 
   it('after a failed step up, the estimate must show more headroom', async () => {
-    let now = 0;
-    const g = new LayerGovernor({ now: () => now });
-    const { c, consumer, preferred } = fakeConsumer();
+    const { c, consumer, preferred, g, tickFor, starve } = harness();
     let bw = { availableBps: 300_000, neededBps: 450_000 };
     g.track(consumer, () => Promise.resolve(c.currentLayers?.temporalLayer === 0 ? { availableBps: 300_000, neededBps: 450_000 } : bw));
     await g.setWanted('c1', 1);
-    const starve = async () => {
-      c.currentLayers = { spatialLayer: 1, temporalLayer: 0 };
-      for (let i = 0; i < STARVED_TICKS; i++) {
-        now += 1000;
-        await g.tick();
-      }
-      c.currentLayers = { spatialLayer: 0, temporalLayer: 2 };
-    };
-    const tickFor = async (ms: number) => {
-      for (let t = 0; t < ms; t += 1000) {
-        now += 1000;
-        await g.tick();
-      }
-    };
     await starve();
     bw = { availableBps: 540_000, neededBps: 450_000 }; // 1.2x: enough the first time
     await tickFor(HOLD_MS + 1000 * CLIMB_TICKS);
