@@ -225,6 +225,22 @@ describe('RoomClient', { timeout: 15_000 }, () => {
     expect(server.count('join')).toBe(0);
   });
 
+  it('room: consumerClosed (the node carrying that producer died) drops the consumer and the producer; the peer\'s next mic is consumed', async () => {
+    const h = open();
+    const s = await until(h, 'joined', settledIn);
+    const stale = s.peers[0]!.audio!.consumerId;
+    const consumes = server.count('consume');
+    server.notify('consumerClosed', { consumerId: stale, producerId: TEACHER.producers[0]!.producerId });
+    await until(h, 'the stale consumer dropped', (x) => x.peers[0]?.audio === null);
+    expect(h.client.get().peers.map((p) => p.displayName)).toEqual(['Ada Teacher']); // the peer stays
+    // The teacher, placed again on a live node, publishes anew: that mic is the one played.
+    server.notify('newProducer', { producerId: 'prod-teacher-mic-2', peerId: TEACHER.peerId, kind: 'audio', source: 'mic', paused: false });
+    const again = await until(h, 'the new mic consumed', (x) => x.peers[0]?.audio !== null && x.peers[0]?.audio?.consumerId !== stale);
+    expect(server.count('consume')).toBe(consumes + 1);
+    expect(server.requests.filter((r) => r.name === 'consume').at(-1)?.payload).toMatchObject({ producerId: 'prod-teacher-mic-2' });
+    expect(again.phase).toBe('joined');
+  });
+
   it('room: peerQuality (told to hosts) shows on that peer until it changes', async () => {
     const h = open();
     await until(h, 'joined', settledIn);

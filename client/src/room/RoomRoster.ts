@@ -33,6 +33,13 @@ export class RoomRoster {
       deps.dropConsumers((rc) => rc.producerId === producerId);
       this.apply({ type: 'producerClosed', peerId, producerId }, true);
     });
+    // The SFU closed a consumer of ours because its producer is gone where we receive it (the
+    // node carrying it died, or it closed): that producer is gone for us, producerClosed or not.
+    sig.on('consumerClosed', ({ producerId }) => {
+      deps.dropConsumers((rc) => rc.producerId === producerId);
+      const owner = [...this.#state.peers.values()].find((p) => p.producers.has(producerId));
+      if (owner) this.apply({ type: 'producerClosed', peerId: owner.peerId, producerId }, true);
+    });
     sig.on('producerPaused', ({ peerId, producerId }) => this.apply({ type: 'producerPaused', peerId, producerId, paused: true }, true));
     sig.on('producerResumed', ({ peerId, producerId }) => this.apply({ type: 'producerPaused', peerId, producerId, paused: false }, true));
     sig.on('rosterChanged', ({ added, removed, total }) => {
