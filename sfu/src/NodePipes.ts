@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { ProducerAppData } from './Peer.js';
 import { SfuError } from './SfuError.js';
 import type { PipedProducerOutResponse, SrtpParameters } from './types.js';
+import type { RouterLease } from './WorkerPool.js';
 
 /** One PipeTransport towards another SFU node hosting the same room. */
 interface NodePipe {
@@ -20,8 +21,8 @@ interface NodePipe {
  * peer owns: it announces nothing, and its closing closes the local consumers of it).
  */
 export class NodePipes {
-  readonly #router: () => ms.Router;
-  readonly #listen: () => { ip: string; announcedAddress: string | undefined };
+  /** The room's first router, where the pipes live, and its worker's listening address. */
+  readonly #lease: () => RouterLease;
   readonly #logger: Logger;
   readonly #onPipedIn: (producer: ms.Producer<ProducerAppData>) => void;
   readonly #pipes = new Map<string, Promise<NodePipe>>();
@@ -30,14 +31,12 @@ export class NodePipes {
   #closed = false;
 
   constructor(options: {
-    router: () => ms.Router;
-    listen: () => { ip: string; announcedAddress: string | undefined };
+    lease: () => RouterLease;
     logger: Logger;
     onPipedIn: (producer: ms.Producer<ProducerAppData>) => void;
   }) {
-    this.#router = options.router;
+    this.#lease = options.lease;
     this.#onPipedIn = options.onPipedIn;
-    this.#listen = options.listen;
     this.#logger = options.logger;
   }
 
@@ -172,8 +171,8 @@ export class NodePipes {
     if (this.#closed) throw new SfuError('room_not_found', 'Room is closed');
     let pending = this.#pipes.get(remoteNodeId);
     if (!pending) {
-      const { ip, announcedAddress } = this.#listen();
-      pending = this.#router()
+      const { router, listenIp: ip, announcedAddress } = this.#lease();
+      pending = router
         .createPipeTransport({
           listenInfo: { protocol: 'udp', ip, ...(announcedAddress ? { announcedAddress } : {}) },
           enableSrtp: true,

@@ -12,7 +12,7 @@ import { measureStep } from './layerMeasure.js';
 import { createPlainTransport, createWebRtcTransport } from './roomTransports.js';
 import type { RouterLease } from './WorkerPool.js';
 import type { ConsumerAppData, CreatePlainTransportResponse, CreateWebRtcTransportResponse, Notify } from './types.js';
-import type { PipedProducerOutResponse, ProducerInfo, RoomCloseReason, RoomStats, TransportDirection } from './types.js';
+import type { PipedProducerOutResponse, ProducerInfo, RoomCloseReason, RoomLoss, RoomStats, TransportDirection } from './types.js';
 
 export interface RoomOptions {
   roomId: string;
@@ -29,7 +29,7 @@ export interface RoomOptions {
   peersPerRouter?: number;
 }
 
-export type RoomEvents = { closed: [RoomCloseReason] };
+export type RoomEvents = { closed: [RoomCloseReason, RoomLoss] };
 
 const ACTIVE_SPEAKER_INTERVAL_MS = 300;
 
@@ -110,8 +110,7 @@ export class Room extends TypedEmitter<RoomEvents> {
       lease,
     );
     this.#nodePipes = new NodePipes({
-      router: () => this.#routers.first.lease.router,
-      listen: () => ({ ip: this.#routers.first.lease.listenIp, announcedAddress: this.#routers.first.lease.announcedAddress }),
+      lease: () => this.#routers.first.lease,
       logger,
       // Audio piped in from another node is heard by this node's observer too.
       onPipedIn: (producer) => {
@@ -345,6 +344,7 @@ export class Room extends TypedEmitter<RoomEvents> {
   close(reason: RoomCloseReason = 'closed'): void {
     if (this.#closed) return;
     this.#closed = true;
+    const loss: RoomLoss = { peerIds: [...this.#peers.keys()], remoteNodeIds: this.#nodePipes.remoteNodes() };
     this.demand.close();
     this.#stopGovernor();
     this.#nodePipes.close();
@@ -352,7 +352,7 @@ export class Room extends TypedEmitter<RoomEvents> {
     for (const peer of [...this.#peers.values()]) peer.close();
     this.#peers.clear();
     this.#logger.info({ reason }, 'room closed');
-    this.emit('closed', reason);
+    this.emit('closed', reason, loss);
     this.removeAllListeners();
   }
 

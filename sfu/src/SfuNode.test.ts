@@ -279,7 +279,7 @@ describe('SfuNode', () => {
     const producerClosed = collect(node, 'producerClosed');
     await node.closeRoom({ roomId });
     await node.closeRoom({ roomId });
-    expect(closedEvents.filter((e) => e.roomId === roomId)).toEqual([{ roomId, reason: 'closed' }]);
+    expect(closedEvents.filter((e) => e.roomId === roomId)).toEqual([{ roomId, reason: 'closed', peerIds: ['alice', 'bob'], remoteNodeIds: [] }]);
     expect(producerClosed.filter((e) => e.roomId === roomId)).toEqual([]); // roomClosed says it all
     await expect(node.getStats({ roomId })).rejects.toMatchObject({ code: 'room_not_found' });
   });
@@ -297,7 +297,7 @@ describe('SfuNode lifecycle', () => {
     expect(node.close()).toBe(first);
     await first;
     expect(closed).toBe(1);
-    expect(roomClosed).toEqual([{ roomId: 'r1', reason: 'closed' }]);
+    expect(roomClosed).toEqual([{ roomId: 'r1', reason: 'closed', peerIds: [], remoteNodeIds: [] }]);
     await waitFor(() => pids.every((pid) => !isAlive(pid)), 3000, 'worker processes to exit');
     await expect(node.ensureRoom({ roomId: 'r2', maxPeers: 2 })).rejects.toMatchObject({ code: 'closed' });
   });

@@ -359,9 +359,9 @@ export class SfuNode extends TypedEmitter<SfuNodeEvents> implements T.SfuApi {
       throw new SfuError('closed', 'SfuNode is closed');
     }
     this.#rooms.set(roomId, room);
-    room.once('closed', (reason) => {
+    room.once('closed', (reason, loss) => {
       if (this.#rooms.get(roomId) === room) this.#rooms.delete(roomId);
-      this.emit('roomClosed', { roomId, reason });
+      this.emit('roomClosed', { roomId, reason, ...loss });
     });
     this.#logger.info({ roomId, workerIndex: room.workerIndex }, 'room created');
     return room;

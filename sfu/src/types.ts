@@ -275,7 +275,12 @@ export interface ProducerLayersWantedEvent extends ProducerRef {
   spatialLayer: number;
 }
 export type ActiveSpeakerEvent = PeerRef;
-export interface RoomClosedEvent extends RoomRef {
+/** What a room held on this node when it closed: its peers, and the other SFU nodes it was linked to. */
+export interface RoomLoss {
+  peerIds: string[];
+  remoteNodeIds: string[];
+}
+export interface RoomClosedEvent extends RoomRef, RoomLoss {
   reason: RoomCloseReason;
 }
 export interface WorkerDiedEvent {

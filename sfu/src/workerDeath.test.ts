@@ -31,7 +31,7 @@ describe('SfuNode worker death', () => {
     const replaced = nextEvent(node.pool, 'workerReplaced');
     process.kill(oldPid, 'SIGKILL');
 
-    expect(await roomClosed).toEqual([{ roomId: 'class', reason: 'worker_died' }]);
+    expect(await roomClosed).toEqual([{ roomId: 'class', reason: 'worker_died', peerIds: ['teacher'], remoteNodeIds: [] }]);
     expect(await workerDied).toEqual([{ workerIndex: 0, roomIds: ['class'] }]);
     expect(producerClosed).toEqual([]); // the room going away is the whole story
     await expect(node.getStats({ roomId: 'class' })).rejects.toMatchObject({ code: 'room_not_found' });
@@ -61,7 +61,7 @@ describe('SfuNode worker death', () => {
     const died = nextEvent(node, 'workerDied');
     process.kill(node.pool.worker(wa)!.pid, 'SIGKILL');
     expect(await died).toEqual([{ workerIndex: wa, roomIds: ['a'] }]);
-    expect(closed).toEqual([{ roomId: 'a', reason: 'worker_died' }]);
+    expect(closed).toEqual([{ roomId: 'a', reason: 'worker_died', peerIds: [], remoteNodeIds: [] }]);
     expect(await node.getStats({ roomId: 'b' })).toMatchObject({ roomId: 'b', workerIndex: wb });
     await node.addPeer({ roomId: 'b', peerId: 'p' });
     await node.createWebRtcTransport({ roomId: 'b', peerId: 'p', direction: 'recv' });

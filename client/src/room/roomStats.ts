@@ -14,6 +14,8 @@ export interface ConsumerStats {
   bytesReceived: number;
   framesDecoded: number;
   packetsLost: number;
+  /** Audio: the decoded signal's energy so far (totalAudioEnergy): rises only while something is heard. */
+  audioEnergy: number;
 }
 
 export interface ProducerStats {
@@ -45,6 +47,7 @@ async function consumerStats(rc: RemoteConsumer, producerPaused: StatsInput['pro
   let bytesReceived = 0;
   let framesDecoded = 0;
   let packetsLost = 0;
+  let audioEnergy = 0;
   try {
     const report = await rc.consumer.getStats();
     report.forEach((s: RTCStats) => {
@@ -53,6 +56,7 @@ async function consumerStats(rc: RemoteConsumer, producerPaused: StatsInput['pro
       bytesReceived += r.bytesReceived ?? 0;
       framesDecoded += r.framesDecoded ?? 0;
       packetsLost += r.packetsLost ?? 0;
+      audioEnergy += (r as { totalAudioEnergy?: number }).totalAudioEnergy ?? 0;
     });
   } catch {
     // A consumer closing under us: report zeros.
@@ -67,6 +71,7 @@ async function consumerStats(rc: RemoteConsumer, producerPaused: StatsInput['pro
     bytesReceived,
     framesDecoded,
     packetsLost,
+    audioEnergy,
   };
 }
 

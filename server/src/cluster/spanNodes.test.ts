@@ -12,6 +12,8 @@ import { startLectern, type Lectern } from '../lectern.js';
 import { RTC_NAMESPACE, type Ack } from '../protocol/index.js';
 import { testEnv } from '../test/harness.js';
 import { createUser } from '../users/userService.js';
+import type { SfuEvent } from '../bus/topics.js';
+import { SFU_EVENTS_TOPIC } from '../sfu/SfuClient.js';
 import { TestRedis } from './test/testRedis.js';
 
 const OPUS_PT = 100;
@@ -212,7 +214,10 @@ describe('a room spanning SFU nodes', () => {
     expect(speakers(host.events).at(-1)).toBe(guestPeer);
     expect(speakers(host.events).every((p, i, all) => i === 0 || p !== all[i - 1])).toBe(true);
 
-    // The guest's node dies: only the guest is told to reconnect; the host stays.
+    // The guest's node dies: only the guest is told to reconnect; the host stays. For the
+    // cluster the room goes on: its participants there are lost, the room is not closed.
+    const told: SfuEvent[] = [];
+    await api.runtime.ctx.bus.subscribe(SFU_EVENTS_TOPIC, (e) => void told.push(e));
     await guestNode.close();
     if (guestNode === sfuB) sfuB = undefined;
     else sfuA = sfuB!; // keep closing the survivor in afterAll
@@ -220,6 +225,7 @@ describe('a room spanning SFU nodes', () => {
     await new Promise((r) => setTimeout(r, 1500)); // a few sweeps of the watcher
     expect(count(guest.events, 'reconnectRequired')).toBe(1);
     expect(count(host.events, 'reconnectRequired')).toBe(0);
+    expect(told.filter((e) => e.roomId === roomId && (e.type === 'peersLost' || e.type === 'roomClosed'))).toEqual([{ type: 'peersLost', roomId, peerIds: [guestPeer], nodeId: other }]);
     // The surviving node closed its pipe towards the dead one.
     await expect.poll(async () => (await homeNode.sfuHost!.node.roomLayout({ roomId })).pipes).toEqual([]);
     // The guest joins again and is placed on the surviving node, with the host.

@@ -8,7 +8,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { SFU_EVENTS_TOPIC, sfuRpcTopic, type SfuRpcMessage } from './SfuClient.js';
 
-const FORWARDED_EVENTS = ['newProducer', 'producerClosed', 'producerPaused', 'producerResumed', 'consumerClosed', 'producerLayersWanted', 'activeSpeaker', 'roomClosed'] as const;
+const FORWARDED_EVENTS = ['newProducer', 'producerClosed', 'producerPaused', 'producerResumed', 'consumerClosed', 'producerLayersWanted', 'activeSpeaker'] as const;
 
 export interface SfuHost {
   node: SfuNode;
@@ -37,7 +37,24 @@ export async function startSfuHost(opts: { config: Config; bus: EventBus; logger
     });
   }
   const rooms = new Set<string>();
-  node.on('roomClosed', ({ roomId }) => rooms.delete(roomId));
+  const told = new Set<Promise<void>>();
+  const tell = (e: SfuEvent) => {
+    const p = bus.publish(SFU_EVENTS_TOPIC, e).catch(() => undefined);
+    told.add(p);
+    void p.finally(() => told.delete(p));
+  };
+  node.on('roomClosed', ({ roomId, reason, peerIds, remoteNodeIds }) => {
+    rooms.delete(roomId);
+    // Participants whose media was here lost it for good when this node shuts down (drain
+    // time-out), or when the worker of a room that goes on on other nodes died: the gateways
+    // tell them, and only them, to reconnect, and they are placed again. For such a linked room
+    // that is all the cluster hears (peersLost also unlinks the other nodes from this one); the
+    // room itself closing (ended, or its only node's worker died) is roomClosed.
+    const linked = remoteNodeIds.length > 0;
+    const lost = closed || (reason === 'worker_died' && linked);
+    if (lost && (peerIds.length > 0 || linked)) tell({ type: 'peersLost', roomId, peerIds, nodeId });
+    if (!lost || !linked) tell({ type: 'roomClosed', roomId, reason, nodeId });
+  });
   // A room spanning nodes: what the origin of a producer piped here does, and a node of the
   // room dying or closing its room, reach this node through the shared events topic.
   const unlisten = await bus.subscribe(SFU_EVENTS_TOPIC, (e) => {
@@ -80,14 +97,9 @@ export async function startSfuHost(opts: { config: Config; bus: EventBus; logger
       closed = true;
       await unlisten();
       await unserve();
-      // Participants still here when the node shuts down (drain time-out) lost their media for
-      // good: the gateways tell them (only them: a room may go on on other nodes) to reconnect,
-      // and they are placed on another node. Then the rooms close here.
-      for (const roomId of rooms) {
-        const peerIds = node.peerIds(roomId);
-        if (peerIds.length > 0) await bus.publish(SFU_EVENTS_TOPIC, { type: 'peersLost', roomId, peerIds, nodeId }).catch(() => undefined);
-      }
+      // Participants still here (drain time-out) are told through the rooms' roomClosed above.
       await node.close();
+      await Promise.all(told);
     },
   };
 }
