@@ -50,6 +50,7 @@ export class SfuAnnouncer {
         draining: this.#draining,
         rooms: this.#host.rooms(),
         at: new Date().toISOString(),
+        connection: this.#registry.connectionName(this.#host.nodeId),
       });
     } catch (err) {
       this.#log.warn({ err: (err as Error).message }, 'announce failed');

@@ -13,6 +13,12 @@ export interface NodeAnnouncement {
   rooms: string[];
   /** Sender's wall clock, for humans reading Redis (liveness is the key's expiry). */
   at: string;
+  /**
+   * The name the node gives its Redis connection (CLIENT SETNAME). A process that dies loses
+   * its connections at once (the kernel closes them), so a name missing from CLIENT LIST for
+   * longer than a reconnect takes says the node is dead well before its announcement expires.
+   */
+  connection?: string;
 }
 
 /** A node found dead: the rooms it was home to, and its participants room by room. */
@@ -54,12 +60,26 @@ const COMPARE_AND_HDEL = `if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] the
 /** A placement lives at most this long without being re-claimed by its node. */
 export const PLACEMENT_TTL_SECONDS = 24 * 3600;
 
+/** How long a node's connection may be missing before it counts as dead: longer than a reconnect (runtime.ts: at most 2 s between tries). */
+export const CONNECTION_GRACE_MS = 2500;
+
 export class SfuRegistry {
+  /** Per node: since when (ms) its named connection has been missing. */
+  readonly #missingSince = new Map<string, number>();
+  /** False once CLIENT LIST is refused (a managed Redis may forbid it): expiry alone tells then. */
+  #listClients = true;
+
   constructor(
     readonly redis: Redis,
     readonly prefix: string,
     readonly nodeTtlMs: number,
+    readonly connectionGraceMs = CONNECTION_GRACE_MS,
   ) {}
+
+  /** The Redis connection name an SFU node announces itself under. */
+  connectionName(nodeId: string): string {
+    return `${this.prefix}sfu:${nodeId}`.replace(/[^\w:.-]/g, '_');
+  }
 
   nodeKey = (nodeId: string) => `${this.prefix}lectern:sfu:node:${nodeId}`;
   nodeRoomsKey = (nodeId: string) => `${this.prefix}lectern:sfu:node-rooms:${nodeId}`;
@@ -79,8 +99,12 @@ export class SfuRegistry {
 
   /** Publishes a node's heartbeat and re-claims its rooms (restores placement after a Redis restart). */
   async announce(a: NodeAnnouncement): Promise<void> {
+    // Named on every announcement: a reconnect gives the connection its configured name back.
+    // Where naming is refused, the node is announced without a name: expiry alone tells then.
+    let { connection } = a;
+    if (connection !== undefined) await this.redis.client('SETNAME', connection).catch(() => (connection = undefined));
     const m = this.redis.multi();
-    m.set(this.nodeKey(a.nodeId), JSON.stringify(a), 'PX', this.nodeTtlMs);
+    m.set(this.nodeKey(a.nodeId), JSON.stringify({ ...a, connection }), 'PX', this.nodeTtlMs);
     m.sadd(this.nodesKey, a.nodeId);
     for (const roomId of a.rooms) {
       m.set(this.placementKey(roomId), a.nodeId, 'EX', PLACEMENT_TTL_SECONDS, 'NX');
@@ -156,18 +180,22 @@ export class SfuRegistry {
   }
 
   /**
-   * Nodes that were announced and have fallen silent. Exactly one caller (across all API
-   * nodes) gets each dead node — the one whose SREM removed it — with the rooms placed on it.
+   * Nodes that were announced and have fallen silent, or whose named connection is gone.
+   * Exactly one caller (across all API nodes) gets each dead node — the one whose SREM
+   * removed it — with the rooms placed on it.
    */
-  async reapDead(): Promise<DeadNode[]> {
+  async reapDead(now = Date.now()): Promise<DeadNode[]> {
     const ids = await this.redis.smembers(this.nodesKey);
     if (ids.length === 0) return [];
     const alive = await this.redis.mget(...ids.map(this.nodeKey));
+    const disconnected = await this.#disconnected(ids, alive, now);
     const out: DeadNode[] = [];
     for (const [i, nodeId] of ids.entries()) {
-      if (alive[i] !== null) continue;
+      if (alive[i] !== null && !disconnected.has(nodeId)) continue;
       const removed = await this.redis.srem(this.nodesKey, nodeId);
       if (removed !== 1) continue; // another API node reaps it
+      this.#missingSince.delete(nodeId);
+      await this.redis.del(this.nodeKey(nodeId));
       const rooms = await this.redis.smembers(this.nodeRoomsKey(nodeId));
       const orphaned: string[] = [];
       for (const roomId of rooms) {
@@ -187,5 +215,43 @@ export class SfuRegistry {
       out.push({ nodeId, rooms: orphaned, peers: [...peers].map(([roomId, peerIds]) => ({ roomId, peerIds })) });
     }
     return out;
+  }
+
+  /** Announced nodes whose named connection has been missing from CLIENT LIST for the grace period. */
+  async #disconnected(ids: string[], announcements: (string | null)[], now: number): Promise<Set<string>> {
+    const named = new Map<string, string>();
+    for (const [i, raw] of announcements.entries()) {
+      const connection = raw === null ? undefined : parseConnection(raw);
+      if (connection !== undefined) named.set(ids[i]!, connection);
+    }
+    if (named.size === 0 || !this.#listClients) return new Set();
+    let list: string;
+    try {
+      list = String(await this.redis.call('CLIENT', 'LIST', 'TYPE', 'normal'));
+    } catch {
+      this.#listClients = false;
+      return new Set();
+    }
+    const present = new Set([...list.matchAll(/ name=(\S+)/g)].map((m) => m[1]));
+    const gone = new Set<string>();
+    for (const [nodeId, connection] of named) {
+      if (present.has(connection)) {
+        this.#missingSince.delete(nodeId);
+        continue;
+      }
+      const since = this.#missingSince.get(nodeId) ?? now;
+      this.#missingSince.set(nodeId, since);
+      if (now - since >= this.connectionGraceMs) gone.add(nodeId);
+    }
+    return gone;
+  }
+}
+
+function parseConnection(raw: string): string | undefined {
+  try {
+    const c = (JSON.parse(raw) as Partial<NodeAnnouncement>).connection;
+    return typeof c === 'string' ? c : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -176,6 +176,30 @@ describe('cluster failover on a private Redis', () => {
     for (let i = 0; i < 100 && redis.status !== 'ready'; i++) await new Promise((r) => setTimeout(r, 50));
   });
 
+  it('SfuRegistry reaps a node whose Redis connection is gone after the grace period, long before its announcement expires', async () => {
+    // Each node announces over its own connection, named; the announcements would live a minute.
+    const conns = [createRedis(server.url, logger, 'node-a'), createRedis(server.url, logger, 'node-b')];
+    const [regA, regB] = conns.map((c) => new SfuRegistry(c, 'k:', 60_000));
+    const registry = new SfuRegistry(redis, 'k:', 60_000, 2500);
+    try {
+      await regA!.announce(node('a', load(0), { rooms: ['kept-room'], connection: regA!.connectionName('a') }));
+      await regB!.announce(node('b', load(0), { connection: regB!.connectionName('b') }));
+      await registry.place('kept-room', 'a', 'a');
+      const t0 = 1_000_000;
+      expect(await registry.reapDead(t0)).toEqual([]);
+      conns[0]!.disconnect(); // node a's process dies: its socket closes
+      await expect.poll(async () => String(await redis.call('CLIENT', 'LIST', 'TYPE', 'normal')).includes(regA!.connectionName('a'))).toBe(false);
+      expect(await registry.reapDead(t0 + 100)).toEqual([]); // missing from now on
+      expect(await registry.reapDead(t0 + 2000)).toEqual([]); // a reconnect may take this long
+      expect(await registry.reapDead(t0 + 2600)).toEqual([{ nodeId: 'a', rooms: ['kept-room'], peers: [] }]);
+      expect((await registry.liveNodes()).map((n) => n.nodeId)).toEqual(['b']);
+      expect(await registry.placementOf('kept-room')).toBeNull();
+      expect(await registry.reapDead(t0 + 10_000)).toEqual([]); // b is connected; a is reaped once
+    } finally {
+      for (const c of conns) c.disconnect();
+    }
+  });
+
   it('SfuRegistry re-claims a node’s rooms when it announces after a Redis restart', async () => {
     const registry = new SfuRegistry(redis, 'g:', 5000);
     await registry.announce(node('a', load(0)));
