@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import { Redis } from 'ioredis';
+import type { Browser, Page } from 'playwright-core';
 import { courses, enrolments } from '@lectern/db';
 import { createTestDb, type TestDb } from '@lectern/db/testing';
 import { freePort, TestRedis } from '../../server/src/cluster/test/testRedis.js';
@@ -184,4 +185,172 @@ export async function openClassOnTwoNodes(name: string, opts: { rtcPort: number;
     await nodes.close();
     throw err;
   }
+}
+
+/** One process of a Cluster: an API node or an SFU node, on fixed ports. */
+export interface NodeSpec {
+  name: string;
+  role: 'api' | 'sfu';
+  port: number;
+  rtcPortBase?: number;
+}
+
+/**
+ * Separate API and SFU node processes of one deployment (the cluster suites): they share a
+ * Postgres database, a private Redis (`prefix`), a JWT secret and the client build; `env` adds
+ * settings to every node. Logs go to artifacts/<logs>/<node>.log.
+ */
+export class Cluster {
+  readonly procs = new Map<string, ChildProcess>();
+  readonly prefix = `lectern-test-${randomBytes(4).toString('hex')}:`;
+  readonly secret = randomBytes(48).toString('base64url');
+  readonly dataDir = mkdtempSync(join(tmpdir(), 'lectern-cluster-'));
+  readonly logs: string;
+  readonly env: Record<string, string>;
+
+  constructor(
+    readonly specs: readonly NodeSpec[],
+    readonly redis: TestRedis,
+    readonly databaseUrl: string,
+    opts: { logs: string; env?: Record<string, string> },
+  ) {
+    this.env = opts.env ?? {};
+    this.logs = join(ROOT, 'artifacts', opts.logs);
+    mkdirSync(this.logs, { recursive: true });
+  }
+
+  url(name: string): string {
+    return `http://127.0.0.1:${this.spec(name).port}`;
+  }
+
+  spec(name: string): NodeSpec {
+    const s = this.specs.find((x) => x.name === name);
+    if (!s) throw new Error(`no node ${name}`);
+    return s;
+  }
+
+  async start(name: string): Promise<void> {
+    const s = this.spec(name);
+    const env = nodeEnv({
+      LECTERN_ROLE: s.role,
+      LECTERN_NODE_ID: s.name,
+      PORT: String(s.port),
+      LECTERN_PUBLIC_URL: this.url(name),
+      DATABASE_URL: this.databaseUrl,
+      REDIS_URL: this.redis.url,
+      LECTERN_REDIS_PREFIX: this.prefix,
+      LECTERN_JWT_SECRET: this.secret,
+      LECTERN_DATA_DIR: join(this.dataDir, s.name),
+      LECTERN_JOIN_RATE_PER_IP: '1000',
+      LECTERN_DRAIN_TIMEOUT_SECONDS: '120',
+      ...(s.rtcPortBase ? { LECTERN_RTC_PORT_BASE: String(s.rtcPortBase) } : {}),
+      ...(process.env.LECTERN_CLIENT_DIST ? { LECTERN_CLIENT_DIST: process.env.LECTERN_CLIENT_DIST } : {}),
+      ...this.env,
+    });
+    this.procs.set(name, spawnNode(env, this.logFile(name)));
+    await this.waitReady(name, 60_000);
+  }
+
+  logFile(name: string): string {
+    return join(this.logs, `${name}.log`);
+  }
+
+  ready(name: string): Promise<number> {
+    return readyStatus(this.url(name));
+  }
+
+  async waitReady(name: string, timeoutMs: number): Promise<void> {
+    const proc = this.procs.get(name);
+    if (!proc) throw new Error(`${name} was never started`);
+    await waitReady(proc, this.url(name), this.logFile(name), timeoutMs);
+  }
+
+  exited(name: string): Promise<number | null> {
+    const proc = this.procs.get(name);
+    if (!proc || proc.exitCode !== null) return Promise.resolve(proc?.exitCode ?? null);
+    return new Promise((resolve) => proc.once('exit', (code) => resolve(code)));
+  }
+
+  async kill(name: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const proc = this.procs.get(name);
+    if (!proc || proc.exitCode !== null) return;
+    const done = this.exited(name);
+    proc.kill(signal);
+    if (signal === 'SIGKILL') await done;
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.procs.keys()].map((n) => this.kill(n, 'SIGKILL')));
+  }
+}
+
+/** A Cluster's whole fixture: its Redis and database, a Redis client on the cluster's keys, one Chromium. */
+export interface ClusterSuite {
+  cluster: Cluster;
+  db: TestDb;
+  redisServer: TestRedis;
+  /** A client of the cluster's Redis (keys under `cluster.prefix`). */
+  redis: Redis;
+  browser: Browser;
+  api<T = unknown>(node: string, method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: T }>;
+  /** A browser context of its own (camera and microphone allowed), its page errors logged. */
+  newPage(): Promise<Page>;
+  /** A session with open guest access, created through api-1, started through api-2, and a join code for it. */
+  newSession(title: string, token: string): Promise<{ sid: string; code: string }>;
+  /** Each step bounded, so one stuck resource cannot keep the others (processes, database) alive. */
+  close(): Promise<void>;
+}
+
+/** Starts `specs` (the first one first: it runs the migrations; then the others at once) and the rest of a ClusterSuite. */
+export async function openClusterSuite(name: string, specs: readonly NodeSpec[], env?: Record<string, string>): Promise<ClusterSuite> {
+  const redisServer = await TestRedis.start();
+  const db = await createSuiteDb();
+  const cluster = new Cluster(specs, redisServer, db.url!, { logs: `${name}-logs`, ...(env ? { env } : {}) });
+  const redis = new Redis(redisServer.url, { maxRetriesPerRequest: 1 });
+  redis.on('error', () => undefined);
+  let browser: Browser | undefined;
+  const close = async () => {
+    const step = (what: string, p: Promise<unknown> | undefined) =>
+      Promise.race([Promise.resolve(p).catch((err: unknown) => console.warn(`[${name}] ${what}: ${String(err)}`)), new Promise((r) => setTimeout(r, 15_000))]);
+    await step('stop nodes', cluster.stopAll());
+    await step('close browser', browser?.close());
+    redis.disconnect();
+    await step('stop redis', redisServer.stop());
+    await step('drop database', db.destroy());
+  };
+  try {
+    const [first, ...rest] = specs;
+    await cluster.start(first!.name);
+    await Promise.all(rest.map((s) => cluster.start(s.name)));
+    browser = await launchBrowser();
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  const api = <T = unknown>(node: string, method: string, path: string, body?: unknown, token?: string) => callJson<T>(cluster.url(node), method, path, body, token);
+  const b = browser;
+  return {
+    cluster,
+    db,
+    redisServer,
+    redis,
+    browser: b,
+    api,
+    async newPage() {
+      const context = await b.newContext({ viewport: { width: 1000, height: 700 }, permissions: ['camera', 'microphone'] });
+      const page = await context.newPage();
+      page.on('pageerror', (err) => console.error(`[page error] ${err.message}`));
+      return page;
+    },
+    async newSession(title, token) {
+      const s = await api<{ id: string }>('api-1', 'POST', '/api/sessions', { title, scheduledAt: new Date().toISOString(), durationMinutes: 60, timezone: 'Europe/Berlin', guestAccess: 'open' }, token);
+      if (s.status !== 201) throw new Error(`creating a session: ${s.status} ${JSON.stringify(s.body)}`);
+      const started = await api('api-2', 'POST', `/api/sessions/${s.body.id}/start`, undefined, token);
+      if (started.status !== 200) throw new Error(`starting the session: ${started.status}`);
+      const c = await api<{ code: string }>('api-1', 'POST', `/api/sessions/${s.body.id}/codes`, undefined, token);
+      if (!/^[A-Z0-9]{8}$/.test(c.body.code)) throw new Error(`no join code: ${JSON.stringify(c.body)}`);
+      return { sid: s.body.id, code: c.body.code };
+    },
+    close,
+  };
 }
