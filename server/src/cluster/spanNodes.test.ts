@@ -232,4 +232,71 @@ describe('a room spanning SFU nodes', () => {
     await join(guest.socket);
     expect(await probe.hgetall(`lectern:room:${roomId}:peers`)).toEqual({ [hostPeer]: home, [guestPeer]: home });
   });
+
+  it('a draining SFU node of a spanning room takes nobody new; when its last participant leaves, its pipes go and the room goes on', async () => {
+    const sfu = api.services.sfu!;
+    // A third node for this test: the only one besides the survivor of the test above.
+    const nodeC = await startLectern(loadConfig(testEnv({ REDIS_URL: redis.url, PORT: '0', LECTERN_SFU_ANNOUNCE_INTERVAL_MS: '300', LECTERN_NODE_ROOM_PEERS: '1', LECTERN_ROLE: 'sfu', LECTERN_NODE_ID: 'sfu-c', LECTERN_SFU_WORKERS: '1', LECTERN_RTC_PORT_BASE: '25342' })), { db });
+    try {
+      // The test above leaves its people in the survivor: they go, so that a drained node empties with this room.
+      for (const old of sockets.splice(0)) old.disconnect();
+      await expect.poll(async () => (await (sfuB ?? sfuA).sfuHost!.node.load()).peers).toBe(0);
+      const s = await http<{ id: string }>('POST', '/api/sessions', { title: 'Draining', scheduledAt: new Date().toISOString(), durationMinutes: 30, timezone: 'UTC', guestAccess: 'open' });
+      const roomId = s.id;
+      await http('POST', `/api/sessions/${roomId}/start`);
+      const { code } = await http<{ code: string }>('POST', `/api/sessions/${roomId}/codes`);
+      const { roomToken: hostToken } = await http<{ roomToken: string }>('POST', `/api/sessions/${roomId}/room-token`);
+      const guestToken = async (name: string) => (await http<{ roomToken: string }>('POST', '/api/join', { code, displayName: name }, {})).roomToken;
+      await expect.poll(async () => (await probe.smembers('lectern:sfu:nodes')).sort()).toContain('sfu-c');
+      await new Promise((r) => setTimeout(r, 600)); // past the API node's cache of live nodes
+      const host = open(hostToken);
+      const hostPeer = (await host.welcome).peerId;
+      const caps = await join(host.socket);
+      const home = (await probe.get(`lectern:room:${roomId}:node`))!;
+      const guest = open(await guestToken('Guest'));
+      const guestPeer = (await guest.welcome).peerId;
+      await join(guest.socket);
+      const placed = await probe.hgetall(`lectern:room:${roomId}:peers`);
+      const other = placed[guestPeer]!;
+      expect(other).not.toBe(home);
+      const homeNode = [sfuA, sfuB, nodeC].find((n) => n?.sfuHost?.nodeId === home)!;
+      const otherNode = [sfuA, sfuB, nodeC].find((n) => n?.sfuHost?.nodeId === other)!;
+      // The guest publishes on its node; the host's consumer there links the nodes.
+      const talk = await sfu.call('createPlainTransport', { roomId, peerId: guestPeer, direction: 'send', comedia: true });
+      const { id: producerId } = await sfu.call('produce', {
+        roomId,
+        peerId: guestPeer,
+        transportId: talk.id,
+        kind: 'audio',
+        rtpParameters: { codecs: [{ mimeType: 'audio/opus', payloadType: OPUS_PT, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: 99887766 }] },
+        appData: { source: 'mic' },
+      });
+      const recv = await sfu.call('createPlainTransport', { roomId, peerId: hostPeer, direction: 'recv', comedia: false });
+      await sfu.call('consume', { roomId, peerId: hostPeer, transportId: recv.id, producerId, rtpCapabilities: caps });
+      expect((await homeNode.sfuHost!.node.roomLayout({ roomId })).pipes).toEqual([other]);
+
+      // The guest's node drains: nobody new goes there.
+      const told: SfuEvent[] = [];
+      await api.runtime.ctx.bus.subscribe(SFU_EVENTS_TOPIC, (e) => void told.push(e));
+      const drained = otherNode.drain();
+      await expect.poll(async () => (JSON.parse((await probe.get(`lectern:sfu:node:${other}`)) ?? '{}') as { draining?: boolean }).draining).toBe(true);
+      const late = open(await guestToken('Late'));
+      const latePeer = (await late.welcome).peerId;
+      await join(late.socket);
+      expect((await probe.hgetall(`lectern:room:${roomId}:peers`))[latePeer]).not.toBe(other);
+
+      // Its last participant leaves: the drain ends, the node stops, the pipes towards it go.
+      guest.socket.disconnect();
+      expect(await drained).toBe('empty');
+      await otherNode.close();
+      await expect.poll(async () => (await homeNode.sfuHost!.node.roomLayout({ roomId })).pipes).toEqual([]);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(told.filter((e) => e.roomId === roomId && (e.type === 'peersLost' || e.type === 'roomClosed'))).toEqual([{ type: 'peersLost', roomId, peerIds: [], nodeId: other }]);
+      // The room goes on: the host and the latecomer are still in it, nobody was told to reconnect.
+      expect(count(host.events, 'reconnectRequired') + count(late.events, 'reconnectRequired')).toBe(0);
+      expect(Object.keys(await probe.hgetall(`lectern:room:${roomId}:peers`)).sort()).toEqual([hostPeer, latePeer].sort());
+    } finally {
+      await nodeC.close();
+    }
+  });
 });
