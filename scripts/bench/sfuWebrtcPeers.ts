@@ -5,13 +5,18 @@
 // video with RTX, Opus audio, BUNDLEd); it counts the RTP packets its tracks get, notes when the
 // first video packet came, and sends RTCP as a browser would (receiver reports, NACK, PLI,
 // transport-cc feedback). Times are epoch ms (performance.timeOrigin + now) so the parent can
-// put them on its own clock. Messages with the parent (process IPC):
+// put them on its own clock. Like a browser, it has its DTLS certificate before the first call
+// (werift makes one per process, lazily: made at start here, it stays out of the first
+// subscriber's time). Messages with the parent (process IPC):
+//                                           child -> { type: 'ready' } (certificate made)
 //   parent -> { type: 'open', id, offer }   child -> { type: 'answer', id, answer }
 //                                           child -> { type: 'connected', id, srtp, at } (DTLS-SRTP up)
 //   parent -> { type: 'count' }             child -> { type: 'count', received, firstVideoAt, cpuMs }
+//   parent -> { type: 'drop', id }          (the child closes that one peer connection)
 //   parent -> { type: 'close' }             (the child closes its peer connections and exits)
 import {
   RTCPeerConnection,
+  RTCDtlsTransport,
   RTCRtpCodecParameters,
   useAbsSendTime,
   useFIR,
@@ -23,8 +28,9 @@ import {
   useTWCC,
 } from 'werift';
 
-export type ToPeers = { type: 'open'; id: number; offer: string } | { type: 'count' } | { type: 'close' };
+export type ToPeers = { type: 'open'; id: number; offer: string } | { type: 'count' } | { type: 'drop'; id: number } | { type: 'close' };
 export type FromPeers =
+  | { type: 'ready' }
   | { type: 'answer'; id: number; answer: string }
   | { type: 'connected'; id: number; srtp: string; at: number }
   | { type: 'count'; received: number[]; firstVideoAt: number[]; cpuMs: number }
@@ -96,9 +102,17 @@ process.on('message', (m: ToPeers) => {
       send({ type: 'count', received: [...received], firstVideoAt: [...firstVideoAt], cpuMs: (cpu.user + cpu.system) / 1000 });
       break;
     }
+    case 'drop':
+      void peers.get(m.id)?.close();
+      peers.delete(m.id);
+      break;
     case 'close':
       void Promise.allSettled([...peers.values()].map((pc) => pc.close())).then(() => process.exit(0));
       break;
   }
 });
 process.on('disconnect', () => process.exit(0));
+RTCDtlsTransport.SetupCertificate().then(
+  () => send({ type: 'ready' }),
+  (err: unknown) => send({ type: 'error', message: `certificate: ${String(err)}` }),
+);

@@ -16,6 +16,8 @@ export interface PeerCounts {
 
 export class WebRtcSubscribers {
   readonly #child: ChildProcess;
+  /** Settles when the child has its DTLS certificate. */
+  readonly #ready: Promise<unknown>;
   /** When each subscriber's DTLS-SRTP came up (performance.now() clock), by id. */
   readonly connectedAt = new Map<number, number>();
   /** The SRTP suites the subscribers negotiated. */
@@ -24,6 +26,8 @@ export class WebRtcSubscribers {
   constructor() {
     // The child inherits this process's execArgv, so it runs under tsx like the bench itself.
     this.#child = fork(fileURLToPath(new URL('./sfuWebrtcPeers.ts', import.meta.url)), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.#ready = this.#next('ready', undefined, 60_000);
+    this.#ready.catch(() => undefined); // reported by the open() that waits for it
     this.#child.on('message', (m: FromPeers) => {
       if (m.type !== 'connected') return;
       this.connectedAt.set(m.id, m.at - performance.timeOrigin);
@@ -33,9 +37,15 @@ export class WebRtcSubscribers {
 
   /** Opens subscriber `id` on `offer`; resolves with its answer. */
   async open(id: number, offer: string): Promise<string> {
+    await this.#ready;
     const answered = this.#next('answer', (m) => m.id === id);
     this.#tell({ type: 'open', id, offer });
     return (await answered).answer;
+  }
+
+  /** Closes subscriber `id`'s peer connection. */
+  drop(id: number): void {
+    this.#tell({ type: 'drop', id });
   }
 
   /** Waits until subscribers `ids` have DTLS-SRTP up (and `also()` holds); throws after `ms`. */
