@@ -154,19 +154,18 @@ async function main(): Promise<void> {
       const t = performance.now();
       const ingest = (await Promise.all([published.camera, published.mic, published.screen].map((producerId) => home.node.getProducerStats({ roomId, peerId: 'publisher', producerId })))).flatMap((p) => p.streams);
       const cpu = await cpuMsByPid(nodes.map((n) => n.node));
-      const t2 = performance.now();
-      const fwd = await packetsByPid(placement.consumers, 'outbound-rtp');
-      const pipeOut = await packetsByPid(placement.pipeOut, 'outbound-rtp');
-      const pipeIn = await packetsByPid(placement.pipeIn, 'inbound-rtp');
+      const cpuAt = (t + performance.now()) / 2;
       // Each reading takes a while (1,800 consumers' stats): its rate is over its own interval, from mid-read to mid-read.
-      return { ...snap, ingest: sum(ingest.map((st) => st.packetCount)), cpu, cpuAt: (t + t2) / 2, fwd, pipeOut, pipeIn, fwdAt: (t2 + performance.now()) / 2 };
+      const [pipeOut, pipeIn] = [await packetsByPid(placement.pipeOut, 'outbound-rtp'), await packetsByPid(placement.pipeIn, 'inbound-rtp')];
+      const fwd = await packetsByPid(placement.consumers, 'outbound-rtp');
+      return { ...snap, ingest: sum(ingest.map((st) => st.packetCount)), cpu, cpuAt, fwd, pipeOut, pipeIn };
     };
     console.error(`large-room: ${N} subscribers in ${setupSeconds} s; measuring ${SECONDS} s`);
     const s0 = await snapshot();
     await sleep(SECONDS * 1000);
     const s1 = await snapshot();
     const window = (s1.at - s0.at) / 1000;
-    const [fwdWindow, cpuWindow] = [(s1.fwdAt - s0.fwdAt) / 1000, (s1.cpuAt - s0.cpuAt) / 1000];
+    const cpuWindow = (s1.cpuAt - s0.cpuAt) / 1000;
     const d = s1.sent.map((x, i) => x - (s0.sent[i] ?? 0));
     // Plain subscribers get camera (their layer), mic and screen; WebRTC ones camera layer 0 and mic.
     const expected = (s: Subscriber) => (s.kind === 'plain' ? (d[s.layer] ?? 0) + d[3]! + d[4]! : d[0]! + d[3]!);
@@ -209,7 +208,7 @@ async function main(): Promise<void> {
             subscribers: t.subscribers,
             ...(WEBRTC > 0 ? { webrtcSubscribers: t.webrtcSubscribers } : {}),
             offeredPps: t.offeredPps,
-            forwardedPps: rate(s0.fwd, s1.fwd, [pid], fwdWindow),
+            forwardedPps: rate(s0.fwd, s1.fwd, [pid]),
             workerCpuPct: cpuPct(pid),
             receiverLossPct: t.receiverLossPct,
             worstSubscriberLossPct: t.worstSubscriberLossPct,
@@ -249,13 +248,13 @@ async function main(): Promise<void> {
           subscribers: t.subscribers,
           ...(WEBRTC > 0 ? { webrtcSubscribers: t.webrtcSubscribers } : {}),
           offeredPps: t.offeredPps,
-          forwardedPps: rate(s0.fwd, s1.fwd, pids, fwdWindow),
+          forwardedPps: rate(s0.fwd, s1.fwd, pids),
           workerCpuPct: pids.map(cpuPct),
           receiverLossPct: t.receiverLossPct,
           worstSubscriberLossPct: t.worstSubscriberLossPct,
           // Packets/s sent into the pipe to the other node (the publisher's node) and taken in from it (the other).
-          pipeOutPps: rate(s0.pipeOut, s1.pipeOut, pids, fwdWindow),
-          pipeInPps: rate(s0.pipeIn, s1.pipeIn, pids, fwdWindow),
+          pipeOutPps: rate(s0.pipeOut, s1.pipeOut, pids),
+          pipeInPps: rate(s0.pipeIn, s1.pipeIn, pids),
           lateJoiners: lateJoiners(late.filter((l) => l.node === k)),
         }),
       );
@@ -313,7 +312,7 @@ async function main(): Promise<void> {
         ingestPct: +(((s1.ingest - s0.ingest) / sum(d)) * 100).toFixed(2),
         publisherPps: Object.fromEntries(['cam0', 'cam1', 'cam2', 'mic', 'screen'].map((name, i) => [name, Math.round(d[i]! / window)])),
         offeredPps: total.offeredPps,
-        forwardedPps: rate(s0.fwd, s1.fwd, allPids, fwdWindow),
+        forwardedPps: rate(s0.fwd, s1.fwd, allPids),
         receiverLossPct: total.receiverLossPct,
         subscribersOffLayer: offLayer,
         setupSeconds,

@@ -15,14 +15,35 @@ interface Counted {
   getStats(): Promise<{ type: string; packetCount: number }[]>;
 }
 
-/** Packets so far by worker pid: the sum of `type` streams' counters ('outbound-rtp': what consumers sent, 'inbound-rtp': what producers took in). */
-export async function packetsByPid(by: Map<number, Set<Counted>>, type: 'outbound-rtp' | 'inbound-rtp'): Promise<Map<number, number>> {
-  const result = new Map<number, number>();
+/** A counter read at `at` (performance.now(), the middle of its reading). */
+export interface Reading {
+  packets: number;
+  at: number;
+}
+
+/**
+ * Packets so far by worker pid: the sum of `type` streams' counters ('outbound-rtp': what
+ * consumers sent, 'inbound-rtp': what producers took in). Reading hundreds of consumers' stats
+ * takes a while on a busy machine, so each pid's reading carries its own time.
+ */
+export async function packetsByPid(by: Map<number, Set<Counted>>, type: 'outbound-rtp' | 'inbound-rtp'): Promise<Map<number, Reading>> {
+  const result = new Map<number, Reading>();
   for (const [pid, items] of by) {
+    const start = performance.now();
     const stats = (await Promise.all([...items].map((c) => c.getStats().catch(() => [])))).flat();
-    result.set(pid, stats.reduce((sum, s) => sum + (s.type === type ? s.packetCount : 0), 0));
+    result.set(pid, { packets: stats.reduce((sum, s) => sum + (s.type === type ? s.packetCount : 0), 0), at: (start + performance.now()) / 2 });
   }
   return result;
+}
+
+/** Packets per second between two readings, summed over the pids `keys` (each over its own interval). */
+export function rate(r0: Map<number, Reading>, r1: Map<number, Reading>, keys: readonly number[]): number {
+  let pps = 0;
+  for (const k of keys) {
+    const [a, b] = [r0.get(k), r1.get(k)];
+    if (b && b.at > (a?.at ?? -Infinity)) pps += (b.packets - (a?.packets ?? 0)) / ((b.at - (a?.at ?? 0)) / 1000);
+  }
+  return Math.round(pps);
 }
 
 /** Each worker's CPU time so far (user + system), ms, by pid, over every node. */
@@ -30,7 +51,3 @@ export async function cpuMsByPid(nodes: readonly SfuNode[]): Promise<Map<number,
   const stats = (await Promise.all(nodes.map((n) => n.workerStats()))).flat();
   return new Map(stats.map((w) => [w.pid, w.cpu ? (w.cpu.userSeconds + w.cpu.systemSeconds) * 1000 : 0]));
 }
-
-/** A rate per second of the change of `key`'s counter between two readings `seconds` apart. */
-export const rate = (m0: Map<number, number>, m1: Map<number, number>, keys: readonly number[], seconds: number) =>
-  Math.round(keys.reduce((sum, k) => sum + (m1.get(k) ?? 0) - (m0.get(k) ?? 0), 0) / seconds);
