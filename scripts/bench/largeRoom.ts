@@ -172,12 +172,17 @@ async function main(): Promise<void> {
     const layouts = await Promise.all(nodes.map((n) => n.node.roomLayout({ roomId })));
     const nodeOfPid = (pid: number | undefined) => nodes.findIndex((n) => pid !== undefined && n.pids.includes(pid));
     // Subscribers whose camera is not on the layer they asked for (a skipped layer switch would skew expected against received).
-    let offLayer = 0;
-    for (const sub of subs) {
+    const offLayer = new Set<number>(); // indices into subs
+    const offLayers = new Map<string, number>(); // what they are on instead, for the log
+    for (const [i, sub] of subs.entries()) {
       const node = nodes[nodeOfPid(placement.workerOf.get(sub.peerId))]!.node;
       const cam = (await node.listConsumers({ roomId, peerId: sub.peerId })).find((c) => c.producerId === published.camera);
-      if (cam?.currentLayers?.spatialLayer !== sub.layer) offLayer++;
+      if (cam?.currentLayers?.spatialLayer === sub.layer) continue;
+      offLayer.add(i);
+      const seen = `${nodes[nodeOfPid(placement.workerOf.get(sub.peerId))]!.id} wants ${sub.layer}, on ${cam?.currentLayers?.spatialLayer ?? 'none'}${cam?.paused || cam?.producerPaused ? ' (paused)' : ''}`;
+      offLayers.set(seen, (offLayers.get(seen) ?? 0) + 1);
     }
+    if (offLayer.size) console.error(`large-room: subscribers off their layer: ${[...offLayers].map(([k, v]) => `${v} ${k}`).join('; ')}`);
 
     /** Loss and rates of subscribers `members` (indices into subs). */
     const tally = (members: number[]) => {
@@ -252,6 +257,7 @@ async function main(): Promise<void> {
           workerCpuPct: pids.map(cpuPct),
           receiverLossPct: t.receiverLossPct,
           worstSubscriberLossPct: t.worstSubscriberLossPct,
+          subscribersOffLayer: on(pids).filter((i) => offLayer.has(i)).length,
           // Packets/s sent into the pipe to the other node (the publisher's node) and taken in from it (the other).
           pipeOutPps: rate(s0.pipeOut, s1.pipeOut, pids),
           pipeInPps: rate(s0.pipeIn, s1.pipeIn, pids),
@@ -314,7 +320,7 @@ async function main(): Promise<void> {
         offeredPps: total.offeredPps,
         forwardedPps: rate(s0.fwd, s1.fwd, allPids),
         receiverLossPct: total.receiverLossPct,
-        subscribersOffLayer: offLayer,
+        subscribersOffLayer: offLayer.size,
         setupSeconds,
         lateJoiners: lateJoiners(late),
         benchProcessCpuPct: +((benchCpuMs / (window * 1000)) * 100).toFixed(1),
