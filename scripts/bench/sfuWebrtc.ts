@@ -7,12 +7,10 @@
 // and consumer's parameters and reads the answer's DTLS parameters. Prints one JSON line per
 // case, in sfu.ts's shape with "transport":"webrtc"; forwardedPct (mediasoup's own counters)
 // against receiverLossPct (what the subscribers counted) tells a slow worker from slow subscribers.
-import { fork, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { fileURLToPath } from 'node:url';
 import type { types } from 'mediasoup';
 import { answerDtls, consumerOffer } from './sfuSdp.js';
-import type { FromPeers, ToPeers } from './sfuWebrtcPeers.js';
+import { WebRtcSubscribers } from './sfuWebrtcSubscribers.js';
 import { PACKET_BYTES, createFeed, feed, workerCpuMs } from './sfuRtp.js';
 
 export interface WebRtcCase {
@@ -41,41 +39,10 @@ const SUBSCRIBER: types.RtpCapabilities = {
   ],
 };
 
-/** The next message of `type` (and matching `match`) from the subscribers' process; rejects on their error or after `ms`. */
-function nextMessage<T extends FromPeers['type']>(
-  peers: ChildProcess,
-  type: T,
-  match: (m: Extract<FromPeers, { type: T }>) => boolean = () => true,
-  ms = 20_000,
-): Promise<Extract<FromPeers, { type: T }>> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => done(() => reject(new Error(`no '${type}' from the subscribers in ${ms} ms`))), ms);
-    const onMessage = (m: FromPeers) => {
-      if (m.type === 'error') done(() => reject(new Error(`subscriber: ${m.message}`)));
-      else if (m.type === type && match(m as Extract<FromPeers, { type: T }>)) done(() => resolve(m as Extract<FromPeers, { type: T }>));
-    };
-    const done = (settle: () => void) => {
-      clearTimeout(timer);
-      peers.off('message', onMessage);
-      settle();
-    };
-    peers.on('message', onMessage);
-  });
-}
-
 export async function runWebRtcCase(worker: types.Worker, { consumers: n, seconds, pps, build }: WebRtcCase): Promise<void> {
   const router = await worker.createRouter({ mediaCodecs: [{ kind: 'video', mimeType: 'video/VP8', clockRate: 90000 }] });
   const source = createSocket('udp4');
-  // The child inherits this process's execArgv, so it runs under tsx like the bench itself.
-  const peers = fork(fileURLToPath(new URL('./sfuWebrtcPeers.ts', import.meta.url)), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const tell = (m: ToPeers) => peers.send(m);
-  const suites = new Set<string>();
-  let connected = 0;
-  peers.on('message', (m: FromPeers) => {
-    if (m.type !== 'connected') return;
-    connected += 1;
-    suites.add(m.srtp);
-  });
+  const peers = new WebRtcSubscribers();
   try {
     const { port, producer } = await createFeed(router);
     const transports: types.WebRtcTransport[] = [];
@@ -83,26 +50,20 @@ export async function runWebRtcCase(worker: types.Worker, { consumers: n, second
     for (let id = 0; id < n; id++) {
       const t = await router.createWebRtcTransport({ listenInfos: [{ protocol: 'udp', ip: '127.0.0.1' }] });
       const c = await t.consume({ producerId: producer.id, rtpCapabilities: SUBSCRIBER });
-      const answered = nextMessage(peers, 'answer', (m) => m.id === id);
-      tell({ type: 'open', id, offer: consumerOffer(t, c) });
-      await t.connect({ dtlsParameters: answerDtls((await answered).answer) });
+      const answer = await peers.open(id, consumerOffer(t, [c]));
+      await t.connect({ dtlsParameters: answerDtls(answer) });
       transports.push(t);
       consumers.push(c);
     }
     // Both ends up: every subscriber saw DTLS-SRTP connect, every transport says DTLS connected.
-    const deadline = performance.now() + 30_000;
-    while (connected < n || transports.some((t) => t.dtlsState !== 'connected')) {
-      if (performance.now() > deadline) throw new Error(`${connected}/${n} subscribers connected after 30 s`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await peers.connected(
+      transports.map((_, id) => id),
+      () => transports.every((t) => t.dtlsState === 'connected'),
+    );
 
     const outbound = async () => (await Promise.all(consumers.map((c) => c.getStats()))).flat().filter((s) => s.type === 'outbound-rtp');
     const forwarded = async () => (await outbound()).reduce((sum, s) => sum + s.packetCount, 0);
-    const counts = async () => {
-      const reply = nextMessage(peers, 'count');
-      tell({ type: 'count' });
-      return reply;
-    };
+    const counts = () => peers.counts();
 
     const [f0, c0, r0] = [await forwarded(), await workerCpuMs(worker), await counts()];
     const t0 = performance.now();
@@ -122,7 +83,7 @@ export async function runWebRtcCase(worker: types.Worker, { consumers: n, second
         bench: 'sfu',
         transport: 'webrtc',
         consumers: n,
-        srtp: [...suites].join(','),
+        srtp: [...peers.suites].join(','),
         pps,
         bytes: PACKET_BYTES,
         workerCpuUsPerPacket: fwd > 0 ? +(((c1 - c0) * 1000) / fwd).toFixed(2) : null,
@@ -143,12 +104,6 @@ export async function runWebRtcCase(worker: types.Worker, { consumers: n, second
   } finally {
     router.close();
     source.close();
-    if (peers.exitCode === null) {
-      const exited = new Promise<void>((r) => peers.once('exit', () => r()));
-      if (peers.connected) tell({ type: 'close' });
-      const kill = setTimeout(() => peers.kill(), 5000); // a subscriber that hangs on close
-      await exited;
-      clearTimeout(kill);
-    }
+    await peers.close();
   }
 }
