@@ -14,6 +14,8 @@ import { testEnv } from '../test/harness.js';
 import { createUser } from '../users/userService.js';
 import type { SfuEvent } from '../bus/topics.js';
 import { SFU_EVENTS_TOPIC } from '../sfu/SfuClient.js';
+import type { RecordingDto } from '../recording/contract.js';
+import { ffmpegProducer, type RtpProducer } from '../recording/test/rtpSources.js';
 import { TestRedis } from './test/testRedis.js';
 
 const OPUS_PT = 100;
@@ -297,6 +299,53 @@ describe('a room spanning SFU nodes', () => {
       expect(Object.keys(await probe.hgetall(`lectern:room:${roomId}:peers`)).sort()).toEqual([hostPeer, latePeer].sort());
     } finally {
       await nodeC.close();
+    }
+  });
+
+  it('a room spanning SFU nodes is recorded whole: the recorder gets every participant\'s camera and mic, whichever node carries them', async () => {
+    // Two nodes of its own (the tests above may have left one node, or none).
+    const node = (id: string, port: number) =>
+      startLectern(loadConfig(testEnv({ REDIS_URL: redis.url, PORT: '0', LECTERN_SFU_ANNOUNCE_INTERVAL_MS: '300', LECTERN_NODE_ROOM_PEERS: '1', LECTERN_ROLE: 'sfu', LECTERN_NODE_ID: id, LECTERN_SFU_WORKERS: '1', LECTERN_RTC_PORT_BASE: String(port) })), { db });
+    const [nodeD, nodeE] = [await node('sfu-d', 25343), await node('sfu-e', 25344)];
+    const producers: RtpProducer[] = [];
+    try {
+      for (const old of sockets.splice(0)) old.disconnect();
+      await expect.poll(async () => (await probe.smembers('lectern:sfu:nodes')).sort()).toEqual(expect.arrayContaining(['sfu-d', 'sfu-e']));
+      await new Promise((r) => setTimeout(r, 600)); // past the API node's cache of live nodes
+      const s = await http<{ id: string }>('POST', '/api/sessions', { title: 'Recorded across nodes', scheduledAt: new Date().toISOString(), durationMinutes: 30, timezone: 'UTC', guestAccess: 'open' });
+      const roomId = s.id;
+      await http('POST', `/api/sessions/${roomId}/start`);
+      const { code } = await http<{ code: string }>('POST', `/api/sessions/${roomId}/codes`);
+      const { roomToken: hostToken } = await http<{ roomToken: string }>('POST', `/api/sessions/${roomId}/room-token`);
+      const { roomToken: guestToken } = await http<{ roomToken: string }>('POST', '/api/join', { code, displayName: 'Guest' }, {});
+      const people: string[] = [];
+      for (const token of [hostToken, guestToken]) {
+        const p = open(token);
+        people.push((await p.welcome).peerId);
+        await join(p.socket);
+      }
+      const placed = await probe.hgetall(`lectern:room:${roomId}:peers`);
+      expect(new Set(people.map((p) => placed[p])).size).toBe(2); // one on each node
+      const nodeOf = (peerId: string) => [sfuA, sfuB, nodeD, nodeE].find((n) => n?.sfuHost?.nodeId === placed[peerId])!.sfuHost!.node;
+      for (const [i, peerId] of people.entries()) {
+        producers.push(await ffmpegProducer(nodeOf(peerId), roomId, peerId, 'webcam', `testsrc=size=320x240:rate=10`));
+        producers.push(await ffmpegProducer(nodeOf(peerId), roomId, peerId, 'mic', `sine=frequency=${440 + 220 * i}:sample_rate=48000`));
+      }
+      for (const p of producers) await p.flowing();
+
+      const { id: rid } = await http<{ id: string }>('POST', `/api/sessions/${roomId}/recordings`);
+      await new Promise((r) => setTimeout(r, 3000));
+      await http('POST', `/api/sessions/${roomId}/recordings/${rid}/stop`);
+      await api.services.recorder!.idle();
+      const [done] = (await http<RecordingDto[]>('GET', `/api/sessions/${roomId}/recordings`)).filter((r) => r.id === rid);
+      expect(done?.status).toBe('ready');
+      expect(done?.tracks.map((t) => `${t.peerId}/${t.source}`).sort()).toEqual(people.flatMap((p) => [`${p}/mic`, `${p}/webcam`]).sort());
+      // Every track holds most of the 3 s recorded, whichever node its producer is on.
+      for (const t of done?.tracks ?? []) expect(t.endSeconds - t.startSeconds, `${t.peerId}/${t.source}`).toBeGreaterThan(2);
+    } finally {
+      for (const p of producers) await p.stop();
+      await nodeD.close();
+      await nodeE.close();
     }
   });
 });
