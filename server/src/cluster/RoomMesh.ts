@@ -8,23 +8,31 @@ import type { SfuEvent } from '../bus/topics.js';
 import type { Logger } from '../logger.js';
 import { SFU_EVENTS_TOPIC, type NodeCall, type SfuMesh, type SfuRouting } from '../sfu/SfuClient.js';
 
+/** Where a producer of the room is, and what it carries. */
+interface ProducerPlace {
+  nodeId: string;
+  kind: 'audio' | 'video';
+}
+
 export class RoomMesh implements SfuMesh {
   readonly #call: NodeCall;
   readonly #routing: SfuRouting;
   readonly #log: Logger;
-  /** roomId -> producerId -> nodeId. */
-  readonly #producers = new Map<string, Map<string, string>>();
+  readonly #maxPeersOf: (roomId: string) => number | undefined;
+  /** roomId -> producerId -> its node and kind. */
+  readonly #producers = new Map<string, Map<string, ProducerPlace>>();
   /** `${roomId}\n${nodeA}\n${nodeB}` (nodes sorted) -> the pair being or already linked. */
   readonly #pairs = new Map<string, Promise<void>>();
   #unsubscribe: Unsubscribe | undefined;
 
-  private constructor(opts: { call: NodeCall; routing: SfuRouting; logger: Logger }) {
+  private constructor(opts: { call: NodeCall; routing: SfuRouting; logger: Logger; maxPeersOf?: (roomId: string) => number | undefined }) {
     this.#call = opts.call;
+    this.#maxPeersOf = opts.maxPeersOf ?? (() => undefined);
     this.#routing = opts.routing;
     this.#log = opts.logger.child({ component: 'room-mesh' });
   }
 
-  static async create(opts: { call: NodeCall; routing: SfuRouting; bus: EventBus; logger: Logger }): Promise<RoomMesh> {
+  static async create(opts: { call: NodeCall; routing: SfuRouting; bus: EventBus; logger: Logger; maxPeersOf?: (roomId: string) => number | undefined }): Promise<RoomMesh> {
     const mesh = new RoomMesh(opts);
     mesh.#unsubscribe = await opts.bus.subscribe(SFU_EVENTS_TOPIC, (e) => mesh.onEvent(e));
     return mesh;
@@ -34,15 +42,19 @@ export class RoomMesh implements SfuMesh {
     switch (e.type) {
       case 'newProducer':
         if (e.nodeId === undefined) return;
-        this.#room(e.roomId).set(e.producerId, e.nodeId);
+        this.#room(e.roomId).set(e.producerId, { nodeId: e.nodeId, kind: e.kind });
         if (e.kind === 'audio') void this.#toHome(e.roomId, e.producerId, e.nodeId);
         return;
       case 'producerClosed':
-        if (this.#producers.get(e.roomId)?.get(e.producerId) === e.nodeId) this.#producers.get(e.roomId)?.delete(e.producerId);
+        if (this.#producers.get(e.roomId)?.get(e.producerId)?.nodeId === e.nodeId) this.#producers.get(e.roomId)?.delete(e.producerId);
         return;
       case 'roomClosed':
-      case 'peersLost':
         if (e.nodeId !== undefined) this.forgetNode(e.roomId, e.nodeId);
+        return;
+      case 'peersLost':
+        // The room goes on without that node; if it was the home, the new one must hear everyone.
+        this.forgetNode(e.roomId, e.nodeId);
+        void this.#rehome(e.roomId, e.nodeId);
         return;
       case 'producerPaused':
       case 'producerResumed':
@@ -60,19 +72,19 @@ export class RoomMesh implements SfuMesh {
       if (r === roomId && (a === nodeId || b === nodeId)) this.#pairs.delete(k);
     }
     const producers = this.#producers.get(roomId);
-    for (const [id, n] of producers ?? []) if (n === nodeId) producers?.delete(id);
+    for (const [id, p] of producers ?? []) if (p.nodeId === nodeId) producers?.delete(id);
   }
 
   async producerNode(roomId: string, producerId: string): Promise<string | undefined> {
-    const known = this.#producers.get(roomId)?.get(producerId);
+    const known = this.#producers.get(roomId)?.get(producerId)?.nodeId;
     if (known !== undefined) return known;
     // Not seen (this API node started after it, or the event is still on its way): ask the room's nodes.
     const nodes = await this.#routing.roomNodes(roomId);
     const lists = await Promise.all(nodes.map((n) => this.#call(n, 'listProducers', { roomId }).then((ps) => ({ n, ps }), () => ({ n, ps: [] }))));
     for (const { n, ps } of lists) {
-      for (const p of ps) this.#room(roomId).set(p.producerId, n);
+      for (const p of ps) this.#room(roomId).set(p.producerId, { nodeId: n, kind: p.kind });
     }
-    return this.#producers.get(roomId)?.get(producerId);
+    return this.#producers.get(roomId)?.get(producerId)?.nodeId;
   }
 
   async link(roomId: string, producerId: string, from: string, to: string): Promise<void> {
@@ -100,6 +112,33 @@ export class RoomMesh implements SfuMesh {
     }
   }
 
+  /**
+   * After `lost` left a room that goes on: if it was the room's home, the room has a new one
+   * (the placement moves to a node carrying the room), whose copy now tells who speaks, and the
+   * audio of the other nodes is piped there so that its observer hears everyone. Idempotent,
+   * like every link (every API node does it).
+   */
+  async #rehome(roomId: string, lost: string): Promise<void> {
+    try {
+      // A node shutting down tells of its participants before its placement and announcement are
+      // gone (it releases them as it closes): until then the room's home may still name it.
+      let home = await this.#routing.home(roomId);
+      for (let attempt = 0; home === lost && attempt < 20; attempt++) {
+        await new Promise((r) => setTimeout(r, 300));
+        home = await this.#routing.home(roomId);
+      }
+      if (home === lost) return;
+      // Its copy of the room tells who speaks from now on (an API node that set the room's limit says so).
+      const maxPeers = this.#maxPeersOf(roomId);
+      if (maxPeers !== undefined) await this.#call(home, 'ensureRoom', { roomId, maxPeers, observeSpeakers: true });
+      for (const [producerId, p] of this.#producers.get(roomId) ?? []) {
+        if (p.kind === 'audio' && p.nodeId !== home) await this.link(roomId, producerId, p.nodeId, home);
+      }
+    } catch (err) {
+      this.#log.debug({ err: (err as Error).message, roomId }, 'could not pipe audio to the room’s new home node');
+    }
+  }
+
   async close(): Promise<void> {
     await this.#unsubscribe?.();
     this.#pairs.clear();
@@ -124,9 +163,9 @@ export class RoomMesh implements SfuMesh {
     return pending;
   }
 
-  #room(roomId: string): Map<string, string> {
+  #room(roomId: string): Map<string, ProducerPlace> {
     let m = this.#producers.get(roomId);
-    if (!m) this.#producers.set(roomId, (m = new Map<string, string>()));
+    if (!m) this.#producers.set(roomId, (m = new Map<string, ProducerPlace>()));
     return m;
   }
 }

@@ -55,7 +55,7 @@ export async function startApiCluster(config: Config, redis: Redis | undefined, 
   return {
     routing: peers,
     attach: async (sfu) => {
-      mesh = await RoomMesh.create({ call: sfu.callNode, routing: peers, bus, logger });
+      mesh = await RoomMesh.create({ call: sfu.callNode, routing: peers, bus, logger, maxPeersOf: (roomId) => sfu.maxPeersOf(roomId) });
       sfu.mesh = mesh;
     },
     close: async () => {

@@ -334,18 +334,84 @@ describe('a room spanning SFU nodes', () => {
       for (const p of producers) await p.flowing();
 
       const { id: rid } = await http<{ id: string }>('POST', `/api/sessions/${roomId}/recordings`);
-      await new Promise((r) => setTimeout(r, 3000));
+      await new Promise((r) => setTimeout(r, 4000));
       await http('POST', `/api/sessions/${roomId}/recordings/${rid}/stop`);
       await api.services.recorder!.idle();
       const [done] = (await http<RecordingDto[]>('GET', `/api/sessions/${roomId}/recordings`)).filter((r) => r.id === rid);
       expect(done?.status).toBe('ready');
       expect(done?.tracks.map((t) => `${t.peerId}/${t.source}`).sort()).toEqual(people.flatMap((p) => [`${p}/mic`, `${p}/webcam`]).sort());
-      // Every track holds most of the 3 s recorded, whichever node its producer is on.
+      // Every track holds most of the 4 s recorded (a busy machine delays a camera's first key frame), whichever node its producer is on.
       for (const t of done?.tracks ?? []) expect(t.endSeconds - t.startSeconds, `${t.peerId}/${t.source}`).toBeGreaterThan(2);
     } finally {
       for (const p of producers) await p.stop();
       await nodeD.close();
       await nodeE.close();
+    }
+  });
+
+  it('the room\'s home node goes: the new home hears the audio of the room\'s other nodes, and tells who speaks', async () => {
+    const node = (id: string, port: number) =>
+      startLectern(loadConfig(testEnv({ REDIS_URL: redis.url, PORT: '0', LECTERN_SFU_ANNOUNCE_INTERVAL_MS: '300', LECTERN_NODE_ROOM_PEERS: '1', LECTERN_ROLE: 'sfu', LECTERN_NODE_ID: id, LECTERN_SFU_WORKERS: '1', LECTERN_RTC_PORT_BASE: String(port) })), { db });
+    const fresh = [await node('sfu-f', 25345), await node('sfu-g', 25346), await node('sfu-h', 25347)];
+    const sfu = api.services.sfu!;
+    try {
+      for (const old of sockets.splice(0)) old.disconnect();
+      await expect.poll(async () => (await probe.smembers('lectern:sfu:nodes')).sort()).toEqual(expect.arrayContaining(['sfu-f', 'sfu-g', 'sfu-h']));
+      await new Promise((r) => setTimeout(r, 600)); // past the API node's cache of live nodes
+      const s = await http<{ id: string }>('POST', '/api/sessions', { title: 'Three nodes', scheduledAt: new Date().toISOString(), durationMinutes: 30, timezone: 'UTC', guestAccess: 'open' });
+      const roomId = s.id;
+      await http('POST', `/api/sessions/${roomId}/start`);
+      const { code } = await http<{ code: string }>('POST', `/api/sessions/${roomId}/codes`);
+      const { roomToken: hostToken } = await http<{ roomToken: string }>('POST', `/api/sessions/${roomId}/room-token`);
+      const host = open(hostToken);
+      const hostPeer = (await host.welcome).peerId;
+      await join(host.socket);
+      const guests: string[] = [];
+      for (const name of ['One', 'Two']) {
+        const g = open((await http<{ roomToken: string }>('POST', '/api/join', { code, displayName: name }, {})).roomToken);
+        guests.push((await g.welcome).peerId);
+        await join(g.socket);
+      }
+      const placed = await probe.hgetall(`lectern:room:${roomId}:peers`);
+      const home = (await probe.get(`lectern:room:${roomId}:node`))!;
+      expect(new Set([hostPeer, ...guests].map((p) => placed[p]))).toEqual(new Set([home, placed[guests[0]!], placed[guests[1]!]]));
+      expect(new Set(Object.values(placed)).size).toBe(3); // three nodes
+      // Both guests have a microphone (silent for now), each on its own node: piped to the home node.
+      const mics = new Map<string, { port: number; ip: string; ssrc: number }>();
+      for (const [i, peerId] of guests.entries()) {
+        const t = await sfu.call('createPlainTransport', { roomId, peerId, direction: 'send', comedia: true });
+        const ssrc = 31_000_000 + i;
+        await sfu.call('produce', {
+          roomId,
+          peerId,
+          transportId: t.id,
+          kind: 'audio',
+          rtpParameters: { codecs: [{ mimeType: 'audio/opus', payloadType: OPUS_PT, clockRate: 48000, channels: 2 }], headerExtensions: [{ uri: 'urn:ietf:params:rtp-hdrext:ssrc-audio-level', id: LEVEL_EXT_ID }], encodings: [{ ssrc }] },
+          appData: { source: 'mic' },
+        });
+        mics.set(peerId, { port: t.port, ip: t.ip, ssrc });
+      }
+
+      // The home node goes; its participant (the host) is told to reconnect and joins again.
+      const homeLectern = [sfuA, sfuB, ...fresh].find((n) => n?.sfuHost?.nodeId === home)!;
+      await homeLectern.close();
+      await expect.poll(() => count(host.events, 'reconnectRequired'), { timeout: 10_000 }).toBe(1);
+      await join(host.socket);
+      const newHome = (await probe.get(`lectern:room:${roomId}:node`))!;
+      expect(newHome).not.toBe(home);
+      expect([placed[guests[0]!], placed[guests[1]!]]).toContain(newHome);
+
+      // The guest on the node that is not the new home speaks: only its piped audio can tell.
+      const speaker = guests.find((g) => placed[g] !== newHome)!;
+      const mic = mics.get(speaker)!;
+      const sender = createSocket('udp4');
+      udp.push(sender);
+      let seq = 0;
+      timers.push(setInterval(() => sender.send(opusPacket(mic.ssrc, seq++, 5 + (seq % 20)), mic.port, mic.ip), 20));
+      const speakers = () => host.events.filter((e) => e.name === 'activeSpeaker').map((e) => (e.payload as { peerId: string }).peerId);
+      await expect.poll(speakers, { timeout: 10_000 }).toContain(speaker);
+    } finally {
+      for (const n of fresh) await n.close();
     }
   });
 });

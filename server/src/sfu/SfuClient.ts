@@ -58,6 +58,11 @@ export class SfuClient {
     readonly timeoutMs = 10_000,
   ) {}
 
+  /** The participant limit this API node last set for a room's SFU copies (undefined: it never did). */
+  maxPeersOf(roomId: string): number | undefined {
+    return this.#maxPeers.get(roomId);
+  }
+
   /** One node, no routing. */
   readonly callNode: NodeCall = (nodeId, method, params) =>
     this.bus.request(sfuRpcTopic(nodeId), { method, params } satisfies SfuRpcMessage, this.timeoutMs);
