@@ -40,6 +40,9 @@ export class ClusterWatcher {
   static async create(opts: WatcherOptions): Promise<ClusterWatcher> {
     const w = new ClusterWatcher(opts);
     w.#unsubscribe = await opts.bus.subscribe(SFU_EVENTS_TOPIC, (e) => {
+      // A node left a room (it died, or shut down): this API node's cached list of live nodes may
+      // still hold it, and the participants told to reconnect must not be placed there again.
+      if (e.type === 'roomClosed' || e.type === 'peersLost') w.#placement.invalidate();
       if (e.type === 'roomClosed') {
         w.#placement.forget(e.roomId);
         opts.peers?.forgetRoom(e.roomId);

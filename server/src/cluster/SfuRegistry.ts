@@ -60,8 +60,8 @@ const COMPARE_AND_HDEL = `if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] the
 /** A placement lives at most this long without being re-claimed by its node. */
 export const PLACEMENT_TTL_SECONDS = 24 * 3600;
 
-/** How long a node's connection may be missing before it counts as dead: longer than a reconnect (runtime.ts: at most 2 s between tries). */
-export const CONNECTION_GRACE_MS = 2500;
+/** How long a node's connection may be missing before it counts as dead: longer than a reconnect (runtime.ts tries after 200, 400, 600 ms...). */
+export const CONNECTION_GRACE_MS = 1500;
 
 export class SfuRegistry {
   /** Per node: since when (ms) its named connection has been missing. */

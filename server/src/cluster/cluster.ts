@@ -48,8 +48,8 @@ export async function startApiCluster(config: Config, redis: Redis | undefined, 
   const registry = createRegistry(config, redis);
   const placement = new RoomPlacement({ registry, logger });
   const peers = new PeerPlacement({ registry, rooms: placement, logger, nodeRoomPeers: config.cluster.nodeRoomPeers, peersPerRouter: config.sfu.peersPerRouter });
-  // Sweeping twice per announce interval keeps the gap between "gone" and "rooms re-placed" short.
-  const sweepMs = Math.max(250, Math.floor(config.cluster.announceIntervalMs / 2));
+  // Sweeping at least twice per announce interval, and every 500 ms at most, keeps the gap between "gone" and "rooms re-placed" short.
+  const sweepMs = Math.max(250, Math.min(500, Math.floor(config.cluster.announceIntervalMs / 2)));
   const watcher = await ClusterWatcher.create({ registry, placement, peers, bus, logger, intervalMs: sweepMs });
   let mesh: RoomMesh | undefined;
   return {
