@@ -18,5 +18,6 @@ fi
 "$DIR/signaling"
 "$DIR/sfu"
 "$DIR/large-room"
+"$DIR/failover" 3
 "$DIR/fuzz"
 "$DIR/memory"
