@@ -241,6 +241,23 @@ describe('RoomClient', { timeout: 15_000 }, () => {
     expect(again.phase).toBe('joined');
   });
 
+  it('room: a producer announced while the rebuild’s join is on its way, and missing from its snapshot, is consumed', async () => {
+    const h = open();
+    await until(h, 'joined', settledIn);
+    // After reconnectRequired our socket is still in the room: the teacher, moved too,
+    // publishes a new mic while the server builds our snapshot (taken before it existed).
+    const mic2: ProducerInfo = { producerId: 'prod-teacher-mic-2', peerId: TEACHER.peerId, kind: 'audio', source: 'mic', paused: false };
+    server.override.join = (_payload, socket) => {
+      socket.emit('newProducer', mic2);
+      return { ok: true, data: { self: { peerId: 'peer-me', displayName: 'Sam Student', role: 'participant', producers: [] }, session: SESSION, peers: [{ ...TEACHER, producers: [] }], lobby: [], rosterTotal: 1 } };
+    };
+    const consumes = server.count('consume');
+    server.notify('reconnectRequired', { reason: 'media server restarted' });
+    const s = await until(h, 'the new mic consumed', (x) => x.peers[0]?.audio !== null && x.peers[0]?.audio !== undefined && server.count('consume') > consumes);
+    expect(server.requests.filter((r) => r.name === 'consume').at(-1)?.payload).toMatchObject({ producerId: 'prod-teacher-mic-2' });
+    expect(s.phase).toBe('joined');
+  });
+
   it('room: peerQuality (told to hosts) shows on that peer until it changes', async () => {
     const h = open();
     await until(h, 'joined', settledIn);

@@ -126,7 +126,8 @@ export class RoomClient implements Subscribable<RoomSnapshot> {
         this.#emit();
       },
       closing: () => this.#closing,
-      applyJoin: (joined) => this.#applyJoin(joined),
+      beginJoin: () => this.#roster.beginJoin(),
+      endJoin: (joined) => (joined ? this.#applyJoin(joined) : this.#roster.endJoin(null)),
       consumeAll: () => this.#roster.consumeAll(),
       localReady: () => this.#pub.ready(),
       publishAll: (media) => this.#pub.publishAll(media).finally(emit),
@@ -276,7 +277,7 @@ export class RoomClient implements Subscribable<RoomSnapshot> {
 
   #applyJoin(joined: ResponseMap['join']): void {
     this.#self.joined(joined.self, joined.session);
-    this.#roster.apply({ type: 'joined', self: joined.self.peerId, peers: joined.peers, lobby: joined.lobby, total: joined.rosterTotal });
+    this.#roster.endJoin({ type: 'joined', self: joined.self.peerId, peers: joined.peers, lobby: joined.lobby, total: joined.rosterTotal });
     this.#quality.joined();
     this.#silenceViewer();
   }

@@ -46,8 +46,10 @@ export interface ConnectionHost {
   setReconnecting(on: boolean): void;
   /** Leaving on purpose: a disconnect now is expected. */
   closing(): boolean;
-  /** The `join` answer: who we are, the session, the roster. */
-  applyJoin(joined: ResponseMap['join']): void;
+  /** The `join` request is about to be sent: roster events from now on are kept for its answer. */
+  beginJoin(): void;
+  /** The `join` answer (who we are, the session, the roster), or null when none will be applied. */
+  endJoin(joined: ResponseMap['join'] | null): void;
   /** Consume every remote producer the roster knows of. */
   consumeAll(): void;
   /** Local media is open (or failed to open). */
@@ -187,18 +189,22 @@ export class RoomConnection {
         return;
       }
       let joined: ResponseMap['join'] | null = null;
+      host.beginJoin();
       try {
         joined = await host.sig.request('join', { rtpCapabilities: media.rtpCapabilities });
       } catch (err) {
         // After reconnectRequired the server may still count us as joined: carry on.
-        if (!(rebuilding && err instanceof SignalingError && err.code === 'conflict')) throw err;
+        if (!(rebuilding && err instanceof SignalingError && err.code === 'conflict')) {
+          if (gen === this.#gen) host.endJoin(null);
+          throw err;
+        }
       }
       if (gen !== this.#gen) {
         media.close();
         return;
       }
       host.media.attach(media);
-      if (joined) host.applyJoin(joined);
+      host.endJoin(joined);
       await media.createTransports();
       if (gen !== this.#gen) return;
       host.setPhase('joined', false);

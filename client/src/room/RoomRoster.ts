@@ -13,9 +13,14 @@ export interface RoomRosterDeps {
   onChange(): void;
 }
 
+/** Roster events kept while a join is on its way (far more than a join's round trip brings). */
+const MAX_HELD = 10_000;
+
 export class RoomRoster {
   readonly #deps: RoomRosterDeps;
   #state: RosterState = EMPTY_ROSTER;
+  /** Events that arrived since the join was sent: replayed over its snapshot (see endJoin). */
+  #held: RosterEvent[] | null = null;
 
   constructor(sig: Signaling, deps: RoomRosterDeps) {
     this.#deps = deps;
@@ -62,8 +67,29 @@ export class RoomRoster {
     return this.#state;
   }
 
+  /**
+   * A join is being sent. Our socket may already be in the room (a rebuild after
+   * reconnectRequired): a producer made while the server builds our snapshot arrives as
+   * newProducer before the answer and may be missing from it. Events from now on are held.
+   */
+  beginJoin(): void {
+    this.#held = [];
+  }
+
+  /** The join's answer (null: none came, or the server kept us joined): its snapshot, then every event held since beginJoin, in order. */
+  endJoin(snapshot: Extract<RosterEvent, { type: 'joined' }> | null): void {
+    const held = this.#held ?? [];
+    this.#held = null;
+    if (!snapshot) return;
+    let next = reduceRoster(this.#state, snapshot);
+    for (const event of held) next = reduceRoster(next, event);
+    this.#state = next;
+    this.#deps.onChange();
+  }
+
   /** Applies an event; true when it changed anything. `always` notifies even when not. */
   apply(event: RosterEvent, always = false): boolean {
+    if (this.#held && event.type !== 'joined' && this.#held.length < MAX_HELD) this.#held.push(event);
     const next = reduceRoster(this.#state, event);
     const changed = next !== this.#state;
     this.#state = next;
