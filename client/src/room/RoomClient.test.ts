@@ -10,7 +10,7 @@ import { RoomClient } from './RoomClient.js';
 import { ROOM_ERROR_MESSAGES } from './roomErrors.js';
 import type { MediaSource, ProducerInfo } from '@lectern/server/protocol';
 import type { RoomPhase, RoomSnapshot } from './roomTypes.js';
-import { FakeRoomServer, SESSION, TEACHER } from './test/fakeRoomServer.js';
+import { DEFAULTS, FakeRoomServer, SESSION, TEACHER } from './test/fakeRoomServer.js';
 
 interface Harness {
   client: RoomClient;
@@ -256,6 +256,15 @@ describe('RoomClient', { timeout: 15_000 }, () => {
     const s = await until(h, 'the new mic consumed', (x) => x.peers[0]?.audio !== null && x.peers[0]?.audio !== undefined && server.count('consume') > consumes);
     expect(server.requests.filter((r) => r.name === 'consume').at(-1)?.payload).toMatchObject({ producerId: 'prod-teacher-mic-2' });
     expect(s.phase).toBe('joined');
+  });
+
+  it('room: a consume the server refuses for a moment is asked again while the roster lists the producer', async () => {
+    let refusals = 1;
+    server.override.consume = (payload, socket) => (refusals-- > 0 ? { ok: false, error: { code: 'sfu_error', message: 'pipe not ready' } } : DEFAULTS.consume(payload, socket));
+    const h = open();
+    const s = await until(h, 'the mic consumed on the second try', (x) => x.phase === 'joined' && x.peers[0]?.audio !== null && x.peers[0]?.audio !== undefined);
+    expect(server.count('consume')).toBe(2);
+    expect(s.peers[0]!.displayName).toBe('Ada Teacher');
   });
 
   it('room: peerQuality (told to hosts) shows on that peer until it changes', async () => {

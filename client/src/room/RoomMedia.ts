@@ -23,6 +23,10 @@ export interface RoomMediaCallbacks {
   onTransportLost(): void;
 }
 
+/** A consume that failed is asked again (while wanted) up to this many times in all, waiting 1 s, then 2 s. */
+const CONSUME_ATTEMPTS = 3;
+const CONSUME_RETRY_MS = 1000;
+
 export class RoomMedia {
   readonly #sig: Signaling;
   readonly #cb: RoomMediaCallbacks;
@@ -88,7 +92,7 @@ export class RoomMedia {
   }
 
   /** Receives `info` unless we already do; `wanted` is asked again once the consumer exists. */
-  async consume(info: ProducerInfo, wanted: () => boolean): Promise<void> {
+  async consume(info: ProducerInfo, wanted: () => boolean, attempt = 1): Promise<void> {
     const media = this.#session;
     if (!media?.ready) return;
     const inFlight = this.#consuming;
@@ -111,7 +115,11 @@ export class RoomMedia {
       });
       this.#cb.onChange();
     } catch (err) {
-      if (this.#session === media && !media.closed) console.warn(`consuming ${info.source} of ${info.peerId} failed:`, err);
+      if (this.#session !== media || media.closed) return;
+      console.warn(`consuming ${info.source} of ${info.peerId} failed (attempt ${attempt}):`, err);
+      // A room across nodes can refuse for a moment (the producer's pipe on its way, a node
+      // going): while the roster still lists the producer, ask again a few times.
+      if (attempt < CONSUME_ATTEMPTS && wanted()) setTimeout(() => void this.consume(info, wanted, attempt + 1), CONSUME_RETRY_MS * attempt);
     } finally {
       inFlight.delete(info.producerId);
     }

@@ -147,7 +147,7 @@ const transport = () => {
   return ok({ id: p.id, iceParameters: p.iceParameters, iceCandidates: p.iceCandidates, dtlsParameters: p.dtlsParameters });
 };
 
-const DEFAULTS = {
+export const DEFAULTS = {
   getRouterRtpCapabilities: () => ok({ rtpCapabilities: fake.generateRouterRtpCapabilities() }),
   join: () => ok({ self: { peerId: 'peer-me', displayName: 'Sam Student', role: 'participant', producers: [] }, session: SESSION, peers: [TEACHER], lobby: [], rosterTotal: 1 }),
   createTransport: transport,
