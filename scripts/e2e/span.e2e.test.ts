@@ -25,6 +25,8 @@ const SPECS: NodeSpec[] = [
 const SHOTS = shotsDir();
 /** The contract's 15 s, doubled for a loaded 2-core machine (see the header). */
 const RECOVERY_BOUND_MS = 30_000;
+/** The longest the stayers may go without each other's video or audio (see the assertion). */
+const STALL_BOUND_MS = 4_000;
 
 describe('a room across two SFU nodes', () => {
   let suite: ClusterSuite;
@@ -90,9 +92,11 @@ describe('a room across two SFU nodes', () => {
     expect(f.movers.map((p) => p.name)).toEqual(['Tess', 'Gus']);
     expect(f.placedMs).toBeLessThan(RECOVERY_BOUND_MS);
     expect(f.recoveredMs).toBeLessThan(RECOVERY_BOUND_MS);
-    // "Never lose it": no stall a person would call a freeze (samples are 500 ms apart on a busy machine).
-    expect(f.gaps.video).toBeLessThan(2_500);
-    expect(f.gaps.audio).toBeLessThan(2_500);
+    // "Never lose it": nothing of theirs is rebuilt (the consumer ids below) and their media does
+    // not stop. Samples are 500 ms apart; with four pages on two cores a starved renderer can
+    // decode nothing for 1-2 s (the bench's figures), so a stall counts from 4 s (a rebuild takes longer).
+    expect(f.gaps.video).toBeLessThan(STALL_BOUND_MS);
+    expect(f.gaps.audio).toBeLessThan(STALL_BOUND_MS);
 
     // Only the movers moved: the stayers' consumers of each other are the same ones, their peers unchanged.
     expect(f.keptBefore[0]).toHaveLength(2);

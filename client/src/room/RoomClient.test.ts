@@ -260,7 +260,7 @@ describe('RoomClient', { timeout: 15_000 }, () => {
 
   it('room: a consume the server refuses for a moment is asked again while the roster lists the producer', async () => {
     let refusals = 1;
-    server.override.consume = (payload, socket) => (refusals-- > 0 ? { ok: false, error: { code: 'sfu_error', message: 'pipe not ready' } } : DEFAULTS.consume(payload, socket));
+    server.override.consume = (payload) => (refusals-- > 0 ? { ok: false, error: { code: 'sfu_error', message: 'pipe not ready' } } : DEFAULTS.consume(payload));
     const h = open();
     const s = await until(h, 'the mic consumed on the second try', (x) => x.phase === 'joined' && x.peers[0]?.audio !== null && x.peers[0]?.audio !== undefined);
     expect(server.count('consume')).toBe(2);
