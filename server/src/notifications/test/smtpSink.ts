@@ -53,6 +53,9 @@ export class SmtpSink {
         callback(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
       },
       logger: false,
+      // close() waits this long for clients to hang up before dropping them (smtp-server's
+      // default is 30 s): a pooled transport the test left open held each suite's teardown 30 s.
+      closeTimeout: 200,
       size: 5_000_000,
       onData: (stream, session, callback) => {
         const chunks: Buffer[] = [];
