@@ -258,6 +258,17 @@ describe('RoomClient', { timeout: 15_000 }, () => {
     expect(s.phase).toBe('joined');
   });
 
+  it('room: a lock told while the join is on its way, after the session was read for its answer, stays shown', async () => {
+    server.override.join = (_payload, socket) => {
+      socket.emit('roomLocked', { locked: true });
+      return DEFAULTS.join();
+    };
+    const h = open();
+    const s = await until(h, 'joined', (x) => x.phase === 'joined');
+    expect(SESSION.locked).toBe(false); // what the answer says
+    expect(s.session?.locked).toBe(true);
+  });
+
   it('room: a consume the server refuses for a moment is asked again while the roster lists the producer', async () => {
     let refusals = 1;
     server.override.consume = (payload) => (refusals-- > 0 ? { ok: false, error: { code: 'sfu_error', message: 'pipe not ready' } } : DEFAULTS.consume(payload));

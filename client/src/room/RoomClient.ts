@@ -126,8 +126,15 @@ export class RoomClient implements Subscribable<RoomSnapshot> {
         this.#emit();
       },
       closing: () => this.#closing,
-      beginJoin: () => this.#roster.beginJoin(),
-      endJoin: (joined) => (joined ? this.#applyJoin(joined) : this.#roster.endJoin(null)),
+      beginJoin: () => {
+        this.#roster.beginJoin();
+        this.#self.beginJoin();
+      },
+      endJoin: (joined) => {
+        if (joined) return this.#applyJoin(joined);
+        this.#roster.endJoin(null);
+        this.#self.endJoin();
+      },
       consumeAll: () => this.#roster.consumeAll(),
       localReady: () => this.#pub.ready(),
       publishAll: (media) => this.#pub.publishAll(media).finally(emit),

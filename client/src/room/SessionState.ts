@@ -17,6 +17,8 @@ export class SessionState {
   session: SessionInfo | null = null;
   /** Webinar: the hosts let us publish. */
   promoted = false;
+  /** Lock and recording changes told while a join is on its way: replayed over its answer. */
+  #held: Partial<Pick<SessionInfo, 'locked' | 'recording'>>[] | null = null;
 
   constructor(sig: Signaling, deps: SessionStateDeps) {
     this.#deps = deps;
@@ -51,10 +53,24 @@ export class SessionState {
     this.#deps.onChange();
   }
 
+  /**
+   * A join is being sent. The server reads the session for its answer after putting our socket
+   * in the room: a lock made in between reaches us first, and the answer would undo it.
+   */
+  beginJoin(): void {
+    this.#held = [];
+  }
+
+  /** No join answer will be applied: what was held is already shown. */
+  endJoin(): void {
+    this.#held = null;
+  }
+
   joined(self: PeerInfo, session: SessionInfo): void {
     this.displayName = self.displayName;
     this.role = self.role;
-    this.session = session;
+    this.session = (this.#held ?? []).reduce<SessionInfo>((s, p) => ({ ...s, ...p }), session);
+    this.#held = null;
     this.promoted = self.promoted === true;
     this.#deps.onChange();
   }
@@ -66,6 +82,7 @@ export class SessionState {
   }
 
   patch(patch: Partial<Pick<SessionInfo, 'locked' | 'recording'>>): void {
+    this.#held?.push(patch);
     if (this.session) this.session = { ...this.session, ...patch };
     this.#deps.onChange();
   }
