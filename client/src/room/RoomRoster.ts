@@ -3,6 +3,7 @@
 import type { LobbyEntry, ProducerInfo } from '@lectern/server/protocol';
 import type { RemoteConsumer } from './RoomMedia.js';
 import { allProducers, EMPTY_ROSTER, hasProducer, reduceRoster, type RosterEvent, type RosterState } from './roster.js';
+import { HeldEvents } from './heldEvents.js';
 import type { Signaling } from './Signaling.js';
 
 export interface RoomRosterDeps {
@@ -13,14 +14,11 @@ export interface RoomRosterDeps {
   onChange(): void;
 }
 
-/** Roster events kept while a join is on its way (far more than a join's round trip brings). */
-const MAX_HELD = 10_000;
-
 export class RoomRoster {
   readonly #deps: RoomRosterDeps;
   #state: RosterState = EMPTY_ROSTER;
   /** Events that arrived since the join was sent: replayed over its snapshot (see endJoin). */
-  #held: RosterEvent[] | null = null;
+  readonly #held = new HeldEvents<RosterEvent>();
 
   constructor(sig: Signaling, deps: RoomRosterDeps) {
     this.#deps = deps;
@@ -73,13 +71,12 @@ export class RoomRoster {
    * newProducer before the answer and may be missing from it. Events from now on are held.
    */
   beginJoin(): void {
-    this.#held = [];
+    this.#held.begin();
   }
 
   /** The join's answer (null: none came, or the server kept us joined): its snapshot, then every event held since beginJoin, in order. */
   endJoin(snapshot: Extract<RosterEvent, { type: 'joined' }> | null): void {
-    const held = this.#held ?? [];
-    this.#held = null;
+    const held = this.#held.take();
     if (!snapshot) return;
     let next = reduceRoster(this.#state, snapshot);
     for (const event of held) next = reduceRoster(next, event);
@@ -89,7 +86,7 @@ export class RoomRoster {
 
   /** Applies an event; true when it changed anything. `always` notifies even when not. */
   apply(event: RosterEvent, always = false): boolean {
-    if (this.#held && event.type !== 'joined' && this.#held.length < MAX_HELD) this.#held.push(event);
+    if (event.type !== 'joined') this.#held.hold(event);
     const next = reduceRoster(this.#state, event);
     const changed = next !== this.#state;
     this.#state = next;

@@ -2,6 +2,7 @@
 // the server last told us: from `welcome`, the `join` answer, and the lock and recording
 // notifications. Recording changes are announced, since everyone must know.
 import type { NotificationMap, PeerInfo, RoomRole, SessionInfo } from '@lectern/server/protocol';
+import { HeldEvents } from './heldEvents.js';
 import { isHostRole } from './roomTypes.js';
 import type { Signaling } from './Signaling.js';
 
@@ -18,7 +19,7 @@ export class SessionState {
   /** Webinar: the hosts let us publish. */
   promoted = false;
   /** Lock and recording changes told while a join is on its way: replayed over its answer. */
-  #held: Partial<Pick<SessionInfo, 'locked' | 'recording'>>[] | null = null;
+  readonly #held = new HeldEvents<Partial<Pick<SessionInfo, 'locked' | 'recording'>>>();
 
   constructor(sig: Signaling, deps: SessionStateDeps) {
     this.#deps = deps;
@@ -58,19 +59,18 @@ export class SessionState {
    * in the room: a lock made in between reaches us first, and the answer would undo it.
    */
   beginJoin(): void {
-    this.#held = [];
+    this.#held.begin();
   }
 
   /** No join answer will be applied: what was held is already shown. */
   endJoin(): void {
-    this.#held = null;
+    this.#held.take();
   }
 
   joined(self: PeerInfo, session: SessionInfo): void {
     this.displayName = self.displayName;
     this.role = self.role;
-    this.session = (this.#held ?? []).reduce<SessionInfo>((s, p) => ({ ...s, ...p }), session);
-    this.#held = null;
+    this.session = this.#held.take().reduce<SessionInfo>((s, p) => ({ ...s, ...p }), session);
     this.promoted = self.promoted === true;
     this.#deps.onChange();
   }
@@ -82,7 +82,7 @@ export class SessionState {
   }
 
   patch(patch: Partial<Pick<SessionInfo, 'locked' | 'recording'>>): void {
-    this.#held?.push(patch);
+    this.#held.hold(patch);
     if (this.session) this.session = { ...this.session, ...patch };
     this.#deps.onChange();
   }
