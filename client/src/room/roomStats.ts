@@ -16,6 +16,30 @@ export interface ConsumerStats {
   packetsLost: number;
   /** Audio: the decoded signal's energy so far (totalAudioEnergy): rises only while something is heard. */
   audioEnergy: number;
+  /** Video: how frames arrive and are decoded, to explain a stall (all counters since the start). */
+  video?: VideoInbound;
+}
+
+export interface VideoInbound {
+  packetsReceived: number;
+  framesReceived: number;
+  framesDropped: number;
+  keyFramesDecoded: number;
+  pliCount: number;
+  nackCount: number;
+  freezeCount: number;
+  frameWidth: number;
+}
+
+/** One encoding (simulcast layer) of a video producer, as the browser sends it. */
+export interface LayerStats {
+  rid: string;
+  active: boolean;
+  framesEncoded: number;
+  frameWidth: number;
+  keyFramesEncoded: number;
+  pliCount: number;
+  qualityLimitationReason: string;
 }
 
 export interface ProducerStats {
@@ -26,6 +50,8 @@ export interface ProducerStats {
   closed: boolean;
   trackState: MediaStreamTrackState | 'none';
   bytesSent: number;
+  /** Video: each encoding, lowest first. */
+  layers?: LayerStats[];
 }
 
 export interface RoomStats {
@@ -48,6 +74,7 @@ async function consumerStats(rc: RemoteConsumer, producerPaused: StatsInput['pro
   let framesDecoded = 0;
   let packetsLost = 0;
   let audioEnergy = 0;
+  let video: VideoInbound | undefined;
   try {
     const report = await rc.consumer.getStats();
     report.forEach((s: RTCStats) => {
@@ -57,6 +84,7 @@ async function consumerStats(rc: RemoteConsumer, producerPaused: StatsInput['pro
       framesDecoded += r.framesDecoded ?? 0;
       packetsLost += r.packetsLost ?? 0;
       audioEnergy += (r as { totalAudioEnergy?: number }).totalAudioEnergy ?? 0;
+      if (rc.kind === 'video') video = videoInbound(r);
     });
   } catch {
     // A consumer closing under us: report zeros.
@@ -72,15 +100,44 @@ async function consumerStats(rc: RemoteConsumer, producerPaused: StatsInput['pro
     framesDecoded,
     packetsLost,
     audioEnergy,
+    ...(video ? { video } : {}),
+  };
+}
+
+function videoInbound(r: RTCInboundRtpStreamStats): VideoInbound {
+  const x = r as RTCInboundRtpStreamStats & { framesReceived?: number; keyFramesDecoded?: number; freezeCount?: number };
+  return {
+    packetsReceived: x.packetsReceived ?? 0,
+    framesReceived: x.framesReceived ?? 0,
+    framesDropped: x.framesDropped ?? 0,
+    keyFramesDecoded: x.keyFramesDecoded ?? 0,
+    pliCount: x.pliCount ?? 0,
+    nackCount: x.nackCount ?? 0,
+    freezeCount: x.freezeCount ?? 0,
+    frameWidth: x.frameWidth ?? 0,
   };
 }
 
 async function producerStats(p: types.Producer): Promise<ProducerStats> {
   let bytesSent = 0;
+  const layers: LayerStats[] = [];
   try {
     const report = await p.getStats();
     report.forEach((s: RTCStats) => {
-      if (s.type === 'outbound-rtp') bytesSent += (s as RTCOutboundRtpStreamStats).bytesSent ?? 0;
+      if (s.type !== 'outbound-rtp') return;
+      const o = s as RTCOutboundRtpStreamStats & { rid?: string; active?: boolean; keyFramesEncoded?: number; qualityLimitationReason?: string };
+      bytesSent += o.bytesSent ?? 0;
+      if (p.kind === 'video') {
+        layers.push({
+          rid: o.rid ?? '',
+          active: o.active ?? true,
+          framesEncoded: o.framesEncoded ?? 0,
+          frameWidth: o.frameWidth ?? 0,
+          keyFramesEncoded: o.keyFramesEncoded ?? 0,
+          pliCount: o.pliCount ?? 0,
+          qualityLimitationReason: o.qualityLimitationReason ?? 'none',
+        });
+      }
     });
   } catch {
     // Closed producer.
@@ -93,6 +150,7 @@ async function producerStats(p: types.Producer): Promise<ProducerStats> {
     closed: p.closed,
     trackState: p.track?.readyState ?? 'none',
     bytesSent,
+    ...(p.kind === 'video' ? { layers: layers.sort((a, b) => a.rid.localeCompare(b.rid)) } : {}),
   };
 }
 
