@@ -2,12 +2,15 @@
 // (separate processes, a private Redis, Postgres), LECTERN_NODE_ROOM_PEERS=2. Each round: a new
 // session, four people (two on each SFU node), everyone sees and hears everyone, then kill -9
 // of the room's home SFU node. Prints per round: when the movers were placed on the survivor,
-// when each direction of their media flowed again, and the longest gap in the stayers' media;
-// then p50 / max over the rounds. The killed node is started again for the next round.
+// when each direction of their media flowed again, the longest gap in the stayers' media, and
+// each stall of 1 s or more in their video with whether the sender's browser had stopped
+// encoding the layer being received (its congestion control); then p50 / max over the rounds.
+// The killed node is started again for the next round. FAILOVER_TRACE=1 also prints every
+// 500 ms sample of the stayers' video (frames, packets, width, what the sender encoded per layer).
 // Usage: npm run bench -- failover [rounds=5]   (inside a private network namespace, as e2e)
 import { createTestUser } from '../e2e/support.js';
 import { openClusterSuite, type NodeSpec } from '../e2e/nodes.js';
-import { fillRoom, killHome, seesAndHears } from '../e2e/spanProbe.js';
+import { describeStalls, fillRoom, killHome, seesAndHears } from '../e2e/spanProbe.js';
 
 const SPECS: NodeSpec[] = [
   { name: 'api-1', role: 'api', port: 3741 },
@@ -24,7 +27,7 @@ function summary(xs: number[]): string {
 
 async function main(): Promise<void> {
   const suite = await openClusterSuite('bench-failover', SPECS, { LECTERN_NODE_ROOM_PEERS: '2', LECTERN_LOG_LEVEL: 'warn' });
-  const results: { placed: number; back: number; video: number; audio: number }[] = [];
+  const results: { placed: number; back: number; video: number; audio: number; stalls: number; suspended: number; unexplained: number }[] = [];
   try {
     const t = await createTestUser(suite.db, 'teacher', 'Tess Teacher', 'teacher');
     const token = (await suite.api<{ accessToken: string }>('api-1', 'POST', '/api/auth/login', t)).body.accessToken;
@@ -34,10 +37,12 @@ async function main(): Promise<void> {
       for (const who of people) await seesAndHears(who, people.filter((p) => p !== who), 30_000);
       const load = (await import('node:os')).loadavg()[0]!.toFixed(1);
       const f = await killHome(suite, sid, people, 60_000);
-      results.push({ placed: f.placedMs, back: f.recoveredMs, video: f.gaps.video, audio: f.gaps.audio });
+      const unexplained = f.stalls.filter((s) => !s.senderSuspended);
+      results.push({ placed: f.placedMs, back: f.recoveredMs, video: f.gaps.video, audio: f.gaps.audio, stalls: f.stalls.length, suspended: f.stalls.length - unexplained.length, unexplained: Math.max(0, ...unexplained.map((s) => s.ms)) });
       console.log(
-        JSON.stringify({ round, load, killed: f.victim, moversPlacedMs: f.placedMs, mediaBackMs: f.recoveredMs, each: Object.fromEntries(f.back.map((b) => [b.what, b.ms])), stayersGapMs: f.gaps, stayersKeptConsumers: JSON.stringify(f.keptAfter) === JSON.stringify(f.keptBefore) }),
+        JSON.stringify({ round, load, killed: f.victim, moversPlacedMs: f.placedMs, mediaBackMs: f.recoveredMs, each: Object.fromEntries(f.back.map((b) => [b.what, b.ms])), stayersGapMs: f.gaps, stayersKeptConsumers: JSON.stringify(f.keptAfter) === JSON.stringify(f.keptBefore), stalls: describeStalls(f.stalls) }),
       );
+      if (process.env.FAILOVER_TRACE) console.log(f.log.join('\n'));
       await Promise.all(people.map((p) => p.page.context().close()));
       await suite.cluster.start(f.victim);
     }
@@ -48,6 +53,8 @@ async function main(): Promise<void> {
   console.log(`  movers placed on the survivor: ${summary(results.map((r) => r.placed))}`);
   console.log(`  everyone's media back (movers <-> everyone): ${summary(results.map((r) => r.back))}`);
   console.log(`  longest gap between the stayers: video ${summary(results.map((r) => r.video))}; audio ${summary(results.map((r) => r.audio))}`);
+  const stalls = results.reduce((n, r) => n + r.stalls, 0);
+  console.log(`  stayers' video stalls of 1 s or more: ${stalls}, ${results.reduce((n, r) => n + r.suspended, 0)} of them while the sender's browser had stopped encoding the received layer; longest other: ${summary(results.map((r) => r.unexplained))}`);
 }
 
 main().catch((err: unknown) => {

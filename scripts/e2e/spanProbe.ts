@@ -23,11 +23,19 @@ export interface Reading {
   energy: number;
 }
 
+type Stats = Awaited<ReturnType<NonNullable<Window['__lectern']>['stats']>>;
+
+const statsOf = (page: Page): Promise<Stats | null> => page.evaluate(async () => (window.__lectern ? await window.__lectern.stats() : null));
+
+function toReadings(stats: Stats | null): Map<string, Reading> {
+  return new Map((stats?.consumers ?? []).map((c) => [c.consumerId, { consumerId: c.consumerId, peerId: c.peerId, kind: c.kind, bytes: c.bytesReceived, frames: c.framesDecoded, energy: c.audioEnergy }]));
+}
+
 /** What `page` receives now, by consumer; consumers in `stale` are left out. */
 export async function readings(page: Page, stale?: ReadonlySet<string>): Promise<Map<string, Reading>> {
-  const stats = await page.evaluate(async () => (window.__lectern ? (await window.__lectern.stats()).consumers : []));
-  const fresh = stats.filter((c) => !stale?.has(c.consumerId));
-  return new Map(fresh.map((c) => [c.consumerId, { consumerId: c.consumerId, peerId: c.peerId, kind: c.kind, bytes: c.bytesReceived, frames: c.framesDecoded, energy: c.audioEnergy }]));
+  const all = toReadings(await statsOf(page));
+  for (const id of stale ?? []) all.delete(id);
+  return all;
 }
 
 /** From `a` to `b`: whether `from`'s video decoded new frames, its audio brought new bytes, and what played of that audio was audible (its energy rose). */
@@ -107,6 +115,26 @@ export async function fillRoom(suite: ClusterSuite, sid: string, code: string, t
   return people;
 }
 
+/**
+ * A stretch of at least STALL_REPORT_MS in which one stayer decoded no new frame of the other's
+ * video. `senderSuspended`: in that stretch the sender's browser stopped encoding the simulcast
+ * layer this stayer was receiving (its congestion control dropped the layer, qualityLimitationReason
+ * "bandwidth"): the SFU had nothing of that layer to forward, and mediasoup moves the consumer to
+ * a running layer only after 1.5 s without packets and on that layer's next key frame.
+ */
+export interface Stall {
+  who: string;
+  from: string;
+  /** ms after the kill when the last frame before the stall was decoded. */
+  atMs: number;
+  ms: number;
+  /** The width the receiver was decoding when it stalled. */
+  width: number;
+  senderSuspended: boolean;
+}
+
+const STALL_REPORT_MS = 1000;
+
 /** What the kill -9 of a room's home SFU node did, as its participants saw it. */
 export interface Failover {
   victim: string;
@@ -121,9 +149,80 @@ export interface Failover {
   recoveredMs: number;
   /** The longest the stayers went without the other's video / audio, sampled every 500 ms, from the kill until 2 s after recovery. */
   gaps: { video: number; audio: number };
+  /** The stayers' video stalls of STALL_REPORT_MS or more, with what the sender was encoding then. */
+  stalls: Stall[];
+  /** Each sample of the stayers' video, both ways: frames and packets received, the width, what the sender encoded per layer. */
+  log: string[];
   /** The stayers' consumer ids of each other, before and after. */
   keptBefore: string[][];
   keptAfter: string[][];
+}
+
+/** One direction of the stayers' video (`who` receives `from`): its stalls, told sample by sample. */
+class VideoWatch {
+  readonly stalls: Stall[] = [];
+  #prev: { frames: number; packets: number; width: number; layers: { frames: number; width: number }[] } | undefined;
+  #grewAt: number;
+  /** The last sample without a new frame since #grewAt (undefined: none). */
+  #stuckAt: number | undefined;
+  #stallWidth = 0;
+  /** The sender's layer of that width (-1: none matched, e.g. its encoder had scaled its layers). */
+  #stallLayer = -1;
+  #suspended = false;
+
+  constructor(
+    readonly who: Participant,
+    readonly from: Participant,
+    private readonly t0: number,
+    private readonly log: string[],
+  ) {
+    this.#grewAt = t0;
+  }
+
+  sample(now: number, mine: Stats | null, theirs: Stats | null): void {
+    const c = mine?.consumers.find((x) => x.peerId === this.from.peer && x.kind === 'video' && x.source === 'webcam');
+    const p = theirs?.producers.find((x) => x.kind === 'video' && x.source === 'webcam');
+    if (!c?.video || !p?.layers) return;
+    const cur = { frames: c.framesDecoded, packets: c.video.packetsReceived, width: c.video.frameWidth, layers: p.layers.map((l) => ({ frames: l.framesEncoded, width: l.frameWidth })) };
+    const prev = this.#prev;
+    this.#prev = cur;
+    if (!prev) {
+      this.#grew(now, cur);
+      return;
+    }
+    const sent = cur.layers.map((l, i) => l.frames - (prev.layers[i]?.frames ?? 0));
+    const limit = p.layers.map((l) => l.qualityLimitationReason).find((r) => r !== 'none') ?? 'none';
+    this.log.push(
+      `+${now - this.t0} ms ${this.who.name}<-${this.from.name}: frames +${cur.frames - prev.frames}, packets +${cur.packets - prev.packets} at ${prev.width} px; ` +
+        `${this.from.name} encodes ${prev.layers.map((l, i) => `${l.width}px:+${sent[i]}`).join(' ')} (limited: ${limit})`,
+    );
+    if (cur.frames > prev.frames) {
+      this.#close();
+      this.#grew(now, cur);
+      return;
+    }
+    // No new frame: was the layer this stayer receives being encoded at all?
+    this.#stuckAt = now;
+    if (this.#stallLayer >= 0 && sent[this.#stallLayer] === 0) this.#suspended = true;
+  }
+
+  #grew(now: number, cur: { width: number; layers: { width: number }[] }): void {
+    this.#grewAt = now;
+    this.#stallWidth = cur.width;
+    this.#stallLayer = cur.layers.findIndex((l) => l.width === cur.width);
+  }
+
+  /** Ends an open stall, measured as the gaps are: from the last sample with a new frame to the last without. */
+  #close(): void {
+    const ms = this.#stuckAt === undefined ? 0 : this.#stuckAt - this.#grewAt;
+    this.#stuckAt = undefined;
+    if (ms >= STALL_REPORT_MS) this.stalls.push({ who: this.who.name, from: this.from.name, atMs: this.#grewAt - this.t0, ms, width: this.#stallWidth, senderSuspended: this.#suspended });
+    this.#suspended = false;
+  }
+
+  end(): void {
+    this.#close();
+  }
 }
 
 /**
@@ -157,23 +256,28 @@ export async function killHome(suite: ClusterSuite, sid: string, people: Partici
   // The stayers, sampled every 500 ms: each one's video and audio from the other keep coming.
   let watching = true;
   const gaps = { video: 0, audio: 0 };
+  const log: string[] = [];
+  const videos = [new VideoWatch(s1, s2, t0, log), new VideoWatch(s2, s1, t0, log)];
   const watch = (async () => {
-    let prev = await Promise.all(stayers.map((p) => readings(p.page)));
+    let prev = (await Promise.all(stayers.map((p) => statsOf(p.page)))).map(toReadings);
     const since = [0, 1].map(() => ({ video: Date.now(), audio: Date.now() }));
     while (watching) {
       await sleep(500);
       // Stamped when asked: on a busy machine the answer may take a while, which is not a gap in the media.
       const now = Date.now();
-      const next = await Promise.all(stayers.map((p) => readings(p.page)));
+      const stats = await Promise.all(stayers.map((p) => statsOf(p.page)));
+      const next = stats.map(toReadings);
       for (const i of [0, 1]) {
         const f = flowing(prev[i]!, next[i]!, stayers[1 - i]!.peer);
         for (const kind of ['video', 'audio'] as const) {
           if (f[kind]) since[i]![kind] = now;
           gaps[kind] = Math.max(gaps[kind], now - since[i]![kind]);
         }
+        videos[i]!.sample(now, stats[i]!, stats[1 - i]!);
       }
       prev = next;
     }
+    for (const v of videos) v.end();
   })();
 
   try {
@@ -184,9 +288,18 @@ export async function killHome(suite: ClusterSuite, sid: string, people: Partici
     ]);
     const placedMs = await placedAgain;
     await sleep(2000); // and the stayers a little longer
-    return { victim, survivor, movers, stayers, placedMs, back, recoveredMs: Math.max(...back.map((b) => b.ms)), gaps, keptBefore, keptAfter: await kept() };
+    watching = false;
+    await watch;
+    const stalls = videos.flatMap((v) => v.stalls).sort((a, b) => a.atMs - b.atMs);
+    return { victim, survivor, movers, stayers, placedMs, back, recoveredMs: Math.max(...back.map((b) => b.ms)), gaps, stalls, log, keptBefore, keptAfter: await kept() };
   } finally {
     watching = false;
     await watch;
   }
+}
+
+/** One line per stall, for the test's and the bench's output. */
+export function describeStalls(stalls: Stall[]): string {
+  if (stalls.length === 0) return `no stall of ${STALL_REPORT_MS} ms or more`;
+  return stalls.map((s) => `${s.who}<-${s.from} ${s.ms} ms from +${s.atMs} ms at ${s.width} px${s.senderSuspended ? ` (${s.from}'s browser had stopped encoding that layer)` : ''}`).join('; ');
 }
